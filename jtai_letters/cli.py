@@ -1,0 +1,145 @@
+"""The command line: one thin verb per library call, errors caught in one place."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from . import __version__, rules
+from .errors import JtaiError, Problem, UsageError
+from .pipeline import FORMATS, build, check, expand
+from .spec import load_spec
+from .templates import DEFAULT_TEMPLATES, layouts
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _formats(value: str) -> list[str]:
+    chosen = [v.strip() for v in value.split(",") if v.strip()]
+    bad = [v for v in chosen if v not in FORMATS]
+    if bad or not chosen:
+        raise argparse.ArgumentTypeError(f"choose from {', '.join(FORMATS)} (comma-separated), not '{value}'")
+    return chosen
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="jtai-letters", description="Turn response specs (YAML) into s55 response letters (DOCX and PDF).")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    verbs = parser.add_subparsers(dest="verb", required=True, parser_class=_Parser)
+
+    r = verbs.add_parser("render", help="render spec files to DOCX and PDF")
+    r.add_argument("specs", nargs="+", type=Path, help="spec files or folders of them")
+    r.add_argument("-o", "--out", type=Path, default=Path("out"), help="output folder (default: out/)")
+    r.add_argument("--format", type=_formats, default=list(FORMATS), help="docx,pdf (default: both)")
+    r.add_argument("--templates", type=Path, default=DEFAULT_TEMPLATES, help="folder of layout templates")
+
+    v = verbs.add_parser("validate", help="check spec files without rendering")
+    v.add_argument("specs", nargs="+", type=Path, help="spec files or folders of them")
+    v.add_argument("--format", choices=("text", "json"), default="text", help="report format")
+    v.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    verbs.add_parser("layouts", help="list the layouts and when to use each")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """Run the command line; returns the exit code instead of exiting, so tests call it in-process."""
+    out, err = stdout or sys.stdout, stderr or sys.stderr
+    try:
+        args = _parser().parse_args(argv)
+        if args.verb == "render":
+            return _render(args, out, err)
+        if args.verb == "validate":
+            return _validate(args, out)
+        for name, description in layouts().items():
+            print(f"{name:<12} {description}", file=out)
+        return EXIT_OK
+    except UsageError as e:
+        print(f"error: {e}", file=err)
+        return EXIT_USAGE
+    except JtaiError as e:
+        print(e, file=err)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        print("interrupted", file=err)
+        return 130
+
+
+def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    failed = 0
+    for path in expand(args.specs):
+        try:
+            result = build(path, args.out, args.format, templates_dir=args.templates)
+        except UsageError:
+            raise
+        except JtaiError as e:
+            failed += 1
+            print(e, file=err)
+            continue
+        for warning in result.warnings:
+            print(warning, file=err)
+        print(f"{path} -> {', '.join(str(p) for p in _relative(result.outputs))}", file=out)
+    return EXIT_INVALID if failed else EXIT_OK
+
+
+def _relative(paths: list[Path]) -> list[Path]:
+    cwd = Path.cwd()
+    return [p.relative_to(cwd) if p.is_relative_to(cwd) else p for p in paths]
+
+
+def _validate(args: argparse.Namespace, out: TextIO) -> int:
+    reports = []
+    for path in expand(args.specs):
+        errors: list[Problem] = []
+        warnings: list[Problem] = []
+        deadline = None
+        try:
+            checked = check(path)
+            warnings = checked.warnings
+            deadline = rules.publication_deadline(checked.spec.report.published)
+        except JtaiError as e:
+            errors = e.problems
+            deadline = _deadline_if_known(path)
+        if args.strict:
+            errors, warnings = errors + warnings, []
+        reports.append((path, errors, warnings, deadline))
+    if args.format == "json":
+        json.dump([_json_report(*r) for r in reports], out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    else:
+        for path, errors, warnings, _ in reports:
+            for problem in errors + warnings:
+                print(problem, file=out)
+            status = "invalid" if errors else "valid"
+            extra = f" ({len(warnings)} warning{'s' * (len(warnings) != 1)})" if warnings else ""
+            print(f"{path}: {status}{extra}", file=out)
+    return EXIT_INVALID if any(r[1] for r in reports) else EXIT_OK
+
+
+def _deadline_if_known(path: Path) -> object:
+    try:
+        return rules.publication_deadline(load_spec(path).report.published)
+    except JtaiError:
+        return None
+
+
+def _json_report(path: Path, errors: list[Problem], warnings: list[Problem], deadline: object) -> dict[str, object]:
+    def item(p: Problem) -> dict[str, object]:
+        return {"rule": p.rule, "loc": p.field, "line": p.line, "column": p.column, "message": p.message}
+
+    return {
+        "path": str(path),
+        "valid": not errors,
+        "errors": [item(p) for p in errors],
+        "warnings": [item(p) for p in warnings],
+        "publication_deadline": deadline.isoformat() if deadline is not None else None,  # type: ignore[attr-defined]
+    }

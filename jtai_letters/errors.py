@@ -1,0 +1,61 @@
+"""One exception family: every error the tool reports says where the fault is.
+
+The CLI catches `JtaiError` in one place and prints `str(error)`; nothing else
+reaches the user, so every message here is written for an OPCC officer, not a
+Python programmer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located fault (or warning) in a spec: where it is and what was expected."""
+
+    message: str
+    path: Path | None = None
+    line: int | None = None  # 1-based, as editors show it
+    column: int | None = None  # 1-based
+    field: str = ""  # dotted field path, e.g. response.recommendations[1].response
+    rule: str = "schema"
+    severity: Literal["error", "warning"] = "error"
+
+    def __str__(self) -> str:
+        where = str(self.path) if self.path is not None else "<spec>"
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        field = f" {self.field}:" if self.field else ""
+        label = " warning:" if self.severity == "warning" else ""
+        return f"{where}:{label}{field} {self.message}"
+
+
+class JtaiError(Exception):
+    """Base of every error jtai-letters reports; `str()` is the message to show."""
+
+    def __init__(self, problems: list[Problem] | Problem | str) -> None:
+        if isinstance(problems, str):
+            problems = Problem(problems)
+        self.problems: list[Problem] = problems if isinstance(problems, list) else [problems]
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class SpecError(JtaiError):
+    """The spec file cannot be read, is not valid YAML, or does not match the schema."""
+
+
+class TemplateError(JtaiError):
+    """A layout template is missing, broken, or asked for data the spec lacks."""
+
+
+class OutputError(JtaiError):
+    """A letter could not be turned into DOCX or PDF, or written to disk."""
+
+
+class UsageError(JtaiError):
+    """The command line asked for something impossible (no such file, bad option)."""

@@ -1,0 +1,44 @@
+"""Rendered HTML letter -> tagged PDF bytes with WeasyPrint.
+
+Stylesheets are parsed once per process and reused; every fetch goes through
+`AssetFetcher`, which refuses anything outside the letter's own folders.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from ..assets import AssetFetcher, AssetRefused
+from ..errors import OutputError, Problem
+from ..render import RenderedLetter
+
+PDF_VARIANT = "pdf/ua-1"  # tagged PDF: structure tree, language and title for screen readers
+
+
+@lru_cache(maxsize=1)
+def _fonts() -> FontConfiguration:
+    return FontConfiguration()
+
+
+@lru_cache(maxsize=32)
+def _stylesheet(path: Path, mtime_ns: int, roots: tuple[Path, ...]) -> CSS:
+    # mtime in the key: an office editing its CSS mid-batch gets the new sheet.
+    return CSS(filename=str(path), url_fetcher=AssetFetcher(roots), font_config=_fonts())
+
+
+def write(letter: RenderedLetter) -> bytes:
+    """The letter as a PDF file (bytes). Deterministic: same letter, same bytes."""
+    fetcher = AssetFetcher(letter.asset_roots)
+    try:
+        css = [_stylesheet(p, p.stat().st_mtime_ns, letter.asset_roots) for p in letter.stylesheets]
+        base = letter.asset_roots[0].resolve().as_uri() + "/"
+        document = HTML(string=letter.html, base_url=base, url_fetcher=fetcher)
+        pdf = document.write_pdf(stylesheets=css, font_config=_fonts(), pdf_variant=PDF_VARIANT)
+    except AssetRefused as e:
+        raise OutputError(Problem(f"PDF not written: {e}", letter.source, rule="pdf")) from None
+    assert isinstance(pdf, bytes)
+    return pdf

@@ -1,0 +1,129 @@
+"""Spec files -> letters on disk: the only code that writes files.
+
+Everything is rendered in memory first; files are then written atomically
+(temporary file in the same folder, then rename), so a failure never leaves a
+half-written letter or replaces a good one.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import rules
+from .errors import JtaiError, OutputError, Problem, SpecError, UsageError
+from .models import ResponseSpec
+from .outputs import WRITERS
+from .render import render
+from .spec import load_spec
+from .templates import DEFAULT_TEMPLATES
+
+FORMATS: tuple[str, ...] = tuple(WRITERS)
+SPEC_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A spec that passed every error rule, with the warnings it still carries."""
+
+    spec: ResponseSpec
+    warnings: list[Problem]
+
+
+@dataclass
+class BuildResult:
+    """What building one spec produced."""
+
+    source: Path
+    outputs: list[Path] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def check(path: Path, *, strict: bool = False) -> Checked:
+    """Load `path` and apply every rule; `SpecError` lists all errors (and, if `strict`, warnings)."""
+    spec = load_spec(path)
+    problems = rules.check(spec)
+    errors = [p for p in problems if p.severity == "error" or strict]
+    if errors:
+        raise SpecError(errors)
+    return Checked(spec, [p for p in problems if p.severity == "warning"])
+
+
+def expand(paths: Iterable[str | Path]) -> list[Path]:
+    """Spec files named directly, plus every *.yaml / *.yml in named folders, sorted."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found += sorted(p for p in path.iterdir() if p.suffix in SPEC_SUFFIXES and p.is_file())
+        elif path.exists():
+            found.append(path)
+        else:
+            raise UsageError(Problem("no such file or folder", path, rule="usage"))
+    return found
+
+
+def output_path(out_dir: Path, source: Path, fmt: str) -> Path:
+    """Where the `fmt` letter for `source` goes: its stem, inside `out_dir`."""
+    target = (out_dir / f"{source.stem}.{fmt}").resolve()
+    if target.parent != out_dir.resolve():
+        raise OutputError(Problem(f"output name '{source.stem}' would leave the output folder", source))
+    return target
+
+
+def build(
+    path: str | Path,
+    out_dir: str | Path = "out",
+    formats: Sequence[str] = FORMATS,
+    templates_dir: Path = DEFAULT_TEMPLATES,
+) -> BuildResult:
+    """Validate, render and write one spec's letters; nothing is written unless all succeed."""
+    source, out = Path(path), Path(out_dir)
+    unknown = [f for f in formats if f not in WRITERS]
+    if unknown:
+        raise UsageError(f"unknown format '{unknown[0]}'; choose from {', '.join(WRITERS)}")
+    checked = check(source)
+    letter = render(checked.spec, templates_dir)
+    blobs = {fmt: WRITERS[fmt](letter) for fmt in formats}
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(Problem(f"cannot create the output folder: {e.strerror}", out)) from e
+    targets = {fmt: output_path(out, source, fmt) for fmt in formats}
+    for fmt, data in blobs.items():
+        write_atomic(targets[fmt], data)
+    return BuildResult(source, list(targets.values()), checked.warnings)
+
+
+def build_many(
+    paths: Iterable[Path], out_dir: str | Path = "out", formats: Sequence[str] = FORMATS, **kwargs: Path
+) -> tuple[list[BuildResult], list[JtaiError]]:
+    """Build each spec; one failure never stops the rest. Returns (results, failures)."""
+    results: list[BuildResult] = []
+    failures: list[JtaiError] = []
+    for path in paths:
+        try:
+            results.append(build(path, out_dir, formats, **kwargs))
+        except JtaiError as e:
+            failures.append(e)
+    return results, failures
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write `data` to `target` so readers see the old file or the new one, never a part."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException as e:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(e, OSError):
+            raise OutputError(Problem(f"cannot write: {e.strerror}", target)) from e
+        raise

@@ -1,0 +1,272 @@
+"""YAML file -> `ResponseSpec`, with every fault located to file:line:column and field.
+
+ruamel.yaml keeps the line of every key and item and refuses duplicate keys
+(PyYAML would silently keep the last one, losing an officer's text). pydantic's
+error locations are walked back through that tree to the line that caused them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import types
+import typing
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from .errors import Problem, SpecError
+from .models import ResponseSpec
+
+MAX_SPEC_BYTES = 2 * 1024 * 1024  # a long letter is ~30 kB; anything near this is not a spec
+
+Loc = tuple[int | str, ...]
+
+
+def field_path(loc: Sequence[int | str]) -> str:
+    """`('response', 'recommendations', 1, 'response')` -> `response.recommendations[1].response`."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+@dataclass(frozen=True)
+class SourceMap:
+    """Where each value of a spec sits in its YAML file."""
+
+    path: Path
+    root: Any
+
+    def position(self, loc: Loc, *, key: bool = False) -> tuple[int | None, int | None]:
+        """1-based (line, column) of the value at `loc`, or of its key when `key` is set.
+
+        A location that does not exist in the file (a missing field) resolves to
+        the nearest enclosing value that does.
+        """
+        node = self.root
+        pos: tuple[int, int] | None = _start(node)
+        for i, part in enumerate(loc):
+            last = i == len(loc) - 1
+            if isinstance(node, CommentedMap) and part in node:
+                lc = node.lc.key(part) if (key and last) else node.lc.value(part)
+                node = node[part]
+            elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+                lc = node.lc.item(part)
+                node = node[part]
+            else:
+                break
+            pos = (lc[0], lc[1]) if lc else _start(node)
+        if pos is None:
+            return None, None
+        return pos[0] + 1, pos[1] + 1
+
+    def problem(
+        self, loc: Loc, message: str, *, rule: str = "schema", key: bool = False, warning: bool = False
+    ) -> Problem:
+        """A `Problem` located at `loc` in this file."""
+        line, column = self.position(loc, key=key)
+        return Problem(message, self.path, line, column, field_path(loc), rule, "warning" if warning else "error")
+
+
+def _start(node: Any) -> tuple[int, int] | None:
+    lc = getattr(node, "lc", None)
+    return (lc.line, lc.col) if lc is not None and lc.line is not None else None
+
+
+def source_of(spec: ResponseSpec) -> SourceMap:
+    """The `SourceMap` a loaded spec came from (an empty one for specs built in code)."""
+    src = spec._source
+    return src if isinstance(src, SourceMap) else SourceMap(Path("<spec>"), None)
+
+
+def read_text(path: Path) -> str:
+    """Read a spec file as UTF-8 text, refusing what is clearly not one."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_SPEC_BYTES:
+            raise SpecError(Problem(f"file is {size:,} bytes; a spec may be at most {MAX_SPEC_BYTES:,}", path))
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise SpecError(Problem("is a folder, not a spec file", path)) from None
+    except FileNotFoundError:
+        raise SpecError(Problem("no such file", path)) from None
+    except OSError as e:
+        raise SpecError(Problem(f"cannot be read: {e.strerror}", path)) from e
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SpecError(Problem("is UTF-16 encoded; save it as UTF-8", path))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise SpecError(
+            Problem("is not UTF-8 text (byte 0x%02x); save it as UTF-8" % data[e.start], path, line)
+        ) from None
+    if "\x00" in text:
+        raise SpecError(Problem("is a binary file, not YAML text", path, text[: text.index("\x00")].count("\n") + 1))
+    return text
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt", pure=True)
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def parse_yaml(text: str, path: Path) -> Any:
+    """Parse YAML text, turning parser errors into located `SpecError`s."""
+    try:
+        return _yaml().load(text)
+    except MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else None
+        column = mark.column + 1 if mark else None
+        message = _yaml_message(e)
+        raise SpecError(Problem(message, path, line, column, rule="yaml")) from None
+    except YAMLError as e:
+        raise SpecError(Problem(f"is not valid YAML: {e}", path, rule="yaml")) from None
+    except RecursionError:
+        raise SpecError(Problem("is nested too deeply to be a spec", path, rule="yaml")) from None
+
+
+def _yaml_message(e: MarkedYAMLError) -> str:
+    problem = (e.problem or "").strip()
+    if "duplicate key" in problem:
+        key = problem.split('"')[1] if '"' in problem else ""
+        first = e.context_mark.line + 1 if e.context_mark else None
+        where = f" (first given on line {first})" if first else ""
+        return f"duplicate key '{key}'{where}: each key may appear once"
+    if "\\t" in problem or "tab" in problem:
+        return "a tab is used for indentation; indent with spaces"
+    context = (e.context or "").strip()
+    return f"invalid YAML: {problem}" + (f" ({context})" if context and context not in problem else "")
+
+
+def parse_spec(text: str, path: Path) -> ResponseSpec:
+    """Parse and validate spec text; raise one `SpecError` listing every problem."""
+    root = parse_yaml(text, path)
+    src = SourceMap(path, root)
+    if root is None:
+        raise SpecError(
+            Problem("the file is empty; expected a response spec with schema_version, layout, office, report and response", path)
+        )
+    if not isinstance(root, dict):
+        kind = "a list" if isinstance(root, list) else f"a single value ({type(root).__name__})"
+        line, column = src.position(())
+        raise SpecError(Problem(f"expected a mapping of keys at the top of the file, got {kind}", path, line or 1, column))
+    try:
+        spec = ResponseSpec.model_validate(root)
+    except ValidationError as e:
+        raise SpecError([_located(src, err) for err in e.errors(include_url=False)]) from None
+    spec._source = src
+    return spec
+
+
+def load_spec(path: str | Path) -> ResponseSpec:
+    """Read, parse and validate the spec at `path`."""
+    path = Path(path)
+    return parse_spec(read_text(path), path)
+
+
+# -- pydantic errors in plain English ---------------------------------------------------------
+
+
+def _located(src: SourceMap, err: Any) -> Problem:
+    loc: Loc = tuple(err["loc"])
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return src.problem(loc, _unknown_key(loc), key=True)
+    return src.problem(loc, _message(err))
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return repr(value)
+
+
+def _message(err: Any) -> str:
+    kind: str = err["type"]
+    got = _describe(err.get("input"))
+    ctx = err.get("ctx") or {}
+    if kind == "missing":
+        return "required field is missing"
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return f"expected a date like 2020-03-30, got {got}"
+    if kind == "literal_error":
+        return f"expected {ctx.get('expected', 'one of the allowed values')}, got {got}"
+    if kind.startswith("url") or kind == "value_error" and "URL" in err.get("msg", ""):
+        return f"expected an absolute http(s) URL like https://www.example.gov.uk/page, got {got}"
+    if kind == "string_type":
+        return f"expected text, got {got}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "too_short":
+        return f"needs at least {ctx.get('min_length', 1)} item(s)"
+    if kind == "list_type":
+        return f"expected a list (lines starting with '- '), got {got}"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"expected a mapping of keys, got {got}"
+    if kind.startswith("bool"):
+        return f"expected true or false, got {got}"
+    if kind == "string_pattern_mismatch":
+        return f"{got} is not allowed here: use letters, digits, '-', '.' or '_' only"
+    if kind == "value_error":
+        msg: str = err["msg"]
+        return msg.removeprefix("Value error, ")
+    msg = err["msg"]
+    return f"{msg[0].lower()}{msg[1:]}, got {got}" if msg else f"invalid value {got}"
+
+
+def _unknown_key(loc: Loc) -> str:
+    key = str(loc[-1])
+    allowed = _allowed_keys(loc[:-1])
+    hint = ""
+    if allowed:
+        close = difflib.get_close_matches(key, allowed, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else f"; allowed here: {', '.join(allowed)}"
+    return f"unknown key '{key}'{hint}"
+
+
+def _allowed_keys(loc: Loc) -> list[str]:
+    model: Any = ResponseSpec
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) if _is_model(model) else None
+        if field is None:
+            return []
+        model = _inner_model(field.annotation)
+        if model is None:
+            return []
+    return list(model.model_fields) if _is_model(model) else []
+
+
+def _is_model(obj: Any) -> bool:
+    return isinstance(obj, type) and issubclass(obj, BaseModel)
+
+
+def _inner_model(annotation: Any) -> Any:
+    if _is_model(annotation):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType, list, typing.Annotated):
+        for arg in typing.get_args(annotation):
+            found = _inner_model(arg)
+            if found is not None:
+                return found
+    return None
