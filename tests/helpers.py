@@ -1,0 +1,82 @@
+"""Text out of generated letters, normalised so that formats and references compare word for word."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import docx
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from pypdf import PdfReader
+
+ROOT = Path(__file__).resolve().parent.parent
+RESPONSES = ROOT / "responses"
+SPECS = sorted(RESPONSES.glob("*.yaml"))
+REFERENCES = Path(__file__).resolve().parent / "reference-letters"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+PAGE_FURNITURE = re.compile(r"^Page \d+ of \d+$")
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "′": "'"})
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MD_EMPHASIS = re.compile(r"(\*{1,2})(\S(?:.*?\S)?)\1")
+_LIST_MARKER = re.compile(r"^\s*(?:[-*•‣◦▪]|\d+[.)])\s+", re.M)
+
+
+def docx_paragraphs(path: Path) -> list[str]:
+    """Every non-empty paragraph of a DOCX in reading order, table cells included."""
+    document = docx.Document(str(path))
+    out: list[str] = []
+    for block in document.iter_inner_content():
+        paragraphs = [block] if isinstance(block, Paragraph) else _cells(block)
+        out += [p.text for p in paragraphs if p.text.strip()]
+    return out
+
+
+def _cells(table: Table) -> list[Paragraph]:
+    return [p for row in table.rows for cell in row.cells for p in cell.paragraphs]
+
+
+def docx_styles(path: Path) -> list[tuple[str, str]]:
+    """(style name, text) of every non-empty body paragraph."""
+    document = docx.Document(str(path))
+    return [(p.style.name, p.text) for p in document.paragraphs if p.text.strip()]
+
+
+def pdf_text(path: Path) -> str:
+    """The text of a PDF, page furniture (page X of Y) removed."""
+    reader = PdfReader(str(path))
+    lines = "\n".join(page.extract_text() for page in reader.pages).splitlines()
+    return "\n".join(line for line in lines if not PAGE_FURNITURE.match(line.strip()))
+
+
+def normalise(text: str) -> str:
+    """NFKC, straight quotes, Markdown links and emphasis reduced to their words, no list markers,
+    and a line broken after a hyphen joined up again."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_EMPHASIS.sub(r"\2", text)
+    text = _LIST_MARKER.sub("", text)
+    return re.sub(r"-\n\s*", "-", text)
+
+
+def words(text: str) -> list[str]:
+    return normalise(text).split()
+
+
+def squashed(text: str) -> str:
+    """Normalised text without any whitespace: robust to where a PDF broke its lines."""
+    return "".join(words(text))
+
+
+def reference_body(name: str) -> str:
+    """A reference letter's text; the Hampshire web capture starts at its title line."""
+    text = (REFERENCES / f"{name}.txt").read_text(encoding="utf-8")
+    if name == "hampshire":
+        text = text[text.index("Joint Targeted Area Inspections:") :]
+    return text
+
+
+def reference_paragraphs(name: str) -> list[str]:
+    return [p for p in re.split(r"\n\s*\n", reference_body(name)) if p.strip()]
