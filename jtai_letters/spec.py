@@ -68,10 +68,17 @@ class SourceMap:
         return pos[0] + 1, pos[1] + 1
 
     def problem(
-        self, loc: Loc, message: str, *, rule: str = "schema", key: bool = False, warning: bool = False
+        self,
+        loc: Loc,
+        message: str,
+        *,
+        rule: str = "schema",
+        key: bool = False,
+        warning: bool = False,
+        at: Loc | None = None,
     ) -> Problem:
-        """A `Problem` located at `loc` in this file."""
-        line, column = self.position(loc, key=key)
+        """A `Problem` about field `loc`, placed at `at` (default: `loc` itself) in this file."""
+        line, column = self.position(loc if at is None else at, key=key)
         return Problem(message, self.path, line, column, field_path(loc), rule, "warning" if warning else "error")
 
 
@@ -128,11 +135,38 @@ def parse_yaml(text: str, path: Path) -> Any:
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
         message = _yaml_message(e)
-        raise SpecError(Problem(message, path, line, column, rule="yaml")) from None
+        field = _duplicate_field(text, e) if "duplicate key" in message else ""
+        raise SpecError(Problem(message, path, line, column, field, rule="yaml")) from None
     except YAMLError as e:
         raise SpecError(Problem(f"is not valid YAML: {e}", path, rule="yaml")) from None
     except RecursionError:
         raise SpecError(Problem("is nested too deeply to be a spec", path, rule="yaml")) from None
+
+
+def _duplicate_field(text: str, e: MarkedYAMLError) -> str:
+    """The field path of a duplicated key, found by re-reading with duplicates allowed."""
+    if e.context_mark is None:
+        return ""
+    yaml = _yaml()
+    yaml.allow_duplicate_keys = True
+    try:
+        root = yaml.load(text)
+    except YAMLError:
+        return ""
+    target = (e.context_mark.line, e.context_mark.column)
+
+    def walk(node: Any, loc: Loc) -> Loc | None:
+        items = node.items() if isinstance(node, CommentedMap) else enumerate(node) if isinstance(node, CommentedSeq) else ()
+        for k, child in items:
+            if isinstance(node, CommentedMap) and tuple(node.lc.key(k)) == target:
+                return (*loc, k)
+            found = walk(child, (*loc, k))
+            if found:
+                return found
+        return None
+
+    found = walk(root, ())
+    return field_path(found) if found else ""
 
 
 def _yaml_message(e: MarkedYAMLError) -> str:
@@ -163,7 +197,7 @@ def parse_spec(text: str, path: Path) -> ResponseSpec:
     try:
         spec = ResponseSpec.model_validate(root)
     except ValidationError as e:
-        raise SpecError([_located(src, err) for err in e.errors(include_url=False)]) from None
+        raise SpecError([_located(src, err) for err in _without_typo_echoes(e.errors(include_url=False))]) from None
     spec._source = src
     return spec
 
@@ -177,11 +211,24 @@ def load_spec(path: str | Path) -> ResponseSpec:
 # -- pydantic errors in plain English ---------------------------------------------------------
 
 
+def _without_typo_echoes(errors: list[Any]) -> list[Any]:
+    """Drop 'missing' for a field whose misspelling is already reported as an unknown key."""
+    typos = {
+        (tuple(e["loc"][:-1]), match)
+        for e in errors
+        if e["type"] == "extra_forbidden"
+        for match in difflib.get_close_matches(str(e["loc"][-1]), _allowed_keys(tuple(e["loc"][:-1])), n=1)
+    }
+    return [e for e in errors if not (e["type"] == "missing" and (tuple(e["loc"][:-1]), e["loc"][-1]) in typos)]
+
+
 def _located(src: SourceMap, err: Any) -> Problem:
     loc: Loc = tuple(err["loc"])
     kind = err["type"]
     if kind == "extra_forbidden":
         return src.problem(loc, _unknown_key(loc), key=True)
+    if kind == "missing" and loc:
+        return src.problem(loc, _message(err), key=True, at=loc[:-1])  # at the parent's key
     return src.problem(loc, _message(err))
 
 

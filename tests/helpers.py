@@ -38,6 +38,17 @@ def _cells(table: Table) -> list[Paragraph]:
     return [p for row in table.rows for cell in row.cells for p in cell.paragraphs]
 
 
+def docx_header_rows(path: Path) -> list[list[str]]:
+    """The cell texts of every table row marked to repeat as a header on each page."""
+    document = docx.Document(str(path))
+    return [
+        [cell.text for cell in row.cells]
+        for table in document.tables
+        for row in table.rows
+        if row._tr.trPr is not None and row._tr.trPr.xpath("./w:tblHeader")
+    ]
+
+
 def docx_styles(path: Path) -> list[tuple[str, str]]:
     """(style name, text) of every non-empty body paragraph."""
     document = docx.Document(str(path))

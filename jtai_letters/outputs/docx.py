@@ -68,7 +68,6 @@ def write(letter: RenderedLetter) -> bytes:
         raise OutputError(Problem("the rendered letter has no <body>", letter.source, rule="docx"))
     writer = _Writer(document, letter)
     writer.blocks(body)
-    writer.drop_initial_empty_paragraph()
     out = io.BytesIO()
     document.save(out)
     return _normalise_zip(out.getvalue())
@@ -150,13 +149,6 @@ class _Writer:
 
     def fail(self, message: str) -> OutputError:
         return OutputError(Problem(message, self.letter.source, rule="docx"))
-
-    def drop_initial_empty_paragraph(self) -> None:
-        body = self.doc.element.body
-        first = body[0] if len(body) else None
-        if first is not None and first.tag == qn("w:p") and not "".join(first.itertext()).strip():
-            if len(body) > 2:  # keep it only when the letter is otherwise empty
-                body.remove(first)
 
     # -- blocks -------------------------------------------------------------------------------
 

@@ -1,0 +1,164 @@
+"""The command line, driven in-process: exit codes, exact messages, nothing written on failure."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jtai_letters import cli
+from jtai_letters.outputs import WRITERS
+
+from .helpers import ROOT
+
+BAD = Path(__file__).resolve().parent / "bad"
+MINIMAL = Path(__file__).resolve().parent / "minimal.yaml"
+
+EXPECTED = {
+    "unknown-key.yaml": "6:3: office.comissioner: unknown key 'comissioner'; did you mean 'commissioner'?",
+    "wrong-date.yaml": "13:14: report.published: expected a date like 2020-03-30, got '18/09/2025'",
+    "duplicate-key.yaml": "12:3: report.title: duplicate key 'title' (first given on line 10): each key may appear once",
+    "missing-field.yaml": "9:1: report.url: required field is missing",
+    "unanswered-recommendation.yaml": "17:7: report.recommendations[0]: recommendation 'R1' has no response: "
+    "s55(5B) requires an explanation of the action taken or proposed, or why none (add it under response.recommendations)",
+    "empty.yaml": " the file is empty; expected a response spec with schema_version, layout, office, report and response",
+    "top-level-list.yaml": "1:1: expected a mapping of keys at the top of the file, got a list",
+    "tab-indent.yaml": "5:1: a tab is used for indentation; indent with spaces",
+}
+
+
+def run(*argv: str | Path) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.main([str(a) for a in argv], out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_every_bad_case_has_an_expected_message() -> None:
+    assert sorted(p.name for p in BAD.glob("*.yaml")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_render_refuses_a_bad_spec_with_one_located_line(name: str, tmp_path: Path) -> None:
+    spec = BAD / name
+    code, out, err = run("render", spec, "-o", tmp_path / "out")
+    assert code == 1
+    assert out == ""
+    assert err == f"{spec}:{EXPECTED[name]}\n"
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_validate_reports_the_same_line(name: str) -> None:
+    spec = BAD / name
+    code, out, _ = run("validate", spec)
+    assert code == 1
+    assert out == f"{spec}:{EXPECTED[name]}\n{spec}: invalid\n"
+
+
+def test_render_writes_both_formats_named_after_the_spec(tmp_path: Path) -> None:
+    code, out, err = run("render", MINIMAL, "-o", tmp_path)
+    assert (code, err) == (0, "")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["minimal.docx", "minimal.pdf"]
+    assert out == f"{MINIMAL} -> {tmp_path / 'minimal.docx'}, {tmp_path / 'minimal.pdf'}\n"
+
+
+def test_render_one_format(tmp_path: Path) -> None:
+    assert run("render", MINIMAL, "-o", tmp_path, "--format", "docx")[0] == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["minimal.docx"]
+
+
+def test_render_keeps_going_past_a_bad_spec(tmp_path: Path) -> None:
+    code, _, err = run("render", BAD / "wrong-date.yaml", MINIMAL, "-o", tmp_path)
+    assert code == 1
+    assert "wrong-date.yaml:13:14" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["minimal.docx", "minimal.pdf"]
+
+
+def test_a_failure_mid_render_leaves_the_earlier_letters_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run("render", MINIMAL, "-o", tmp_path)[0] == 0
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+
+    def broken(letter: object) -> bytes:
+        raise RuntimeError("simulated crash in the PDF writer")
+
+    monkeypatch.setitem(WRITERS, "pdf", broken)
+    with pytest.raises(RuntimeError):
+        cli.main(["render", str(MINIMAL), "-o", str(tmp_path)], io.StringIO(), io.StringIO())
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_validate_the_examples_reports_the_true_warnings() -> None:
+    code, out, _ = run("validate", ROOT / "responses")
+    assert code == 0
+    warnings = [line for line in out.splitlines() if ": warning: " in line]
+    assert len(warnings) == 2
+    assert "hampshire-2020-csa-family.yaml:27:9: warning: response.date: the response is dated 43 days after " in warnings[0]
+    assert "nottinghamshire-2020-csa-family.yaml:37:21: warning: response.report_link_text: link text " in warnings[1]
+
+
+def test_validate_strict_turns_warnings_into_errors() -> None:
+    assert run("validate", "--strict", ROOT / "responses" / "hampshire-2020-csa-family.yaml")[0] == 1
+
+
+def test_validate_json() -> None:
+    code, out, _ = run("validate", "--format", "json", ROOT / "responses" / "hampshire-2020-csa-family.yaml", BAD / "wrong-date.yaml")
+    assert code == 1
+    hampshire, wrong = json.loads(out)
+    assert hampshire["valid"] is True
+    assert hampshire["publication_deadline"] == "2020-03-30"
+    assert hampshire["errors"] == []
+    assert [w["rule"] for w in hampshire["warnings"]] == ["s55-deadline"]
+    assert wrong == {
+        "path": str(BAD / "wrong-date.yaml"),
+        "valid": False,
+        "errors": [
+            {
+                "rule": "schema",
+                "loc": "report.published",
+                "line": 13,
+                "column": 14,
+                "message": "expected a date like 2020-03-30, got '18/09/2025'",
+            }
+        ],
+        "warnings": [],
+        "publication_deadline": None,
+    }
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["render", "no-such.yaml"], "error: no-such.yaml: no such file or folder\n"),
+        (["render", str(MINIMAL), "--format", "rtf"], "argument --format: choose from docx, pdf"),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+    ],
+)
+def test_usage_errors_exit_2(argv: list[str], message: str) -> None:
+    code, _, err = run(*argv)
+    assert code == 2
+    assert message in err
+
+
+def test_layouts_lists_each_with_its_use() -> None:
+    code, out, _ = run("layouts")
+    assert code == 0
+    assert [line.split()[0] for line in out.splitlines()] == ["letter", "narrative", "statement"]
+    assert "Nottinghamshire" in out
+
+
+def test_python_dash_m_runs_the_same_cli(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "jtai_letters", "render", str(BAD / "wrong-date.yaml"), "-o", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 1
+    assert proc.stderr == f"{BAD / 'wrong-date.yaml'}:{EXPECTED['wrong-date.yaml']}\n"
+    assert "Traceback" not in proc.stderr

@@ -1,0 +1,123 @@
+"""Every example spec: DOCX and PDF say the same thing, match the golden text, and are reproducible."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import pytest
+from pypdf import PdfReader
+
+from jtai_letters import build, load_spec, render
+from jtai_letters.outputs import docx as docx_writer
+from jtai_letters.outputs import pdf as pdf_writer
+
+from .helpers import GOLDEN, SPECS, docx_header_rows, docx_paragraphs, docx_styles, pdf_text, squashed
+
+STEMS = [s.stem for s in SPECS]
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_docx_matches_golden_text(letters: dict[str, dict[str, Path]], stem: str, request: pytest.FixtureRequest) -> None:
+    text = "\n".join(docx_paragraphs(letters[stem]["docx"])) + "\n"
+    golden = GOLDEN / f"{stem}.txt"
+    if request.config.getoption("--update-golden"):
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_pdf_carries_the_docx_paragraphs_in_order_and_nothing_else(
+    letters: dict[str, dict[str, Path]], stem: str
+) -> None:
+    pdf = squashed(pdf_text(letters[stem]["pdf"]))
+    # A table's header row repeats at the top of each page it runs onto: page furniture.
+    repeated = [squashed("".join(row)) for row in docx_header_rows(letters[stem]["docx"])]
+    position = 0
+    for paragraph in docx_paragraphs(letters[stem]["docx"]):
+        expected = squashed(paragraph)
+        while not pdf.startswith(expected, position):
+            header = next((h for h in repeated if pdf.startswith(h, position)), None)
+            assert header, f"not next in the PDF: {paragraph!r}, found {pdf[position:position + 80]!r}"
+            position += len(header)
+        position += len(expected)
+    assert pdf[position:] == ""
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=STEMS)
+def test_rendering_twice_gives_identical_bytes(spec: Path, letters: dict[str, dict[str, Path]]) -> None:
+    letter = render(load_spec(spec))
+    assert docx_writer.write(letter) == letters[spec.stem]["docx"].read_bytes()
+    assert pdf_writer.write(letter) == letters[spec.stem]["pdf"].read_bytes()
+
+
+def test_docx_zip_entries_have_fixed_timestamps(letters: dict[str, dict[str, Path]]) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(letters[STEMS[0]]["docx"]) as z:
+        assert {info.date_time for info in z.infolist()} == {docx_writer.ZIP_DATE}
+
+
+def test_docx_uses_real_heading_and_list_styles(letters: dict[str, dict[str, Path]]) -> None:
+    styles = docx_styles(letters["loamshire-2025-domestic-abuse"]["docx"])
+    by_style: dict[str, list[str]] = {}
+    for style, text in styles:
+        by_style.setdefault(style, []).append(text)
+    assert by_style["Title"] == ["Police and Crime Commissioner’s response to An inspection of Loamshire Police’s response to domestic abuse"]
+    assert by_style["Heading 1"] == ["Local actions", "The Chief Constable’s comments", "Recommendations", "Areas for improvement"]
+    assert by_style["Heading 2"] == ["Recommendation R1", "Recommendation R2", "Recommendation R3", "Area for improvement AFI1", "Area for improvement AFI2"]
+    assert by_style["Quote"][:3] == [
+        "the force answers emergency calls about domestic abuse quickly",
+        "too many investigations are not supervised closely enough",
+        "By 31 March 2026, Loamshire Police should make sure that every domestic abuse call is risk-assessed "
+        "with a structured tool before the attending officer arrives.",
+    ]
+    notts = dict((t, s) for s, t in docx_styles(letters["nottinghamshire-2020-csa-family"]["docx"]))
+    assert notts["Poor-quality criminal investigations"] == "List Bullet"
+    assert notts["A focus on prevalence"] == "List Bullet"
+
+
+def test_docx_action_tables_repeat_their_header_row(letters: dict[str, dict[str, Path]]) -> None:
+    document = docx.Document(str(letters["loamshire-2025-domestic-abuse"]["docx"]))
+    assert len(document.tables) == 5
+    for table in document.tables:
+        assert table.style.name == "Table Grid"
+        assert [c.text for c in table.rows[0].cells] == ["Action", "Owner", "Due", "Status"]
+        assert table.rows[0]._tr.trPr.xpath("./w:tblHeader")
+
+
+def test_docx_link_and_logo(letters: dict[str, dict[str, Path]]) -> None:
+    document = docx.Document(str(letters["loamshire-2025-domestic-abuse"]["docx"]))
+    links = [r.target_ref for r in document.part.rels.values() if r.is_external]
+    assert "https://hmicfrs.justiceinspectorates.gov.uk/publications/loamshire-domestic-abuse-2025/" in links
+    [pic] = document.inline_shapes
+    assert pic._inline.docPr.get("descr") == "Loamshire Police and Crime Commissioner"
+
+
+def test_docx_properties_come_from_the_spec(letters: dict[str, dict[str, Path]]) -> None:
+    props = docx.Document(str(letters["nottinghamshire-2020-csa-family"]["docx"])).core_properties
+    assert props.author == "Paddy Tipping, Police and Crime Commissioner"
+    assert props.language == "en-GB"
+    assert props.created.isoformat() == "2020-03-23T00:00:00+00:00"
+    assert props.title.startswith("The Nottinghamshire Police and Crime Commissioner's response")
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_pdf_is_tagged_titled_and_in_british_english(letters: dict[str, dict[str, Path]], stem: str) -> None:
+    reader = PdfReader(str(letters[stem]["pdf"]))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en-GB"
+    assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712 (a pypdf BooleanObject)
+    assert "/StructTreeRoot" in root
+    assert reader.metadata is not None
+    assert reader.metadata.title == docx.Document(str(letters[stem]["docx"])).core_properties.title
+    assert reader.metadata["/CreationDate"] == "D:" + load_spec(f"responses/{stem}.yaml").response.date.strftime("%Y%m%d")
+
+
+def test_a_second_build_replaces_the_first(tmp_path: Path) -> None:
+    spec = SPECS[0]
+    first = build(spec, tmp_path)
+    before = {p: p.read_bytes() for p in first.outputs}
+    second = build(spec, tmp_path)
+    assert {p: p.read_bytes() for p in second.outputs} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in first.outputs)
