@@ -1,0 +1,11 @@
+# The two commands of the README. Each installs what is missing first.
+.PHONY: letters test setup
+
+setup:
+	@scripts/setup
+
+letters: setup
+	.venv/bin/jtai-letters render responses/ -o out/
+
+test: setup
+	.venv/bin/python -m pytest
