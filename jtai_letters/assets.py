@@ -1,7 +1,7 @@
 """The only files a letter may load: its layout's CSS and the images its spec names.
 
-Both writers load through here (WeasyPrint via `AssetFetcher`, the DOCX writer
-via `read_asset`), so a spec or a template cannot make either of them read a
+Both writers load through `read_asset` (WeasyPrint through the URL fetcher in
+`outputs/pdf.py`), so a spec or a template cannot make either of them read a
 file outside the allowed folders or reach the network.
 """
 
@@ -10,8 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
-
 from .errors import OutputError, Problem
 
 MAX_ASSET_BYTES = 5 * 1024 * 1024
@@ -19,10 +17,6 @@ _IMAGE_TYPES = {
     b"\x89PNG\r\n\x1a\n": "image/png",
     b"\xff\xd8\xff": "image/jpeg",
 }
-
-
-class AssetRefused(FatalURLFetchingError):
-    """WeasyPrint must stop, not skip: a refused asset is a fault in the spec or template."""
 
 
 def resolve(base: Path, relative: str) -> Path:
@@ -66,20 +60,3 @@ def read_asset(url: str, roots: tuple[Path, ...]) -> tuple[bytes, str]:
     if mime is None:
         raise OutputError(Problem(f"'{path}' is not a PNG or JPEG image"))
     return data, mime
-
-
-class AssetFetcher(URLFetcher):
-    """A WeasyPrint URL fetcher that serves `read_asset` and refuses everything else."""
-
-    def __init__(self, roots: tuple[Path, ...]) -> None:
-        super().__init__(allowed_protocols={"file"})
-        self.roots = roots
-        self.fetched: list[str] = []
-
-    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:  # noqa: D102
-        self.fetched.append(url)
-        try:
-            data, mime = read_asset(url, self.roots)
-        except OutputError as e:
-            raise AssetRefused(str(e.problems[0].message)) from None
-        return URLFetcherResponse(url, data, {"Content-Type": mime})

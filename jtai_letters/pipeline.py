@@ -16,12 +16,12 @@ from pathlib import Path
 from . import rules
 from .errors import JtaiError, OutputError, Problem, SpecError, UsageError
 from .models import ResponseSpec
-from .outputs import WRITERS
+from . import outputs
 from .render import render
 from .spec import load_spec
 from .templates import DEFAULT_TEMPLATES
 
-FORMATS: tuple[str, ...] = tuple(WRITERS)
+FORMATS = outputs.FORMATS
 SPEC_SUFFIXES = (".yaml", ".yml")
 
 
@@ -82,12 +82,12 @@ def build(
 ) -> BuildResult:
     """Validate, render and write one spec's letters; nothing is written unless all succeed."""
     source, out = Path(path), Path(out_dir)
-    unknown = [f for f in formats if f not in WRITERS]
+    unknown = [f for f in formats if f not in FORMATS]
     if unknown:
-        raise UsageError(f"unknown format '{unknown[0]}'; choose from {', '.join(WRITERS)}")
+        raise UsageError(f"unknown format '{unknown[0]}'; choose from {', '.join(FORMATS)}")
     checked = check(source)
     letter = render(checked.spec, templates_dir)
-    blobs = {fmt: WRITERS[fmt](letter) for fmt in formats}
+    blobs = {fmt: outputs.write(fmt, letter) for fmt in formats}
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:

@@ -1,8 +1,8 @@
 """YAML file -> `ResponseSpec`, with every fault located to file:line:column and field.
 
-ruamel.yaml keeps the line of every key and item and refuses duplicate keys
-(PyYAML would silently keep the last one, losing an officer's text). pydantic's
-error locations are walked back through that tree to the line that caused them.
+`yamltree` keeps the line of every key and item and refuses duplicate keys;
+pydantic's error locations are walked back through that tree to the line that
+caused them.
 """
 
 from __future__ import annotations
@@ -17,12 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
+from . import yamltree
 from .errors import Problem, SpecError
 from .models import ResponseSpec
+from .yamltree import Map, Seq
 
 MAX_SPEC_BYTES = 2 * 1024 * 1024  # a long letter is ~30 kB; anything near this is not a spec
 
@@ -51,18 +49,15 @@ class SourceMap:
         the nearest enclosing value that does.
         """
         node = self.root
-        pos: tuple[int, int] | None = _start(node)
+        pos: tuple[int, int] | None = getattr(node, "start", None)
         for i, part in enumerate(loc):
-            last = i == len(loc) - 1
-            if isinstance(node, CommentedMap) and part in node:
-                lc = node.lc.key(part) if (key and last) else node.lc.value(part)
-                node = node[part]
-            elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
-                lc = node.lc.item(part)
-                node = node[part]
+            if isinstance(node, Map) and part in node:
+                pos = node.keys_at[part] if key and i == len(loc) - 1 else node.values_at[part]
+            elif isinstance(node, Seq) and isinstance(part, int) and 0 <= part < len(node):
+                pos = node.items_at[part]
             else:
                 break
-            pos = (lc[0], lc[1]) if lc else _start(node)
+            node = node[part]
         if pos is None:
             return None, None
         return pos[0] + 1, pos[1] + 1
@@ -80,11 +75,6 @@ class SourceMap:
         """A `Problem` about field `loc`, placed at `at` (default: `loc` itself) in this file."""
         line, column = self.position(loc if at is None else at, key=key)
         return Problem(message, self.path, line, column, field_path(loc), rule, "warning" if warning else "error")
-
-
-def _start(node: Any) -> tuple[int, int] | None:
-    lc = getattr(node, "lc", None)
-    return (lc.line, lc.col) if lc is not None and lc.line is not None else None
 
 
 def source_of(spec: ResponseSpec) -> SourceMap:
@@ -120,66 +110,12 @@ def read_text(path: Path) -> str:
     return text
 
 
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt", pure=True)
-    yaml.allow_duplicate_keys = False
-    return yaml
-
-
 def parse_yaml(text: str, path: Path) -> Any:
     """Parse YAML text, turning parser errors into located `SpecError`s."""
     try:
-        return _yaml().load(text)
-    except MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line = mark.line + 1 if mark else None
-        column = mark.column + 1 if mark else None
-        message = _yaml_message(e)
-        field = _duplicate_field(text, e) if "duplicate key" in message else ""
-        raise SpecError(Problem(message, path, line, column, field, rule="yaml")) from None
-    except YAMLError as e:
-        raise SpecError(Problem(f"is not valid YAML: {e}", path, rule="yaml")) from None
-    except RecursionError:
-        raise SpecError(Problem("is nested too deeply to be a spec", path, rule="yaml")) from None
-
-
-def _duplicate_field(text: str, e: MarkedYAMLError) -> str:
-    """The field path of a duplicated key, found by re-reading with duplicates allowed."""
-    if e.context_mark is None:
-        return ""
-    yaml = _yaml()
-    yaml.allow_duplicate_keys = True
-    try:
-        root = yaml.load(text)
-    except YAMLError:
-        return ""
-    target = (e.context_mark.line, e.context_mark.column)
-
-    def walk(node: Any, loc: Loc) -> Loc | None:
-        items = node.items() if isinstance(node, CommentedMap) else enumerate(node) if isinstance(node, CommentedSeq) else ()
-        for k, child in items:
-            if isinstance(node, CommentedMap) and tuple(node.lc.key(k)) == target:
-                return (*loc, k)
-            found = walk(child, (*loc, k))
-            if found:
-                return found
-        return None
-
-    found = walk(root, ())
-    return field_path(found) if found else ""
-
-
-def _yaml_message(e: MarkedYAMLError) -> str:
-    problem = (e.problem or "").strip()
-    if "duplicate key" in problem:
-        key = problem.split('"')[1] if '"' in problem else ""
-        first = e.context_mark.line + 1 if e.context_mark else None
-        where = f" (first given on line {first})" if first else ""
-        return f"duplicate key '{key}'{where}: each key may appear once"
-    if "\\t" in problem or "tab" in problem:
-        return "a tab is used for indentation; indent with spaces"
-    context = (e.context or "").strip()
-    return f"invalid YAML: {problem}" + (f" ({context})" if context and context not in problem else "")
+        return yamltree.load(text)
+    except yamltree.YamlError as e:
+        raise SpecError(Problem(e.message, path, e.line, e.column, field_path(e.key_path), rule="yaml")) from None
 
 
 def parse_spec(text: str, path: Path) -> ResponseSpec:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from jtai_letters import cli
-from jtai_letters.outputs import WRITERS
+from jtai_letters.outputs import pdf
 
 from .helpers import ROOT
 
@@ -87,7 +87,7 @@ def test_a_failure_mid_render_leaves_the_earlier_letters_untouched(
     def broken(letter: object) -> bytes:
         raise RuntimeError("simulated crash in the PDF writer")
 
-    monkeypatch.setitem(WRITERS, "pdf", broken)
+    monkeypatch.setattr(pdf, "write", broken)
     with pytest.raises(RuntimeError):
         cli.main(["render", str(MINIMAL), "-o", str(tmp_path)], io.StringIO(), io.StringIO())
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before

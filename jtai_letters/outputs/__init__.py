@@ -1,6 +1,23 @@
-"""One writer per output format, each `write(letter) -> bytes`."""
+"""One writer per output format, each a module with `write(letter) -> bytes`.
 
-from . import docx, pdf
+Writers are imported on first use: `validate` never needs WeasyPrint or python-docx.
+"""
 
-WRITERS = {"docx": docx.write, "pdf": pdf.write}
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..render import RenderedLetter
+
+FORMATS: tuple[str, ...] = ("docx", "pdf")
 """Output formats by file extension, in the order they are written."""
+
+
+def write(fmt: str, letter: RenderedLetter) -> bytes:
+    """The letter in format `fmt` (one of `FORMATS`)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    data: bytes = import_module(f"{__name__}.{fmt}").write(letter)
+    return data

@@ -11,12 +11,35 @@ from pathlib import Path
 
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from ..assets import AssetFetcher, AssetRefused
+from ..assets import read_asset
 from ..errors import OutputError, Problem
 from ..render import RenderedLetter
 
 PDF_VARIANT = "pdf/ua-1"  # tagged PDF: structure tree, language and title for screen readers
+
+
+class AssetRefused(FatalURLFetchingError):
+    """WeasyPrint must stop, not skip: a refused asset is a fault in the spec or template."""
+
+
+class AssetFetcher(URLFetcher):
+    """A WeasyPrint URL fetcher that serves `read_asset` and refuses everything else."""
+
+    def __init__(self, roots: tuple[Path, ...]) -> None:
+        super().__init__(allowed_protocols={"file"})
+        self.roots = roots
+        self.fetched: list[str] = []
+
+    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+        """Serve `url` from the allowed folders, or stop the render."""
+        self.fetched.append(url)
+        try:
+            data, mime = read_asset(url, self.roots)
+        except OutputError as e:
+            raise AssetRefused(e.problems[0].message) from None
+        return URLFetcherResponse(url, data, {"Content-Type": mime})
 
 
 @lru_cache(maxsize=1)

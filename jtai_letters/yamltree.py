@@ -1,0 +1,123 @@
+"""YAML text -> Python values that remember where each key and item was written.
+
+PyYAML's C parser composes the node tree (fast: about 1 ms for a letter); this
+module builds the values from it, so it can do what plain loaders do not: keep
+the line and column of every key and value, refuse duplicate keys (PyYAML
+silently keeps the last, losing an officer's text), and bound alias expansion
+and nesting so a hostile file cannot exhaust memory.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SCALARS = SafeConstructor()
+
+MAX_NODES = 100_000  # values after alias expansion; a long letter has ~500
+MAX_DEPTH = 40
+
+Pos = tuple[int, int]  # 0-based line and column, as the parser reports them
+
+
+class YamlError(Exception):
+    """The text is not a YAML document we accept; `line`/`column` are 1-based when known."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None, key_path: tuple[Any, ...] = ()):
+        super().__init__(message)
+        self.message, self.line, self.column, self.key_path = message, line, column, key_path
+
+
+class Map(dict[Any, Any]):
+    """A mapping with the position of each key and of each value."""
+
+    start: Pos
+    keys_at: dict[Any, Pos]
+    values_at: dict[Any, Pos]
+
+
+class Seq(list[Any]):
+    """A sequence with the position of each item."""
+
+    start: Pos
+    items_at: list[Pos]
+
+
+def _pos(node: Node) -> Pos:
+    return node.start_mark.line, node.start_mark.column
+
+
+def load(text: str) -> Any:
+    """Parse one YAML document into `Map`, `Seq` and scalar values (None for an empty file)."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        at_tab = mark is not None and text[mark.index : mark.index + 1] == "\t"
+        message = "a tab is used for indentation; indent with spaces" if at_tab else _message(e)
+        raise YamlError(message, mark.line + 1 if mark else None, mark.column + 1 if mark else None) from None
+    except yaml.YAMLError as e:
+        raise YamlError(f"invalid YAML: {e}") from None
+    return None if root is None else _Builder().build(root, (), 0)
+
+
+def _message(e: yaml.MarkedYAMLError) -> str:
+    problem = (e.problem or "").strip()
+    context = (e.context or "").strip()
+    return f"invalid YAML: {problem}" + (f" ({context})" if context and context not in problem else "")
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def build(self, node: Node, path: tuple[Any, ...], depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            line, column = _pos(node)
+            raise YamlError(
+                f"expands to more than {MAX_NODES:,} values (aliases repeated?); a spec is far smaller",
+                line + 1,
+                column + 1,
+            )
+        if depth > MAX_DEPTH:
+            line, column = _pos(node)
+            raise YamlError(f"is nested more than {MAX_DEPTH} levels deep", line + 1, column + 1)
+        if isinstance(node, MappingNode):
+            return self.mapping(node, path, depth)
+        if isinstance(node, SequenceNode):
+            seq = Seq(self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value))
+            seq.start, seq.items_at = _pos(node), [_pos(item) for item in node.value]
+            return seq
+        assert isinstance(node, ScalarNode)
+        try:
+            return _SCALARS.construct_object(node)
+        except (yaml.YAMLError, ValueError, OverflowError) as e:
+            line, column = _pos(node)
+            raise YamlError(f"cannot read the value {node.value!r}: {e}", line + 1, column + 1) from None
+
+    def mapping(self, node: MappingNode, path: tuple[Any, ...], depth: int) -> Map:
+        result = Map()
+        result.start, result.keys_at, result.values_at = _pos(node), {}, {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                line, column = _pos(key_node)
+                raise YamlError("a key must be a plain word, not a list or mapping", line + 1, column + 1)
+            key = self.build(key_node, path, depth + 1)
+            key = key if isinstance(key, str) else str(key_node.value)
+            if key in result:
+                first = result.keys_at[key][0] + 1
+                line, column = _pos(key_node)
+                raise YamlError(
+                    f"duplicate key '{key}' (first given on line {first}): each key may appear once",
+                    line + 1,
+                    column + 1,
+                    (*path, key),
+                )
+            result[key] = self.build(value_node, (*path, key), depth + 1)
+            result.keys_at[key], result.values_at[key] = _pos(key_node), _pos(value_node)
+        return result
