@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
+import typing
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import __version__, rules
+from . import __version__, reference, rules
 from .errors import JtaiError, Problem, UsageError
+from .models import Report
 from .pipeline import FORMATS, build, check, expand
+from .skeleton import skeleton
 from .spec import load_spec
 from .templates import DEFAULT_TEMPLATES, layouts
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+REPORT_KINDS = typing.get_args(Report.model_fields["kind"].annotation)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,7 +53,27 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
     verbs.add_parser("layouts", help="list the layouts and when to use each")
+
+    s = verbs.add_parser("schema", help="print the JSON Schema of a spec (for editors)")
+    s.add_argument("--markdown", action="store_true", help="print the field reference as Markdown instead")
+
+    n = verbs.add_parser("new", help="print a commented spec to fill in")
+    n.add_argument("--layout", required=True, help="layout to use (see `layouts`)")
+    n.add_argument("--report-title", help="the report's title")
+    n.add_argument("--published", type=_date, help="the report's publication date, YYYY-MM-DD")
+    n.add_argument("--kind", choices=REPORT_KINDS, default="force-specific", help="the kind of report")
+    n.add_argument("--area", help="the police area")
+    n.add_argument("--commissioner", help="the commissioner's name")
+    n.add_argument("--role", default="Police and Crime Commissioner", help="the commissioner's role title")
+    n.add_argument("--url", help="where the report is published")
     return parser
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date like 2020-03-30, got '{value}'") from None
 
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
@@ -60,6 +85,11 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
             return _render(args, out, err)
         if args.verb == "validate":
             return _validate(args, out)
+        if args.verb == "schema":
+            out.write(reference.markdown() if args.markdown else reference.json_schema_text())
+            return EXIT_OK
+        if args.verb == "new":
+            return _new(args, out)
         for name, description in layouts().items():
             print(f"{name:<12} {description}", file=out)
         return EXIT_OK
@@ -72,6 +102,25 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     except KeyboardInterrupt:
         print("interrupted", file=err)
         return 130
+
+
+def _new(args: argparse.Namespace, out: TextIO) -> int:
+    available = layouts()
+    if args.layout not in available:
+        raise UsageError(f"unknown layout '{args.layout}'; choose from {', '.join(available)}")
+    out.write(
+        skeleton(
+            args.layout,
+            report_title=args.report_title,
+            published=args.published,
+            kind=args.kind,
+            area=args.area,
+            commissioner=args.commissioner,
+            role=args.role,
+            url=args.url,
+        )
+    )
+    return EXIT_OK
 
 
 def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -25,14 +25,11 @@ class Problem:
     severity: Literal["error", "warning"] = "error"
 
     def __str__(self) -> str:
-        where = str(self.path) if self.path is not None else "<spec>"
+        where = str(self.path) if self.path is not None else ""
         if self.line is not None:
-            where += f":{self.line}"
-            if self.column is not None:
-                where += f":{self.column}"
-        field = f" {self.field}:" if self.field else ""
-        label = " warning:" if self.severity == "warning" else ""
-        return f"{where}:{label}{field} {self.message}"
+            where += f":{self.line}" + (f":{self.column}" if self.column is not None else "")
+        parts = [where + ":" if where else "", "warning:" if self.severity == "warning" else "", f"{self.field}:" if self.field else ""]
+        return " ".join(p for p in [*parts, self.message] if p)
 
 
 class JtaiError(Exception):

@@ -9,7 +9,7 @@ themselves safely (see `text.py`).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -41,7 +41,7 @@ def _http_url(value: str) -> str:
 
 Text = Annotated[
     str,
-    Field(min_length=1, description="Inline Markdown: *emphasis*, **strong**, [words](https://...)."),
+    Field(min_length=1, json_schema_extra={"contentMediaType": "text/markdown"}),
     AfterValidator(_inline),
 ]
 """One paragraph (or list item) of letter text, with inline Markdown."""
@@ -64,39 +64,50 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+def _f(description: str, *examples: object, **kwargs: Any) -> Any:
+    """A field with its description and examples: the JSON Schema editors show as officers type."""
+    return Field(description=description, examples=list(examples) or None, **kwargs)
+
+
+Paragraphs = list[Text]
+
+
 class Image(Model):
     """An image file beside the spec, with the alternative text screen readers announce."""
 
-    path: Plain = Field(description="Path relative to the spec's folder.", examples=["logos/loamshire.png"])
-    alt: Plain = Field(description="Alternative text describing the image.")
+    path: Plain = _f("PNG or JPEG file, relative to the spec's folder.", "assets/loamshire-logo.png")
+    alt: Plain = _f("Alternative text: what the image shows, for screen readers.", "Loamshire Police and Crime Commissioner")
 
 
 class Office(Model):
     """Who responds: the commissioner and their office."""
 
-    name: Plain = Field(examples=["Office of the Police and Crime Commissioner for Loamshire"])
-    commissioner: Plain = Field(description="The commissioner's full name.", examples=["Jane Doe"])
-    role: Plain = Field(
-        description="Role title, e.g. Police and Crime Commissioner; Police, Fire and Crime Commissioner; Deputy Mayor.",
-        examples=["Police and Crime Commissioner"],
+    name: Plain = _f("The office's name, as on its letterhead.", "Office of the Police and Crime Commissioner for Loamshire")
+    commissioner: Plain = _f("The commissioner's full name.", "Priya Marsh")
+    role: Plain = _f(
+        "The commissioner's role title.",
+        "Police and Crime Commissioner",
+        "Police, Fire and Crime Commissioner",
+        "Deputy Mayor for Policing and Crime",
     )
-    area: Plain = Field(description="The police area.", examples=["Loamshire"])
-    address: list[Plain] = Field(default_factory=list, description="Postal address, one line per item.")
-    telephone: Plain | None = None
-    email: EmailStr | None = None
-    website: WebUrl | None = None
-    logo: Image | None = None
-    date_style: Literal["plain", "ordinal"] = Field(
+    area: Plain = _f("The police area.", "Loamshire")
+    address: list[Plain] = _f("Postal address, one line per item.", ["Shire Hall, Market Square", "Borchester LM1 2AB"], default_factory=list)
+    telephone: Plain | None = _f("Telephone number for enquiries.", "01632 960 123", default=None)
+    email: EmailStr | None = _f("E-mail address for enquiries.", "enquiries@loamshire-pcc.example", default=None)
+    website: WebUrl | None = _f("The office's website.", "https://www.loamshire-pcc.example", default=None)
+    logo: Image | None = _f("Logo shown on the letterhead.", {"path": "assets/logo.png", "alt": "Loamshire PCC"}, default=None)
+    date_style: Literal["plain", "ordinal"] = _f(
+        "How dates are written: plain '4 February 2020' (GOV.UK style) or ordinal '4th February 2020'.",
+        "plain",
         default="plain",
-        description="How dates are written: plain '4 February 2020' (GOV.UK style) or ordinal '4th February 2020'.",
     )
 
 
 class Period(Model):
     """A span of dates, such as the fieldwork of an inspection."""
 
-    start: dt.date
-    end: dt.date
+    start: dt.date = _f("First day.", "2018-09-01")
+    end: dt.date = _f("Last day.", "2019-05-31")
 
     @model_validator(mode="after")
     def _ordered(self) -> Period:
@@ -108,8 +119,8 @@ class Period(Model):
 class Item(Model):
     """A recommendation or area for improvement made by the report."""
 
-    id: RefId = Field(description="The report's own reference, e.g. R1 or AFI2.")
-    text: Text
+    id: RefId = _f("The report's own reference for it.", "R1", "AFI2")
+    text: Text = _f("Its words, as the report gives them.", "By 31 March 2026, the force should ...")
 
 
 def _unique_ids(items: list[Item], what: str) -> None:
@@ -123,18 +134,28 @@ def _unique_ids(items: list[Item], what: str) -> None:
 class Report(Model):
     """What is responded to: the inspectorate report."""
 
-    title: Plain = Field(examples=["The multi-agency response to child sexual abuse in the family environment"])
-    series: Plain | None = Field(default=None, description="Programme the report belongs to, e.g. Joint Targeted Area Inspections.")
-    kind: Literal["jtai", "peel", "national-thematic", "force-specific", "other"]
-    inspectorates: list[Plain] = Field(min_length=1, examples=[["HMICFRS", "Ofsted"]])
-    published: dt.date = Field(description="Publication date of the report (starts the 56-day clock).")
-    inspection_period: Period | None = None
-    areas_inspected: list[Plain] = Field(default_factory=list)
-    url: WebUrl
-    force_inspected: bool = Field(description="Whether this force was one of those inspected.")
-    summary: list[Text] = Field(default_factory=list, description="Paragraphs summarising the report.")
-    recommendations: list[Item] = Field(default_factory=list)
-    areas_for_improvement: list[Item] = Field(default_factory=list)
+    title: Plain = _f("The report's title.", "The multi-agency response to child sexual abuse in the family environment")
+    series: Plain | None = _f("The programme the report belongs to.", "Joint Targeted Area Inspections", default=None)
+    kind: Literal["jtai", "peel", "national-thematic", "force-specific", "other"] = _f(
+        "What sort of inspection it reports.", "jtai", "peel", "national-thematic", "force-specific"
+    )
+    inspectorates: list[Plain] = _f(
+        "The inspectorate or inspectorates that wrote it.", ["HMICFRS"], ["Ofsted", "HMICFRS", "Care Quality Commission"], min_length=1
+    )
+    published: dt.date = _f("Publication date: day one of the 56 days s55 allows for the response.", "2020-02-04")
+    inspection_period: Period | None = _f(
+        "When the inspection fieldwork took place.", {"start": "2018-09-01", "end": "2019-05-31"}, default=None
+    )
+    areas_inspected: list[Plain] = _f("Forces or local authority areas inspected.", ["Cornwall", "York"], default_factory=list)
+    url: WebUrl = _f("Where the report is published.", "https://hmicfrs.justiceinspectorates.gov.uk/publications/example/")
+    force_inspected: bool = _f("Whether this office's force was one of those inspected.", True)
+    summary: Paragraphs = _f("Paragraphs summarising the report.", ["This report draws together findings from ..."], default_factory=list)
+    recommendations: list[Item] = _f(
+        "The report's recommendations; an empty list when it makes none.", [{"id": "R1", "text": "..."}], default_factory=list
+    )
+    areas_for_improvement: list[Item] = _f(
+        "The report's areas for improvement.", [{"id": "AFI1", "text": "..."}], default_factory=list
+    )
 
     @model_validator(mode="after")
     def _ids(self) -> Report:
@@ -146,16 +167,16 @@ class Report(Model):
 class Finding(Model):
     """A finding of the report, quoted or summarised, with the office's commentary."""
 
-    text: Text
-    quoted: bool = Field(default=False, description="True when text is the report's own words.")
-    commentary: list[Text] = Field(default_factory=list)
+    text: Text = _f("The finding, in the report's words or summarised.", "Poor-quality criminal investigations")
+    quoted: bool = _f("True when text is the report's own words (shown as a quotation).", False, default=False)
+    commentary: Paragraphs = _f("What the office says about it.", ["I share this concern ..."], default_factory=list)
 
 
 class Themes(Model):
     """A lead-in sentence and the bulleted themes it introduces."""
 
-    intro: Text
-    items: list[Text] = Field(min_length=1)
+    intro: Text = _f("The sentence introducing the list.", "Strategies need to include:")
+    items: Paragraphs = _f("The themes, one bullet each.", ["A focus on prevalence", "Impact on children"], min_length=1)
 
 
 Status = Literal["planned", "in progress", "ongoing", "complete"]
@@ -164,10 +185,10 @@ Status = Literal["planned", "in progress", "ongoing", "complete"]
 class Action(Model):
     """Something the office or force is doing in response."""
 
-    text: Text
-    owner: Plain | None = None
-    due: dt.date | None = None
-    status: Status | None = None
+    text: Text = _f("What will be or has been done.", "Train all call handlers in the risk assessment tool.")
+    owner: Plain | None = _f("Who is responsible for it.", "Head of Force Control Room", default=None)
+    due: dt.date | None = _f("When it is due.", "2026-01-31", default=None)
+    status: Status | None = _f("Where it stands.", "in progress", default=None)
 
     @property
     def detailed(self) -> bool:
@@ -178,18 +199,20 @@ class Action(Model):
 class Answer(Model):
     """The response to one recommendation or area for improvement (s55(5B))."""
 
-    id: RefId = Field(description="The id of the recommendation or area for improvement answered.")
-    response: Text = Field(description="The action taken or proposed, or why none is taken.")
-    actions: list[Action] = Field(default_factory=list)
+    id: RefId = _f("The id of the recommendation or area for improvement answered.", "R1")
+    response: Text = _f("The action taken or proposed, or why none is taken.", "Accepted. The force will ...")
+    actions: list[Action] = _f(
+        "The actions that carry it out.", [{"text": "...", "owner": "Deputy Chief Constable", "due": "2026-03-31"}], default_factory=list
+    )
 
 
 class ChiefConstable(Model):
     """The chief constable's comments, or why the letter carries none (s55(4))."""
 
-    name: Plain | None = None
-    comments: list[Text] = Field(default_factory=list)
-    omitted_because: Plain | None = Field(
-        default=None, description="Why no comments are included, e.g. 'the force was not inspected'."
+    name: Plain | None = _f("The chief constable's name.", "Mark Ellery", default=None)
+    comments: Paragraphs = _f("The chief constable's comments, published with the response.", ["I welcome ..."], default_factory=list)
+    omitted_because: Plain | None = _f(
+        "Why no comments are included.", "the force was not inspected", "no comments were received", default=None
     )
 
     @model_validator(mode="after")
@@ -202,39 +225,55 @@ class ChiefConstable(Model):
 class SignOff(Model):
     """How the letter ends."""
 
-    closing: Plain | None = Field(default=None, examples=["Yours sincerely"])
-    name: Plain
-    role: Plain
-    area: Plain | None = None
+    closing: Plain | None = _f("Closing words.", "Yours sincerely", default=None)
+    name: Plain = _f("Who signs.", "Priya Marsh")
+    role: Plain = _f("Their role.", "Police and Crime Commissioner")
+    area: Plain | None = _f("Their area, under the role.", "Loamshire", default=None)
 
 
 class Response(Model):
     """What the office says."""
 
-    date: dt.date = Field(description="Date of the response.")
-    title: Plain | None = Field(default=None, description="Overrides the layout's own title line.")
-    report_link_text: Plain | None = Field(default=None, description="Words of the link to the report.")
-    opening: list[Text] = Field(default_factory=list)
-    context: list[Text] = Field(default_factory=list)
-    key_findings: list[Finding] = Field(default_factory=list)
-    national_context: list[Text] = Field(default_factory=list)
-    strategy_themes: Themes | None = None
-    local_actions: list[Action] = Field(default_factory=list)
-    chief_constable: ChiefConstable | None = None
-    recommendations_summary: list[Text] = Field(default_factory=list)
-    recommendations: list[Answer] = Field(default_factory=list)
-    areas_for_improvement: list[Answer] = Field(default_factory=list)
-    closing: list[Text] = Field(default_factory=list)
-    sign_off: SignOff | None = None
+    date: dt.date = _f("Date of the response: due by the 56th day from publication.", "2020-03-23")
+    title: Plain | None = _f("Replaces the layout's own title line.", "The Commissioner's response to ...", default=None)
+    report_link_text: Plain | None = _f(
+        "Words of the link to the report; say where it goes.", "Read the report on the HMICFRS website", default=None
+    )
+    opening: Paragraphs = _f("Opening paragraphs.", ["I welcome the report ..."], default_factory=list)
+    context: Paragraphs = _f("Paragraphs on the inspection and its local context.", ["Between September 2018 ..."], default_factory=list)
+    key_findings: list[Finding] = _f("The report's key findings.", [{"text": "Poor-quality criminal investigations"}], default_factory=list)
+    national_context: Paragraphs = _f("National or wider context.", ["This is a national report ..."], default_factory=list)
+    strategy_themes: Themes | None = _f(
+        "Themes the report calls for, as a lead-in and bullets.", {"intro": "Strategies need to include:", "items": ["..."]}, default=None
+    )
+    local_actions: list[Action] = _f("What the office and force are doing locally.", [{"text": "..."}], default_factory=list)
+    chief_constable: ChiefConstable | None = _f(
+        "The chief constable's comments, or why there are none.", {"omitted_because": "the force was not inspected"}, default=None
+    )
+    recommendations_summary: Paragraphs = _f(
+        "Paragraphs opening the recommendations section.", ["While no recommendations have been made ..."], default_factory=list
+    )
+    recommendations: list[Answer] = _f(
+        "A response to each of the report's recommendations.", [{"id": "R1", "response": "Accepted. ..."}], default_factory=list
+    )
+    areas_for_improvement: list[Answer] = _f(
+        "A response to each area for improvement.", [{"id": "AFI1", "response": "..."}], default_factory=list
+    )
+    closing: Paragraphs = _f("Closing paragraphs before the sign-off.", ["I will publish progress ..."], default_factory=list)
+    sign_off: SignOff | None = _f(
+        "Closing words and signature; layouts that end with a signature require it.",
+        {"closing": "Yours sincerely", "name": "Priya Marsh", "role": "Police and Crime Commissioner"},
+        default=None,
+    )
 
 
 class ResponseSpec(Model):
-    """A whole response spec, as written in YAML."""
+    """A response to an inspection report under Police Act 1996 s55, as written in YAML."""
 
-    schema_version: Literal[1]
-    layout: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", examples=["letter"])]
-    office: Office
-    report: Report
-    response: Response
+    schema_version: Literal[1] = _f("The version of this format.", 1)
+    layout: str = _f("The layout template (see `jtai-letters layouts`).", "letter", "narrative", "statement", pattern=r"^[a-z0-9][a-z0-9-]*$")
+    office: Office = _f("Who responds.")
+    report: Report = _f("The report responded to.")
+    response: Response = _f("What the office says in reply.")
 
     _source: object = PrivateAttr(default=None)

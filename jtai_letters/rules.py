@@ -19,6 +19,9 @@ from .spec import Loc, SourceMap, source_of
 from .text import Inline, links
 
 DEADLINE_DAYS = 56  # s55(5A): "within 56 days beginning with the day" of publication
+_PLACEHOLDER = re.compile(r"\b(?:TODO|TBC|TBA|FIXME|XXX+)\b|(?i:\[\s*insert\b[^\]]*\]|\blorem ipsum\b)")
+# What XML 1.0, and so a Word document, cannot hold.
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _VAGUE_LINK = re.compile(r"^(?:.*\bhere|click|link|this link|this page|more|read more|more info(?:rmation)?)\W*$", re.I)
 
 
@@ -47,6 +50,7 @@ def check(spec: ResponseSpec) -> list[Problem]:
         ),
         *_chief_constable(spec, src),
         *_links(spec, src),
+        *_unfinished(spec, src),
     ]
     return sorted(found, key=lambda p: (p.line or 0, p.column or 0))
 
@@ -156,6 +160,18 @@ def _links(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
                 )
             if _VAGUE_LINK.match(link.words):
                 yield _vague(src, loc, link.words)
+
+
+def _unfinished(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
+    for loc, value in texts(spec):
+        if match := _PLACEHOLDER.search(value):
+            yield src.problem(loc, f"unfinished: '{match.group(0)}' is a placeholder; replace it with the real text", rule="placeholder")
+        if match := _UNSTORABLE.search(value):
+            yield src.problem(
+                loc,
+                f"contains the control character U+{ord(match.group(0)):04X}, which a letter cannot hold; delete it",
+                rule="character",
+            )
 
 
 def _vague(src: SourceMap, loc: Loc, words: str) -> Problem:

@@ -1,0 +1,81 @@
+"""`jtai-letters new`: a commented spec to fill in, valid except for the TODOs it marks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+
+def _q(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+
+
+def skeleton(
+    layout: str,
+    *,
+    report_title: str | None = None,
+    published: dt.date | None = None,
+    kind: str = "force-specific",
+    area: str | None = None,
+    commissioner: str | None = None,
+    role: str = "Police and Crime Commissioner",
+    url: str | None = None,
+) -> str:
+    """The YAML text of a new spec for `layout`; every TODO is reported by validate until replaced."""
+    published = published or dt.date.today()
+    area_text = area or "TODO: police area"
+    name = commissioner or "TODO: the commissioner's full name"
+    office = f"Office of the {role} for {area}" if area else "TODO: the office's name"
+    return f"""\
+# A response spec for jtai-letters (Police Act 1996 s55). Replace every TODO,
+# then check it with:  jtai-letters validate THIS-FILE.yaml
+# Field reference: jtai-letters schema --markdown
+schema_version: 1
+layout: {layout}
+
+office:
+  name: {_q(office)}
+  commissioner: {_q(name)}
+  role: {_q(role)}
+  area: {_q(area_text)}
+  address:
+    - "TODO: first line of the postal address"
+  # telephone: 01632 960 123
+  # email: enquiries@example.gov.uk
+  # website: https://www.example.gov.uk
+  # logo: {{path: logo.png, alt: "The office's logo"}}
+
+report:
+  title: {_q(report_title or "TODO: the report's title")}
+  kind: {kind}   # jtai, peel, national-thematic, force-specific or other
+  inspectorates: [HMICFRS]
+  published: {published.isoformat()}   # day one of the 56 days allowed for the response
+  url: {_q(url or "https://TODO.invalid/the-report")}
+  force_inspected: true
+  summary:
+    - "TODO: a paragraph summarising the report"
+  recommendations: []   # one per recommendation:  - {{id: R1, text: "..."}}
+  areas_for_improvement: []   # likewise:  - {{id: AFI1, text: "..."}}
+
+response:
+  date: {published.isoformat()}   # the date of this response
+  opening:
+    - "TODO: the opening paragraph"
+  context: []
+  key_findings: []   # - {{text: "...", quoted: true, commentary: ["..."]}}
+  local_actions:
+    - text: "TODO: what will be done"
+      # owner: Deputy Chief Constable
+      # due: {(published + dt.timedelta(days=90)).isoformat()}
+      # status: planned   # planned, in progress, ongoing or complete
+  chief_constable:
+    comments:
+      - "TODO: the chief constable's comments"
+    # or, instead of comments:  omitted_because: "the force was not inspected"
+  recommendations: []   # for each report recommendation:  - {{id: R1, response: "...", actions: []}}
+  areas_for_improvement: []
+  sign_off:
+    closing: Yours sincerely
+    name: {_q(name)}
+    role: {_q(role)}
+"""
