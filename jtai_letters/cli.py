@@ -51,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("specs", nargs="+", type=Path, help="spec files or folders of them")
     v.add_argument("--format", choices=("text", "json"), default="text", help="report format")
     v.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    v.add_argument("--templates", type=Path, default=DEFAULT_TEMPLATES, help="folder of layout templates")
 
     verbs.add_parser("layouts", help="list the layouts and when to use each")
 
@@ -152,7 +153,7 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
         warnings: list[Problem] = []
         deadline = None
         try:
-            checked = check(path)
+            checked = check(path, templates_dir=args.templates)
             warnings = checked.warnings
             deadline = rules.publication_deadline(checked.spec.report.published)
         except JtaiError as e:

@@ -18,8 +18,8 @@ from .errors import JtaiError, OutputError, Problem, SpecError, UsageError
 from .models import ResponseSpec
 from . import outputs
 from .render import render
-from .spec import load_spec
-from .templates import DEFAULT_TEMPLATES
+from .spec import load_spec, source_of
+from .templates import DEFAULT_TEMPLATES, layouts
 
 FORMATS = outputs.FORMATS
 SPEC_SUFFIXES = (".yaml", ".yml")
@@ -42,10 +42,13 @@ class BuildResult:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def check(path: Path, *, strict: bool = False) -> Checked:
+def check(path: Path, *, strict: bool = False, templates_dir: Path = DEFAULT_TEMPLATES) -> Checked:
     """Load `path` and apply every rule; `SpecError` lists all errors (and, if `strict`, warnings)."""
     spec = load_spec(path)
     problems = rules.check(spec)
+    available = layouts(templates_dir)
+    if spec.layout not in available:
+        problems.insert(0, source_of(spec).problem(("layout",), f"unknown layout '{spec.layout}'; available: {', '.join(available)}", rule="layout"))
     errors = [p for p in problems if p.severity == "error" or strict]
     if errors:
         raise SpecError(errors)
@@ -85,7 +88,7 @@ def build(
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise UsageError(f"unknown format '{unknown[0]}'; choose from {', '.join(FORMATS)}")
-    checked = check(source)
+    checked = check(source, templates_dir=templates_dir)
     letter = render(checked.spec, templates_dir)
     blobs = {fmt: outputs.write(fmt, letter) for fmt in formats}
     try:

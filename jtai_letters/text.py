@@ -16,6 +16,10 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 _MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable("image")
+# Parse every link, whatever its scheme: markdown-it would otherwise leave a
+# `javascript:` link as literal brackets. Unsafe targets are dropped below, and
+# validate warns about them, so the reader sees the words alone.
+_MD.validateLink = lambda url: True
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 

@@ -28,6 +28,20 @@ EXPECTED = {
     "empty.yaml": " the file is empty; expected a response spec with schema_version, layout, office, report and response",
     "top-level-list.yaml": "1:1: expected a mapping of keys at the top of the file, got a list",
     "tab-indent.yaml": "5:1: a tab is used for indentation; indent with spaces",
+    "alias-bomb.yaml": "1:38: expands to more than 100,000 values (aliases repeated?); a spec is far smaller",
+    "bad-url.yaml": "14:8: report.url: expected an absolute http(s) URL like https://www.example.gov.uk/page, "
+    "got 'www.justiceinspectorates.gov.uk/loamshire'",
+    "binary-junk.yaml": "2: is not UTF-8 text (byte 0x80); save it as UTF-8",
+    "duplicate-key-deep.yaml": "26:7: response.recommendations[0].response: duplicate key 'response' "
+    "(first given on line 25): each key may appear once",
+    "latin1.yaml": "6: is not UTF-8 text (byte 0xeb); save it as UTF-8",
+    "logo-without-alt.yaml": "9:3: office.logo.alt: required field is missing",
+    "not-yaml.yaml": "3:7: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence)",
+    "top-level-scalar.yaml": "1: expected a mapping of keys at the top of the file, got a single value (str)",
+    "unknown-key-deep.yaml": "29:11: response.recommendations[0].actions[0].stauts: unknown key 'stauts'; did you mean 'status'?",
+    "unknown-layout.yaml": "3:9: layout: unknown layout 'memo'; available: letter, narrative, statement",
+    "utf16.yaml": " is UTF-16 encoded; save it as UTF-8",
+    "wrong-type.yaml": "15:20: report.force_inspected: expected true or false, got 'perhaps'",
 }
 
 

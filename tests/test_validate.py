@@ -1,0 +1,133 @@
+"""validate: each s55 and house rule, broken once per file in tests/rules/, with its exact rule, field and line."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from jtai_letters import cli
+from jtai_letters.reference import json_schema, json_schema_text, markdown
+from jtai_letters.skeleton import skeleton
+
+from .helpers import ROOT
+
+RULES = Path(__file__).resolve().parent / "rules"
+BAD = Path(__file__).resolve().parent / "bad"
+
+# file -> [(severity, rule, field, line)]
+EXPECTED = {
+    "late-response.yaml": [("warning", "s55-deadline", "response.date", 20)],
+    "unknown-recommendation-id.yaml": [
+        ("error", "s55-unanswered", "report.recommendations[0]", 17),
+        ("error", "s55-unknown-id", "response.recommendations[0].id", 24),
+    ],
+    "answered-twice.yaml": [("error", "s55-duplicate", "response.recommendations[1].id", 26)],
+    "unanswered-area-for-improvement.yaml": [("error", "s55-unanswered", "report.areas_for_improvement[0]", 20)],
+    "no-chief-constable.yaml": [("warning", "s55-chief-constable", "response", 20)],
+    "inspection-after-publication.yaml": [("error", "date-order", "report.inspection_period.end", 14)],
+    "response-before-publication.yaml": [("error", "date-order", "response.date", 20)],
+    "action-due-before-response.yaml": [("warning", "date-order", "response.local_actions[0].due", 25)],
+    "placeholder-todo.yaml": [("error", "placeholder", "response.context[0]", 22)],
+    "placeholder-insert.yaml": [("error", "placeholder", "office.commissioner", 6)],
+    "placeholder-lorem.yaml": [("error", "placeholder", "response.context[0]", 22)],
+    "control-character.yaml": [("error", "character", "response.context[0]", 22)],
+    "link-javascript.yaml": [("warning", "link-target", "response.context[0]", 22)],
+    "link-relative.yaml": [("warning", "link-target", "response.context[0]", 22)],
+    "link-text-here.yaml": [("warning", "link-text", "response.context[0]", 22)],
+}
+
+
+def validate_json(*argv: str | Path) -> tuple[int, list[dict[str, object]]]:
+    out = io.StringIO()
+    code = cli.main(["validate", "--format", "json", *map(str, argv)], out, io.StringIO())
+    return code, json.loads(out.getvalue())
+
+
+def test_every_rule_case_has_expectations() -> None:
+    assert sorted(p.name for p in RULES.glob("*.yaml")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_rule(name: str) -> None:
+    code, [report] = validate_json(RULES / name)
+    found = [("error", e["rule"], e["loc"], e["line"]) for e in report["errors"]]  # type: ignore[index,union-attr]
+    found += [("warning", w["rule"], w["loc"], w["line"]) for w in report["warnings"]]  # type: ignore[index,union-attr]
+    assert found == EXPECTED[name]
+    assert code == (1 if any(kind == "error" for kind, *_ in EXPECTED[name]) else 0)
+    assert report["valid"] is (code == 0)
+
+
+def test_deadline_is_the_55th_day_after_publication() -> None:
+    _, [report] = validate_json(ROOT / "responses" / "nottinghamshire-2020-csa-family.yaml")
+    assert report["publication_deadline"] == "2020-03-30"
+
+
+def test_every_file_in_a_folder_is_checked_and_all_problems_reported() -> None:
+    code, reports = validate_json(RULES)
+    assert code == 1
+    assert len(reports) == len(EXPECTED)
+    total = sum(len(r["errors"]) + len(r["warnings"]) for r in reports)  # type: ignore[arg-type]
+    assert total == sum(len(v) for v in EXPECTED.values())
+
+
+def test_all_schema_problems_of_one_file_are_reported_at_once(tmp_path: Path) -> None:
+    spec = tmp_path / "many.yaml"
+    text = (Path(__file__).parent / "minimal.yaml").read_text()
+    text = text.replace("published: 2025-09-18", "published: 18/09/2025").replace("kind: force-specific", "kind: thematic")
+    spec.write_text(text.replace("  area: Loamshire\n", "  area: Loamshire\n  colour: blue\n"))
+    _, [report] = validate_json(spec)
+    assert [(e["loc"], e["line"]) for e in report["errors"]] == [  # type: ignore[index,union-attr]
+        ("office.colour", 9),
+        ("report.kind", 12),
+        ("report.published", 14),
+    ]
+
+
+def test_a_fifty_megabyte_file_is_refused_unread(tmp_path: Path) -> None:
+    spec = tmp_path / "huge.yaml"
+    with spec.open("wb") as f:
+        f.write(b"# " + b"x" * (50 * 1024 * 1024) + b"\n")
+    out = io.StringIO()
+    assert cli.main(["validate", str(spec)], out, io.StringIO()) == 1
+    assert out.getvalue() == f"{spec}: file is 52,428,803 bytes; a spec may be at most 2,097,152\n{spec}: invalid\n"
+
+
+def test_new_writes_a_skeleton_that_fails_only_on_its_placeholders(tmp_path: Path) -> None:
+    for layout in ("letter", "narrative", "statement"):
+        spec = tmp_path / f"{layout}.yaml"
+        spec.write_text(skeleton(layout, area="Loamshire", published=None))
+        _, [report] = validate_json(spec)
+        assert report["errors"], layout
+        assert {e["rule"] for e in report["errors"]} == {"placeholder"}  # type: ignore[union-attr]
+        filled = spec.read_text().replace("TODO.invalid", "www.example.gov.uk").replace("TODO: ", "")
+        spec.write_text(filled)
+        code, [report] = validate_json(spec)
+        assert (code, report["errors"]) == (0, []), layout
+        assert cli.main(["render", str(spec), "-o", str(tmp_path / "out")], io.StringIO(), io.StringIO()) == 0
+
+
+def test_new_refuses_an_unknown_layout() -> None:
+    err = io.StringIO()
+    assert cli.main(["new", "--layout", "memo"], io.StringIO(), err) == 2
+    assert err.getvalue() == "error: unknown layout 'memo'; choose from letter, narrative, statement\n"
+
+
+def test_committed_schema_matches_the_models() -> None:
+    assert (ROOT / "schema" / "response-spec.schema.json").read_text(encoding="utf-8") == json_schema_text()
+
+
+def test_committed_spec_reference_matches_the_models() -> None:
+    assert (ROOT / "docs" / "spec-reference.md").read_text(encoding="utf-8") == markdown()
+
+
+def test_every_field_in_the_schema_is_described_with_an_example() -> None:
+    schema = json_schema()
+    parts = [schema, *schema["$defs"].values()]
+    for part in parts:
+        for name, prop in part.get("properties", {}).items():
+            assert prop.get("description"), name
+            if "$ref" not in prop:
+                assert prop.get("examples"), name
