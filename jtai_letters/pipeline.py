@@ -17,7 +17,7 @@ from . import rules
 from .errors import JtaiError, OutputError, Problem, SpecError, UsageError
 from .models import ResponseSpec
 from . import outputs
-from .render import render
+from .render import logo_path, render
 from .spec import load_spec, source_of
 from .templates import DEFAULT_TEMPLATES, layouts
 
@@ -48,7 +48,12 @@ def check(path: Path, *, strict: bool = False, templates_dir: Path = DEFAULT_TEM
     problems = rules.check(spec)
     available = layouts(templates_dir)
     if spec.layout not in available:
-        problems.insert(0, source_of(spec).problem(("layout",), f"unknown layout '{spec.layout}'; available: {', '.join(available)}", rule="layout"))
+        message = f"unknown layout '{spec.layout}'; available: {', '.join(available)}"
+        problems.insert(0, source_of(spec).problem(("layout",), message, rule="layout"))
+    try:
+        logo_path(spec)
+    except SpecError as e:
+        problems += e.problems
     errors = [p for p in problems if p.severity == "error" or strict]
     if errors:
         raise SpecError(errors)

@@ -21,8 +21,13 @@ class RenderedLetter:
 
     html: str
     stylesheets: tuple[Path, ...]
-    asset_roots: tuple[Path, ...]  # the folders the writers may load files from
+    asset_roots: tuple[Path, ...]  # folders and files the writers may load
     source: Path  # the spec it came from, for messages
+    asset_fields: tuple[tuple[str, str], ...] = ()  # (URL, spec field it came from), for messages
+
+    def field_of(self, url: str) -> str:
+        """The spec field that named `url`, or '' when the template did."""
+        return next((f for u, f in self.asset_fields if u == url), "")
 
 
 def render(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> RenderedLetter:
@@ -32,8 +37,8 @@ def render(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> Rende
     if spec.layout not in available:
         names = ", ".join(available) or "none"
         raise TemplateError(src.problem(("layout",), f"unknown layout '{spec.layout}'; available: {names}"))
-    spec_dir = src.path.parent
-    logo_url = _logo_url(spec, spec_dir)
+    logo = logo_path(spec)
+    logo_url = logo.as_uri() if logo else None
     template_name = f"{spec.layout}.html.j2"
     try:
         html = environment(templates_dir).get_template(template_name).render(
@@ -53,16 +58,17 @@ def render(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> Rende
     return RenderedLetter(
         html=html,
         stylesheets=tuple(stylesheets(templates_dir, spec.layout)),
-        asset_roots=(templates_dir, spec_dir),
+        asset_roots=(templates_dir, *([logo] if logo else [])),
         source=src.path,
+        asset_fields=((logo_url, "office.logo.path"),) if logo_url else (),
     )
 
 
-def _logo_url(spec: ResponseSpec, spec_dir: Path) -> str | None:
-    logo = spec.office.logo
-    if logo is None:
+def logo_path(spec: ResponseSpec) -> Path | None:
+    """The checked logo file the spec names, if any; `SpecError` if it may not be used."""
+    if spec.office.logo is None:
         return None
     try:
-        return assets.resolve(spec_dir, logo.path).as_uri()
+        return assets.image(source_of(spec).path.parent, spec.office.logo.path)
     except ValueError as e:
         raise SpecError(source_of(spec).problem(("office", "logo", "path"), str(e), rule="asset")) from None

@@ -20,6 +20,8 @@ _SCALARS = SafeConstructor()
 
 MAX_NODES = 100_000  # values after alias expansion; a long letter has ~500
 MAX_DEPTH = 40
+MAX_ITEMS = 1_000  # items in one list; a letter's longest list has tens
+MAX_TEXT = 2_000_000  # characters of text after alias expansion
 
 Pos = tuple[int, int]  # 0-based line and column, as the parser reports them
 
@@ -74,6 +76,7 @@ def _message(e: yaml.MarkedYAMLError) -> str:
 class _Builder:
     def __init__(self) -> None:
         self.count = 0
+        self.chars = 0
 
     def build(self, node: Node, path: tuple[Any, ...], depth: int) -> Any:
         self.count += 1
@@ -90,10 +93,17 @@ class _Builder:
         if isinstance(node, MappingNode):
             return self.mapping(node, path, depth)
         if isinstance(node, SequenceNode):
+            if len(node.value) > MAX_ITEMS:
+                line, column = _pos(node)
+                raise YamlError(f"a list of {len(node.value):,} items; at most {MAX_ITEMS:,} are allowed", line + 1, column + 1)
             seq = Seq(self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value))
             seq.start, seq.items_at = _pos(node), [_pos(item) for item in node.value]
             return seq
         assert isinstance(node, ScalarNode)
+        self.chars += len(node.value)
+        if self.chars > MAX_TEXT:
+            line, column = _pos(node)
+            raise YamlError(f"holds more than {MAX_TEXT:,} characters of text; a spec is far smaller", line + 1, column + 1)
         try:
             return _SCALARS.construct_object(node)
         except (yaml.YAMLError, ValueError, OverflowError) as e:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
+import subprocess
 import unicodedata
 from pathlib import Path
 
 import docx
 from docx.table import Table
 from docx.text.paragraph import Paragraph
-from pypdf import PdfReader
 
 ROOT = Path(__file__).resolve().parent.parent
 RESPONSES = ROOT / "responses"
@@ -56,9 +56,14 @@ def docx_styles(path: Path) -> list[tuple[str, str]]:
 
 
 def pdf_text(path: Path) -> str:
-    """The text of a PDF, page furniture (page X of Y) removed."""
-    reader = PdfReader(str(path))
-    lines = "\n".join(page.extract_text() for page in reader.pages).splitlines()
+    """The text of a PDF, page furniture (page X of Y) removed.
+
+    Poppler's pdftotext, not a Python extractor: pypdf and pdfminer garble or drop
+    lines set in fallback fonts (emoji, Welsh), and reading them right is the point.
+    Raw mode keeps the content order and leaves line-end hyphens as printed.
+    """
+    text = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    lines = text.replace("\f", "\n").splitlines()
     return "\n".join(line for line in lines if not PAGE_FURNITURE.match(line.strip()))
 
 

@@ -291,7 +291,13 @@ class _Writer:
                 link = None
 
     def picture(self, para: Paragraph, src: str, alt: str) -> None:
-        data, _mime = read_asset(src, self.letter.asset_roots)
+        try:
+            data, _mime = read_asset(src, self.letter.asset_roots)
+        except OutputError as e:
+            problem = e.problems[0]
+            raise OutputError(
+                Problem(f"DOCX not written: {problem.message}", self.letter.source, field=self.letter.field_of(src), rule="asset")
+            ) from None
         run = para.add_run()
         shape = run.add_picture(io.BytesIO(data), height=Mm(18))
         doc_pr = shape._inline.docPr

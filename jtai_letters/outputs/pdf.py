@@ -23,6 +23,10 @@ PDF_VARIANT = "pdf/ua-1"  # tagged PDF: structure tree, language and title for s
 class AssetRefused(FatalURLFetchingError):
     """WeasyPrint must stop, not skip: a refused asset is a fault in the spec or template."""
 
+    def __init__(self, message: str, url: str) -> None:
+        super().__init__(message)
+        self.url = url
+
 
 class AssetFetcher(URLFetcher):
     """A WeasyPrint URL fetcher that serves `read_asset` and refuses everything else."""
@@ -38,7 +42,7 @@ class AssetFetcher(URLFetcher):
         try:
             data, mime = read_asset(url, self.roots)
         except OutputError as e:
-            raise AssetRefused(e.problems[0].message) from None
+            raise AssetRefused(e.problems[0].message, url) from None
         return URLFetcherResponse(url, data, {"Content-Type": mime})
 
 
@@ -62,6 +66,7 @@ def write(letter: RenderedLetter) -> bytes:
         document = HTML(string=letter.html, base_url=base, url_fetcher=fetcher)
         pdf = document.write_pdf(stylesheets=css, font_config=_fonts(), pdf_variant=PDF_VARIANT)
     except AssetRefused as e:
-        raise OutputError(Problem(f"PDF not written: {e}", letter.source, rule="pdf")) from None
+        field = letter.field_of(e.url)
+        raise OutputError(Problem(f"PDF not written: {e}", letter.source, field=field, rule="asset")) from None
     assert isinstance(pdf, bytes)
     return pdf
