@@ -100,10 +100,9 @@ def build(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise OutputError(Problem(f"cannot create the output folder: {e.strerror}", out)) from e
-    targets = {fmt: output_path(out, source, fmt) for fmt in formats}
-    for fmt, data in blobs.items():
-        write_atomic(targets[fmt], data)
-    return BuildResult(source, list(targets.values()), checked.warnings)
+    targets = {output_path(out, source, fmt): data for fmt, data in blobs.items()}
+    write_atomic(targets)
+    return BuildResult(source, list(targets), checked.warnings)
 
 
 def build_many(
@@ -120,18 +119,28 @@ def build_many(
     return results, failures
 
 
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write `data` to `target` so readers see the old file or the new one, never a part."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+def write_atomic(targets: dict[Path, bytes]) -> None:
+    """Write each file so readers see the old one or the new one, never a part.
+
+    Every file is written and synced under a temporary name first; only then are
+    they renamed into place, so a failure while writing leaves all old files.
+    """
+    staged: list[tuple[str, Path]] = []
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException as e:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(e, OSError):
-            raise OutputError(Problem(f"cannot write: {e.strerror}", target)) from e
-        raise
+        for target, data in targets.items():
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+            staged.append((tmp, target))
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, 0o644)
+        while staged:
+            tmp, target = staged[0]
+            os.replace(tmp, target)
+            staged.pop(0)
+    except OSError as e:
+        raise OutputError(Problem(f"cannot write: {e.strerror}", Path(e.filename or ""))) from e
+    finally:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
