@@ -8,4 +8,7 @@ letters: setup
 	.venv/bin/jtai-letters render responses/ -o out/
 
 test: setup
+	.venv/bin/ruff check jtai_letters tests
+	.venv/bin/ruff format --check jtai_letters tests
+	.venv/bin/mypy jtai_letters
 	.venv/bin/python -m pytest

@@ -1,8 +1,8 @@
 """jtai-letters: Police and Crime Commissioners' s55 responses to inspection reports, as DOCX and PDF.
 
-    spec = load_spec("responses/loamshire-2025-peel.yaml")
-    letter = render(spec)               # semantic HTML, no I/O
-    build("responses/loamshire-2025-peel.yaml", "out/")   # validate, render, write both formats
+spec = load_spec("responses/loamshire-2025-peel.yaml")
+letter = render(spec)               # semantic HTML, no I/O
+build("responses/loamshire-2025-peel.yaml", "out/")   # validate, render, write both formats
 """
 
 from importlib.metadata import PackageNotFoundError, version
@@ -12,11 +12,11 @@ try:
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0+unknown"
 
-from .errors import JtaiError, OutputError, SpecError, TemplateError, UsageError  # noqa: E402
-from .models import ResponseSpec  # noqa: E402
-from .pipeline import build, build_many, check  # noqa: E402
-from .render import RenderedLetter, render  # noqa: E402
-from .spec import load_spec  # noqa: E402
+from .errors import JtaiError, OutputError, SpecError, TemplateError, UsageError
+from .models import ResponseSpec
+from .pipeline import build, build_many, check
+from .render import RenderedLetter, render
+from .spec import load_spec
 
 __all__ = [
     "JtaiError",

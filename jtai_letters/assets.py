@@ -82,7 +82,9 @@ def read_asset(url: str, places: tuple[Path, ...]) -> tuple[bytes, str]:
 
 def _data_url(url: str) -> tuple[bytes, str]:
     if len(url) > MAX_DATA_URL_BYTES * 4 // 3 + 200:
-        raise OutputError(Problem(f"refused a data: URL of {len(url):,} characters (at most {MAX_DATA_URL_BYTES:,} bytes)"))
+        raise OutputError(
+            Problem(f"refused a data: URL of {len(url):,} characters (at most {MAX_DATA_URL_BYTES:,} bytes)")
+        )
     header, _, payload = url[5:].partition(",")
     try:
         data = base64.b64decode(payload, validate=True) if header.endswith(";base64") else unquote_to_bytes(payload)

@@ -5,18 +5,17 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import typing
 import sys
+import typing
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import __version__, reference, rules
-from .errors import JtaiError, Problem, UsageError
+from . import __version__, reference
+from .errors import JtaiError, UsageError
 from .models import Report
-from .pipeline import FORMATS, build, check, expand
+from .pipeline import FORMATS, build, expand, validate
 from .skeleton import skeleton
-from .spec import load_spec
 from .templates import DEFAULT_TEMPLATES, layouts
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -37,7 +36,9 @@ def _formats(value: str) -> list[str]:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="jtai-letters", description="Turn response specs (YAML) into s55 response letters (DOCX and PDF).")
+    parser = _Parser(
+        prog="jtai-letters", description="Turn response specs (YAML) into s55 response letters (DOCX and PDF)."
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     verbs = parser.add_subparsers(dest="verb", required=True, parser_class=_Parser)
 
@@ -147,49 +148,15 @@ def _relative(paths: list[Path]) -> list[Path]:
 
 
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
-    reports = []
-    for path in expand(args.specs):
-        errors: list[Problem] = []
-        warnings: list[Problem] = []
-        deadline = None
-        try:
-            checked = check(path, templates_dir=args.templates)
-            warnings = checked.warnings
-            deadline = rules.publication_deadline(checked.spec.report.published)
-        except JtaiError as e:
-            errors = e.problems
-            deadline = _deadline_if_known(path)
-        if args.strict:
-            errors, warnings = errors + warnings, []
-        reports.append((path, errors, warnings, deadline))
+    reports = [validate(path, strict=args.strict, templates_dir=args.templates) for path in expand(args.specs)]
     if args.format == "json":
-        json.dump([_json_report(*r) for r in reports], out, indent=2, ensure_ascii=False)
+        json.dump([r.as_json() for r in reports], out, indent=2, ensure_ascii=False)
         out.write("\n")
     else:
-        for path, errors, warnings, _ in reports:
-            for problem in errors + warnings:
+        for r in reports:
+            for problem in r.errors + r.warnings:
                 print(problem, file=out)
-            status = "invalid" if errors else "valid"
-            extra = f" ({len(warnings)} warning{'s' * (len(warnings) != 1)})" if warnings else ""
-            print(f"{path}: {status}{extra}", file=out)
-    return EXIT_INVALID if any(r[1] for r in reports) else EXIT_OK
-
-
-def _deadline_if_known(path: Path) -> object:
-    try:
-        return rules.publication_deadline(load_spec(path).report.published)
-    except JtaiError:
-        return None
-
-
-def _json_report(path: Path, errors: list[Problem], warnings: list[Problem], deadline: object) -> dict[str, object]:
-    def item(p: Problem) -> dict[str, object]:
-        return {"rule": p.rule, "loc": p.field, "line": p.line, "column": p.column, "message": p.message}
-
-    return {
-        "path": str(path),
-        "valid": not errors,
-        "errors": [item(p) for p in errors],
-        "warnings": [item(p) for p in warnings],
-        "publication_deadline": deadline.isoformat() if deadline is not None else None,  # type: ignore[attr-defined]
-    }
+            n = len(r.warnings)
+            extra = f" ({n} warning{'s' * (n != 1)})" if n else ""
+            print(f"{r.path}: {'valid' if r.valid else 'invalid'}{extra}", file=out)
+    return EXIT_OK if all(r.valid for r in reports) else EXIT_INVALID

@@ -28,7 +28,11 @@ class Problem:
         where = str(self.path) if self.path is not None else ""
         if self.line is not None:
             where += f":{self.line}" + (f":{self.column}" if self.column is not None else "")
-        parts = [where + ":" if where else "", "warning:" if self.severity == "warning" else "", f"{self.field}:" if self.field else ""]
+        parts = [
+            where + ":" if where else "",
+            "warning:" if self.severity == "warning" else "",
+            f"{self.field}:" if self.field else "",
+        ]
         return " ".join(p for p in [*parts, self.message] if p)
 
 

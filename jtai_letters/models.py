@@ -76,13 +76,17 @@ class Image(Model):
     """An image file beside the spec, with the alternative text screen readers announce."""
 
     path: Plain = _f("PNG or JPEG file, relative to the spec's folder.", "assets/loamshire-logo.png")
-    alt: Plain = _f("Alternative text: what the image shows, for screen readers.", "Loamshire Police and Crime Commissioner")
+    alt: Plain = _f(
+        "Alternative text: what the image shows, for screen readers.", "Loamshire Police and Crime Commissioner"
+    )
 
 
 class Office(Model):
     """Who responds: the commissioner and their office."""
 
-    name: Plain = _f("The office's name, as on its letterhead.", "Office of the Police and Crime Commissioner for Loamshire")
+    name: Plain = _f(
+        "The office's name, as on its letterhead.", "Office of the Police and Crime Commissioner for Loamshire"
+    )
     commissioner: Plain = _f("The commissioner's full name.", "Priya Marsh")
     role: Plain = _f(
         "The commissioner's role title.",
@@ -91,11 +95,15 @@ class Office(Model):
         "Deputy Mayor for Policing and Crime",
     )
     area: Plain = _f("The police area.", "Loamshire")
-    address: list[Plain] = _f("Postal address, one line per item.", ["Shire Hall, Market Square", "Borchester LM1 2AB"], default_factory=list)
+    address: list[Plain] = _f(
+        "Postal address, one line per item.", ["Shire Hall, Market Square", "Borchester LM1 2AB"], default_factory=list
+    )
     telephone: Plain | None = _f("Telephone number for enquiries.", "01632 960 123", default=None)
     email: EmailStr | None = _f("E-mail address for enquiries.", "enquiries@loamshire-pcc.example", default=None)
     website: WebUrl | None = _f("The office's website.", "https://www.loamshire-pcc.example", default=None)
-    logo: Image | None = _f("Logo shown on the letterhead.", {"path": "assets/logo.png", "alt": "Loamshire PCC"}, default=None)
+    logo: Image | None = _f(
+        "Logo shown on the letterhead.", {"path": "assets/logo.png", "alt": "Loamshire PCC"}, default=None
+    )
     date_style: Literal["plain", "ordinal"] = _f(
         "How dates are written: plain '4 February 2020' (GOV.UK style) or ordinal '4th February 2020'.",
         "plain",
@@ -134,24 +142,37 @@ def _unique_ids(items: list[Item], what: str) -> None:
 class Report(Model):
     """What is responded to: the inspectorate report."""
 
-    title: Plain = _f("The report's title.", "The multi-agency response to child sexual abuse in the family environment")
+    title: Plain = _f(
+        "The report's title.", "The multi-agency response to child sexual abuse in the family environment"
+    )
     series: Plain | None = _f("The programme the report belongs to.", "Joint Targeted Area Inspections", default=None)
     kind: Literal["jtai", "peel", "national-thematic", "force-specific", "other"] = _f(
         "What sort of inspection it reports.", "jtai", "peel", "national-thematic", "force-specific"
     )
     inspectorates: list[Plain] = _f(
-        "The inspectorate or inspectorates that wrote it.", ["HMICFRS"], ["Ofsted", "HMICFRS", "Care Quality Commission"], min_length=1
+        "The inspectorate or inspectorates that wrote it.",
+        ["HMICFRS"],
+        ["Ofsted", "HMICFRS", "Care Quality Commission"],
+        min_length=1,
     )
     published: dt.date = _f("Publication date: day one of the 56 days s55 allows for the response.", "2020-02-04")
     inspection_period: Period | None = _f(
         "When the inspection fieldwork took place.", {"start": "2018-09-01", "end": "2019-05-31"}, default=None
     )
-    areas_inspected: list[Plain] = _f("Forces or local authority areas inspected.", ["Cornwall", "York"], default_factory=list)
-    url: WebUrl = _f("Where the report is published.", "https://hmicfrs.justiceinspectorates.gov.uk/publications/example/")
+    areas_inspected: list[Plain] = _f(
+        "Forces or local authority areas inspected.", ["Cornwall", "York"], default_factory=list
+    )
+    url: WebUrl = _f(
+        "Where the report is published.", "https://hmicfrs.justiceinspectorates.gov.uk/publications/example/"
+    )
     force_inspected: bool = _f("Whether this office's force was one of those inspected.", True)
-    summary: Paragraphs = _f("Paragraphs summarising the report.", ["This report draws together findings from ..."], default_factory=list)
+    summary: Paragraphs = _f(
+        "Paragraphs summarising the report.", ["This report draws together findings from ..."], default_factory=list
+    )
     recommendations: list[Item] = _f(
-        "The report's recommendations; an empty list when it makes none.", [{"id": "R1", "text": "..."}], default_factory=list
+        "The report's recommendations; an empty list when it makes none.",
+        [{"id": "R1", "text": "..."}],
+        default_factory=list,
     )
     areas_for_improvement: list[Item] = _f(
         "The report's areas for improvement.", [{"id": "AFI1", "text": "..."}], default_factory=list
@@ -176,7 +197,9 @@ class Themes(Model):
     """A lead-in sentence and the bulleted themes it introduces."""
 
     intro: Text = _f("The sentence introducing the list.", "Strategies need to include:")
-    items: Paragraphs = _f("The themes, one bullet each.", ["A focus on prevalence", "Impact on children"], min_length=1)
+    items: Paragraphs = _f(
+        "The themes, one bullet each.", ["A focus on prevalence", "Impact on children"], min_length=1
+    )
 
 
 Status = Literal["planned", "in progress", "ongoing", "complete"]
@@ -202,7 +225,9 @@ class Answer(Model):
     id: RefId = _f("The id of the recommendation or area for improvement answered.", "R1")
     response: Text = _f("The action taken or proposed, or why none is taken.", "Accepted. The force will ...")
     actions: list[Action] = _f(
-        "The actions that carry it out.", [{"text": "...", "owner": "Deputy Chief Constable", "due": "2026-03-31"}], default_factory=list
+        "The actions that carry it out.",
+        [{"text": "...", "owner": "Deputy Chief Constable", "due": "2026-03-31"}],
+        default_factory=list,
     )
 
 
@@ -210,7 +235,9 @@ class ChiefConstable(Model):
     """The chief constable's comments, or why the letter carries none (s55(4))."""
 
     name: Plain | None = _f("The chief constable's name.", "Mark Ellery", default=None)
-    comments: Paragraphs = _f("The chief constable's comments, published with the response.", ["I welcome ..."], default_factory=list)
+    comments: Paragraphs = _f(
+        "The chief constable's comments, published with the response.", ["I welcome ..."], default_factory=list
+    )
     omitted_because: Plain | None = _f(
         "Why no comments are included.", "the force was not inspected", "no comments were received", default=None
     )
@@ -235,31 +262,51 @@ class Response(Model):
     """What the office says."""
 
     date: dt.date = _f("Date of the response: due by the 56th day from publication.", "2020-03-23")
-    title: Plain | None = _f("Replaces the layout's own title line.", "The Commissioner's response to ...", default=None)
+    title: Plain | None = _f(
+        "Replaces the layout's own title line.", "The Commissioner's response to ...", default=None
+    )
     report_link_text: Plain | None = _f(
         "Words of the link to the report; say where it goes.", "Read the report on the HMICFRS website", default=None
     )
     opening: Paragraphs = _f("Opening paragraphs.", ["I welcome the report ..."], default_factory=list)
-    context: Paragraphs = _f("Paragraphs on the inspection and its local context.", ["Between September 2018 ..."], default_factory=list)
-    key_findings: list[Finding] = _f("The report's key findings.", [{"text": "Poor-quality criminal investigations"}], default_factory=list)
-    national_context: Paragraphs = _f("National or wider context.", ["This is a national report ..."], default_factory=list)
-    strategy_themes: Themes | None = _f(
-        "Themes the report calls for, as a lead-in and bullets.", {"intro": "Strategies need to include:", "items": ["..."]}, default=None
+    context: Paragraphs = _f(
+        "Paragraphs on the inspection and its local context.", ["Between September 2018 ..."], default_factory=list
     )
-    local_actions: list[Action] = _f("What the office and force are doing locally.", [{"text": "..."}], default_factory=list)
+    key_findings: list[Finding] = _f(
+        "The report's key findings.", [{"text": "Poor-quality criminal investigations"}], default_factory=list
+    )
+    national_context: Paragraphs = _f(
+        "National or wider context.", ["This is a national report ..."], default_factory=list
+    )
+    strategy_themes: Themes | None = _f(
+        "Themes the report calls for, as a lead-in and bullets.",
+        {"intro": "Strategies need to include:", "items": ["..."]},
+        default=None,
+    )
+    local_actions: list[Action] = _f(
+        "What the office and force are doing locally.", [{"text": "..."}], default_factory=list
+    )
     chief_constable: ChiefConstable | None = _f(
-        "The chief constable's comments, or why there are none.", {"omitted_because": "the force was not inspected"}, default=None
+        "The chief constable's comments, or why there are none.",
+        {"omitted_because": "the force was not inspected"},
+        default=None,
     )
     recommendations_summary: Paragraphs = _f(
-        "Paragraphs opening the recommendations section.", ["While no recommendations have been made ..."], default_factory=list
+        "Paragraphs opening the recommendations section.",
+        ["While no recommendations have been made ..."],
+        default_factory=list,
     )
     recommendations: list[Answer] = _f(
-        "A response to each of the report's recommendations.", [{"id": "R1", "response": "Accepted. ..."}], default_factory=list
+        "A response to each of the report's recommendations.",
+        [{"id": "R1", "response": "Accepted. ..."}],
+        default_factory=list,
     )
     areas_for_improvement: list[Answer] = _f(
         "A response to each area for improvement.", [{"id": "AFI1", "response": "..."}], default_factory=list
     )
-    closing: Paragraphs = _f("Closing paragraphs before the sign-off.", ["I will publish progress ..."], default_factory=list)
+    closing: Paragraphs = _f(
+        "Closing paragraphs before the sign-off.", ["I will publish progress ..."], default_factory=list
+    )
     sign_off: SignOff | None = _f(
         "Closing words and signature; layouts that end with a signature require it.",
         {"closing": "Yours sincerely", "name": "Priya Marsh", "role": "Police and Crime Commissioner"},
@@ -271,7 +318,13 @@ class ResponseSpec(Model):
     """A response to an inspection report under Police Act 1996 s55, as written in YAML."""
 
     schema_version: Literal[1] = _f("The version of this format.", 1)
-    layout: str = _f("The layout template (see `jtai-letters layouts`).", "letter", "narrative", "statement", pattern=r"^[a-z0-9][a-z0-9-]*$")
+    layout: str = _f(
+        "The layout template (see `jtai-letters layouts`).",
+        "letter",
+        "narrative",
+        "statement",
+        pattern=r"^[a-z0-9][a-z0-9-]*$",
+    )
     office: Office = _f("Who responds.")
     report: Report = _f("The report responded to.")
     response: Response = _f("What the office says in reply.")

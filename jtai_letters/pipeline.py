@@ -7,18 +7,18 @@ half-written letter or replaces a good one.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import rules
+from . import outputs, rules
 from .errors import JtaiError, OutputError, Problem, SpecError, UsageError
 from .models import ResponseSpec
-from . import outputs
 from .render import logo_path, render
-from .spec import load_spec, source_of
+from .spec import load_spec, parse_yaml, read_text, source_of
 from .templates import DEFAULT_TEMPLATES, layouts
 
 FORMATS = outputs.FORMATS
@@ -58,6 +58,57 @@ def check(path: Path, *, strict: bool = False, templates_dir: Path = DEFAULT_TEM
     if errors:
         raise SpecError(errors)
     return Checked(spec, [p for p in problems if p.severity == "warning"])
+
+
+@dataclass
+class Validation:
+    """Everything `validate` says about one spec file."""
+
+    path: Path
+    errors: list[Problem]
+    warnings: list[Problem]
+    deadline: dt.date | None  # last day for the response under s55, when the report date is known
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def as_json(self) -> dict[str, object]:
+        """The JSON object documented in the README."""
+
+        def item(p: Problem) -> dict[str, object]:
+            return {"rule": p.rule, "loc": p.field, "line": p.line, "column": p.column, "message": p.message}
+
+        return {
+            "path": str(self.path),
+            "valid": self.valid,
+            "errors": [item(p) for p in self.errors],
+            "warnings": [item(p) for p in self.warnings],
+            "publication_deadline": self.deadline.isoformat() if self.deadline else None,
+        }
+
+
+def validate(path: Path, *, strict: bool = False, templates_dir: Path = DEFAULT_TEMPLATES) -> Validation:
+    """Check one spec file and report every problem; never raises for a bad spec."""
+    try:
+        checked = check(path, templates_dir=templates_dir)
+    except SpecError as e:
+        return Validation(path, e.problems, [], _deadline_from_raw(path))
+    deadline = rules.publication_deadline(checked.spec.report.published)
+    if strict:
+        return Validation(path, checked.warnings, [], deadline)
+    return Validation(path, [], checked.warnings, deadline)
+
+
+def _deadline_from_raw(path: Path) -> dt.date | None:
+    # An invalid spec may still say when its report was published.
+    try:
+        root = parse_yaml(read_text(path), path)
+        published = root["report"]["published"]
+    except (JtaiError, KeyError, TypeError):
+        return None
+    is_date = isinstance(published, dt.date) and not isinstance(published, dt.datetime)
+    return rules.publication_deadline(published) if is_date else None
 
 
 def expand(paths: Iterable[str | Path]) -> list[Path]:

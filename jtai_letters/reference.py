@@ -11,6 +11,7 @@ from typing import Any
 
 from .models import ResponseSpec
 
+
 def json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a response spec."""
     schema = ResponseSpec.model_json_schema()
@@ -37,7 +38,7 @@ def _type(prop: dict[str, Any]) -> str:
         return f"list of {_type(prop.get('items', {}))}"
     if prop.get("contentMediaType") == "text/markdown":
         return "Markdown text"
-    return {"string": prop.get("format", "text"), "boolean": "true / false", "integer": "number"}.get(kind, kind)
+    return str({"string": prop.get("format", "text"), "boolean": "true / false", "integer": "number"}.get(kind, kind))
 
 
 def markdown() -> str:
@@ -52,12 +53,21 @@ def markdown() -> str:
         "",
     ]
     for name, part in parts:
-        out += [f"## {name}", "", part.get("description", ""), "", "| field | type | required | description | example |", "| --- | --- | --- | --- | --- |"]
+        out += [
+            f"## {name}",
+            "",
+            part.get("description", ""),
+            "",
+            "| field | type | required | description | example |",
+            "| --- | --- | --- | --- | --- |",
+        ]
         required = set(part.get("required", []))
         for field, prop in part.get("properties", {}).items():
             examples = prop.get("examples") or []
             example = f"`{json.dumps(examples[0], ensure_ascii=False)}`" if examples else ""
             description = prop.get("description", "").replace("|", "\\|").replace("\n", " ")
-            out.append(f"| `{field}` | {_type(prop)} | {'yes' if field in required else ''} | {description} | {example} |")
+            out.append(
+                f"| `{field}` | {_type(prop)} | {'yes' if field in required else ''} | {description} | {example} |"
+            )
         out.append("")
     return "\n".join(out)

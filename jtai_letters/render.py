@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-from jinja2.sandbox import SecurityError
+from jinja2.exceptions import SecurityError
 
 from . import assets
 from .errors import Problem, SpecError, TemplateError
@@ -41,8 +41,10 @@ def render(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> Rende
     logo_url = logo.as_uri() if logo else None
     template_name = f"{spec.layout}.html.j2"
     try:
-        html = environment(templates_dir).get_template(template_name).render(
-            office=spec.office, report=spec.report, response=spec.response, logo_url=logo_url
+        html = (
+            environment(templates_dir)
+            .get_template(template_name)
+            .render(office=spec.office, report=spec.report, response=spec.response, logo_url=logo_url)
         )
     except TemplateFailure as e:
         raise TemplateError(src.problem(tuple(e.field.split(".")) if e.field else (), str(e))) from None

@@ -104,7 +104,9 @@ def _answers(made: list[Item], given: list[Answer], key: str, what: str, src: So
                 rule="s55-unknown-id",
             )
         elif answer_id in given_ids[:i]:
-            yield src.problem(("response", key, i, "id"), f"{what} '{answer_id}' is answered twice", rule="s55-duplicate")
+            yield src.problem(
+                ("response", key, i, "id"), f"{what} '{answer_id}' is answered twice", rule="s55-duplicate"
+            )
     for i, item in enumerate(made):
         if item.id not in given_ids:
             yield src.problem(
@@ -165,7 +167,11 @@ def _links(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
 def _unfinished(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
     for loc, value in texts(spec):
         if match := _PLACEHOLDER.search(value):
-            yield src.problem(loc, f"unfinished: '{match.group(0)}' is a placeholder; replace it with the real text", rule="placeholder")
+            yield src.problem(
+                loc,
+                f"unfinished: '{match.group(0)}' is a placeholder; replace it with the real text",
+                rule="placeholder",
+            )
         if match := _UNSTORABLE.search(value):
             yield src.problem(
                 loc,

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+
 from . import yamltree
 from .errors import Problem, SpecError
 from .models import ResponseSpec
@@ -103,7 +104,7 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
         raise SpecError(
-            Problem("is not UTF-8 text (byte 0x%02x); save it as UTF-8" % data[e.start], path, line)
+            Problem(f"is not UTF-8 text (byte 0x{data[e.start]:02x}); save it as UTF-8", path, line)
         ) from None
     if "\x00" in text:
         raise SpecError(Problem("is a binary file, not YAML text", path, text[: text.index("\x00")].count("\n") + 1))
@@ -124,12 +125,17 @@ def parse_spec(text: str, path: Path) -> ResponseSpec:
     src = SourceMap(path, root)
     if root is None:
         raise SpecError(
-            Problem("the file is empty; expected a response spec with schema_version, layout, office, report and response", path)
+            Problem(
+                "the file is empty; expected a response spec with schema_version, layout, office, report and response",
+                path,
+            )
         )
     if not isinstance(root, dict):
         kind = "a list" if isinstance(root, list) else f"a single value ({type(root).__name__})"
         line, column = src.position(())
-        raise SpecError(Problem(f"expected a mapping of keys at the top of the file, got {kind}", path, line or 1, column))
+        raise SpecError(
+            Problem(f"expected a mapping of keys at the top of the file, got {kind}", path, line or 1, column)
+        )
     try:
         spec = ResponseSpec.model_validate(root)
     except ValidationError as e:
@@ -192,7 +198,7 @@ def _message(err: Any) -> str:
         return f"expected a date like 2020-03-30, got {got}"
     if kind == "literal_error":
         return f"expected {ctx.get('expected', 'one of the allowed values')}, got {got}"
-    if kind.startswith("url") or kind == "value_error" and "URL" in err.get("msg", ""):
+    if kind.startswith("url") or (kind == "value_error" and "URL" in err.get("msg", "")):
         return f"expected an absolute http(s) URL like https://www.example.gov.uk/page, got {got}"
     if kind == "string_type":
         return f"expected text, got {got}"

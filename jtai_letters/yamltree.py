@@ -29,7 +29,9 @@ Pos = tuple[int, int]  # 0-based line and column, as the parser reports them
 class YamlError(Exception):
     """The text is not a YAML document we accept; `line`/`column` are 1-based when known."""
 
-    def __init__(self, message: str, line: int | None = None, column: int | None = None, key_path: tuple[Any, ...] = ()):
+    def __init__(
+        self, message: str, line: int | None = None, column: int | None = None, key_path: tuple[Any, ...] = ()
+    ):
         super().__init__(message)
         self.message, self.line, self.column, self.key_path = message, line, column, key_path
 
@@ -95,7 +97,9 @@ class _Builder:
         if isinstance(node, SequenceNode):
             if len(node.value) > MAX_ITEMS:
                 line, column = _pos(node)
-                raise YamlError(f"a list of {len(node.value):,} items; at most {MAX_ITEMS:,} are allowed", line + 1, column + 1)
+                raise YamlError(
+                    f"a list of {len(node.value):,} items; at most {MAX_ITEMS:,} are allowed", line + 1, column + 1
+                )
             seq = Seq(self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value))
             seq.start, seq.items_at = _pos(node), [_pos(item) for item in node.value]
             return seq
@@ -103,7 +107,9 @@ class _Builder:
         self.chars += len(node.value)
         if self.chars > MAX_TEXT:
             line, column = _pos(node)
-            raise YamlError(f"holds more than {MAX_TEXT:,} characters of text; a spec is far smaller", line + 1, column + 1)
+            raise YamlError(
+                f"holds more than {MAX_TEXT:,} characters of text; a spec is far smaller", line + 1, column + 1
+            )
         try:
             return _SCALARS.construct_object(node)
         except (yaml.YAMLError, ValueError, OverflowError) as e:

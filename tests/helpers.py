@@ -62,7 +62,9 @@ def pdf_text(path: Path) -> str:
     lines set in fallback fonts (emoji, Welsh), and reading them right is the point.
     Raw mode keeps the content order and leaves line-end hyphens as printed.
     """
-    text = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     lines = text.replace("\f", "\n").splitlines()
     return "\n".join(line for line in lines if not PAGE_FURNITURE.match(line.strip()))
 

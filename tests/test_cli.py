@@ -112,7 +112,10 @@ def test_validate_the_examples_reports_the_true_warnings() -> None:
     assert code == 0
     warnings = [line for line in out.splitlines() if ": warning: " in line]
     assert len(warnings) == 2
-    assert "hampshire-2020-csa-family.yaml:28:9: warning: response.date: the response is dated 43 days after " in warnings[0]
+    assert (
+        "hampshire-2020-csa-family.yaml:28:9: warning: response.date: the response is dated 43 days after "
+        in warnings[0]
+    )
     assert "nottinghamshire-2020-csa-family.yaml:38:21: warning: response.report_link_text: link text " in warnings[1]
 
 
@@ -121,7 +124,9 @@ def test_validate_strict_turns_warnings_into_errors() -> None:
 
 
 def test_validate_json() -> None:
-    code, out, _ = run("validate", "--format", "json", ROOT / "responses" / "hampshire-2020-csa-family.yaml", BAD / "wrong-date.yaml")
+    code, out, _ = run(
+        "validate", "--format", "json", ROOT / "responses" / "hampshire-2020-csa-family.yaml", BAD / "wrong-date.yaml"
+    )
     assert code == 1
     hampshire, wrong = json.loads(out)
     assert hampshire["valid"] is True

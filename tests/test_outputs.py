@@ -18,7 +18,9 @@ STEMS = [s.stem for s in SPECS]
 
 
 @pytest.mark.parametrize("stem", STEMS)
-def test_docx_matches_golden_text(letters: dict[str, dict[str, Path]], stem: str, request: pytest.FixtureRequest) -> None:
+def test_docx_matches_golden_text(
+    letters: dict[str, dict[str, Path]], stem: str, request: pytest.FixtureRequest
+) -> None:
     text = "\n".join(docx_paragraphs(letters[stem]["docx"])) + "\n"
     golden = GOLDEN / f"{stem}.txt"
     if request.config.getoption("--update-golden"):
@@ -38,7 +40,7 @@ def test_pdf_carries_the_docx_paragraphs_in_order_and_nothing_else(
         expected = squashed(paragraph)
         while not pdf.startswith(expected, position):
             header = next((h for h in repeated if pdf.startswith(h, position)), None)
-            assert header, f"not next in the PDF: {paragraph!r}, found {pdf[position:position + 80]!r}"
+            assert header, f"not next in the PDF: {paragraph!r}, found {pdf[position : position + 80]!r}"
             position += len(header)
         position += len(expected)
     assert pdf[position:] == ""
@@ -63,9 +65,22 @@ def test_docx_uses_real_heading_and_list_styles(letters: dict[str, dict[str, Pat
     by_style: dict[str, list[str]] = {}
     for style, text in styles:
         by_style.setdefault(style, []).append(text)
-    assert by_style["Title"] == ["Police and Crime Commissioner’s response to An inspection of Loamshire Police’s response to domestic abuse"]
-    assert by_style["Heading 1"] == ["Local actions", "The Chief Constable’s comments", "Recommendations", "Areas for improvement"]
-    assert by_style["Heading 2"] == ["Recommendation R1", "Recommendation R2", "Recommendation R3", "Area for improvement AFI1", "Area for improvement AFI2"]
+    assert by_style["Title"] == [
+        "Police and Crime Commissioner’s response to An inspection of Loamshire Police’s response to domestic abuse"
+    ]
+    assert by_style["Heading 1"] == [
+        "Local actions",
+        "The Chief Constable’s comments",
+        "Recommendations",
+        "Areas for improvement",
+    ]
+    assert by_style["Heading 2"] == [
+        "Recommendation R1",
+        "Recommendation R2",
+        "Recommendation R3",
+        "Area for improvement AFI1",
+        "Area for improvement AFI2",
+    ]
     assert by_style["Quote"][:3] == [
         "the force answers emergency calls about domestic abuse quickly",
         "too many investigations are not supervised closely enough",
@@ -111,7 +126,9 @@ def test_pdf_is_tagged_titled_and_in_british_english(letters: dict[str, dict[str
     assert "/StructTreeRoot" in root
     assert reader.metadata is not None
     assert reader.metadata.title == docx.Document(str(letters[stem]["docx"])).core_properties.title
-    assert reader.metadata["/CreationDate"] == "D:" + load_spec(f"responses/{stem}.yaml").response.date.strftime("%Y%m%d")
+    assert reader.metadata["/CreationDate"] == "D:" + load_spec(f"responses/{stem}.yaml").response.date.strftime(
+        "%Y%m%d"
+    )
 
 
 def test_a_second_build_replaces_the_first(tmp_path: Path) -> None:

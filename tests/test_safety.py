@@ -132,19 +132,26 @@ def test_hostile_templates_are_refused(folder: str, tmp_path: Path, audited: lis
         ("../../../../etc/passwd", "'../../../../etc/passwd' points outside the spec's folder"),
         ("/etc/passwd", "'/etc/passwd' must be a path relative to the spec's folder"),
         ("file:///etc/passwd", "'file:///etc/passwd' must be a path relative to the spec's folder"),
-        ("https://evil.example/logo.png", "'https://evil.example/logo.png' must be a path relative to the spec's folder"),
+        (
+            "https://evil.example/logo.png",
+            "'https://evil.example/logo.png' must be a path relative to the spec's folder",
+        ),
         ("escape.png", "'escape.png' points outside the spec's folder"),
         ("fake.png", "'fake.png' is not a PNG or JPEG image"),
         ("missing.png", "'missing.png' does not exist"),
     ],
 )
-def test_logo_paths_cannot_escape_or_lie(path: str, message: str, tmp_path: Path, audited: list[tuple[str, str]]) -> None:
+def test_logo_paths_cannot_escape_or_lie(
+    path: str, message: str, tmp_path: Path, audited: list[tuple[str, str]]
+) -> None:
     folder = tmp_path / "specs"
     folder.mkdir()
     (folder / "fake.png").write_text("not really a picture")
     (folder / "escape.png").symlink_to(ROOT / "responses" / "assets" / "loamshire-logo.png")
     spec = folder / "logo.yaml"
-    text = MINIMAL.read_text().replace("  area: Loamshire\n", f"  area: Loamshire\n  logo:\n    path: '{path}'\n    alt: Logo\n")
+    text = MINIMAL.read_text().replace(
+        "  area: Loamshire\n", f"  area: Loamshire\n  logo:\n    path: '{path}'\n    alt: Logo\n"
+    )
     spec.write_text(text)
     code, _, err = run("render", spec, "-o", tmp_path / "out")
     assert code == 1

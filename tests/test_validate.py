@@ -76,7 +76,9 @@ def test_every_file_in_a_folder_is_checked_and_all_problems_reported() -> None:
 def test_all_schema_problems_of_one_file_are_reported_at_once(tmp_path: Path) -> None:
     spec = tmp_path / "many.yaml"
     text = (Path(__file__).parent / "minimal.yaml").read_text()
-    text = text.replace("published: 2025-09-18", "published: 18/09/2025").replace("kind: force-specific", "kind: thematic")
+    text = text.replace("published: 2025-09-18", "published: 18/09/2025").replace(
+        "kind: force-specific", "kind: thematic"
+    )
     spec.write_text(text.replace("  area: Loamshire\n", "  area: Loamshire\n  colour: blue\n"))
     _, [report] = validate_json(spec)
     assert [(e["loc"], e["line"]) for e in report["errors"]] == [  # type: ignore[index,union-attr]

@@ -122,7 +122,7 @@ def _properties(document: Document, root: HtmlElement) -> None:
     props.revision = 1
     props.comments = ""
     created = _meta(root, "dcterms.created")
-    when = dt.datetime.combine(dt.date.fromisoformat(created), dt.time(), dt.timezone.utc) if created else None
+    when = dt.datetime.combine(dt.date.fromisoformat(created), dt.time(), dt.UTC) if created else None
     if when is not None:
         props.created = props.modified = when
 
@@ -296,7 +296,12 @@ class _Writer:
         except OutputError as e:
             problem = e.problems[0]
             raise OutputError(
-                Problem(f"DOCX not written: {problem.message}", self.letter.source, field=self.letter.field_of(src), rule="asset")
+                Problem(
+                    f"DOCX not written: {problem.message}",
+                    self.letter.source,
+                    field=self.letter.field_of(src),
+                    rule="asset",
+                )
             ) from None
         run = para.add_run()
         shape = run.add_picture(io.BytesIO(data), height=Mm(18))

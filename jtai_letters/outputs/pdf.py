@@ -20,7 +20,7 @@ from ..render import RenderedLetter
 PDF_VARIANT = "pdf/ua-1"  # tagged PDF: structure tree, language and title for screen readers
 
 
-class AssetRefused(FatalURLFetchingError):
+class AssetRefused(FatalURLFetchingError):  # type: ignore[misc]  # WeasyPrint is untyped
     """WeasyPrint must stop, not skip: a refused asset is a fault in the spec or template."""
 
     def __init__(self, message: str, url: str) -> None:
@@ -28,7 +28,7 @@ class AssetRefused(FatalURLFetchingError):
         self.url = url
 
 
-class AssetFetcher(URLFetcher):
+class AssetFetcher(URLFetcher):  # type: ignore[misc]
     """A WeasyPrint URL fetcher that serves `read_asset` and refuses everything else."""
 
     def __init__(self, roots: tuple[Path, ...]) -> None:
