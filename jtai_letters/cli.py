@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import __version__, reference
+from . import __version__, batch, reference
 from .errors import JtaiError, UsageError
 from .models import Report
 from .pipeline import FORMATS, build, expand, validate
@@ -48,6 +48,14 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--format", type=_formats, default=list(FORMATS), help="docx,pdf (default: both)")
     r.add_argument("--templates", type=Path, default=DEFAULT_TEMPLATES, help="folder of layout templates")
 
+    b = verbs.add_parser("batch", help="render many specs in parallel, skipping letters that are up to date")
+    b.add_argument("specs", nargs="+", type=Path, help="spec files or folders of them")
+    b.add_argument("-o", "--out", type=Path, default=Path("out"), help="output folder (default: out/)")
+    b.add_argument("--format", type=_formats, default=list(FORMATS), help="docx,pdf (default: both)")
+    b.add_argument("--jobs", type=_positive, default=None, help="worker processes (default: one per core)")
+    b.add_argument("--force", action="store_true", help="render every spec, even those up to date")
+    b.add_argument("--templates", type=Path, default=DEFAULT_TEMPLATES, help="folder of layout templates")
+
     v = verbs.add_parser("validate", help="check spec files without rendering")
     v.add_argument("specs", nargs="+", type=Path, help="spec files or folders of them")
     v.add_argument("--format", choices=("text", "json"), default="text", help="report format")
@@ -71,6 +79,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got '{value}'")
+    return int(value)
+
+
 def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -85,6 +99,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         args = _parser().parse_args(argv)
         if args.verb == "render":
             return _render(args, out, err)
+        if args.verb == "batch":
+            return _batch(args, out)
         if args.verb == "validate":
             return _validate(args, out)
         if args.verb == "schema":
@@ -123,6 +139,31 @@ def _new(args: argparse.Namespace, out: TextIO) -> int:
         )
     )
     return EXIT_OK
+
+
+def _batch(args: argparse.Namespace, out: TextIO) -> int:
+    specs = expand(args.specs)
+    options = {"formats": args.format, "jobs": args.jobs, "force": args.force, "templates_dir": args.templates}
+    if out.isatty():
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        with Progress(*columns, console=Console(file=out)) as progress:
+            task = progress.add_task("letters", total=len(specs))
+            report = batch.run(specs, args.out, **options, on_done=lambda s: progress.advance(task))
+    else:
+        report = batch.run(specs, args.out, **options, on_done=lambda s: print(f"{s.status:<8} {s.spec}", file=out))
+    failed = [s for s in report.letters if s.status == "failed"]
+    for status in failed:
+        for line in status.errors:
+            print(line, file=out)
+    print(
+        f"{report.count('rendered')} rendered, {report.count('skipped')} skipped (unchanged), "
+        f"{len(failed)} failed in {report.seconds:.1f} s",
+        file=out,
+    )
+    return EXIT_INVALID if failed else EXIT_OK
 
 
 def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -40,6 +40,7 @@ class BuildResult:
     source: Path
     outputs: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    inputs: list[Path] = field(default_factory=list)  # spec, layout files and images it was made from
 
 
 def check(path: Path, *, strict: bool = False, templates_dir: Path = DEFAULT_TEMPLATES) -> Checked:
@@ -153,7 +154,7 @@ def build(
         raise OutputError(Problem(f"cannot create the output folder: {e.strerror}", out)) from e
     targets = {output_path(out, source, fmt): data for fmt, data in blobs.items()}
     write_atomic(targets)
-    return BuildResult(source, list(targets), checked.warnings)
+    return BuildResult(source, list(targets), checked.warnings, list(letter.inputs))
 
 
 def build_many(

@@ -12,7 +12,7 @@ from . import assets
 from .errors import Problem, SpecError, TemplateError
 from .models import ResponseSpec
 from .spec import source_of
-from .templates import DEFAULT_TEMPLATES, TemplateFailure, environment, layouts, stylesheets
+from .templates import DEFAULT_TEMPLATES, TemplateFailure, environment, layout_files, layouts, stylesheets
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ class RenderedLetter:
     asset_roots: tuple[Path, ...]  # folders and files the writers may load
     source: Path  # the spec it came from, for messages
     asset_fields: tuple[tuple[str, str], ...] = ()  # (URL, spec field it came from), for messages
+    inputs: tuple[Path, ...] = ()  # every file the letter was made from, spec first
 
     def field_of(self, url: str) -> str:
         """The spec field that named `url`, or '' when the template did."""
@@ -63,6 +64,7 @@ def render(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> Rende
         asset_roots=(templates_dir, *([logo] if logo else [])),
         source=src.path,
         asset_fields=((logo_url, "office.logo.path"),) if logo_url else (),
+        inputs=(src.path, *layout_files(templates_dir, spec.layout), *([logo] if logo else [])),
     )
 
 

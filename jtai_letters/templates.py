@@ -89,6 +89,12 @@ def layouts(templates_dir: Path = DEFAULT_TEMPLATES) -> dict[str, str]:
     return found
 
 
+def layout_files(templates_dir: Path, layout: str) -> list[Path]:
+    """Every file a layout's letters depend on: its template, the shared partials, its CSS."""
+    partials = sorted(p for p in templates_dir.glob("_*.j2") if p.is_file())
+    return [templates_dir / f"{layout}.html.j2", *partials, *stylesheets(templates_dir, layout)]
+
+
 def stylesheets(templates_dir: Path, layout: str) -> list[Path]:
     """The CSS files a layout is printed with: the shared sheet, then its own if any."""
     return [p for p in (templates_dir / BASE_CSS, templates_dir / f"{layout}.css") if p.is_file()]

@@ -57,6 +57,11 @@ def _stylesheet(path: Path, mtime_ns: int, roots: tuple[Path, ...]) -> CSS:
     return CSS(filename=str(path), url_fetcher=AssetFetcher(roots), font_config=_fonts())
 
 
+def warm_up() -> None:
+    """Load fonts and WeasyPrint's own stylesheets once, before the first letter of a batch."""
+    HTML(string="<p>warm</p>").write_pdf(font_config=_fonts())
+
+
 def write(letter: RenderedLetter) -> bytes:
     """The letter as a PDF file (bytes). Deterministic: same letter, same bytes."""
     fetcher = AssetFetcher(letter.asset_roots)
