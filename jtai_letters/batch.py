@@ -13,6 +13,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import resource
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -46,6 +47,7 @@ class LetterStatus:
     inputs: dict[str, str] = field(default_factory=dict)  # path -> sha256
     outputs: dict[str, dict[str, Any]] = field(default_factory=dict)  # format -> path, sha256, size, mtime_ns
     errors: list[str] = field(default_factory=list)
+    peak_rss_mb: float = 0.0  # the rendering process's peak memory so far
 
 
 @dataclass
@@ -74,10 +76,13 @@ def render_one(spec: str, out_dir: str, formats: Sequence[str], templates_dir: s
     try:
         result = build(spec, out_dir, formats, templates_dir=Path(templates_dir))
     except JtaiError as e:
-        return LetterStatus(spec, "failed", time.perf_counter() - start, errors=str(e).splitlines())
-    inputs = {str(p): _sha256(p) for p in result.inputs}
-    outputs = {p.suffix[1:]: _output_record(p) for p in result.outputs}
-    return LetterStatus(spec, "rendered", time.perf_counter() - start, inputs, outputs)
+        status = LetterStatus(spec, "failed", time.perf_counter() - start, errors=str(e).splitlines())
+    else:
+        inputs = {str(p): _sha256(p) for p in result.inputs}
+        outputs = {p.suffix[1:]: _output_record(p) for p in result.outputs}
+        status = LetterStatus(spec, "rendered", time.perf_counter() - start, inputs, outputs)
+    status.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+    return status
 
 
 class _Unchanged:
@@ -187,6 +192,7 @@ def _write_manifest(path: Path, report: BatchReport, formats: Sequence[str]) -> 
         s.spec: {
             "status": s.status,
             "seconds": round(s.seconds, 4),
+            **({"peak_rss_mb": round(s.peak_rss_mb, 1)} if s.status != "skipped" else {}),
             "inputs": s.inputs,
             "outputs": s.outputs,
             **({"errors": s.errors} if s.errors else {}),

@@ -61,8 +61,9 @@ def test_any_text_renders_verbatim_or_is_refused_with_a_location(
         printed = re.sub(r"[ \t\f]+", " ", value.strip(" \t\f\v"))
         letter = tmp_path / "out" / "spec.docx"
         props = docx.Document(str(letter)).core_properties  # names and the area print in the metadata
-        shown = "\n".join([*docx_paragraphs(letter), props.author, props.subject, props.title])
-        assert printed in shown
+        shown = "\n".join(docx_paragraphs(letter))  # HTML folds runs of spaces and tabs...
+        metadata = "\n".join([props.author, props.subject, props.title])  # ...attributes keep them
+        assert printed in shown or value.strip(" \t\f\v") in metadata
         assert (tmp_path / "out" / "spec.pdf").stat().st_size > 0
     elif code != 0:
         assert code == 1

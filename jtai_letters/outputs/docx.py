@@ -34,6 +34,7 @@ FONT = "Arial"  # metric-compatible with the PDF's Liberation Sans, and on every
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so the same letter gives the same bytes
 
 HEADING_STYLES = {"h1": "Title", "h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3"}
+USED_STYLES = {*HEADING_STYLES.values(), "Normal", "List Bullet", "List Number", "Quote", "Caption", "Table Grid", "Hyperlink"}
 CONTAINERS = {"body", "header", "footer", "div", "section", "main", "article", "aside", "nav"}
 INLINE = {"strong", "b", "em", "i", "a", "br", "code", "span", "q", "img"}
 _SPACE = re.compile(r"[ \t\n\r\f]+")
@@ -146,6 +147,11 @@ class _Writer:
     def __init__(self, document: Document, letter: RenderedLetter) -> None:
         self.doc = document
         self.letter = letter
+        # Setting a style through python-docx scans styles.xml twice per paragraph
+        # (by name, then for the default style): most of the writer's time. Letters
+        # use a handful of styles, so look their ids up once and set them directly.
+        self.styles = {s.name: s for s in document.styles if s.name in USED_STYLES}
+        self.style_ids = {name: s.style_id for name, s in self.styles.items()}
 
     def fail(self, message: str) -> OutputError:
         return OutputError(Problem(message, self.letter.source, rule="docx"))
@@ -197,7 +203,9 @@ class _Writer:
         return self.paragraph_of(list(self.inline(el, _Fmt())), style, container)
 
     def paragraph_of(self, segments: list[_Segment], style: str, container: _Cell | None) -> Paragraph:
-        para = (container or self.doc).add_paragraph(style=style)
+        para = (container or self.doc).add_paragraph()
+        if style != "Normal":
+            para._p.get_or_add_pPr().style = self.style_ids[style]
         try:
             self.runs(para, _collapse(segments))
         except ValueError as e:  # python-docx refuses XML-illegal characters
@@ -219,7 +227,7 @@ class _Writer:
             return
         width = max(len(tr) for _, tr in rows)
         table = self.doc.add_table(rows=0, cols=width)
-        table.style = self.doc.styles["Table Grid"]
+        table.style = self.styles["Table Grid"]
         for is_head, tr in rows:
             row = table.add_row()
             if is_head:
@@ -285,7 +293,7 @@ class _Writer:
             if seg.href:
                 if link is None or link[0] != seg.href:
                     link = (seg.href, _hyperlink(para, seg.href))
-                run.style = self.doc.styles["Hyperlink"]
+                run._r.style = self.style_ids["Hyperlink"]
                 link[1].append(run._r)  # type: ignore[attr-defined]
             else:
                 link = None
