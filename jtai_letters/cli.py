@@ -14,7 +14,7 @@ from typing import TextIO
 from . import __version__, batch, reference
 from .errors import JtaiError, UsageError
 from .models import Report
-from .pipeline import FORMATS, build, expand, validate
+from .pipeline import FORMATS, SpecFailure, build_many, expand, validate
 from .skeleton import skeleton
 from .templates import DEFAULT_TEMPLATES, layouts
 
@@ -28,7 +28,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _formats(value: str) -> list[str]:
-    chosen = [v.strip() for v in value.split(",") if v.strip()]
+    chosen = [v.strip().lower() for v in value.split(",") if v.strip()]
     bad = [v for v in chosen if v not in FORMATS]
     if bad or not chosen:
         raise argparse.ArgumentTypeError(f"choose from {', '.join(FORMATS)} (comma-separated), not '{value}'")
@@ -46,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("specs", nargs="+", type=Path, help="spec files or folders of them")
     r.add_argument("-o", "--out", type=Path, default=Path("out"), help="output folder (default: out/)")
     r.add_argument("--format", type=_formats, default=list(FORMATS), help="docx,pdf (default: both)")
-    r.add_argument("--templates", type=Path, default=DEFAULT_TEMPLATES, help="folder of layout templates")
+    r.add_argument("--templates", type=_templates, default=DEFAULT_TEMPLATES, help="folder of layout templates")
 
     b = verbs.add_parser("batch", help="render many specs in parallel, skipping letters that are up to date")
     b.add_argument("specs", nargs="+", type=Path, help="spec files or folders of them")
@@ -54,13 +54,13 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--format", type=_formats, default=list(FORMATS), help="docx,pdf (default: both)")
     b.add_argument("--jobs", type=_positive, default=None, help="worker processes (default: one per core)")
     b.add_argument("--force", action="store_true", help="render every spec, even those up to date")
-    b.add_argument("--templates", type=Path, default=DEFAULT_TEMPLATES, help="folder of layout templates")
+    b.add_argument("--templates", type=_templates, default=DEFAULT_TEMPLATES, help="folder of layout templates")
 
     v = verbs.add_parser("validate", help="check spec files without rendering")
     v.add_argument("specs", nargs="+", type=Path, help="spec files or folders of them")
     v.add_argument("--format", choices=("text", "json"), default="text", help="report format")
     v.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    v.add_argument("--templates", type=Path, default=DEFAULT_TEMPLATES, help="folder of layout templates")
+    v.add_argument("--templates", type=_templates, default=DEFAULT_TEMPLATES, help="folder of layout templates")
 
     verbs.add_parser("layouts", help="list the layouts and when to use each")
 
@@ -77,6 +77,15 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("--role", default="Police and Crime Commissioner", help="the commissioner's role title")
     n.add_argument("--url", help="where the report is published")
     return parser
+
+
+def _templates(value: str) -> Path:
+    path = Path(value)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"no such templates folder: '{value}'")
+    if not layouts(path):
+        raise argparse.ArgumentTypeError(f"'{value}' holds no layouts (*.html.j2)")
+    return path
 
 
 def _positive(value: str) -> int:
@@ -167,25 +176,19 @@ def _batch(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    specs = expand(args.specs)
     failed = 0
-    for path in expand(args.specs):
-        try:
-            result = build(path, args.out, args.format, templates_dir=args.templates)
-        except UsageError:
-            raise
-        except JtaiError as e:
+    for result in build_many(specs, args.out, args.format, templates_dir=args.templates):
+        if isinstance(result, SpecFailure):
             failed += 1
-            print(e, file=err)
+            print(result.error, file=err)
             continue
         for warning in result.warnings:
             print(warning, file=err)
-        print(f"{path} -> {', '.join(str(p) for p in _relative(result.outputs))}", file=out)
+        print(f"{result.source} -> {', '.join(map(str, result.outputs))}", file=out)
+    if len(specs) > 1:
+        print(f"{len(specs) - failed} rendered, {failed} failed", file=out)
     return EXIT_INVALID if failed else EXIT_OK
-
-
-def _relative(paths: list[Path]) -> list[Path]:
-    cwd = Path.cwd()
-    return [p.relative_to(cwd) if p.is_relative_to(cwd) else p for p in paths]
 
 
 def _validate(args: argparse.Namespace, out: TextIO) -> int:

@@ -239,7 +239,10 @@ class ChiefConstable(Model):
         "The chief constable's comments, published with the response.", ["I welcome ..."], default_factory=list
     )
     omitted_because: Plain | None = _f(
-        "Why no comments are included.", "the force was not inspected", "no comments were received", default=None
+        "Why no comments are included: kept on record for reviewers and validate, not printed in the letter.",
+        "the force was not inspected",
+        "no comments were received",
+        default=None,
     )
 
     @model_validator(mode="after")

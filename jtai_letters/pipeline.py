@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,6 +59,14 @@ def check(path: Path, *, strict: bool = False, templates_dir: Path = DEFAULT_TEM
     if errors:
         raise SpecError(errors)
     return Checked(spec, [p for p in problems if p.severity == "warning"])
+
+
+@dataclass(frozen=True)
+class SpecFailure:
+    """A spec that could not be built, and why."""
+
+    source: Path
+    error: JtaiError
 
 
 @dataclass
@@ -113,12 +121,25 @@ def _deadline_from_raw(path: Path) -> dt.date | None:
 
 
 def expand(paths: Iterable[str | Path]) -> list[Path]:
-    """Spec files named directly, plus every *.yaml / *.yml in named folders, sorted."""
+    """Spec files named directly, plus every *.yaml / *.yml under named folders, sorted.
+
+    A folder holding no spec at all is a usage error: a mistyped folder must not
+    pass for a batch that was checked.
+    """
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found += sorted(p for p in path.iterdir() if p.suffix in SPEC_SUFFIXES and p.is_file())
+            inside = sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix in SPEC_SUFFIXES
+                and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not inside:
+                raise UsageError(Problem("holds no spec files (*.yaml, *.yml)", path, rule="usage"))
+            found += inside
         elif path.exists():
             found.append(path)
         else:
@@ -128,8 +149,8 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
 
 def output_path(out_dir: Path, source: Path, fmt: str) -> Path:
     """Where the `fmt` letter for `source` goes: its stem, inside `out_dir`."""
-    target = (out_dir / f"{source.stem}.{fmt}").resolve()
-    if target.parent != out_dir.resolve():
+    target = out_dir / f"{source.stem}.{fmt}"
+    if target.resolve().parent != out_dir.resolve():
         raise OutputError(Problem(f"output name '{source.stem}' would leave the output folder", source))
     return target
 
@@ -159,16 +180,15 @@ def build(
 
 def build_many(
     paths: Iterable[Path], out_dir: str | Path = "out", formats: Sequence[str] = FORMATS, **kwargs: Path
-) -> tuple[list[BuildResult], list[JtaiError]]:
-    """Build each spec; one failure never stops the rest. Returns (results, failures)."""
-    results: list[BuildResult] = []
-    failures: list[JtaiError] = []
+) -> Iterator[BuildResult | SpecFailure]:
+    """Build each spec in turn, yielding its result or its failure; one failure never stops the rest."""
     for path in paths:
         try:
-            results.append(build(path, out_dir, formats, **kwargs))
+            yield build(path, out_dir, formats, **kwargs)
+        except UsageError:
+            raise
         except JtaiError as e:
-            failures.append(e)
-    return results, failures
+            yield SpecFailure(path, e)
 
 
 def write_atomic(targets: dict[Path, bytes]) -> None:

@@ -153,10 +153,11 @@ def _links(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
             continue
         for link in links(value):
             if not link.safe:
+                hint = f" (did you mean https://{link.href}?)" if link.href.lower().startswith("www.") else ""
                 yield src.problem(
                     loc,
                     f"link target '{link.href}' is not an absolute http(s) URL: the letter shows the words "
-                    f"'{link.words}' without a link",
+                    f"'{link.words}' without a link{hint}",
                     rule="link-target",
                     warning=True,
                 )

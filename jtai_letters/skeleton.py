@@ -27,9 +27,11 @@ def skeleton(
     name = commissioner or "TODO: the commissioner's full name"
     office = f"Office of the {role} for {area}" if area else "TODO: the office's name"
     return f"""\
+# yaml-language-server: $schema=response-spec.schema.json
 # A response spec for jtai-letters (Police Act 1996 s55). Replace every TODO,
 # then check it with:  jtai-letters validate THIS-FILE.yaml
-# Field reference: jtai-letters schema --markdown
+# Field reference: jtai-letters schema --markdown. For completion in VS Code, save
+# the schema beside this file:  jtai-letters schema > response-spec.schema.json
 schema_version: 1
 layout: {layout}
 
@@ -69,6 +71,7 @@ response:
       # due: {(published + dt.timedelta(days=90)).isoformat()}
       # status: planned   # planned, in progress, ongoing or complete
   chief_constable:
+    # name: the chief constable's name
     comments:
       - "TODO: the chief constable's comments"
     # or, instead of comments:  omitted_because: "the force was not inspected"

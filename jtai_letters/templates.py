@@ -56,6 +56,15 @@ def month_year(value: dt.date) -> str:
     return f"{value:%B %Y}"
 
 
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def quantity(n: int, singular: str, plural: str) -> str:
+    """`two recommendations`, `one area for improvement`: numbers to ten in words (GOV.UK style)."""
+    number = _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
+    return f"{number} {singular if n == 1 else plural}"
+
+
 def join_and(items: Iterable[Any]) -> str:
     """`a, b and c`: lists in running text, as UK letters write them."""
     words = [str(i) for i in items]
@@ -73,7 +82,7 @@ def environment(templates_dir: Path) -> ImmutableSandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    env.filters.update(long_date=long_date, month_year=month_year, join_and=join_and)
+    env.filters.update(long_date=long_date, month_year=month_year, join_and=join_and, quantity=quantity)
     env.globals.update(fail=_fail)
     return env
 

@@ -114,7 +114,11 @@ class _Builder:
             return _SCALARS.construct_object(node)
         except (yaml.YAMLError, ValueError, OverflowError) as e:
             line, column = _pos(node)
-            raise YamlError(f"cannot read the value {node.value!r}: {e}", line + 1, column + 1) from None
+            if node.tag.endswith(":timestamp"):
+                message = f"expected a date like 2020-03-30, got {node.value!r} ({e})"
+            else:
+                message = f"cannot read the value {node.value!r}: {e}"
+            raise YamlError(message, line + 1, column + 1, path) from None
 
     def mapping(self, node: MappingNode, path: tuple[Any, ...], depth: int) -> Map:
         result = Map()

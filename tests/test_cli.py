@@ -41,6 +41,7 @@ EXPECTED = {
     "unknown-key-deep.yaml": "29:11: response.recommendations[0].actions[0].stauts: unknown key 'stauts'; did you mean 'status'?",
     "unknown-layout.yaml": "3:9: layout: unknown layout 'memo'; available: letter, narrative, statement",
     "utf16.yaml": " is UTF-16 encoded; save it as UTF-8",
+    "impossible-date.yaml": "13:14: report.published: expected a date like 2020-03-30, got '2025-02-30' (day is out of range for month)",
     "wrong-type.yaml": "15:20: report.force_inspected: expected true or false, got 'perhaps'",
 }
 
@@ -156,12 +157,35 @@ def test_validate_json() -> None:
         (["render", "no-such.yaml"], "error: no-such.yaml: no such file or folder\n"),
         (["render", str(MINIMAL), "--format", "rtf"], "argument --format: choose from docx, pdf"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
+        (["render", str(MINIMAL), "--templates", "/no/such/folder"], "no such templates folder: '/no/such/folder'"),
+        (["render", str(MINIMAL), "--templates", str(BAD)], f"'{BAD}' holds no layouts (*.html.j2)"),
+        (["batch", str(MINIMAL), "--jobs", "0"], "expected a whole number of at least 1, got '0'"),
     ],
 )
 def test_usage_errors_exit_2(argv: list[str], message: str) -> None:
     code, _, err = run(*argv)
     assert code == 2
     assert message in err
+
+
+def test_a_folder_without_specs_is_a_usage_error(tmp_path: Path) -> None:
+    for verb in ("render", "validate", "batch"):
+        code, out, err = run(verb, tmp_path)
+        assert (code, out) == (2, "")
+        assert err == f"error: {tmp_path}: holds no spec files (*.yaml, *.yml)\n"
+
+
+def test_folders_are_searched_below_too(tmp_path: Path) -> None:
+    nested = tmp_path / "2025" / "q3"
+    nested.mkdir(parents=True)
+    (nested / "a.yaml").write_text(MINIMAL.read_text())
+    code, out, _ = run("validate", tmp_path)
+    assert (code, out) == (0, f"{nested / 'a.yaml'}: valid\n")
+
+
+def test_format_names_are_not_case_sensitive(tmp_path: Path) -> None:
+    assert run("render", MINIMAL, "-o", tmp_path, "--format", "PDF")[0] == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["minimal.pdf"]
 
 
 def test_layouts_lists_each_with_its_use() -> None:

@@ -66,7 +66,7 @@ def test_docx_uses_real_heading_and_list_styles(letters: dict[str, dict[str, Pat
     for style, text in styles:
         by_style.setdefault(style, []).append(text)
     assert by_style["Title"] == [
-        "Police and Crime Commissioner’s response to An inspection of Loamshire Police’s response to domestic abuse"
+        "Police and Crime Commissioner’s response to ‘An inspection of Loamshire Police’s response to domestic abuse’"
     ]
     assert by_style["Heading 1"] == [
         "Local actions",
@@ -82,8 +82,8 @@ def test_docx_uses_real_heading_and_list_styles(letters: dict[str, dict[str, Pat
         "Area for improvement AFI2",
     ]
     assert by_style["Quote"][:3] == [
-        "the force answers emergency calls about domestic abuse quickly",
-        "too many investigations are not supervised closely enough",
+        "‘the force answers emergency calls about domestic abuse quickly’",
+        "‘too many investigations are not supervised closely enough’",
         "By 31 March 2026, Loamshire Police should make sure that every domestic abuse call is risk-assessed "
         "with a structured tool before the attending officer arrives.",
     ]

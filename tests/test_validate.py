@@ -37,6 +37,7 @@ EXPECTED = {
     "link-javascript.yaml": [("warning", "link-target", "response.context[0]", 22)],
     "link-relative.yaml": [("warning", "link-target", "response.context[0]", 22)],
     "link-text-here.yaml": [("warning", "link-text", "response.context[0]", 22)],
+    "link-www.yaml": [("warning", "link-target", "response.context[0]", 22)],
 }
 
 
@@ -58,6 +59,11 @@ def test_rule(name: str) -> None:
     assert found == EXPECTED[name]
     assert code == (1 if any(kind == "error" for kind, *_ in EXPECTED[name]) else 0)
     assert report["valid"] is (code == 0)
+
+
+def test_a_link_missing_its_scheme_gets_a_hint() -> None:
+    _, [report] = validate_json(RULES / "link-www.yaml")
+    assert report["warnings"][0]["message"].endswith("(did you mean https://www.justiceinspectorates.gov.uk?)")  # type: ignore[index]
 
 
 def test_deadline_is_the_55th_day_after_publication() -> None:

@@ -34,7 +34,16 @@ FONT = "Arial"  # metric-compatible with the PDF's Liberation Sans, and on every
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so the same letter gives the same bytes
 
 HEADING_STYLES = {"h1": "Title", "h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3"}
-USED_STYLES = {*HEADING_STYLES.values(), "Normal", "List Bullet", "List Number", "Quote", "Caption", "Table Grid", "Hyperlink"}
+USED_STYLES = {
+    *HEADING_STYLES.values(),
+    "Normal",
+    "List Bullet",
+    "List Number",
+    "Quote",
+    "Caption",
+    "Table Grid",
+    "Hyperlink",
+}
 CONTAINERS = {"body", "header", "footer", "div", "section", "main", "article", "aside", "nav"}
 INLINE = {"strong", "b", "em", "i", "a", "br", "code", "span", "q", "img"}
 _SPACE = re.compile(r"[ \t\n\r\f]+")
