@@ -16,8 +16,8 @@ import os
 import resource
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import partial
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -170,17 +170,18 @@ def run(
             on_done(status)
 
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
-    args = (str(out_dir), list(formats), str(templates_dir))
+    one = partial(render_one, out_dir=str(out_dir), formats=list(formats), templates_dir=str(templates_dir))
     if jobs == 1:
         for spec in todo:
-            finished(render_one(spec, *args))
+            finished(one(spec))
     else:
+        # multiprocessing.Pool, not ProcessPoolExecutor: the latter's max_tasks_per_child
+        # deadlocks on Python 3.11 once the first worker retires (CPython gh-115634).
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["jtai_letters.batch", "jtai_letters.outputs.pdf", "jtai_letters.outputs.docx"])
-        with ProcessPoolExecutor(jobs, context, initializer=_warm, max_tasks_per_child=TASKS_PER_WORKER) as pool:
-            futures: list[Future[LetterStatus]] = [pool.submit(render_one, spec, *args) for spec in todo]
-            for future in as_completed(futures):
-                finished(future.result())
+        with context.Pool(jobs, initializer=_warm, maxtasksperchild=TASKS_PER_WORKER) as pool:
+            for status in pool.imap_unordered(one, todo):
+                finished(status)
 
     report = BatchReport([results[str(s)] for s in specs], time.perf_counter() - start)
     _write_manifest(manifest_path, report, formats)

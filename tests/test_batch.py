@@ -144,3 +144,14 @@ def test_a_worker_pool_gives_the_same_letters(workdir: Path) -> None:
     argv = ["batch", str(workdir / "specs"), "-o", str(workdir / "pool"), "--templates", str(workdir / "templates")]
     assert cli.main([*argv, "--jobs", "2"], out, io.StringIO()) == 1
     assert {p.name: p.read_bytes() for p in (workdir / "pool").glob("*.*") if p.suffix != ".json"} == single
+
+
+def test_workers_are_replaced_and_the_batch_completes(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from jtai_letters import batch as batch_module
+
+    monkeypatch.setattr(batch_module, "TASKS_PER_WORKER", 1)  # every worker retires after one letter
+    for i in range(3):
+        shutil.copy(HERE / "minimal.yaml", workdir / "specs" / f"d{i}.yaml")
+    specs = sorted((workdir / "specs").glob("*.yaml"))
+    report = batch_module.run(specs, workdir / "out", jobs=2, templates_dir=workdir / "templates")
+    assert [s.status for s in report.letters] == ["rendered", "rendered", "failed", "rendered", "rendered", "rendered"]
