@@ -60,7 +60,7 @@ def ensure_soffice() -> str:
 
 def make_specs(n: int, folder: Path) -> list[Path]:
     examples = sorted((ROOT / "responses").glob("*.yaml"))
-    shutil.copytree(ROOT / "responses" / "assets", folder / "assets")
+    shutil.copytree(ROOT / "profiles", folder.parent / "profiles")  # specs name ../profiles/*.yaml
     specs = []
     for i in range(n):
         src = examples[i % len(examples)]

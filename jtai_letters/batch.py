@@ -24,8 +24,7 @@ from typing import Any
 
 from . import __version__
 from .errors import JtaiError
-from .pipeline import FORMATS, build, output_path, write_atomic
-from .templates import DEFAULT_TEMPLATES
+from .pipeline import Options, build, output_path, write_atomic
 
 MANIFEST = "manifest.json"
 MANIFEST_VERSION = 1
@@ -70,11 +69,11 @@ def _output_record(path: Path) -> dict[str, Any]:
     return {"path": str(path), "sha256": _sha256(path), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
 
 
-def render_one(spec: str, out_dir: str, formats: Sequence[str], templates_dir: str) -> LetterStatus:
+def render_one(spec: str, out_dir: str, options: Options) -> LetterStatus:
     """Build one spec (in a worker); never raises for a bad spec."""
     start = time.perf_counter()
     try:
-        result = build(spec, out_dir, formats, templates_dir=Path(templates_dir))
+        result = build(spec, out_dir, options)
     except JtaiError as e:
         status = LetterStatus(spec, "failed", time.perf_counter() - start, errors=str(e).splitlines())
     else:
@@ -88,10 +87,14 @@ def render_one(spec: str, out_dir: str, formats: Sequence[str], templates_dir: s
 class _Unchanged:
     """Decides whether a spec's letter is up to date, hashing each shared input once per batch."""
 
-    def __init__(self, manifest: dict[str, Any], formats: Sequence[str]) -> None:
-        same_tool = manifest.get("tools") == tool_versions() and manifest.get("version") == MANIFEST_VERSION
-        self.letters: dict[str, Any] = manifest.get("letters", {}) if same_tool else {}
-        self.formats = list(formats)
+    def __init__(self, manifest: dict[str, Any], options: Options) -> None:
+        same = (
+            manifest.get("version") == MANIFEST_VERSION
+            and manifest.get("tools") == tool_versions()
+            and manifest.get("options") == _options_record(options)
+        )
+        self.letters: dict[str, Any] = manifest.get("letters", {}) if same else {}
+        self.formats = list(options.formats)
         self.hashes: dict[str, str | None] = {}
 
     def _hash(self, path: str) -> str | None:
@@ -138,21 +141,25 @@ def _warm() -> None:
     pdf.warm_up()
 
 
+def _options_record(options: Options) -> dict[str, Any]:
+    # Options that change a letter's bytes without changing any input file.
+    return {"formats": list(options.formats), "archive": options.archive, "profile": str(options.profile or "")}
+
+
 def run(
     specs: Sequence[Path],
     out_dir: Path,
     *,
-    formats: Sequence[str] = FORMATS,
+    options: Options = Options(),
     jobs: int | None = None,
     force: bool = False,
-    templates_dir: Path = DEFAULT_TEMPLATES,
     on_done: Callable[[LetterStatus], None] | None = None,
 ) -> BatchReport:
     """Render every spec not already up to date; failures are recorded, never raised."""
     start = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest_path = out_dir / MANIFEST
-    unchanged = _Unchanged({} if force else _load_manifest(manifest_path), formats)
+    unchanged = _Unchanged({} if force else _load_manifest(manifest_path), options)
     results: dict[str, LetterStatus] = {}
     todo: list[str] = []
     for spec in map(str, specs):
@@ -170,7 +177,7 @@ def run(
             on_done(status)
 
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
-    one = partial(render_one, out_dir=str(out_dir), formats=list(formats), templates_dir=str(templates_dir))
+    one = partial(render_one, out_dir=str(out_dir), options=options)
     if jobs == 1:
         for spec in todo:
             finished(one(spec))
@@ -184,11 +191,11 @@ def run(
                 finished(status)
 
     report = BatchReport([results[str(s)] for s in specs], time.perf_counter() - start)
-    _write_manifest(manifest_path, report, formats)
+    _write_manifest(manifest_path, report, options)
     return report
 
 
-def _write_manifest(path: Path, report: BatchReport, formats: Sequence[str]) -> None:
+def _write_manifest(path: Path, report: BatchReport, options: Options) -> None:
     letters = {
         s.spec: {
             "status": s.status,
@@ -200,5 +207,10 @@ def _write_manifest(path: Path, report: BatchReport, formats: Sequence[str]) -> 
         }
         for s in report.letters
     }
-    manifest = {"version": MANIFEST_VERSION, "tools": tool_versions(), "formats": list(formats), "letters": letters}
+    manifest = {
+        "version": MANIFEST_VERSION,
+        "tools": tool_versions(),
+        "options": _options_record(options),
+        "letters": letters,
+    }
     write_atomic({path: (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")})

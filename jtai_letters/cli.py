@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import __version__, batch, reference
+from . import __version__, archive, batch, reference
 from .errors import JtaiError, UsageError
-from .models import Report
-from .pipeline import FORMATS, SpecFailure, build_many, expand, validate
+from .models import Profile, Report, ResponseSpec
+from .pipeline import FORMATS, Options, SpecFailure, build_many, expand, validate
 from .skeleton import skeleton
 from .templates import DEFAULT_TEMPLATES, layouts
 
@@ -43,29 +43,30 @@ def _parser() -> argparse.ArgumentParser:
     verbs = parser.add_subparsers(dest="verb", required=True, parser_class=_Parser)
 
     r = verbs.add_parser("render", help="render spec files to DOCX and PDF")
-    r.add_argument("specs", nargs="+", type=Path, help="spec files or folders of them")
-    r.add_argument("-o", "--out", type=Path, default=Path("out"), help="output folder (default: out/)")
-    r.add_argument("--format", type=_formats, default=list(FORMATS), help="docx,pdf (default: both)")
-    r.add_argument("--templates", type=_templates, default=DEFAULT_TEMPLATES, help="folder of layout templates")
-
     b = verbs.add_parser("batch", help="render many specs in parallel, skipping letters that are up to date")
-    b.add_argument("specs", nargs="+", type=Path, help="spec files or folders of them")
-    b.add_argument("-o", "--out", type=Path, default=Path("out"), help="output folder (default: out/)")
-    b.add_argument("--format", type=_formats, default=list(FORMATS), help="docx,pdf (default: both)")
+    for p in (r, b):
+        p.add_argument("specs", nargs="+", type=Path, help="spec files or folders of them")
+        p.add_argument("-o", "--out", type=Path, default=Path("out"), help="output folder (default: out/)")
+        p.add_argument("--format", type=_formats, default=list(FORMATS), help="docx,pdf (default: both)")
+        p.add_argument("--archive", action="store_true", help="PDF/A-3b with the spec attached")
+        _common(p)
     b.add_argument("--jobs", type=_positive, default=None, help="worker processes (default: one per core)")
     b.add_argument("--force", action="store_true", help="render every spec, even those up to date")
-    b.add_argument("--templates", type=_templates, default=DEFAULT_TEMPLATES, help="folder of layout templates")
 
     v = verbs.add_parser("validate", help="check spec files without rendering")
     v.add_argument("specs", nargs="+", type=Path, help="spec files or folders of them")
     v.add_argument("--format", choices=("text", "json"), default="text", help="report format")
     v.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    v.add_argument("--templates", type=_templates, default=DEFAULT_TEMPLATES, help="folder of layout templates")
+    _common(v)
+
+    x = verbs.add_parser("extract-spec", help="print the spec embedded in a letter made with --archive")
+    x.add_argument("pdf", type=Path, help="an archival PDF letter")
 
     verbs.add_parser("layouts", help="list the layouts and when to use each")
 
     s = verbs.add_parser("schema", help="print the JSON Schema of a spec (for editors)")
     s.add_argument("--markdown", action="store_true", help="print the field reference as Markdown instead")
+    s.add_argument("--profile", action="store_true", help="print the schema of an office profile instead")
 
     n = verbs.add_parser("new", help="print a commented spec to fill in")
     n.add_argument("--layout", required=True, help="layout to use (see `layouts`)")
@@ -77,6 +78,24 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("--role", default="Police and Crime Commissioner", help="the commissioner's role title")
     n.add_argument("--url", help="where the report is published")
     return parser
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--templates", type=_templates, default=DEFAULT_TEMPLATES, help="folder of layout templates")
+    parser.add_argument("--profile", type=_profile, default=None, help="office profile to use for every spec")
+
+
+def _options(args: argparse.Namespace) -> Options:
+    formats = tuple(args.format) if isinstance(args.format, list) else FORMATS
+    archive = getattr(args, "archive", False)
+    return Options(formats=formats, templates_dir=args.templates, profile=args.profile, archive=archive)
+
+
+def _profile(value: str) -> Path:
+    path = Path(value)
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"no such profile: '{value}'")
+    return path
 
 
 def _templates(value: str) -> Path:
@@ -113,10 +132,14 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         if args.verb == "validate":
             return _validate(args, out)
         if args.verb == "schema":
-            out.write(reference.markdown() if args.markdown else reference.json_schema_text())
+            model = Profile if args.profile else ResponseSpec
+            out.write(reference.markdown() if args.markdown else reference.json_schema_text(model))
             return EXIT_OK
         if args.verb == "new":
             return _new(args, out)
+        if args.verb == "extract-spec":
+            out.write(archive.extract_spec(args.pdf))
+            return EXIT_OK
         for name, description in layouts().items():
             print(f"{name:<12} {description}", file=out)
         return EXIT_OK
@@ -152,7 +175,7 @@ def _new(args: argparse.Namespace, out: TextIO) -> int:
 
 def _batch(args: argparse.Namespace, out: TextIO) -> int:
     specs = expand(args.specs)
-    options = {"formats": args.format, "jobs": args.jobs, "force": args.force, "templates_dir": args.templates}
+    options = {"options": _options(args), "jobs": args.jobs, "force": args.force}
     if out.isatty():
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -178,7 +201,7 @@ def _batch(args: argparse.Namespace, out: TextIO) -> int:
 def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     specs = expand(args.specs)
     failed = 0
-    for result in build_many(specs, args.out, args.format, templates_dir=args.templates):
+    for result in build_many(specs, args.out, _options(args)):
         if isinstance(result, SpecFailure):
             failed += 1
             print(result.error, file=err)
@@ -192,7 +215,7 @@ def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
-    reports = [validate(path, strict=args.strict, templates_dir=args.templates) for path in expand(args.specs)]
+    reports = [validate(path, _options(args), strict=args.strict) for path in expand(args.specs)]
     if args.format == "json":
         json.dump([r.as_json() for r in reports], out, indent=2, ensure_ascii=False)
         out.write("\n")

@@ -9,6 +9,7 @@ themselves safely (see `text.py`).
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -20,6 +21,7 @@ from pydantic import (
     HttpUrl,
     PrivateAttr,
     TypeAdapter,
+    create_model,
     model_validator,
 )
 
@@ -75,15 +77,43 @@ Paragraphs = list[Text]
 class Image(Model):
     """An image file beside the spec, with the alternative text screen readers announce."""
 
-    path: Plain = _f("PNG or JPEG file, relative to the spec's folder.", "assets/loamshire-logo.png")
+    path: Plain = _f(
+        "PNG or JPEG file, relative to the folder of the file that names it (spec or profile).", "loamshire-logo.png"
+    )
     alt: Plain = _f(
         "Alternative text: what the image shows, for screen readers.", "Loamshire Police and Crime Commissioner"
     )
+
+    _base: Path | None = PrivateAttr(default=None)  # set when a profile, not the spec, named the image
+
+
+def _contrast_on_white(colour: str) -> str:
+    # WCAG 2.2 contrast ratio against white: headings and rules in the brand colour
+    # must stay readable (4.5:1, the AA ratio for normal text).
+    def channel(hex_pair: str) -> float:
+        c = int(hex_pair, 16) / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(colour[i : i + 2]) for i in (1, 3, 5))
+    ratio = 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05)
+    if ratio < 4.5:
+        raise ValueError(f"brand colour {colour} has a contrast of {ratio:.1f}:1 on white; WCAG AA needs 4.5:1")
+    return colour
+
+
+BrandColour = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$"), AfterValidator(_contrast_on_white)]
+FONTS = ("Liberation Sans", "Liberation Serif", "DejaVu Sans")
+"""Open-licensed fonts installed with the tool, so every machine prints the same letter."""
 
 
 class Office(Model):
     """Who responds: the commissioner and their office."""
 
+    profile: Plain | None = _f(
+        "An office profile (YAML) to start from, relative to this spec; fields given here override it.",
+        "../profiles/loamshire.yaml",
+        default=None,
+    )
     name: Plain = _f(
         "The office's name, as on its letterhead.", "Office of the Police and Crime Commissioner for Loamshire"
     )
@@ -104,11 +134,45 @@ class Office(Model):
     logo: Image | None = _f(
         "Logo shown on the letterhead.", {"path": "assets/logo.png", "alt": "Loamshire PCC"}, default=None
     )
+    signature: Image | None = _f(
+        "The commissioner's signature, above the name in the sign-off.",
+        {"path": "signature.png", "alt": "Signature of Priya Marsh"},
+        default=None,
+    )
+    brand_colour: BrandColour | None = _f(
+        "Colour of headings and rules, as #RRGGBB with at least 4.5:1 contrast on white.", "#1D4E89", default=None
+    )
+    font: Literal["Liberation Sans", "Liberation Serif", "DejaVu Sans"] = _f(
+        "The letter's typeface (Word versions use the metric-compatible Arial, Times New Roman or Verdana).",
+        "Liberation Sans",
+        default="Liberation Sans",
+    )
+    closing: Plain | None = _f(
+        "Standard closing words, used when a letter's sign_off gives none.", "Yours sincerely", default=None
+    )
     date_style: Literal["plain", "ordinal"] = _f(
         "How dates are written: plain '4 February 2020' (GOV.UK style) or ordinal '4th February 2020'.",
         "plain",
         default="plain",
     )
+
+
+def _optional(model: type[Model], name: str, doc: str, leave_out: tuple[str, ...]) -> type[Model]:
+    fields: dict[str, Any] = {
+        field: (info.annotation | None, Field(default=None, description=info.description, examples=info.examples))
+        for field, info in model.model_fields.items()
+        if field not in leave_out
+    }
+    made: type[Model] = create_model(name, __base__=Model, __doc__=doc, **fields)
+    return made
+
+
+Profile = _optional(
+    Office,
+    "Profile",
+    "What is the same in every letter from one office: any field of `office`, each optional.",
+    leave_out=("profile",),
+)
 
 
 class Period(Model):
@@ -255,9 +319,9 @@ class ChiefConstable(Model):
 class SignOff(Model):
     """How the letter ends."""
 
-    closing: Plain | None = _f("Closing words.", "Yours sincerely", default=None)
-    name: Plain = _f("Who signs.", "Priya Marsh")
-    role: Plain = _f("Their role.", "Police and Crime Commissioner")
+    closing: Plain | None = _f("Closing words (default: the office's closing).", "Yours sincerely", default=None)
+    name: Plain | None = _f("Who signs (default: the commissioner).", "Priya Marsh", default=None)
+    role: Plain | None = _f("Their role (default: the commissioner's role).", "Police and Crime Commissioner", default=None)
     area: Plain | None = _f("Their area, under the role.", "Loamshire", default=None)
 
 

@@ -11,18 +11,28 @@ import datetime as dt
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import outputs, rules
 from .errors import JtaiError, OutputError, Problem, SpecError, UsageError
 from .models import ResponseSpec
-from .render import logo_path, render
+from .render import image_paths, render
 from .spec import load_spec, parse_yaml, read_text, source_of
 from .templates import DEFAULT_TEMPLATES, layouts
 
 FORMATS = outputs.FORMATS
 SPEC_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Options:
+    """How letters are made; the same for render, batch and validate."""
+
+    formats: tuple[str, ...] = FORMATS
+    templates_dir: Path = DEFAULT_TEMPLATES
+    profile: Path | None = None  # replaces the office profile every spec names
+    archive: bool = False  # PDF/A-3b with the spec attached, so the letter can be regenerated from it
 
 
 @dataclass(frozen=True)
@@ -43,16 +53,16 @@ class BuildResult:
     inputs: list[Path] = field(default_factory=list)  # spec, layout files and images it was made from
 
 
-def check(path: Path, *, strict: bool = False, templates_dir: Path = DEFAULT_TEMPLATES) -> Checked:
+def check(path: Path, options: Options = Options(), *, strict: bool = False) -> Checked:
     """Load `path` and apply every rule; `SpecError` lists all errors (and, if `strict`, warnings)."""
-    spec = load_spec(path)
+    spec = load_spec(path, options.profile)
     problems = rules.check(spec)
-    available = layouts(templates_dir)
+    available = layouts(options.templates_dir)
     if spec.layout not in available:
         message = f"unknown layout '{spec.layout}'; available: {', '.join(available)}"
         problems.insert(0, source_of(spec).problem(("layout",), message, rule="layout"))
     try:
-        logo_path(spec)
+        image_paths(spec)
     except SpecError as e:
         problems += e.problems
     errors = [p for p in problems if p.severity == "error" or strict]
@@ -97,10 +107,10 @@ class Validation:
         }
 
 
-def validate(path: Path, *, strict: bool = False, templates_dir: Path = DEFAULT_TEMPLATES) -> Validation:
+def validate(path: Path, options: Options = Options(), *, strict: bool = False) -> Validation:
     """Check one spec file and report every problem; never raises for a bad spec."""
     try:
-        checked = check(path, templates_dir=templates_dir)
+        checked = check(path, options)
     except SpecError as e:
         return Validation(path, e.problems, [], _deadline_from_raw(path))
     deadline = rules.publication_deadline(checked.spec.report.published)
@@ -155,20 +165,17 @@ def output_path(out_dir: Path, source: Path, fmt: str) -> Path:
     return target
 
 
-def build(
-    path: str | Path,
-    out_dir: str | Path = "out",
-    formats: Sequence[str] = FORMATS,
-    templates_dir: Path = DEFAULT_TEMPLATES,
-) -> BuildResult:
+def build(path: str | Path, out_dir: str | Path = "out", options: Options = Options()) -> BuildResult:
     """Validate, render and write one spec's letters; nothing is written unless all succeed."""
     source, out = Path(path), Path(out_dir)
-    unknown = [f for f in formats if f not in FORMATS]
+    unknown = [f for f in options.formats if f not in FORMATS]
     if unknown:
         raise UsageError(f"unknown format '{unknown[0]}'; choose from {', '.join(FORMATS)}")
-    checked = check(source, templates_dir=templates_dir)
-    letter = render(checked.spec, templates_dir)
-    blobs = {fmt: outputs.write(fmt, letter) for fmt in formats}
+    checked = check(source, options)
+    letter = render(checked.spec, options.templates_dir)
+    if options.archive:
+        letter = replace(letter, attachment=read_text(source).encode("utf-8"))
+    blobs = {fmt: outputs.write(fmt, letter) for fmt in options.formats}
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -179,12 +186,12 @@ def build(
 
 
 def build_many(
-    paths: Iterable[Path], out_dir: str | Path = "out", formats: Sequence[str] = FORMATS, **kwargs: Path
+    paths: Iterable[Path], out_dir: str | Path = "out", options: Options = Options()
 ) -> Iterator[BuildResult | SpecFailure]:
     """Build each spec in turn, yielding its result or its failure; one failure never stops the rest."""
     for path in paths:
         try:
-            yield build(path, out_dir, formats, **kwargs)
+            yield build(path, out_dir, options)
         except UsageError:
             raise
         except JtaiError as e:

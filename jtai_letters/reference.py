@@ -9,18 +9,20 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .models import ResponseSpec
+from pydantic import BaseModel
+
+from .models import Profile, ResponseSpec
 
 
-def json_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of a response spec."""
-    schema = ResponseSpec.model_json_schema()
+def json_schema(model: type[BaseModel] = ResponseSpec) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a response spec, or of an office profile."""
+    schema = model.model_json_schema()
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
 
 
-def json_schema_text() -> str:
+def json_schema_text(model: type[BaseModel] = ResponseSpec) -> str:
     """The schema as the file kept under version control."""
-    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(json_schema(model), indent=2, ensure_ascii=False) + "\n"
 
 
 def _type(prop: dict[str, Any]) -> str:
@@ -44,7 +46,8 @@ def _type(prop: dict[str, Any]) -> str:
 def markdown() -> str:
     """The spec reference as Markdown: one table per part of the spec."""
     schema = json_schema()
-    parts = [("ResponseSpec", schema), *sorted(schema.get("$defs", {}).items())]
+    profile = json_schema(Profile)
+    parts = [("ResponseSpec", schema), *sorted(schema.get("$defs", {}).items()), ("Profile", profile)]
     out = [
         "# Response spec reference",
         "",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,10 @@ class RenderedLetter:
     source: Path  # the spec it came from, for messages
     asset_fields: tuple[tuple[str, str], ...] = ()  # (URL, spec field it came from), for messages
     inputs: tuple[Path, ...] = ()  # every file the letter was made from, spec first
+    font: str = "Liberation Sans"  # the office's typeface
+    brand_colour: str | None = None  # #RRGGBB for headings and rules
+    attachment: bytes | None = None  # the spec itself, embedded in an archival PDF
+    date: dt.date = dt.date(1970, 1, 1)  # the response date: the documents' dates come from it, never the clock
 
     def field_of(self, url: str) -> str:
         """The spec field that named `url`, or '' when the template did."""
@@ -38,14 +43,20 @@ def render(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> Rende
     if spec.layout not in available:
         names = ", ".join(available) or "none"
         raise TemplateError(src.problem(("layout",), f"unknown layout '{spec.layout}'; available: {names}"))
-    logo = logo_path(spec)
-    logo_url = logo.as_uri() if logo else None
+    images = image_paths(spec)
+    urls = {name: path.as_uri() for name, path in images.items()}
     template_name = f"{spec.layout}.html.j2"
     try:
         html = (
             environment(templates_dir)
             .get_template(template_name)
-            .render(office=spec.office, report=spec.report, response=spec.response, logo_url=logo_url)
+            .render(
+                office=spec.office,
+                report=spec.report,
+                response=spec.response,
+                logo_url=urls.get("logo"),
+                signature_url=urls.get("signature"),
+            )
         )
     except TemplateFailure as e:
         raise TemplateError(src.problem(tuple(e.field.split(".")) if e.field else (), str(e))) from None
@@ -58,21 +69,38 @@ def render(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> Rende
         ) from None
     except jinja2.TemplateError as e:
         raise TemplateError(Problem(f"template error: {e}", templates_dir / template_name, rule="template")) from None
+    profile = (src.profile,) if src.profile else ()
     return RenderedLetter(
         html=html,
         stylesheets=tuple(stylesheets(templates_dir, spec.layout)),
-        asset_roots=(templates_dir, *([logo] if logo else [])),
+        asset_roots=(templates_dir, *images.values()),
         source=src.path,
-        asset_fields=((logo_url, "office.logo.path"),) if logo_url else (),
-        inputs=(src.path, *layout_files(templates_dir, spec.layout), *([logo] if logo else [])),
+        asset_fields=tuple((urls[name], f"office.{name}.path") for name in urls),
+        inputs=(src.path, *profile, *layout_files(templates_dir, spec.layout), *images.values()),
+        font=spec.office.font,
+        date=spec.response.date,
+        brand_colour=spec.office.brand_colour,
     )
 
 
-def logo_path(spec: ResponseSpec) -> Path | None:
-    """The checked logo file the spec names, if any; `SpecError` if it may not be used."""
-    if spec.office.logo is None:
-        return None
-    try:
-        return assets.image(source_of(spec).path.parent, spec.office.logo.path)
-    except ValueError as e:
-        raise SpecError(source_of(spec).problem(("office", "logo", "path"), str(e), rule="asset")) from None
+IMAGES = ("logo", "signature")
+
+
+def image_paths(spec: ResponseSpec) -> dict[str, Path]:
+    """The checked image files the office names ('logo', 'signature'); `SpecError` for any that may not be used.
+
+    Paths are relative to the file that named them: the spec, or its office profile.
+    """
+    found: dict[str, Path] = {}
+    problems = []
+    for name in IMAGES:
+        image = getattr(spec.office, name)
+        if image is None:
+            continue
+        try:
+            found[name] = assets.image(image._base or source_of(spec).path.parent, image.path)
+        except ValueError as e:
+            problems.append(source_of(spec).problem(("office", name, "path"), str(e), rule="asset"))
+    if problems:
+        raise SpecError(problems)
+    return found

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import types
 import typing
 from collections.abc import Sequence
@@ -20,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import yamltree
 from .errors import Problem, SpecError
-from .models import ResponseSpec
+from .models import Profile, ResponseSpec
 from .yamltree import Map, Seq
 
 MAX_SPEC_BYTES = 2 * 1024 * 1024  # a long letter is ~30 kB; anything near this is not a spec
@@ -42,6 +43,7 @@ class SourceMap:
 
     path: Path
     root: Any
+    profile: Path | None = None  # the office profile the spec was merged with, if any
 
     def position(self, loc: Loc, *, key: bool = False) -> tuple[int | None, int | None]:
         """1-based (line, column) of the value at `loc`, or of its key when `key` is set.
@@ -119,8 +121,11 @@ def parse_yaml(text: str, path: Path) -> Any:
         raise SpecError(Problem(e.message, path, e.line, e.column, field_path(e.key_path), rule="yaml")) from None
 
 
-def parse_spec(text: str, path: Path) -> ResponseSpec:
-    """Parse and validate spec text; raise one `SpecError` listing every problem."""
+def parse_spec(text: str, path: Path, profile: Path | None = None) -> ResponseSpec:
+    """Parse and validate spec text; raise one `SpecError` listing every problem.
+
+    `profile`, when given, replaces the office profile the spec names.
+    """
     root = parse_yaml(text, path)
     src = SourceMap(path, root)
     if root is None:
@@ -136,39 +141,83 @@ def parse_spec(text: str, path: Path) -> ResponseSpec:
         raise SpecError(
             Problem(f"expected a mapping of keys at the top of the file, got {kind}", path, line or 1, column)
         )
+    merged = _merge_profile(root, src, profile)
     try:
         spec = ResponseSpec.model_validate(root)
     except ValidationError as e:
-        raise SpecError([_located(src, err) for err in _without_typo_echoes(e.errors(include_url=False))]) from None
+        raise SpecError(_problems(src, e, ResponseSpec)) from None
+    if merged is not None:
+        src = SourceMap(path, root, merged.path)
+        for image in ("logo", "signature"):
+            if image in merged.root and image not in root["office"].own:
+                getattr(spec.office, image)._base = merged.path.parent
     spec._source = src
     return spec
 
 
-def load_spec(path: str | Path) -> ResponseSpec:
-    """Read, parse and validate the spec at `path`."""
+def load_spec(path: str | Path, profile: Path | None = None) -> ResponseSpec:
+    """Read, parse and validate the spec at `path` (merged with `profile`, if given)."""
     path = Path(path)
-    return parse_spec(read_text(path), path)
+    return parse_spec(read_text(path), path, profile)
+
+
+def _problems(src: SourceMap, error: ValidationError, model: type[BaseModel]) -> list[Problem]:
+    return [_located(src, err, model) for err in _without_typo_echoes(error.errors(include_url=False), model)]
+
+
+def _merge_profile(root: Map, src: SourceMap, override: Path | None) -> SourceMap | None:
+    """Fill the spec's office from its profile (spec fields win); the profile's own SourceMap."""
+    office = root.get("office")
+    if not isinstance(office, Map):
+        return None  # the schema check reports it
+    ref = office.get("profile")
+    if override is not None:
+        path = override
+    elif isinstance(ref, str) and ref:
+        if Path(ref).is_absolute() or Path(ref).suffix not in (".yaml", ".yml"):
+            raise SpecError(src.problem(("office", "profile"), "must be a relative path to a .yaml file", rule="profile"))
+        path = Path(os.path.normpath(src.path.parent / ref))  # messages show profiles/x.yaml, not specs/../
+        if not path.is_file():
+            raise SpecError(src.problem(("office", "profile"), f"no such profile: '{ref}'", rule="profile"))
+    else:
+        return None  # no profile, or a wrong type the schema check reports
+    profile_root = parse_yaml(read_text(path), path)
+    profile_src = SourceMap(path, profile_root)
+    if not isinstance(profile_root, Map):
+        raise SpecError(Problem("expected a mapping of office fields in the profile", path, 1, rule="profile"))
+    try:
+        Profile.model_validate(profile_root)
+    except ValidationError as e:
+        raise SpecError(_problems(profile_src, e, Profile)) from None
+    merged = Map({**profile_root, **office})
+    merged.start = office.start
+    # Fields from the profile are placed at the spec's office key for messages about the merge.
+    merged.keys_at = {k: office.keys_at.get(k, office.start) for k in merged}
+    merged.values_at = {k: office.values_at.get(k, office.start) for k in merged}
+    merged.own = set(office)
+    root["office"] = merged
+    return profile_src
 
 
 # -- pydantic errors in plain English ---------------------------------------------------------
 
 
-def _without_typo_echoes(errors: list[Any]) -> list[Any]:
+def _without_typo_echoes(errors: list[Any], model: type[BaseModel]) -> list[Any]:
     """Drop 'missing' for a field whose misspelling is already reported as an unknown key."""
     typos = {
         (tuple(e["loc"][:-1]), match)
         for e in errors
         if e["type"] == "extra_forbidden"
-        for match in difflib.get_close_matches(str(e["loc"][-1]), _allowed_keys(tuple(e["loc"][:-1])), n=1)
+        for match in difflib.get_close_matches(str(e["loc"][-1]), _allowed_keys(tuple(e["loc"][:-1]), model), n=1)
     }
     return [e for e in errors if not (e["type"] == "missing" and (tuple(e["loc"][:-1]), e["loc"][-1]) in typos)]
 
 
-def _located(src: SourceMap, err: Any) -> Problem:
+def _located(src: SourceMap, err: Any, model: type[BaseModel]) -> Problem:
     loc: Loc = tuple(err["loc"])
     kind = err["type"]
     if kind == "extra_forbidden":
-        return src.problem(loc, _unknown_key(loc), key=True)
+        return src.problem(loc, _unknown_key(loc, model), key=True)
     if kind == "missing" and loc:
         return src.problem(loc, _message(err), key=True, at=loc[:-1])  # at the parent's key
     return src.problem(loc, _message(err))
@@ -221,9 +270,9 @@ def _message(err: Any) -> str:
     return f"{msg[0].lower()}{msg[1:]}, got {got}" if msg else f"invalid value {got}"
 
 
-def _unknown_key(loc: Loc) -> str:
+def _unknown_key(loc: Loc, model: type[BaseModel]) -> str:
     key = str(loc[-1])
-    allowed = _allowed_keys(loc[:-1])
+    allowed = _allowed_keys(loc[:-1], model)
     hint = ""
     if allowed:
         close = difflib.get_close_matches(key, allowed, n=1)
@@ -231,8 +280,8 @@ def _unknown_key(loc: Loc) -> str:
     return f"unknown key '{key}'{hint}"
 
 
-def _allowed_keys(loc: Loc) -> list[str]:
-    model: Any = ResponseSpec
+def _allowed_keys(loc: Loc, root_model: type[BaseModel] = ResponseSpec) -> list[str]:
+    model: Any = root_model
     for part in loc:
         if isinstance(part, int):
             continue

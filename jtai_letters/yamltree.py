@@ -42,6 +42,7 @@ class Map(dict[Any, Any]):
     start: Pos
     keys_at: dict[Any, Pos]
     values_at: dict[Any, Pos]
+    own: set[Any]  # keys written in this file (a merged office also holds its profile's)
 
 
 class Seq(list[Any]):
@@ -122,7 +123,7 @@ class _Builder:
 
     def mapping(self, node: MappingNode, path: tuple[Any, ...], depth: int) -> Map:
         result = Map()
-        result.start, result.keys_at, result.values_at = _pos(node), {}, {}
+        result.start, result.keys_at, result.values_at, result.own = _pos(node), {}, {}, set()
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 line, column = _pos(key_node)
@@ -140,4 +141,5 @@ class _Builder:
                 )
             result[key] = self.build(value_node, (*path, key), depth + 1)
             result.keys_at[key], result.values_at[key] = _pos(key_node), _pos(value_node)
+            result.own.add(key)
         return result

@@ -25,9 +25,14 @@ _LIST_MARKER = re.compile(r"^\s*(?:[-*•‣◦▪]|\d+[.)])\s+", re.M)
 
 
 def docx_paragraphs(path: Path) -> list[str]:
-    """Every non-empty paragraph of a DOCX in reading order, table cells included."""
+    """Every non-empty paragraph of a DOCX in reading order: first-page header (the
+    letterhead), then the body, table cells included."""
     document = docx.Document(str(path))
+    section = document.sections[0]
+    header = section.first_page_header
     out: list[str] = []
+    if section.different_first_page_header_footer and not header.is_linked_to_previous:
+        out += [p.text for p in header.paragraphs if p.text.strip()]
     for block in document.iter_inner_content():
         paragraphs = [block] if isinstance(block, Paragraph) else _cells(block)
         out += [p.text for p in paragraphs if p.text.strip()]

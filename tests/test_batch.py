@@ -112,7 +112,7 @@ def test_the_manifest_records_inputs_outputs_and_tools(workdir: Path) -> None:
     manifest = json.loads((workdir / "out" / "manifest.json").read_text())
     assert manifest["version"] == 1
     assert set(manifest["tools"]) == {"jtai-letters", "weasyprint", "python-docx"}
-    assert manifest["formats"] == ["docx", "pdf"]
+    assert manifest["options"] == {"formats": ["docx", "pdf"], "archive": False, "profile": ""}
     letters = manifest["letters"]
     spec = str(workdir / "specs" / "b-letter.yaml")
     entry = letters[spec]
@@ -153,5 +153,6 @@ def test_workers_are_replaced_and_the_batch_completes(workdir: Path, monkeypatch
     for i in range(3):
         shutil.copy(HERE / "minimal.yaml", workdir / "specs" / f"d{i}.yaml")
     specs = sorted((workdir / "specs").glob("*.yaml"))
-    report = batch_module.run(specs, workdir / "out", jobs=2, templates_dir=workdir / "templates")
+    options = batch_module.Options(templates_dir=workdir / "templates")
+    report = batch_module.run(specs, workdir / "out", jobs=2, options=options)
     assert [s.status for s in report.letters] == ["rendered", "rendered", "failed", "rendered", "rendered", "rendered"]

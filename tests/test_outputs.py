@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import subprocess
+
 import docx
 import pytest
 from pypdf import PdfReader
@@ -105,8 +107,35 @@ def test_docx_link_and_logo(letters: dict[str, dict[str, Path]]) -> None:
     document = docx.Document(str(letters["loamshire-2025-domestic-abuse"]["docx"]))
     links = [r.target_ref for r in document.part.rels.values() if r.is_external]
     assert "https://hmicfrs.justiceinspectorates.gov.uk/publications/loamshire-domestic-abuse-2025/" in links
-    [pic] = document.inline_shapes
-    assert pic._inline.docPr.get("descr") == "Loamshire Police and Crime Commissioner"
+    [signature] = document.inline_shapes  # in the body; the logo is in the first-page header
+    assert signature._inline.docPr.get("descr") == "Signature of Priya Marsh"
+    header = document.sections[0].first_page_header
+    assert header._element.xpath(".//wp:docPr/@descr") == ["Loamshire Police and Crime Commissioner"]
+
+
+def test_docx_letterhead_is_the_first_page_header_and_pages_are_numbered_after_it(
+    letters: dict[str, dict[str, Path]],
+) -> None:
+    section = docx.Document(str(letters["loamshire-2025-domestic-abuse"]["docx"])).sections[0]
+    assert section.different_first_page_header_footer
+    assert [p.text for p in section.first_page_header.paragraphs if p.text][:2] == [
+        "Office of the Police and Crime Commissioner for Loamshire",
+        "Shire Hall, Market Square\nBorchester LM1 2AB\nTelephone: 01632 960 123\nEmail: enquiries@loamshire-pcc.example\nWebsite: https://www.loamshire-pcc.example",
+    ]
+    footer = section.footer._element
+    assert footer.xpath(".//w:fldSimple/@w:instr") == ["PAGE", "NUMPAGES"]
+    assert footer.xpath(".//w:fldSimple/@w:dirty") == ["true", "true"]
+    assert "".join(footer.xpath(".//w:t/text()")) == "Page 1 of 1"
+    assert not "".join(section.first_page_footer._element.xpath(".//w:t/text()"))
+
+
+def test_profile_branding_reaches_both_formats(letters: dict[str, dict[str, Path]]) -> None:
+    document = docx.Document(str(letters["borsetshire-2025-vawg-thematic"]["docx"]))
+    assert document.styles["Normal"].font.name == "Times New Roman"  # Liberation Serif's metric twin
+    assert str(document.styles["Heading 1"].font.color.rgb) == "1E5631"
+    fonts = subprocess.run(["pdffonts", str(letters["borsetshire-2025-vawg-thematic"]["pdf"])], capture_output=True, text=True, check=True).stdout
+    assert "+Liberation-Serif " in fonts
+    assert "Liberation-Sans" not in fonts
 
 
 def test_docx_properties_come_from_the_spec(letters: dict[str, dict[str, Path]]) -> None:

@@ -30,7 +30,8 @@ from ..assets import read_asset
 from ..errors import OutputError, Problem
 from ..render import RenderedLetter
 
-FONT = "Arial"  # metric-compatible with the PDF's Liberation Sans, and on every Windows PC
+# Word versions use the metric-compatible font every Windows PC has, so lines break alike.
+WORD_FONTS = {"Liberation Sans": "Arial", "Liberation Serif": "Times New Roman", "DejaVu Sans": "Verdana"}
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so the same letter gives the same bytes
 
 HEADING_STYLES = {"h1": "Title", "h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3"}
@@ -71,34 +72,40 @@ def write(letter: RenderedLetter) -> bytes:
     """The letter as a DOCX file (bytes). Deterministic: same letter, same bytes."""
     root = lxml.html.document_fromstring(letter.html)
     document = docx.Document()
-    _setup(document)
+    _setup(document, letter)
     _properties(document, root)
     body = root.find("body")
     if body is None:
         raise OutputError(Problem("the rendered letter has no <body>", letter.source, rule="docx"))
+    section = document.sections[0]
+    section.different_first_page_header_footer = True  # letterhead on page 1, page numbers after
     writer = _Writer(document, letter)
     writer.blocks(body)
+    _page_numbers(section.footer.paragraphs[0])
     out = io.BytesIO()
     document.save(out)
     return _normalise_zip(out.getvalue())
 
 
-def _setup(document: Document) -> None:
+def _setup(document: Document, letter: RenderedLetter) -> None:
+    font = WORD_FONTS[letter.font]
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.left_margin = section.right_margin = Mm(20)
     section.top_margin, section.bottom_margin = Mm(22), Mm(24)
     styles = document.styles
     normal = styles["Normal"]
-    normal.font.name = FONT
+    normal.font.name = font
     normal.font.size = Pt(12)
     # East Asian and complex-script fonts too, or Word substitutes its own.
     rfonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
     for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        rfonts.set(qn(attr), FONT)
+        rfonts.set(qn(attr), font)
     _set_language(document)
     for name in ("Title", "Heading 1", "Heading 2", "Heading 3", "Quote"):
-        styles[name].font.name = FONT
+        styles[name].font.name = font
+        if letter.brand_colour and name != "Quote":
+            styles[name].font.color.rgb = RGBColor.from_string(letter.brand_colour[1:].upper())
     link = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
     link.font.color.rgb = RGBColor(0x0B, 0x3D, 0x91)
     link.font.underline = True
@@ -175,7 +182,9 @@ class _Writer:
 
     def block(self, el: HtmlElement, container: _Cell | None) -> None:
         tag = el.tag
-        if tag in CONTAINERS:
+        if tag == "header" and "letterhead" in el.classes and container is None:
+            self.letterhead(el)
+        elif tag in CONTAINERS:
             self.blocks(el, container)
         elif tag in HEADING_STYLES:
             self.paragraph(el, HEADING_STYLES[tag], container)
@@ -207,6 +216,14 @@ class _Writer:
             self.paragraph_of([_Segment("", image=(el.get("src", ""), el.get("alt", "")))], "Normal", container)
         else:
             raise self.fail(f"the DOCX writer does not know the element <{tag}>")
+
+    def letterhead(self, el: HtmlElement) -> None:
+        """The letterhead goes into the first page's header, where Word keeps page furniture."""
+        header = self.doc.sections[0].first_page_header
+        header.is_linked_to_previous = False
+        for para in header.paragraphs:  # the empty paragraph a new header starts with
+            para._p.getparent().remove(para._p)
+        self.blocks(el, header)  # type: ignore[arg-type]
 
     def paragraph(self, el: HtmlElement, style: str, container: _Cell | None) -> Paragraph:
         return self.paragraph_of(list(self.inline(el, _Fmt())), style, container)
@@ -325,6 +342,30 @@ class _Writer:
         doc_pr = shape._inline.docPr
         doc_pr.set("descr", alt)
         doc_pr.set("title", alt)
+
+
+def _field(para: Paragraph, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES), marked dirty so Word recomputes it on opening."""
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    field.set(qn("w:dirty"), "true")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    para._p.append(field)
+
+
+def _page_numbers(para: Paragraph) -> None:
+    """'Page X of Y' in the footer, as the PDF has from page 2 on."""
+    para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    para.add_run("Page ")
+    _field(para, "PAGE")
+    para.add_run(" of ")
+    _field(para, "NUMPAGES")
+    for run in para.runs:
+        run.font.size = Pt(10)
 
 
 def _hyperlink(para: Paragraph, href: str) -> object:

@@ -6,18 +6,21 @@ Stylesheets are parsed once per process and reused; every fetch goes through
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
-from weasyprint import CSS, HTML
+from weasyprint import CSS, HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from ..archive import SPEC_DESCRIPTION
 from ..assets import read_asset
 from ..errors import OutputError, Problem
 from ..render import RenderedLetter
 
 PDF_VARIANT = "pdf/ua-1"  # tagged PDF: structure tree, language and title for screen readers
+ARCHIVE_VARIANT = "pdf/a-3b"  # archival, and allowed to carry the source spec as an attachment
 
 
 class AssetRefused(FatalURLFetchingError):  # type: ignore[misc]  # WeasyPrint is untyped
@@ -62,14 +65,39 @@ def warm_up() -> None:
     HTML(string="<p>warm</p>").write_pdf(font_config=_fonts())
 
 
+@lru_cache(maxsize=32)
+def _theme(font: str, brand_colour: str | None) -> CSS:
+    # Both values are validated by the model (a fixed list; #RRGGBB), so this is no injection point.
+    colour = f":root {{ --brand: {brand_colour}; }}" if brand_colour else ""
+    return CSS(string=f'{colour} html {{ font-family: "{font}", sans-serif; }}', font_config=_fonts())
+
+
 def write(letter: RenderedLetter) -> bytes:
-    """The letter as a PDF file (bytes). Deterministic: same letter, same bytes."""
+    """The letter as a PDF file (bytes). Deterministic: same letter, same bytes.
+
+    Tagged PDF/UA-1 by default; with an attachment (the spec), tagged PDF/A-3b.
+    """
     fetcher = AssetFetcher(letter.asset_roots)
+    templates = letter.asset_roots[:1]  # stylesheets may load only the layout's own files
     try:
-        css = [_stylesheet(p, p.stat().st_mtime_ns, letter.asset_roots) for p in letter.stylesheets]
-        base = letter.asset_roots[0].resolve().as_uri() + "/"
+        css = [_stylesheet(p, p.stat().st_mtime_ns, templates) for p in letter.stylesheets]
+        css.append(_theme(letter.font, letter.brand_colour))
+        base = templates[0].resolve().as_uri() + "/"
         document = HTML(string=letter.html, base_url=base, url_fetcher=fetcher)
-        pdf = document.write_pdf(stylesheets=css, font_config=_fonts(), pdf_variant=PDF_VARIANT)
+        options: dict[str, object] = {"pdf_variant": PDF_VARIANT}
+        if letter.attachment is not None:
+            when = dt.datetime.combine(letter.date, dt.time())
+            spec = Attachment(
+                string=letter.attachment,
+                url_fetcher=fetcher,
+                name=letter.source.name,
+                description=SPEC_DESCRIPTION,
+                created=when,
+                modified=when,
+                relationship="Source",
+            )
+            options = {"pdf_variant": ARCHIVE_VARIANT, "pdf_tags": True, "attachments": [spec]}
+        pdf = document.write_pdf(stylesheets=css, font_config=_fonts(), **options)
     except AssetRefused as e:
         field = letter.field_of(e.url)
         raise OutputError(Problem(f"PDF not written: {e}", letter.source, field=field, rule="asset")) from None
