@@ -24,7 +24,7 @@ from typing import Any
 
 from . import __version__
 from .errors import JtaiError
-from .pipeline import Options, build, output_path, write_atomic
+from .pipeline import DEFAULTS, Options, build, output_path, write_atomic
 
 MANIFEST = "manifest.json"
 MANIFEST_VERSION = 1
@@ -150,7 +150,7 @@ def run(
     specs: Sequence[Path],
     out_dir: Path,
     *,
-    options: Options = Options(),
+    options: Options = DEFAULTS,
     jobs: int | None = None,
     force: bool = False,
     on_done: Callable[[LetterStatus], None] | None = None,

@@ -158,11 +158,14 @@ class Office(Model):
 
 
 def _optional(model: type[Model], name: str, doc: str, leave_out: tuple[str, ...]) -> type[Model]:
-    fields: dict[str, Any] = {
-        field: (info.annotation | None, Field(default=None, description=info.description, examples=info.examples))
-        for field, info in model.model_fields.items()
-        if field not in leave_out
-    }
+    fields: dict[str, Any] = {}
+    for field, info in model.model_fields.items():
+        if field not in leave_out:
+            annotation: Any = info.annotation
+            fields[field] = (
+                annotation | None,
+                Field(default=None, description=info.description, examples=info.examples),
+            )
     made: type[Model] = create_model(name, __base__=Model, __doc__=doc, **fields)
     return made
 
@@ -321,7 +324,9 @@ class SignOff(Model):
 
     closing: Plain | None = _f("Closing words (default: the office's closing).", "Yours sincerely", default=None)
     name: Plain | None = _f("Who signs (default: the commissioner).", "Priya Marsh", default=None)
-    role: Plain | None = _f("Their role (default: the commissioner's role).", "Police and Crime Commissioner", default=None)
+    role: Plain | None = _f(
+        "Their role (default: the commissioner's role).", "Police and Crime Commissioner", default=None
+    )
     area: Plain | None = _f("Their area, under the role.", "Loamshire", default=None)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -35,6 +35,9 @@ class Options:
     archive: bool = False  # PDF/A-3b with the spec attached, so the letter can be regenerated from it
 
 
+DEFAULTS = Options()
+
+
 @dataclass(frozen=True)
 class Checked:
     """A spec that passed every error rule, with the warnings it still carries."""
@@ -53,7 +56,7 @@ class BuildResult:
     inputs: list[Path] = field(default_factory=list)  # spec, layout files and images it was made from
 
 
-def check(path: Path, options: Options = Options(), *, strict: bool = False) -> Checked:
+def check(path: Path, options: Options = DEFAULTS, *, strict: bool = False) -> Checked:
     """Load `path` and apply every rule; `SpecError` lists all errors (and, if `strict`, warnings)."""
     spec = load_spec(path, options.profile)
     problems = rules.check(spec)
@@ -107,7 +110,7 @@ class Validation:
         }
 
 
-def validate(path: Path, options: Options = Options(), *, strict: bool = False) -> Validation:
+def validate(path: Path, options: Options = DEFAULTS, *, strict: bool = False) -> Validation:
     """Check one spec file and report every problem; never raises for a bad spec."""
     try:
         checked = check(path, options)
@@ -165,7 +168,7 @@ def output_path(out_dir: Path, source: Path, fmt: str) -> Path:
     return target
 
 
-def build(path: str | Path, out_dir: str | Path = "out", options: Options = Options()) -> BuildResult:
+def build(path: str | Path, out_dir: str | Path = "out", options: Options = DEFAULTS) -> BuildResult:
     """Validate, render and write one spec's letters; nothing is written unless all succeed."""
     source, out = Path(path), Path(out_dir)
     unknown = [f for f in options.formats if f not in FORMATS]
@@ -186,7 +189,7 @@ def build(path: str | Path, out_dir: str | Path = "out", options: Options = Opti
 
 
 def build_many(
-    paths: Iterable[Path], out_dir: str | Path = "out", options: Options = Options()
+    paths: Iterable[Path], out_dir: str | Path = "out", options: Options = DEFAULTS
 ) -> Iterator[BuildResult | SpecFailure]:
     """Build each spec in turn, yielding its result or its failure; one failure never stops the rest."""
     for path in paths:

@@ -135,7 +135,7 @@ def parse_spec(text: str, path: Path, profile: Path | None = None) -> ResponseSp
                 path,
             )
         )
-    if not isinstance(root, dict):
+    if not isinstance(root, Map):
         kind = "a list" if isinstance(root, list) else f"a single value ({type(root).__name__})"
         line, column = src.position(())
         raise SpecError(
@@ -175,7 +175,9 @@ def _merge_profile(root: Map, src: SourceMap, override: Path | None) -> SourceMa
         path = override
     elif isinstance(ref, str) and ref:
         if Path(ref).is_absolute() or Path(ref).suffix not in (".yaml", ".yml"):
-            raise SpecError(src.problem(("office", "profile"), "must be a relative path to a .yaml file", rule="profile"))
+            raise SpecError(
+                src.problem(("office", "profile"), "must be a relative path to a .yaml file", rule="profile")
+            )
         path = Path(os.path.normpath(src.path.parent / ref))  # messages show profiles/x.yaml, not specs/../
         if not path.is_file():
             raise SpecError(src.problem(("office", "profile"), f"no such profile: '{ref}'", rule="profile"))

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import subprocess
+from pathlib import Path
 
 import docx
 import pytest
@@ -133,7 +132,9 @@ def test_profile_branding_reaches_both_formats(letters: dict[str, dict[str, Path
     document = docx.Document(str(letters["borsetshire-2025-vawg-thematic"]["docx"]))
     assert document.styles["Normal"].font.name == "Times New Roman"  # Liberation Serif's metric twin
     assert str(document.styles["Heading 1"].font.color.rgb) == "1E5631"
-    fonts = subprocess.run(["pdffonts", str(letters["borsetshire-2025-vawg-thematic"]["pdf"])], capture_output=True, text=True, check=True).stdout
+    fonts = subprocess.run(
+        ["pdffonts", str(letters["borsetshire-2025-vawg-thematic"]["pdf"])], capture_output=True, text=True, check=True
+    ).stdout
     assert "+Liberation-Serif " in fonts
     assert "Liberation-Sans" not in fonts
 
