@@ -160,7 +160,7 @@ def run_floor(specs: list[Path]) -> list[float]:
 
     from jtai_letters import load_spec, render
     from jtai_letters.outputs import docx as docx_writer
-    from jtai_letters.outputs.pdf import AssetFetcher, _fonts
+    from jtai_letters.outputs.pdf import AssetFetcher, _fonts, _theme
 
     letters = [render(load_spec(s)) for s in specs]  # untimed: the floor starts from HTML
     sheets = {p: CSS(filename=str(p), font_config=_fonts()) for letter in letters for p in letter.stylesheets}
@@ -168,8 +168,9 @@ def run_floor(specs: list[Path]) -> list[float]:
     for letter in letters:
         start = time.perf_counter()
         fetcher = AssetFetcher(letter.asset_roots)
+        css = [*(sheets[p] for p in letter.stylesheets), _theme(letter.font, letter.brand_colour)]  # same output
         HTML(string=letter.html, base_url=letter.asset_roots[0].as_uri() + "/", url_fetcher=fetcher).write_pdf(
-            stylesheets=[sheets[p] for p in letter.stylesheets], font_config=_fonts(), pdf_variant="pdf/ua-1"
+            stylesheets=css, font_config=_fonts(), pdf_variant="pdf/ua-1"
         )
         docx_writer.write(letter)
         times.append(time.perf_counter() - start)
