@@ -89,7 +89,9 @@ def docxtpl_template(path: Path) -> None:
         cell.text = head
     table.rows[1].cells[0].text = "{%tr for a in actions %}"
     row = table.rows[2].cells
-    row[0].text, row[1].text, row[2].text, row[3].text = "{{ a.text }}", "{{ a.owner }}", "{{ a.due }}", "{{ a.status }}"
+    cells = ("{{ a.text }}", "{{ a.owner }}", "{{ a.due }}", "{{ a.status }}")
+    for cell, text in zip(row, cells, strict=True):
+        cell.text = text
     table.add_row().cells[0].text = "{%tr endfor %}"
     document.add_paragraph("{{ closing }}")
     document.add_paragraph("{{ name }}")

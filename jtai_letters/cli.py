@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import __version__, archive, batch, reference
+from . import __version__, reference
 from .errors import JtaiError, UsageError
 from .models import Profile, Report, ResponseSpec
 from .pipeline import FORMATS, Options, SpecFailure, build_many, expand, validate
@@ -138,7 +138,9 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         if args.verb == "new":
             return _new(args, out)
         if args.verb == "extract-spec":
-            out.write(archive.extract_spec(args.pdf))
+            from .archive import extract_spec
+
+            out.write(extract_spec(args.pdf))
             return EXIT_OK
         for name, description in layouts().items():
             print(f"{name:<12} {description}", file=out)
@@ -174,6 +176,8 @@ def _new(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _batch(args: argparse.Namespace, out: TextIO) -> int:
+    from . import batch  # worker pools and hashing: only batches need them
+
     specs = expand(args.specs)
     options = {"options": _options(args), "jobs": args.jobs, "force": args.force}
     if out.isatty():

@@ -156,3 +156,17 @@ def test_workers_are_replaced_and_the_batch_completes(workdir: Path, monkeypatch
     options = batch_module.Options(templates_dir=workdir / "templates")
     report = batch_module.run(specs, workdir / "out", jobs=2, options=options)
     assert [s.status for s in report.letters] == ["rendered", "rendered", "failed", "rendered", "rendered", "rendered"]
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_terminal_gets_a_progress_bar_and_the_same_summary(workdir: Path) -> None:
+    out = _Terminal()
+    argv = ["batch", str(workdir / "specs"), "-o", str(workdir / "out"), "--templates", str(workdir / "templates")]
+    assert cli.main([*argv, "--jobs", "1"], out, io.StringIO()) == 1
+    shown = out.getvalue()
+    assert "letters" in shown and "3/3" in shown  # rich's bar: description and count
+    assert "2 rendered, 0 skipped (unchanged), 1 failed in " in shown

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import io
 import json
+import mimetypes
 import os
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -62,6 +64,13 @@ sys.addaudithook(_audit)  # hooks cannot be removed; this one records only insid
 def audited() -> Iterator[list[tuple[str, str]]]:
     """Every file opened and every socket touched by Python code during the test."""
     global _AUDIT
+    # The standard library reads a few system files once per process, on first use;
+    # let that happen before recording, so the audit sees only what a letter opens.
+    mimetypes.init()
+    tempfile.gettempdir()
+    import jtai_letters.outputs.docx
+    import jtai_letters.outputs.pdf  # noqa: F401  (loading WeasyPrint's libraries probes the system)
+
     _AUDIT = []
     try:
         yield _AUDIT
@@ -73,7 +82,7 @@ def assert_contained(events: list[tuple[str, str]], *allowed: Path) -> None:
     assert [e for e in events if e[0] != "open"] == [], "a socket or URL was touched"
     roots = [Path(sys.prefix), Path(sys.base_prefix), ROOT / "jtai_letters", *allowed]
     for _, name in events:
-        if name.isdigit():  # os.fdopen of a descriptor already checked
+        if name.isdigit() or name == os.devnull:  # a descriptor already checked; subprocess plumbing
             continue
         path = Path(os.path.realpath(name))
         assert any(path.is_relative_to(r.resolve()) for r in roots), f"opened {path}"
@@ -182,3 +191,92 @@ def test_an_interrupted_render_leaves_the_earlier_letter_byte_identical(
     assert code == 130
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.stem == "minimal"} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["changed.docx", "changed.yaml", "minimal.docx", "minimal.pdf"]
+
+
+def test_the_pdf_renderer_fetches_only_the_layout_and_the_office_images(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jtai_letters.outputs import pdf
+
+    fetched: list[str] = []
+
+    class Audited(pdf.AssetFetcher):  # type: ignore[misc,name-defined]
+        def fetch(self, url: str, headers: object = None) -> Any:
+            fetched.append(url)
+            return super().fetch(url, headers)
+
+    monkeypatch.setattr(pdf, "AssetFetcher", Audited)
+    spec = ROOT / "responses" / "loamshire-2025-domestic-abuse.yaml"
+    assert run("render", spec, "-o", tmp_path, "--format", "pdf")[0] == 0
+    assert sorted(Path(url.removeprefix("file://")).name for url in fetched) == [
+        "loamshire-logo.png",
+        "loamshire-signature.png",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("data:image/png;base64," + "A" * 100_000, "refused a data: URL of 100,022 characters (at most 65,536 bytes)"),
+        ("data:text/html,<script>alert(1)</script>", "refused a data: URL that is not a PNG or JPEG image"),
+        (
+            "https://evil.example/x.png",
+            "refused to fetch 'https://evil.example/x.png': a letter loads only its own local files",
+        ),
+        (
+            "ftp://evil.example/x.png",
+            "refused to fetch 'ftp://evil.example/x.png': a letter loads only its own local files",
+        ),
+        ("file:///etc/passwd", "refused to read '/etc/passwd': outside the layout's folder and the spec's images"),
+    ],
+)
+def test_asset_reader_refusals(url: str, message: str) -> None:
+    from jtai_letters.assets import read_asset
+    from jtai_letters.errors import OutputError
+
+    with pytest.raises(OutputError) as refused:
+        read_asset(url, (ROOT / "templates",))
+    assert refused.value.problems[0].message == message
+
+
+def test_a_small_data_image_is_allowed() -> None:
+    import base64
+
+    from jtai_letters.assets import read_asset
+
+    png = (ROOT / "profiles" / "loamshire-signature.png").read_bytes()
+    data, mime = read_asset("data:image/png;base64," + base64.b64encode(png).decode(), ())
+    assert (data, mime) == (png, "image/png")
+
+
+WELSH_AND_MORE = (
+    "Croeso i Gymru: ŵ ŷ â ê, café naïve, ‘single’ “double”, £3.6 million — em dash – en dash, ‘Diolch 👍🏽🙂’"
+)
+
+
+def test_the_characters_letters_really_use_print_in_both_formats(tmp_path: Path) -> None:
+    spec = tmp_path / "welsh.yaml"
+    quoted = json.dumps(WELSH_AND_MORE, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+    spec.write_text(MINIMAL.read_text().replace("We welcome the report.", quoted), encoding="utf-8")
+    assert run("render", spec, "-o", tmp_path)[0] == 0
+    assert WELSH_AND_MORE in docx_paragraphs(tmp_path / "welsh.docx")
+    assert WELSH_AND_MORE in pdf_text(tmp_path / "welsh.pdf").replace("\n", " ")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: " + "[" * 60 + "]" * 60 + "\n", "1:" + str(3 + 41) + ": is nested more than 40 levels deep"),
+        ("a: [" + ", ".join(["x"] * 1001) + "]\n", "1:4: a list of 1,001 items; at most 1,000 are allowed"),
+        (
+            "a: &t " + "x" * 400_000 + "\nb: [*t, *t, *t, *t, *t, *t]\n",
+            "1:4: holds more than 2,000,000 characters of text; a spec is far smaller",
+        ),
+    ],
+)
+def test_limits_on_nesting_list_length_and_text(tmp_path: Path, text: str, message: str) -> None:
+    spec = tmp_path / "limit.yaml"
+    spec.write_text(text)
+    code, out, _ = run("validate", spec)
+    assert code == 1
+    assert out.splitlines()[0] == f"{spec}:{message}"

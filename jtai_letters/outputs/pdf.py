@@ -10,9 +10,12 @@ import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
-from weasyprint import CSS, HTML, Attachment
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+from ._fastimport import linux_sonames_first
+
+with linux_sonames_first():
+    from weasyprint import CSS, HTML, Attachment
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from ..archive import SPEC_DESCRIPTION
 from ..assets import read_asset
