@@ -1,8 +1,8 @@
 """jtai-letters: Police and Crime Commissioners' s55 responses to inspection reports, as DOCX and PDF.
 
-spec = load_spec("responses/loamshire-2025-peel.yaml")
-letter = render(spec)               # semantic HTML, no I/O
-build("responses/loamshire-2025-peel.yaml", "out/")   # validate, render, write both formats
+spec = load_spec("responses/loamshire-2025-domestic-abuse.yaml")
+letter = render(spec)   # semantic HTML; writes nothing
+build("responses/loamshire-2025-domestic-abuse.yaml", "out/")   # validate, render, write both formats
 """
 
 from importlib.metadata import PackageNotFoundError, version
@@ -14,12 +14,13 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 
 from .errors import JtaiError, OutputError, SpecError, TemplateError, UsageError
 from .models import ResponseSpec
-from .pipeline import build, build_many, check
+from .pipeline import Options, build, build_many, check, validate
 from .render import RenderedLetter, render
 from .spec import load_spec
 
 __all__ = [
     "JtaiError",
+    "Options",
     "OutputError",
     "RenderedLetter",
     "ResponseSpec",
@@ -32,4 +33,5 @@ __all__ = [
     "check",
     "load_spec",
     "render",
+    "validate",
 ]

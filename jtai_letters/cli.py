@@ -55,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
 
     v = verbs.add_parser("validate", help="check spec files without rendering")
     v.add_argument("specs", nargs="+", type=Path, help="spec files or folders of them")
-    v.add_argument("--format", choices=("text", "json"), default="text", help="report format")
+    v.add_argument("--format", dest="report", choices=("text", "json"), default="text", help="report format")
     v.add_argument("--strict", action="store_true", help="treat warnings as errors")
     _common(v)
 
@@ -86,7 +86,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _options(args: argparse.Namespace) -> Options:
-    formats = tuple(args.format) if isinstance(args.format, list) else FORMATS
+    formats = tuple(getattr(args, "format", FORMATS))  # validate has no output formats
     archive = getattr(args, "archive", False)
     return Options(formats=formats, templates_dir=args.templates, profile=args.profile, archive=archive)
 
@@ -220,7 +220,7 @@ def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
     reports = [validate(path, _options(args), strict=args.strict) for path in expand(args.specs)]
-    if args.format == "json":
+    if args.report == "json":
         json.dump([r.as_json() for r in reports], out, indent=2, ensure_ascii=False)
         out.write("\n")
     else:

@@ -14,6 +14,7 @@ import types
 import typing
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -183,14 +184,8 @@ def _merge_profile(root: Map, src: SourceMap, override: Path | None) -> SourceMa
             raise SpecError(src.problem(("office", "profile"), f"no such profile: '{ref}'", rule="profile"))
     else:
         return None  # no profile, or a wrong type the schema check reports
-    profile_root = parse_yaml(read_text(path), path)
-    profile_src = SourceMap(path, profile_root)
-    if not isinstance(profile_root, Map):
-        raise SpecError(Problem("expected a mapping of office fields in the profile", path, 1, rule="profile"))
-    try:
-        Profile.model_validate(profile_root)
-    except ValidationError as e:
-        raise SpecError(_problems(profile_src, e, Profile)) from None
+    stat = path.stat()
+    profile_root = _checked_profile(path, stat.st_mtime_ns, stat.st_size)
     merged = Map({**profile_root, **office})
     merged.start = office.start
     # Fields from the profile are placed at the spec's office key for messages about the merge.
@@ -198,7 +193,20 @@ def _merge_profile(root: Map, src: SourceMap, override: Path | None) -> SourceMa
     merged.values_at = {k: office.values_at.get(k, office.start) for k in merged}
     merged.own = set(office)
     root["office"] = merged
-    return profile_src
+    return SourceMap(path, profile_root)
+
+
+@lru_cache(maxsize=64)
+def _checked_profile(path: Path, mtime_ns: int, size: int) -> Map:
+    # Many specs share one profile: read and check it once per change, not once per spec.
+    profile_root = parse_yaml(read_text(path), path)
+    if not isinstance(profile_root, Map):
+        raise SpecError(Problem("expected a mapping of office fields in the profile", path, 1, rule="profile"))
+    try:
+        Profile.model_validate(profile_root)
+    except ValidationError as e:
+        raise SpecError(_problems(SourceMap(path, profile_root), e, Profile)) from None
+    return profile_root
 
 
 # -- pydantic errors in plain English ---------------------------------------------------------
