@@ -102,7 +102,7 @@ def _contrast_on_white(colour: str) -> str:
 
 
 BrandColour = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$"), AfterValidator(_contrast_on_white)]
-FONTS = ("Liberation Sans", "Liberation Serif", "DejaVu Sans")
+FontName = Literal["Liberation Sans", "Liberation Serif", "DejaVu Sans"]
 """Open-licensed fonts installed with the tool, so every machine prints the same letter."""
 
 
@@ -142,7 +142,7 @@ class Office(Model):
     brand_colour: BrandColour | None = _f(
         "Colour of headings and rules, as #RRGGBB with at least 4.5:1 contrast on white.", "#1D4E89", default=None
     )
-    font: Literal["Liberation Sans", "Liberation Serif", "DejaVu Sans"] = _f(
+    font: FontName = _f(
         "The letter's typeface (Word versions use the metric-compatible Arial, Times New Roman or Verdana).",
         "Liberation Sans",
         default="Liberation Sans",

@@ -17,9 +17,9 @@ from pathlib import Path
 from . import outputs, rules
 from .errors import JtaiError, OutputError, Problem, SpecError, UsageError
 from .models import ResponseSpec
-from .render import image_paths, render
-from .spec import load_spec, parse_yaml, read_text, source_of
-from .templates import DEFAULT_TEMPLATES, layouts
+from .render import image_paths, layout_problem, render
+from .spec import load_spec, parse_yaml, read_text
+from .templates import DEFAULT_TEMPLATES
 
 FORMATS = outputs.FORMATS
 SPEC_SUFFIXES = (".yaml", ".yml")
@@ -60,10 +60,9 @@ def check(path: Path, options: Options = DEFAULTS, *, strict: bool = False) -> C
     """Load `path` and apply every rule; `SpecError` lists all errors (and, if `strict`, warnings)."""
     spec = load_spec(path, options.profile)
     problems = rules.check(spec)
-    available = layouts(options.templates_dir)
-    if spec.layout not in available:
-        message = f"unknown layout '{spec.layout}'; available: {', '.join(available)}"
-        problems.insert(0, source_of(spec).problem(("layout",), message, rule="layout"))
+    unknown = layout_problem(spec, options.templates_dir)
+    if unknown:
+        problems.insert(0, unknown)
     try:
         image_paths(spec)
     except SpecError as e:

@@ -39,10 +39,9 @@ class RenderedLetter:
 def render(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> RenderedLetter:
     """Render `spec` with its layout's template; `TemplateError` says what the layout lacked."""
     src = source_of(spec)
-    available = layouts(templates_dir)
-    if spec.layout not in available:
-        names = ", ".join(available) or "none"
-        raise TemplateError(src.problem(("layout",), f"unknown layout '{spec.layout}'; available: {names}"))
+    unknown = layout_problem(spec, templates_dir)
+    if unknown:
+        raise TemplateError(unknown)
     images = image_paths(spec)
     urls = {name: path.as_uri() for name, path in images.items()}
     template_name = f"{spec.layout}.html.j2"
@@ -81,6 +80,15 @@ def render(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> Rende
         date=spec.response.date,
         brand_colour=spec.office.brand_colour,
     )
+
+
+def layout_problem(spec: ResponseSpec, templates_dir: Path) -> Problem | None:
+    """A located problem if the spec's layout is not in `templates_dir`."""
+    available = layouts(templates_dir)
+    if spec.layout in available:
+        return None
+    message = f"unknown layout '{spec.layout}'; available: {', '.join(available) or 'none'}"
+    return source_of(spec).problem(("layout",), message, rule="layout")
 
 
 IMAGES = ("logo", "signature")

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from jinja2 import FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
@@ -65,12 +64,6 @@ def quantity(n: int, singular: str, plural: str) -> str:
     return f"{number} {singular if n == 1 else plural}"
 
 
-def join_and(items: Iterable[Any]) -> str:
-    """`a, b and c`: lists in running text, as UK letters write them."""
-    words = [str(i) for i in items]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1] if words else ""
-
-
 @lru_cache(maxsize=8)
 def environment(templates_dir: Path) -> ImmutableSandboxedEnvironment:
     """The sandboxed environment for one templates folder (compiled templates are cached)."""
@@ -82,7 +75,7 @@ def environment(templates_dir: Path) -> ImmutableSandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    env.filters.update(long_date=long_date, month_year=month_year, join_and=join_and, quantity=quantity)
+    env.filters.update(long_date=long_date, month_year=month_year, quantity=quantity)
     env.globals.update(fail=_fail)
     return env
 

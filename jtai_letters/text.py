@@ -91,17 +91,6 @@ def to_html(text: str) -> str:
     return str(_MD.renderer.render(tokens, _MD.options, env))
 
 
-def to_plain(text: str) -> str:
-    """The words of inline Markdown without its markup, as a reader sees them."""
-    out: list[str] = []
-    for tok in _inline_tokens(text):
-        if tok.type in ("text", "code_inline"):
-            out.append(tok.content)
-        elif tok.type in ("softbreak", "hardbreak"):
-            out.append(" ")
-    return "".join(out)
-
-
 class Inline(str):
     """A spec string holding inline Markdown; Jinja's autoescape calls `__html__`."""
 

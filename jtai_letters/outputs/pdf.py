@@ -40,11 +40,9 @@ class AssetFetcher(URLFetcher):  # type: ignore[misc]
     def __init__(self, roots: tuple[Path, ...]) -> None:
         super().__init__(allowed_protocols={"file"})
         self.roots = roots
-        self.fetched: list[str] = []
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
         """Serve `url` from the allowed folders, or stop the render."""
-        self.fetched.append(url)
         try:
             data, mime = read_asset(url, self.roots)
         except OutputError as e:
