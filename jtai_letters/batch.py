@@ -76,6 +76,9 @@ def render_one(spec: str, out_dir: str, options: Options) -> LetterStatus:
         result = build(spec, out_dir, options)
     except JtaiError as e:
         status = LetterStatus(spec, "failed", time.perf_counter() - start, errors=str(e).splitlines())
+    except Exception as e:  # a fault in a library on odd input must cost one letter, not the batch
+        errors = [f"{spec}: could not be rendered ({type(e).__name__}: {e}); please report this"]
+        status = LetterStatus(spec, "failed", time.perf_counter() - start, errors=errors)
     else:
         inputs = {str(p): _sha256(p) for p in result.inputs}
         outputs = {p.suffix[1:]: _output_record(p) for p in result.outputs}

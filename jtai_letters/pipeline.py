@@ -156,7 +156,7 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
             found.append(path)
         else:
             raise UsageError(Problem("no such file or folder", path, rule="usage"))
-    return found
+    return list(dict.fromkeys(found))  # a spec named twice (file and folder) is built once
 
 
 def output_path(out_dir: Path, source: Path, fmt: str) -> Path:

@@ -170,3 +170,38 @@ def test_a_terminal_gets_a_progress_bar_and_the_same_summary(workdir: Path) -> N
     shown = out.getvalue()
     assert "letters" in shown and "3/3" in shown  # rich's bar: description and count
     assert "2 rendered, 0 skipped (unchanged), 1 failed in " in shown
+
+
+def test_an_unexpected_crash_costs_one_letter_not_the_batch(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from jtai_letters import batch as batch_module
+
+    real_build = batch_module.build
+
+    def fragile(spec: str, *args: object) -> object:
+        if spec.endswith("a-statement.yaml"):
+            raise RuntimeError("simulated library fault")
+        return real_build(spec, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch_module, "build", fragile)
+    code, lines = batch(workdir)
+    assert code == 1
+    assert statuses(lines) == {"a-statement.yaml": "failed", "b-letter.yaml": "rendered", "c-bad.yaml": "failed"}
+    assert any(
+        "could not be rendered (RuntimeError: simulated library fault); please report this" in line for line in lines
+    )
+
+
+def test_a_spec_named_twice_is_built_once(workdir: Path) -> None:
+    out = io.StringIO()
+    spec = workdir / "specs" / "a-statement.yaml"
+    argv = [
+        "batch",
+        str(spec),
+        str(workdir / "specs"),
+        "-o",
+        str(workdir / "out"),
+        "--templates",
+        str(workdir / "templates"),
+    ]
+    cli.main([*argv, "--jobs", "1"], out, io.StringIO())
+    assert out.getvalue().count("a-statement.yaml") == 1
