@@ -15,6 +15,9 @@ def extract_spec(pdf: Path) -> str:
     from pypdf.errors import PdfReadError
 
     try:
+        with pdf.open("rb") as f:
+            if f.read(5) != b"%PDF-":
+                raise UsageError(Problem("is not a PDF file", pdf))
         attachments = PdfReader(str(pdf)).attachments
     except (OSError, PdfReadError) as e:
         raise UsageError(Problem(f"cannot read this PDF: {e}", pdf)) from None

@@ -98,7 +98,15 @@ class Validation:
         """The JSON object documented in the README."""
 
         def item(p: Problem) -> dict[str, object]:
-            return {"rule": p.rule, "loc": p.field, "line": p.line, "column": p.column, "message": p.message}
+            where = str(p.path) if p.path is not None else str(self.path)  # a profile's fault is in the profile
+            return {
+                "file": where,
+                "rule": p.rule,
+                "loc": p.field,
+                "line": p.line,
+                "column": p.column,
+                "message": p.message,
+            }
 
         return {
             "path": str(self.path),

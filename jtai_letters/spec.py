@@ -150,7 +150,7 @@ def parse_spec(text: str, path: Path, profile: Path | None = None) -> ResponseSp
     if merged is not None:
         src = SourceMap(path, root, merged.path)
         for image in ("logo", "signature"):
-            if image in merged.root and image not in root["office"].own:
+            if getattr(spec.office, image) is not None and image not in root["office"].own:
                 getattr(spec.office, image)._base = merged.path.parent
     spec._source = src
     return spec
@@ -187,6 +187,9 @@ def _merge_profile(root: Map, src: SourceMap, override: Path | None) -> SourceMa
     stat = path.stat()
     profile_root = _checked_profile(path, stat.st_mtime_ns, stat.st_size)
     merged = Map({**profile_root, **office})
+    if "commissioner" in office and "signature" not in office:
+        # The profile's signature is its commissioner's: never print it above another name.
+        merged.pop("signature", None)
     merged.start = office.start
     # Fields from the profile are placed at the spec's office key for messages about the merge.
     merged.keys_at = {k: office.keys_at.get(k, office.start) for k in merged}
@@ -272,12 +275,19 @@ def _message(err: Any) -> str:
     if kind.startswith("bool"):
         return f"expected true or false, got {got}"
     if kind == "string_pattern_mismatch":
-        return f"{got} is not allowed here: use letters, digits, '-', '.' or '_' only"
+        expected = _PATTERNS.get(str(ctx.get("pattern")), "letters, digits, '-', '.' or '_' only")
+        return f"expected {expected}, got {got}"
     if kind == "value_error":
         msg: str = err["msg"]
         return msg.removeprefix("Value error, ")
     msg = err["msg"]
     return f"{msg[0].lower()}{msg[1:]}, got {got}" if msg else f"invalid value {got}"
+
+
+_PATTERNS = {
+    r"^#[0-9A-Fa-f]{6}$": "a colour like #1D4E89",
+    r"^[a-z0-9][a-z0-9-]*$": "a layout name in lower case, like letter",
+}
 
 
 def _unknown_key(loc: Loc, model: type[BaseModel]) -> str:

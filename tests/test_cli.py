@@ -139,6 +139,7 @@ def test_validate_json() -> None:
         "valid": False,
         "errors": [
             {
+                "file": str(BAD / "wrong-date.yaml"),
                 "rule": "schema",
                 "loc": "report.published",
                 "line": 13,

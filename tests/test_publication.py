@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -232,3 +233,49 @@ def test_a_letter_without_an_archived_spec_says_so(letters: dict[str, dict[str, 
     code, out, err = run("extract-spec", pdf)
     assert (code, out) == (2, "")
     assert err == f"error: {pdf}: carries no spec: was it made with --archive?\n"
+
+
+def test_a_profile_signature_is_never_printed_above_another_name(office: Path) -> None:
+    spec = with_office(office, "office:\n  profile: ../profiles/loamshire.yaml\n  commissioner: Tom Hale\n")
+    text = spec.read_text().replace("  chief_constable:", "  sign_off: {closing: Yours sincerely}\n  chief_constable:")
+    spec.write_text(text)
+    assert run("render", spec, "-o", office / "out")[0] == 0
+    document = docx.Document(str(office / "out" / "spec.docx"))
+    assert len(document.inline_shapes) == 0  # the logo is in the header; no signature in the body
+    assert "Tom Hale\nPolice and Crime Commissioner" in docx_paragraphs(office / "out" / "spec.docx")
+
+
+def test_the_json_report_names_the_profile_a_fault_is_in(office: Path) -> None:
+    profile = office / "profiles" / "loamshire.yaml"
+    profile.write_text(profile.read_text().replace("telephone:", "telefone:"))
+    spec = with_office(office, "office:\n  profile: ../profiles/loamshire.yaml\n")
+    _, out, _ = run("validate", "--format", "json", spec)
+    [report] = json.loads(out)
+    [error] = report["errors"]
+    assert (report["path"], error["file"], error["loc"]) == (str(spec), str(profile), "telefone")
+
+
+@pytest.mark.parametrize("colour", ["#1D4E8", "navy", "1D4E89"])
+def test_a_malformed_brand_colour_says_what_a_colour_looks_like(office: Path, colour: str) -> None:
+    spec = with_office(office, f'office:\n  profile: ../profiles/loamshire.yaml\n  brand_colour: "{colour}"\n')
+    _, out, _ = run("validate", spec)
+    assert out.splitlines()[0] == f"{spec}:6:17: office.brand_colour: expected a colour like #1D4E89, got '{colour}'"
+
+
+def test_extract_spec_refuses_a_file_that_is_not_a_pdf_in_one_line() -> None:
+    code, out, err = run("extract-spec", ROOT / "README.md")
+    assert (code, out, err) == (2, "", f"error: {ROOT / 'README.md'}: is not a PDF file\n")
+
+
+def test_docx_typography_follows_the_pdf(letters: dict[str, dict[str, Path]]) -> None:
+    document = docx.Document(str(letters["loamshire-2025-domestic-abuse"]["docx"]))
+    for name in ("Title", "Heading 1", "Heading 2"):
+        assert not document.styles[name].element.xpath("./w:rPr/w:rFonts/@w:asciiTheme")
+        assert document.styles[name].font.name == "Arial"
+    assert document.sections[0].footer._element.xpath(".//w:fldSimple/w:r/w:rPr/w:sz/@w:val") == ["20", "20"]
+    body = document.element.body.findall("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p")
+    kept = [p for p in body if p.xpath("./w:pPr/w:keepNext")]
+    texts = ["".join(p.xpath(".//w:t/text()")) for p in kept]
+    assert texts[0].startswith("I will publish progress") and texts[1] == "Yours sincerely"
+    header_cells = document.tables[0].rows[0]._tr.xpath(".//w:tcPr/w:shd/@w:fill")
+    assert header_cells == ["E8E8E8"] * 4

@@ -102,8 +102,16 @@ def _setup(document: Document, letter: RenderedLetter) -> None:
     for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
         rfonts.set(qn(attr), font)
     _set_language(document)
+    normal.paragraph_format.space_after = Pt(9)  # as the PDF's paragraphs
+    for name in ("List Bullet", "List Number"):
+        styles[name].paragraph_format.space_after = Pt(3)
+    styles["Quote"].paragraph_format.left_indent = Pt(18)
     for name in ("Title", "Heading 1", "Heading 2", "Heading 3", "Quote"):
         styles[name].font.name = font
+        # The template's headings name theme fonts, which would override ours.
+        rfonts = styles[name].element.get_or_add_rPr().get_or_add_rFonts()
+        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            rfonts.attrib.pop(qn(attr), None)
         if letter.brand_colour and name != "Quote":
             styles[name].font.color.rgb = RGBColor.from_string(letter.brand_colour[1:].upper())
     link = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
@@ -184,6 +192,8 @@ class _Writer:
         tag = el.tag
         if tag == "header" and "letterhead" in el.classes and container is None:
             self.letterhead(el)
+        elif tag == "div" and "sign-off" in el.classes and container is None:
+            self.kept_together(el)
         elif tag in CONTAINERS:
             self.blocks(el, container)
         elif tag in HEADING_STYLES:
@@ -216,6 +226,16 @@ class _Writer:
             self.paragraph_of([_Segment("", image=(el.get("src", ""), el.get("alt", "")))], "Normal", container)
         else:
             raise self.fail(f"the DOCX writer does not know the element <{tag}>")
+
+    def kept_together(self, el: HtmlElement) -> None:
+        """The sign-off, kept on one page with the paragraph before it (as the PDF does)."""
+        body = self.doc.element.body
+        start = len(body.findall(qn("w:p")))
+        self.blocks(el, None)
+        paragraphs = body.findall(qn("w:p"))
+        for p in paragraphs[max(start - 1, 0) : -1]:
+            keep = OxmlElement("w:keepNext")
+            p.get_or_add_pPr().insert(0, keep)
 
     def letterhead(self, el: HtmlElement) -> None:
         """The letterhead goes into the first page's header, where Word keeps page furniture."""
@@ -266,6 +286,10 @@ class _Writer:
                 if td.tag == "th":
                     for run in para.runs:
                         run.bold = True
+                    shading = OxmlElement("w:shd")
+                    shading.set(qn("w:val"), "clear")
+                    shading.set(qn("w:fill"), "E8E8E8")  # the PDF's header grey
+                    cell._tc.get_or_add_tcPr().append(shading)
 
     # -- inline -------------------------------------------------------------------------------
 
@@ -350,6 +374,11 @@ def _field(para: Paragraph, instruction: str) -> None:
     field.set(qn("w:instr"), instruction)
     field.set(qn("w:dirty"), "true")
     run = OxmlElement("w:r")
+    props = OxmlElement("w:rPr")
+    size = OxmlElement("w:sz")
+    size.set(qn("w:val"), "20")  # 10 pt, as the words around it
+    props.append(size)
+    run.append(props)
     text = OxmlElement("w:t")
     text.text = "1"
     run.append(text)
