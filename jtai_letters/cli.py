@@ -61,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
 
     x = verbs.add_parser("extract-spec", help="print the spec embedded in a letter made with --archive")
     x.add_argument("pdf", type=Path, help="an archival PDF letter")
+    x.add_argument("--to", type=Path, help="write the spec, its profile and images into this folder")
 
     verbs.add_parser("layouts", help="list the layouts and when to use each")
 
@@ -138,9 +139,12 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         if args.verb == "new":
             return _new(args, out)
         if args.verb == "extract-spec":
-            from .archive import extract_spec
+            from .archive import extract_all, extract_spec
 
-            out.write(extract_spec(args.pdf))
+            if args.to:
+                print(extract_all(args.pdf, args.to), file=out)
+            else:
+                out.write(extract_spec(args.pdf))
             return EXIT_OK
         for name, description in layouts().items():
             print(f"{name:<12} {description}", file=out)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import outputs, rules
+from . import archive, outputs, rules
 from .errors import JtaiError, OutputError, Problem, SpecError, UsageError
 from .models import ResponseSpec
 from .render import image_paths, layout_problem, render
@@ -184,7 +184,7 @@ def build(path: str | Path, out_dir: str | Path = "out", options: Options = DEFA
     checked = check(source, options)
     letter = render(checked.spec, options.templates_dir)
     if options.archive:
-        letter = replace(letter, attachment=read_text(source).encode("utf-8"))
+        letter = replace(letter, attachments=archive.sources(checked.spec))
     blobs = {fmt: outputs.write(fmt, letter) for fmt in options.formats}
     try:
         out.mkdir(parents=True, exist_ok=True)

@@ -28,7 +28,8 @@ class RenderedLetter:
     inputs: tuple[Path, ...] = ()  # every file the letter was made from, spec first
     font: str = "Liberation Sans"  # the office's typeface
     brand_colour: str | None = None  # #RRGGBB for headings and rules
-    attachment: bytes | None = None  # the spec itself, embedded in an archival PDF
+    # (name, bytes) of the spec and the files it names, embedded in an archival PDF
+    attachments: tuple[tuple[str, bytes], ...] = ()
     date: dt.date = dt.date(1970, 1, 1)  # the response date: the documents' dates come from it, never the clock
 
     def field_of(self, url: str) -> str:

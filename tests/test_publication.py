@@ -16,7 +16,7 @@ import pytest
 
 from jtai_letters import cli
 
-from .helpers import ROOT, SPECS, docx_paragraphs, squashed
+from .helpers import ROOT, SPECS, docx_paragraphs, pdf_text, squashed
 
 HERE = Path(__file__).resolve().parent
 MINIMAL = HERE / "minimal.yaml"
@@ -279,3 +279,34 @@ def test_docx_typography_follows_the_pdf(letters: dict[str, dict[str, Path]]) ->
     assert texts[0].startswith("I will publish progress") and texts[1] == "Yours sincerely"
     header_cells = document.tables[0].rows[0]._tr.xpath(".//w:tcPr/w:shd/@w:fill")
     assert header_cells == ["E8E8E8"] * 4
+
+
+def test_an_archival_letter_with_a_profile_regenerates_from_the_pdf_alone(tmp_path: Path) -> None:
+    spec = ROOT / "responses" / "loamshire-2025-domestic-abuse.yaml"
+    assert run("render", spec, "-o", tmp_path / "first", "--archive")[0] == 0
+    code, out, _ = run("extract-spec", tmp_path / "first" / f"{spec.stem}.pdf", "--to", tmp_path / "unpacked")
+    assert code == 0
+    extracted = Path(out.strip())
+    assert sorted(str(p.relative_to(tmp_path / "unpacked")) for p in (tmp_path / "unpacked").rglob("*.*")) == [
+        "profiles/loamshire-logo.png",
+        "profiles/loamshire-signature.png",
+        "profiles/loamshire.yaml",
+        f"responses/{spec.name}",
+    ]
+    assert run("render", extracted, "-o", tmp_path / "again", "--archive")[0] == 0
+    first, again = tmp_path / "first" / spec.stem, tmp_path / "again" / spec.stem
+    assert again.with_suffix(".docx").read_bytes() == first.with_suffix(".docx").read_bytes()
+    # The PDF names its images after their file URLs, so only its text can match across folders.
+    assert pdf_text(again.with_suffix(".pdf")) == pdf_text(first.with_suffix(".pdf"))
+
+
+def test_extracting_refuses_names_that_leave_the_folder(tmp_path: Path) -> None:
+    from weasyprint import HTML, Attachment
+
+    pdf = tmp_path / "crafted.pdf"
+    attachment = Attachment(string=b"schema_version: 1\n", name="../../escaped.yaml")
+    HTML(string="<p>x</p>").write_pdf(pdf, attachments=[attachment])
+    code, _, err = run("extract-spec", pdf, "--to", tmp_path / "out")
+    assert code == 2
+    assert err == f"error: {pdf}: refused to write '../../escaped.yaml': it would leave {tmp_path / 'out'}\n"
+    assert not (tmp_path.parent / "escaped.yaml").exists()

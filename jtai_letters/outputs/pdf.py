@@ -76,7 +76,7 @@ def _theme(font: str, brand_colour: str | None) -> CSS:
 def write(letter: RenderedLetter) -> bytes:
     """The letter as a PDF file (bytes). Deterministic: same letter, same bytes.
 
-    Tagged PDF/UA-1 by default; with an attachment (the spec), tagged PDF/A-3b.
+    Tagged PDF/UA-1 by default; with attachments (the spec and its files), tagged PDF/A-3b.
     """
     fetcher = AssetFetcher(letter.asset_roots)
     templates = letter.asset_roots[:1]  # stylesheets may load only the layout's own files
@@ -86,18 +86,21 @@ def write(letter: RenderedLetter) -> bytes:
         base = templates[0].resolve().as_uri() + "/"
         document = HTML(string=letter.html, base_url=base, url_fetcher=fetcher)
         options: dict[str, object] = {"pdf_variant": PDF_VARIANT}
-        if letter.attachment is not None:
+        if letter.attachments:
             when = dt.datetime.combine(letter.date, dt.time())
-            spec = Attachment(
-                string=letter.attachment,
-                url_fetcher=fetcher,
-                name=letter.source.name,
-                description=SPEC_DESCRIPTION,
-                created=when,
-                modified=when,
-                relationship="Source",
-            )
-            options = {"pdf_variant": ARCHIVE_VARIANT, "pdf_tags": True, "attachments": [spec]}
+            files = [
+                Attachment(
+                    string=data,
+                    url_fetcher=fetcher,
+                    name=name,
+                    description=SPEC_DESCRIPTION,
+                    created=when,
+                    modified=when,
+                    relationship="Source",
+                )
+                for name, data in letter.attachments
+            ]
+            options = {"pdf_variant": ARCHIVE_VARIANT, "pdf_tags": True, "attachments": files}
         pdf = document.write_pdf(stylesheets=css, font_config=_fonts(), **options)
     except AssetRefused as e:
         field = letter.field_of(e.url)
