@@ -32,7 +32,7 @@ class Options:
     formats: tuple[str, ...] = FORMATS
     templates_dir: Path = DEFAULT_TEMPLATES
     profile: Path | None = None  # replaces the office profile every spec names
-    archive: bool = False  # PDF/A-3b with the spec attached, so the letter can be regenerated from it
+    archive: bool = False  # PDF/A-3b with the spec and its files attached, to regenerate the letter from it
 
 
 DEFAULTS = Options()
