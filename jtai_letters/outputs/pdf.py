@@ -21,6 +21,7 @@ from ..archive import SPEC_DESCRIPTION
 from ..assets import read_asset
 from ..errors import OutputError, Problem
 from ..render import RenderedLetter
+from ..style import HouseStyle, office_style, stylesheet
 
 PDF_VARIANT = "pdf/ua-1"  # tagged PDF: structure tree, language and title for screen readers
 ARCHIVE_VARIANT = "pdf/a-3b"  # archival, and allowed to carry the source spec as an attachment
@@ -67,10 +68,10 @@ def warm_up() -> None:
 
 
 @lru_cache(maxsize=32)
-def _theme(font: str, brand_colour: str | None) -> CSS:
-    # Both values are validated by the model (a fixed list; #RRGGBB), so this is no injection point.
-    colour = f":root {{ --brand: {brand_colour}; }}" if brand_colour else ""
-    return CSS(string=f'{colour} html {{ font-family: "{font}", sans-serif; }}', font_config=_fonts())
+def _theme(style: HouseStyle) -> CSS:
+    # The house style with the office's font and colour, both validated by the model
+    # (a fixed list; #RRGGBB), so this is no injection point.
+    return CSS(string=stylesheet(style), font_config=_fonts())
 
 
 def write(letter: RenderedLetter) -> bytes:
@@ -82,7 +83,7 @@ def write(letter: RenderedLetter) -> bytes:
     templates = letter.asset_roots[:1]  # stylesheets may load only the layout's own files
     try:
         css = [_stylesheet(p, p.stat().st_mtime_ns, templates) for p in letter.stylesheets]
-        css.append(_theme(letter.font, letter.brand_colour))
+        css.append(_theme(office_style(letter.font, letter.brand_colour)))
         base = templates[0].resolve().as_uri() + "/"
         document = HTML(string=letter.html, base_url=base, url_fetcher=fetcher)
         options: dict[str, object] = {"pdf_variant": PDF_VARIANT}
