@@ -1,7 +1,9 @@
-"""Rendered HTML letter -> DOCX bytes, element by element onto real Word styles.
+"""Rendered HTML letter -> DOCX bytes, element by element onto the house style's Word styles.
 
-The writer knows a fixed set of elements; anything else in a template's output
-is an error rather than text silently missing from the Word version.
+The vocabulary the writer understands is the registry below: one handler per element
+and class (`@block("p", "date")`), as WeasyPrint's `HTML_HANDLERS`. An element, or a
+class on it, that no handler claims is an error rather than text silently missing or
+misprinted in the Word version.
 """
 
 from __future__ import annotations
@@ -10,44 +12,75 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
-import docx
 import lxml.html
 from docx.document import Document
-from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.image.exceptions import UnrecognizedImageError
+from docx.image.image import Image
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
-from docx.table import _Cell
+from docx.shared import Mm, Pt, Twips
 from docx.text.paragraph import Paragraph
 from lxml.html import HtmlElement
 
 from ..assets import read_asset
 from ..errors import OutputError, Problem
+from ..labels import LABELS
 from ..render import RenderedLetter
+from ..style import HouseStyle, office_style
+from .docx_base import (
+    BULLETS_NUM_ID,
+    HEADINGS,
+    LIST_LEVELS,
+    NUMBERS_ABSTRACT_ID,
+    STYLE_IDS,
+    colour,
+    half_points,
+    heading_before,
+    new_document,
+    twips,
+)
 
-# Word versions use the metric-compatible font every Windows PC has, so lines break alike.
-WORD_FONTS = {"Liberation Sans": "Arial", "Liberation Serif": "Times New Roman", "DejaVu Sans": "Verdana"}
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so the same letter gives the same bytes
-
-HEADING_STYLES = {"h1": "Title", "h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3"}
-USED_STYLES = {
-    *HEADING_STYLES.values(),
-    "Normal",
-    "List Bullet",
-    "List Number",
-    "Quote",
-    "Caption",
-    "Table Grid",
-    "Hyperlink",
-}
-CONTAINERS = {"body", "header", "footer", "div", "section", "main", "article", "aside", "nav"}
-INLINE = {"strong", "b", "em", "i", "a", "br", "code", "span", "q", "img"}
+CORE_PROPERTY_LIMIT = 255  # characters Word allows in a document property
 _SPACE = re.compile(r"[ \t\n\r\f]+")
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_FIELDS = {"page": "PAGE", "pages": "NUMPAGES"}
+
+Container = Any  # the document body, a table cell or a header: anything with add_paragraph()
+BlockHandler = Callable[["_Writer", HtmlElement, Container], None]
+InlineHandler = Callable[["_Writer", HtmlElement, "_Fmt"], Iterator["_Segment"]]
+
+BLOCKS: dict[tuple[str, str | None], BlockHandler] = {}
+"""(element, class or None) -> the handler writing it as Word blocks."""
+INLINES: dict[tuple[str, str | None], InlineHandler] = {}
+"""(element, class or None) -> the handler turning it into runs."""
+
+
+def block(tag: str, *classes: str | None) -> Callable[[BlockHandler], BlockHandler]:
+    """Register a block handler for `tag` without a class, or with each of `classes`."""
+
+    def register(fn: BlockHandler) -> BlockHandler:
+        for cls in classes or (None,):
+            BLOCKS[(tag, cls)] = fn
+        return fn
+
+    return register
+
+
+def inline(tag: str, *classes: str | None) -> Callable[[InlineHandler], InlineHandler]:
+    """Register an inline handler for `tag` without a class, or with each of `classes`."""
+
+    def register(fn: InlineHandler) -> InlineHandler:
+        for cls in classes or (None,):
+            INLINES[(tag, cls)] = fn
+        return fn
+
+    return register
 
 
 @dataclass
@@ -57,7 +90,7 @@ class _Segment:
     italic: bool = False
     code: bool = False
     href: str | None = None
-    image: tuple[str, str] | None = None  # (src, alt)
+    image: tuple[str, str, float] | None = None  # (src, alt, height in mm)
 
 
 @dataclass(frozen=True)
@@ -67,68 +100,26 @@ class _Fmt:
     code: bool = False
     href: str | None = None
 
+    def segment(self, text: str) -> _Segment:
+        return _Segment(text, self.bold, self.italic, self.code, self.href)
+
 
 def write(letter: RenderedLetter) -> bytes:
     """The letter as a DOCX file (bytes). Deterministic: same letter, same bytes."""
     root = lxml.html.document_fromstring(letter.html)
-    document = docx.Document()
-    _setup(document, letter)
+    style = office_style(letter.font, letter.brand_colour)
+    document = new_document(style)
     _properties(document, root)
     body = root.find("body")
     if body is None:
         raise OutputError(Problem("the rendered letter has no <body>", letter.source, rule="docx"))
     section = document.sections[0]
     section.different_first_page_header_footer = True  # letterhead on page 1, page numbers after
-    writer = _Writer(document, letter)
-    writer.blocks(body)
-    _page_numbers(section.footer.paragraphs[0])
+    _Writer(document, letter, style).blocks(body, document)
+    _page_numbers(section.footer.paragraphs[0], style)
     out = io.BytesIO()
     document.save(out)
     return _normalise_zip(out.getvalue())
-
-
-def _setup(document: Document, letter: RenderedLetter) -> None:
-    font = WORD_FONTS[letter.font]
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.left_margin = section.right_margin = Mm(20)
-    section.top_margin, section.bottom_margin = Mm(22), Mm(24)
-    styles = document.styles
-    normal = styles["Normal"]
-    normal.font.name = font
-    normal.font.size = Pt(12)
-    # East Asian and complex-script fonts too, or Word substitutes its own.
-    rfonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
-    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        rfonts.set(qn(attr), font)
-    _set_language(document)
-    normal.paragraph_format.space_after = Pt(9)  # as the PDF's paragraphs
-    for name in ("List Bullet", "List Number"):
-        styles[name].paragraph_format.space_after = Pt(3)
-    styles["Quote"].paragraph_format.left_indent = Pt(18)
-    for name in ("Title", "Heading 1", "Heading 2", "Heading 3", "Quote"):
-        styles[name].font.name = font
-        # The template's headings name theme fonts, which would override ours.
-        rfonts = styles[name].element.get_or_add_rPr().get_or_add_rFonts()
-        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-            rfonts.attrib.pop(qn(attr), None)
-        if letter.brand_colour and name != "Quote":
-            styles[name].font.color.rgb = RGBColor.from_string(letter.brand_colour[1:].upper())
-    link = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
-    link.font.color.rgb = RGBColor(0x0B, 0x3D, 0x91)
-    link.font.underline = True
-
-
-def _set_language(document: Document) -> None:
-    defaults = document.styles.element.find(qn("w:docDefaults"))
-    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")) if defaults is not None else None
-    if rpr is None:
-        return
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    lang.set(qn("w:val"), "en-GB")
 
 
 def _meta(root: HtmlElement, name: str) -> str:
@@ -136,12 +127,21 @@ def _meta(root: HtmlElement, name: str) -> str:
     return str(found[0]) if found else ""
 
 
+def fit_property(text: str) -> str:
+    """`text` shortened with an ellipsis to what Word allows in a document property.
+
+    >>> fit_property("x" * 300)[-3:], len(fit_property("x" * 300))
+    ('xx…', 255)
+    """
+    return text if len(text) <= CORE_PROPERTY_LIMIT else text[: CORE_PROPERTY_LIMIT - 1].rstrip() + "…"
+
+
 def _properties(document: Document, root: HtmlElement) -> None:
     props = document.core_properties
-    props.title = root.findtext(".//head/title") or ""
-    props.author = _meta(root, "author")
-    props.subject = _meta(root, "description")
-    props.keywords = _meta(root, "keywords")
+    props.title = fit_property(root.findtext(".//head/title") or "")
+    props.author = fit_property(_meta(root, "author"))
+    props.subject = fit_property(_meta(root, "description"))
+    props.keywords = fit_property(_meta(root, "keywords"))
     props.language = root.get("lang") or "en-GB"
     props.last_modified_by = props.author
     props.revision = 1
@@ -166,167 +166,72 @@ def _normalise_zip(data: bytes) -> bytes:
 
 
 class _Writer:
-    """Walks the HTML body, adding one Word block per HTML block."""
+    """Walks the HTML body, adding one Word block per HTML block through the registry."""
 
-    def __init__(self, document: Document, letter: RenderedLetter) -> None:
+    def __init__(self, document: Document, letter: RenderedLetter, style: HouseStyle) -> None:
         self.doc = document
         self.letter = letter
-        # Setting a style through python-docx scans styles.xml twice per paragraph
-        # (by name, then for the default style): most of the writer's time. Letters
-        # use a handful of styles, so look their ids up once and set them directly.
-        self.styles = {s.name: s for s in document.styles if s.name in USED_STYLES}
-        self.style_ids = {name: s.style_id for name, s in self.styles.items()}
+        self.style = style
+        self.after_table: Container | None = None  # the container whose last block is a table
 
     def fail(self, message: str) -> OutputError:
         return OutputError(Problem(message, self.letter.source, rule="docx"))
 
+    def handler(self, registry: dict[tuple[str, str | None], Any], el: HtmlElement, kind: str) -> Any:
+        classes = sorted(el.classes) or [None]
+        if not any(tag == el.tag for tag, _ in registry):
+            raise self.fail(f"the DOCX writer does not know the {kind}element <{el.tag}>")
+        if len(classes) > 1:
+            raise self.fail(f"the DOCX writer takes one class on <{el.tag}>, not {' '.join(map(str, classes))}")
+        found = registry.get((el.tag, classes[0]))
+        if found is None:
+            what = f'class="{classes[0]}"' if classes[0] else "without a class"
+            raise self.fail(f"the DOCX writer does not know <{el.tag}> {what}")
+        return found
+
     # -- blocks -------------------------------------------------------------------------------
 
-    def blocks(self, parent: HtmlElement, container: _Cell | None = None) -> None:
+    def blocks(self, parent: HtmlElement, container: Container) -> None:
         for el in parent:
-            if not isinstance(el.tag, str):
-                continue  # comments
-            self.block(el, container)
+            if isinstance(el.tag, str):  # not a comment
+                self.handler(BLOCKS, el, "")(self, el, container)
 
-    def block(self, el: HtmlElement, container: _Cell | None) -> None:
-        tag = el.tag
-        if tag == "header" and "letterhead" in el.classes and container is None:
-            self.letterhead(el)
-        elif tag == "div" and "sign-off" in el.classes and container is None:
-            self.kept_together(el)
-        elif tag in CONTAINERS:
-            self.blocks(el, container)
-        elif tag in HEADING_STYLES:
-            self.paragraph(el, HEADING_STYLES[tag], container)
-        elif tag == "p":
-            para = self.paragraph(el, "Normal", container)
-            if "date" in el.classes:
-                para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            if "office-name" in el.classes:
-                for run in para.runs:
-                    run.bold = True
-        elif tag == "address":
-            self.paragraph(el, "Normal", container)
-        elif tag in ("ul", "ol"):
-            style = "List Bullet" if tag == "ul" else "List Number"
-            for li in el:
-                if li.tag != "li":
-                    raise self.fail(f"<{tag}> may hold only <li>, not <{li.tag}>")
-                self.paragraph(li, style, container)
-        elif tag == "blockquote":
-            for child in el:
-                if child.tag != "p":
-                    raise self.fail(f"<blockquote> may hold only <p>, not <{child.tag}>")
-                self.paragraph(child, "Quote", container)
-        elif tag == "table":
-            if container is not None:
-                raise self.fail("a table inside a table cannot be written to DOCX")
-            self.table(el)
-        elif tag == "img":
-            self.paragraph_of([_Segment("", image=(el.get("src", ""), el.get("alt", "")))], "Normal", container)
-        else:
-            raise self.fail(f"the DOCX writer does not know the element <{tag}>")
-
-    def kept_together(self, el: HtmlElement) -> None:
-        """The sign-off, kept on one page with the paragraph before it (as the PDF does)."""
-        body = self.doc.element.body
-        start = len(body.findall(qn("w:p")))
-        self.blocks(el, None)
-        paragraphs = body.findall(qn("w:p"))
-        for p in paragraphs[max(start - 1, 0) : -1]:
-            keep = OxmlElement("w:keepNext")
-            p.get_or_add_pPr().insert(0, keep)
-
-    def letterhead(self, el: HtmlElement) -> None:
-        """The letterhead goes into the first page's header, where Word keeps page furniture."""
-        header = self.doc.sections[0].first_page_header
-        header.is_linked_to_previous = False
-        for para in header.paragraphs:  # the empty paragraph a new header starts with
-            para._p.getparent().remove(para._p)
-        self.blocks(el, header)  # type: ignore[arg-type]
-
-    def paragraph(self, el: HtmlElement, style: str, container: _Cell | None) -> Paragraph:
+    def paragraph(self, el: HtmlElement, style: str, container: Container) -> Paragraph:
         return self.paragraph_of(list(self.inline(el, _Fmt())), style, container)
 
-    def paragraph_of(self, segments: list[_Segment], style: str, container: _Cell | None) -> Paragraph:
-        para = (container or self.doc).add_paragraph()
+    def paragraph_of(self, segments: list[_Segment], style: str, container: Container) -> Paragraph:
+        para = container.add_paragraph()
         if style != "Normal":
-            para._p.get_or_add_pPr().style = self.style_ids[style]
+            para._p.get_or_add_pPr().style = STYLE_IDS[style]
+        if self.after_table is container:
+            # CSS keeps a table's margin below it; Word has none, so the next paragraph takes it.
+            para.paragraph_format.space_before = Pt(max(self.style.table_after, self.css_before(style)))
+            self.after_table = None
         try:
             self.runs(para, _collapse(segments))
         except ValueError as e:  # python-docx refuses XML-illegal characters
             raise self.fail(f"text cannot be stored in a Word document: {e}") from None
         return para
 
-    def table(self, el: HtmlElement) -> None:
-        rows: list[tuple[bool, HtmlElement]] = []
-        for part in el:
-            if part.tag in ("thead", "tbody"):
-                rows += [(part.tag == "thead", tr) for tr in part if tr.tag == "tr"]
-            elif part.tag == "tr":
-                rows.append((False, part))
-            elif part.tag == "caption":
-                self.paragraph(part, "Caption", None)
-            else:
-                raise self.fail(f"<table> may not hold <{part.tag}>")
-        if not rows:
-            return
-        width = max(len(tr) for _, tr in rows)
-        table = self.doc.add_table(rows=0, cols=width)
-        table.style = self.styles["Table Grid"]
-        for is_head, tr in rows:
-            row = table.add_row()
-            if is_head:
-                _repeat_header(row._tr)
-            for cell, td in zip(row.cells, tr, strict=False):
-                if td.tag not in ("td", "th"):
-                    raise self.fail(f"<tr> may hold only <th> and <td>, not <{td.tag}>")
-                cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
-                para = self.paragraph(td, "Normal", cell)
-                if td.tag == "th":
-                    for run in para.runs:
-                        run.bold = True
-                    shading = OxmlElement("w:shd")
-                    shading.set(qn("w:val"), "clear")
-                    shading.set(qn("w:fill"), "E8E8E8")  # the PDF's header grey
-                    cell._tc.get_or_add_tcPr().append(shading)
+    def css_before(self, style: str) -> float:
+        for name, field in HEADINGS.values():
+            if name == style:
+                return float(getattr(self.style, field)[1])
+        return 0.0
 
     # -- inline -------------------------------------------------------------------------------
 
     def inline(self, el: HtmlElement, fmt: _Fmt) -> Iterator[_Segment]:
         if el.text:
-            yield _Segment(el.text, fmt.bold, fmt.italic, fmt.code, fmt.href)
+            yield fmt.segment(el.text)
         for child in el:
             if isinstance(child.tag, str):
-                yield from self.inline_element(child, fmt)
+                yield from self.handler(INLINES, child, "inline ")(self, child, fmt)
             if child.tail:
-                yield _Segment(child.tail, fmt.bold, fmt.italic, fmt.code, fmt.href)
-
-    def inline_element(self, el: HtmlElement, fmt: _Fmt) -> Iterator[_Segment]:
-        tag = el.tag
-        if tag not in INLINE:
-            raise self.fail(f"the DOCX writer does not know the inline element <{tag}>")
-        if tag == "br":
-            yield _Segment("\n")
-        elif tag == "img":
-            yield _Segment("", image=(el.get("src", ""), el.get("alt", "")))
-        elif tag == "q":
-            yield _Segment("“", fmt.bold, fmt.italic, fmt.code, fmt.href)
-            yield from self.inline(el, fmt)
-            yield _Segment("”", fmt.bold, fmt.italic, fmt.code, fmt.href)
-        else:
-            yield from self.inline(
-                el,
-                _Fmt(
-                    bold=fmt.bold or tag in ("strong", "b"),
-                    italic=fmt.italic or tag in ("em", "i"),
-                    code=fmt.code or tag == "code",
-                    href=el.get("href") if tag == "a" else fmt.href,
-                ),
-            )
+                yield fmt.segment(child.tail)
 
     def runs(self, para: Paragraph, segments: list[_Segment]) -> None:
-        link: tuple[str, object] | None = None  # (href, w:hyperlink element) being filled
+        link: tuple[str, Any] | None = None  # (href, w:hyperlink element) being filled
         for seg in segments:
             if seg.image is not None:
                 self.picture(para, *seg.image)
@@ -343,12 +248,12 @@ class _Writer:
             if seg.href:
                 if link is None or link[0] != seg.href:
                     link = (seg.href, _hyperlink(para, seg.href))
-                run._r.style = self.style_ids["Hyperlink"]
-                link[1].append(run._r)  # type: ignore[attr-defined]
+                run._r.style = STYLE_IDS["Hyperlink"]
+                link[1].append(run._r)
             else:
                 link = None
 
-    def picture(self, para: Paragraph, src: str, alt: str) -> None:
+    def picture(self, para: Paragraph, src: str, alt: str, height_mm: float) -> None:
         try:
             data, _mime = read_asset(src, self.letter.asset_roots)
         except OutputError as e:
@@ -361,14 +266,320 @@ class _Writer:
                     rule="asset",
                 )
             ) from None
-        run = para.add_run()
-        shape = run.add_picture(io.BytesIO(data), height=Mm(18))
+        shape = para.add_run().add_picture(io.BytesIO(_word_image(data)), height=Mm(height_mm))
         doc_pr = shape._inline.docPr
         doc_pr.set("descr", alt)
         doc_pr.set("title", alt)
 
 
-def _field(para: Paragraph, instruction: str) -> None:
+# -- the vocabulary: block elements -------------------------------------------------------------
+
+
+@block("div")
+@block("section")
+@block("main")
+@block("article")
+@block("aside")
+@block("nav")
+@block("header")
+@block("footer")
+def _container(w: _Writer, el: HtmlElement, container: Container) -> None:
+    w.blocks(el, container)
+
+
+@block("p", None, "closing", "attribution", "response-from", "report-link")
+def _plain(w: _Writer, el: HtmlElement, container: Container) -> None:
+    w.paragraph(el, "Normal", container)
+
+
+@block("p", "date")
+def _date(w: _Writer, el: HtmlElement, container: Container) -> None:
+    w.paragraph(el, "Date", container)
+
+
+@block("p", "office-name")
+def _office_name(w: _Writer, el: HtmlElement, container: Container) -> None:
+    w.paragraph(el, "Office Name", container)
+
+
+@block("p", "signature")
+def _signature(w: _Writer, el: HtmlElement, container: Container) -> None:
+    para = w.paragraph(el, "Signature", container)
+    previous = el.getprevious()
+    if previous is not None and "signature-image" in previous.classes:
+        para.paragraph_format.space_before = Pt(4)  # close under the signature, as the PDF
+
+
+@block("address", None, "contact")
+def _address(w: _Writer, el: HtmlElement, container: Container) -> None:
+    w.paragraph(el, "Address", container)
+
+
+@block("h1")
+@block("h2")
+@block("h3")
+@block("h4")
+def _heading(w: _Writer, el: HtmlElement, container: Container) -> None:
+    w.paragraph(el, HEADINGS[el.tag][0], container)
+
+
+@block("blockquote")
+def _quote(w: _Writer, el: HtmlElement, container: Container) -> None:
+    for child in el:
+        if child.tag != "p":
+            raise w.fail(f"<blockquote> may hold only <p>, not <{child.tag}>")
+        w.paragraph(child, "Quote", container)
+
+
+@block("ul")
+@block("ol")
+def _list(w: _Writer, el: HtmlElement, container: Container) -> None:
+    paragraphs = _list_items(w, el, container, level=0)
+    if paragraphs:  # the list's own margin below it, as the PDF's
+        paragraphs[-1].paragraph_format.space_after = Pt(w.style.paragraph_after)
+
+
+def _list_items(w: _Writer, el: HtmlElement, container: Container, level: int) -> list[Paragraph]:
+    """Each <li> as a numbered or bulleted paragraph; nested lists one level down."""
+    if level >= LIST_LEVELS:
+        raise w.fail(f"lists nest at most {LIST_LEVELS - 1} level deep in a letter")
+    kind = "Bullet" if el.tag == "ul" else "Number"
+    style = f"List {kind}" + (f" {level + 1}" if level else "")
+    num_id = BULLETS_NUM_ID if el.tag == "ul" else _restarted_numbering(w.doc)
+    written: list[Paragraph] = []
+    for li in el:
+        if li.tag != "li":
+            raise w.fail(f"<{el.tag}> may hold only <li>, not <{li.tag}>")
+        segments: list[_Segment] = [] if not li.text else [_Fmt().segment(li.text)]
+        numbered = True
+
+        def flush(segments: list[_Segment], numbered: bool) -> None:
+            if not numbered or _collapse(list(segments)):
+                para = w.paragraph_of(segments, style, container)
+                _number(para, level, num_id if numbered else 0)  # numId 0: a second paragraph, no number
+                written.append(para)
+
+        for child in li:
+            if child.tag in ("ul", "ol"):
+                flush(segments, numbered)
+                segments, numbered = [], False
+                written.extend(_list_items(w, child, container, level + 1))
+            elif child.tag == "p":
+                flush(segments, numbered)
+                numbered = numbered and not written
+                segments = list(w.inline(child, _Fmt()))
+            elif isinstance(child.tag, str):
+                segments.extend(w.handler(INLINES, child, "inline ")(w, child, _Fmt()))
+            if child.tail:
+                segments.append(_Fmt().segment(child.tail))
+        flush(segments, numbered)
+    return written
+
+
+def _number(para: Paragraph, level: int, num_id: int) -> None:
+    num_pr = para._p.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = level
+    num_pr.get_or_add_numId().val = num_id
+
+
+def _restarted_numbering(document: Document) -> int:
+    """A new Word list over the numbers' definition, starting at 1: each <ol> counts from 1."""
+    numbering = document.part.numbering_part.element
+    num = numbering.add_num(NUMBERS_ABSTRACT_ID)
+    for level in range(LIST_LEVELS):
+        num.add_lvlOverride(ilvl=level).add_startOverride(1)
+    return int(num.numId)
+
+
+@block("img", None, "logo")
+def _logo(w: _Writer, el: HtmlElement, container: Container) -> None:
+    para = w.paragraph_of([_image(el, w.style.logo_height_mm)], "Normal", container)
+    para.paragraph_format.space_after = Pt(6)
+
+
+@block("img", "signature-image")
+def _signature_image(w: _Writer, el: HtmlElement, container: Container) -> None:
+    para = w.paragraph_of([_image(el, w.style.signature_height_mm)], "Normal", container)
+    para.paragraph_format.space_before = Pt(12)
+    para.paragraph_format.space_after = Pt(0)
+
+
+@block("header", "letterhead")
+def _letterhead(w: _Writer, el: HtmlElement, container: Container) -> None:
+    """The letterhead goes into the first page's header, where Word keeps page furniture,
+    with the rule under it in the office's colour."""
+    if container is not w.doc:
+        raise w.fail("a letterhead must be at the top level of the letter")
+    header = w.doc.sections[0].first_page_header
+    header.is_linked_to_previous = False
+    for para in header.paragraphs:  # the empty paragraph a new header starts with
+        para._p.getparent().remove(para._p)
+    w.blocks(el, header)
+    if not header.paragraphs:
+        return
+    last = header.paragraphs[-1]
+    last.paragraph_format.space_after = Pt(w.style.letterhead_after)
+    border = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    bottom.set(qn("w:val"), "single")
+    bottom.set(qn("w:sz"), str(round(w.style.letterhead_rule * 8)))  # eighths of a point
+    bottom.set(qn("w:space"), str(round(w.style.letterhead_padding)))  # points
+    bottom.set(qn("w:color"), colour(w.style.rule_colour))
+    border.append(bottom)
+    p_pr = last._p.get_or_add_pPr()
+    p_pr.insert_element_before(border, "w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc", "w:rPr")
+
+
+@block("div", "sign-off")
+def _sign_off(w: _Writer, el: HtmlElement, container: Container) -> None:
+    """The sign-off, kept on one page with the paragraph before it (as the PDF does)."""
+    body = container._element if container is not w.doc else w.doc.element.body
+    start = len(body.findall(qn("w:p")))
+    w.blocks(el, container)
+    paragraphs = body.findall(qn("w:p"))
+    if len(paragraphs) > start:
+        first = Paragraph(paragraphs[start], container)
+        if first.paragraph_format.space_before is None:
+            first.paragraph_format.space_before = Pt(w.style.sign_off_before - w.style.paragraph_after)
+    for p in paragraphs[max(start - 1, 0) : -1]:
+        p.get_or_add_pPr().insert(0, OxmlElement("w:keepNext"))
+
+
+@block("table", None, "actions")
+def _table(w: _Writer, el: HtmlElement, container: Container) -> None:
+    if container is not w.doc:
+        raise w.fail("a table inside a table cannot be written to DOCX")
+    rows: list[tuple[bool, HtmlElement]] = []
+    for part in el:
+        if part.tag in ("thead", "tbody"):
+            rows += [(part.tag == "thead", tr) for tr in part if tr.tag == "tr"]
+        elif part.tag == "tr":
+            rows.append((False, part))
+        elif part.tag == "caption":
+            w.paragraph(part, "Caption", container)
+        else:
+            raise w.fail(f"<table> may not hold <{part.tag}>")
+    if not rows:
+        return
+    width = max(len(tr) for _, tr in rows)
+    shares = w.style.action_columns if "actions" in el.classes else ()
+    if len(shares) != width:
+        shares = (1 / width,) * width
+    text_width = twips(w.style.text_width_mm * 72 / 25.4)
+    widths = [round(text_width * share) for share in shares]
+    widths[-1] = text_width - sum(widths[:-1])  # exactly the text width, whatever the rounding
+    table = w.doc.add_table(rows=0, cols=width)
+    table._tbl.tblPr.style = STYLE_IDS["Table Grid"]
+    _table_layout(table._tbl, text_width, widths)
+    for is_head, tr in rows:
+        row = table.add_row()
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(_on("w:cantSplit"))  # a row never breaks across pages, as the PDF's
+        if is_head:
+            tr_pr.append(_on("w:tblHeader"))
+        for cell, td, cell_width in zip(row.cells, tr, widths, strict=False):
+            if td.tag not in ("td", "th"):
+                raise w.fail(f"<tr> may hold only <th> and <td>, not <{td.tag}>")
+            cell.width = Twips(cell_width)
+            cell._tc.remove(cell.paragraphs[0]._p)  # the cell's text is its only paragraph
+            w.paragraph(td, "Table Heading" if td.tag == "th" else "Table Text", cell)
+            if td.tag == "th":
+                shading = OxmlElement("w:shd")
+                shading.set(qn("w:val"), "clear")
+                shading.set(qn("w:fill"), colour(w.style.header_fill))
+                cell._tc.get_or_add_tcPr().append(shading)
+    w.after_table = container
+
+
+def _table_layout(tbl: Any, text_width: int, widths: list[int]) -> None:
+    """Fixed column widths summing to the text width, the table's border on the margins."""
+    tbl_pr = tbl.tblPr
+    for name, value in (("w:tblW", text_width), ("w:tblInd", 0)):
+        el = OxmlElement(name)
+        el.set(qn("w:w"), str(value))
+        el.set(qn("w:type"), "dxa")
+        tbl_pr.append(el)
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    for grid_col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+        grid_col.set(qn("w:w"), str(width))
+
+
+# -- the vocabulary: inline elements ------------------------------------------------------------
+
+
+@inline("strong")
+@inline("b")
+@inline("em")
+@inline("i")
+@inline("code")
+@inline("span")
+@inline("a")
+def _formatted(w: _Writer, el: HtmlElement, fmt: _Fmt) -> Iterator[_Segment]:
+    tag = el.tag
+    yield from w.inline(
+        el,
+        _Fmt(
+            bold=fmt.bold or tag in ("strong", "b"),
+            italic=fmt.italic or tag in ("em", "i"),
+            code=fmt.code or tag == "code",
+            href=el.get("href") if tag == "a" else fmt.href,
+        ),
+    )
+
+
+@inline("br")
+def _break(w: _Writer, el: HtmlElement, fmt: _Fmt) -> Iterator[_Segment]:
+    yield _Segment("\n")
+
+
+@inline("q")
+def _inline_quote(w: _Writer, el: HtmlElement, fmt: _Fmt) -> Iterator[_Segment]:
+    yield fmt.segment("“")
+    yield from w.inline(el, fmt)
+    yield fmt.segment("”")
+
+
+@inline("img", None, "logo")
+def _inline_logo(w: _Writer, el: HtmlElement, fmt: _Fmt) -> Iterator[_Segment]:
+    yield _image(el, w.style.logo_height_mm)
+
+
+@inline("img", "signature-image")
+def _inline_signature(w: _Writer, el: HtmlElement, fmt: _Fmt) -> Iterator[_Segment]:
+    yield _image(el, w.style.signature_height_mm)
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def _image(el: HtmlElement, height_mm: float) -> _Segment:
+    return _Segment("", image=(el.get("src", ""), el.get("alt", ""), height_mm))
+
+
+def _word_image(data: bytes) -> bytes:
+    """Image bytes python-docx can place: as given, or re-encoded as PNG when it cannot read
+    them (a CMYK JPEG from Adobe software carries no JFIF or Exif header)."""
+    try:
+        Image.from_blob(data)
+        return data
+    except UnrecognizedImageError:
+        from PIL import Image as Pillow  # only for the rare image python-docx cannot read
+
+        with Pillow.open(io.BytesIO(data)) as img:
+            out = io.BytesIO()
+            img.convert("RGB").save(out, format="PNG")
+            return out.getvalue()
+
+
+def _on(name: str) -> Any:
+    el = OxmlElement(name)
+    el.set(qn("w:val"), "true")
+    return el
+
+
+def _field(para: Paragraph, instruction: str, style: HouseStyle) -> None:
     """A Word field (PAGE, NUMPAGES), marked dirty so Word recomputes it on opening."""
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), instruction)
@@ -376,7 +587,7 @@ def _field(para: Paragraph, instruction: str) -> None:
     run = OxmlElement("w:r")
     props = OxmlElement("w:rPr")
     size = OxmlElement("w:sz")
-    size.set(qn("w:val"), "20")  # 10 pt, as the words around it
+    size.set(qn("w:val"), str(half_points(style.footer_size)))
     props.append(size)
     run.append(props)
     text = OxmlElement("w:t")
@@ -386,30 +597,22 @@ def _field(para: Paragraph, instruction: str) -> None:
     para._p.append(field)
 
 
-def _page_numbers(para: Paragraph) -> None:
-    """'Page X of Y' in the footer, as the PDF has from page 2 on."""
-    para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    para.add_run("Page ")
-    _field(para, "PAGE")
-    para.add_run(" of ")
-    _field(para, "NUMPAGES")
-    for run in para.runs:
-        run.font.size = Pt(10)
+def _page_numbers(para: Paragraph, style: HouseStyle) -> None:
+    """'Page X of Y' (the label's words) in the footer, as the PDF has from page 2 on."""
+    para._p.get_or_add_pPr().style = STYLE_IDS["Footer"]
+    for i, piece in enumerate(_PLACEHOLDER.split(LABELS["page_of"])):
+        if i % 2:
+            _field(para, _FIELDS[piece], style)
+        elif piece:
+            para.add_run(piece)
 
 
-def _hyperlink(para: Paragraph, href: str) -> object:
+def _hyperlink(para: Paragraph, href: str) -> Any:
     r_id = para.part.relate_to(href, RT.HYPERLINK, is_external=True)
     link = OxmlElement("w:hyperlink")
     link.set(qn("r:id"), r_id)
     para._p.append(link)
     return link
-
-
-def _repeat_header(tr: object) -> None:
-    tr_pr = tr.get_or_add_trPr()  # type: ignore[attr-defined]
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    tr_pr.append(header)
 
 
 def _collapse(segments: list[_Segment]) -> list[_Segment]:
@@ -432,7 +635,7 @@ def _collapse(segments: list[_Segment]) -> list[_Segment]:
             text = text[1:]
             if not text:
                 continue
-        seg.text = text
+        seg = _Segment(text, seg.bold, seg.italic, seg.code, seg.href, seg.image)
         out.append(seg)
         at_line_start = False
     while out and out[-1].image is None and out[-1].text.strip(" ") == "" and out[-1].text != "\n":
