@@ -82,7 +82,7 @@ class HouseStyle:
     cell_padding_horizontal: float = 6
     header_fill: str = "#E8E8E8"
     # Shares of the text width taken by the columns of an action table (action, owner, due, status).
-    action_columns: tuple[float, ...] = (0.52, 0.19, 0.16, 0.13)
+    action_columns: tuple[float, ...] = (0.44, 0.20, 0.21, 0.15)
 
     @property
     def text_width_mm(self) -> float:

@@ -40,7 +40,6 @@ from .docx_base import (
     STYLE_IDS,
     colour,
     half_points,
-    heading_before,
     new_document,
     twips,
 )
@@ -204,7 +203,8 @@ class _Writer:
         if style != "Normal":
             para._p.get_or_add_pPr().style = STYLE_IDS[style]
         if self.after_table is container:
-            # CSS keeps a table's margin below it; Word has none, so the next paragraph takes it.
+            # A table's margin below it: Word tables have none, so the next paragraph takes it
+            # (Word, like CSS, keeps the larger of two spaces that meet).
             para.paragraph_format.space_before = Pt(max(self.style.table_after, self.css_before(style)))
             self.after_table = None
         try:
@@ -440,7 +440,7 @@ def _sign_off(w: _Writer, el: HtmlElement, container: Container) -> None:
     if len(paragraphs) > start:
         first = Paragraph(paragraphs[start], container)
         if first.paragraph_format.space_before is None:
-            first.paragraph_format.space_before = Pt(w.style.sign_off_before - w.style.paragraph_after)
+            first.paragraph_format.space_before = Pt(w.style.sign_off_before)
     for p in paragraphs[max(start - 1, 0) : -1]:
         p.get_or_add_pPr().insert(0, OxmlElement("w:keepNext"))
 

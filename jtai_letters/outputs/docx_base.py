@@ -74,11 +74,6 @@ def colour(hex_colour: str) -> str:
     return hex_colour.lstrip("#").upper()
 
 
-def heading_before(style: HouseStyle, before: float) -> float:
-    """The space before a heading in Word: CSS collapses it with the paragraph's space after, Word adds both."""
-    return max(before - style.paragraph_after, 0)
-
-
 def _rpr(style: HouseStyle, size: float, *, bold: bool = False, italic: bool = False, col: str | None = None) -> str:
     font = quoteattr(style.word_font)
     parts = [f"<w:rFonts w:ascii={font} w:hAnsi={font} w:cs={font} w:eastAsia={font}/>"]
@@ -144,7 +139,6 @@ def styles_xml(style: HouseStyle) -> str:
     for level, (name, field) in enumerate(HEADINGS.values()):
         size, before, after = getattr(style, field)
         outline = None if name == "Title" else level - 1
-        before = 0 if name == "Title" else heading_before(style, before)
         styles.append(
             _paragraph_style(style, name, size=size, before=before, after=after, outline=outline, **heading)  # type: ignore[arg-type]
         )
@@ -175,7 +169,7 @@ def styles_xml(style: HouseStyle) -> str:
         _paragraph_style(style, "Address", size=style.address_size),
         _paragraph_style(style, "Date", size=body, after=style.paragraph_after, extra_ppr='<w:jc w:val="right"/>'),
         _paragraph_style(
-            style, "Signature", size=body, before=style.signature_before - style.paragraph_after, extra_ppr="<w:keepLines/>"
+            style, "Signature", size=body, before=style.signature_before, extra_ppr="<w:keepLines/>"
         ),
         _paragraph_style(style, "Table Text", size=style.table_size),
         _paragraph_style(style, "Table Heading", size=style.table_size, bold=True, based_on="TableText"),
