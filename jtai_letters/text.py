@@ -15,9 +15,12 @@ from urllib.parse import urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from .typography import smart_quotes
+
 # Images would make the renderer fetch a URL; entities would turn the `&lt;` an
 # officer typed into `<`. Both are off: what is typed is what is printed.
 _MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable(["image", "entity"])
+_MD = smart_quotes(_MD)  # ' and " typed become ‘ ’ “ ” (typography.py)
 # Parse every link, whatever its scheme: markdown-it would otherwise leave a
 # `javascript:` link as literal brackets. Unsafe targets are dropped below, and
 # validate warns about them, so the reader sees the words alone.

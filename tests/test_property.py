@@ -31,10 +31,11 @@ TEXT_FIELDS = [
 ]
 NOT_PRINTED = {("response", "chief_constable", "omitted_because")}
 LOCATED = re.compile(r"^\S+\.yaml:\d+:\d+: (warning: )?[a-z_.\[\]0-9]+: .+$")
-# Markdown syntax changes what prints ("*a*" prints "a"); line breaks fold to spaces.
+# Markdown syntax changes what prints ("*a*" prints "a"), straight quotes print curly;
+# line breaks fold to spaces.
 # Everything else in Unicode, control characters and astral planes included, is fair.
 _TEXT = st.text(
-    st.characters(exclude_categories=("Cs",), exclude_characters="\\*_[]<>`!&\n\r\x85\u2028\u2029"),
+    st.characters(exclude_categories=("Cs",), exclude_characters="\\*_[]<>`!&'\"\n\r\x85\u2028\u2029"),
     min_size=1,
     max_size=40,
 )

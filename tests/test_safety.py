@@ -27,10 +27,10 @@ MINIMAL = HERE / "minimal.yaml"
 
 # case -> (the paragraph exactly as the letter must print it, the warnings validate must give)
 LITERAL = {
-    "script-tag.yaml": ('We welcome the report <script>alert("owned")</script> today.', []),
-    "img-file-url.yaml": ('See <img src="file:///etc/passwd"> here.', []),
+    "script-tag.yaml": ("We welcome the report <script>alert(“owned”)</script> today.", []),  # quotes print curly
+    "img-file-url.yaml": ("See <img src=“file:///etc/passwd”> here.", []),
     "jinja-expression.yaml": ("We count {{ 7*7 }} and {{ config }} things.", []),
-    "jinja-include.yaml": ("{% include '/etc/passwd' %} and {% raw %}x{% endraw %}", []),
+    "jinja-include.yaml": ("{% include ‘/etc/passwd’ %} and {% raw %}x{% endraw %}", []),
     "javascript-link.yaml": ("Read the full report now.", ["link-target"]),
     "data-link.yaml": ("Read the full report now.", ["link-target"]),
     "css-url.yaml": ("body { background: url(file:///etc/passwd) } @import url(http://evil.example/x.css);", []),

@@ -1,0 +1,26 @@
+"""Typographic quotes in the officer's text, as the letter's own words have them.
+
+Straight quotes and apostrophes typed in spec text become ‘ ’ “ ” when the text is
+rendered, in the one place every format's text passes through (`text.py`'s Markdown).
+An officer keeps a straight one by escaping it: `\\'` or `\\"`. Code spans and link
+targets are left as typed.
+"""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+
+QUOTES = "“”‘’"  # double open, double close, single open, single close (also the apostrophe)
+
+
+def smart_quotes(md: MarkdownIt) -> MarkdownIt:
+    """`md` with markdown-it's smart-quotes rule on (and none of its other replacements).
+
+    >>> from markdown_it import MarkdownIt
+    >>> md = smart_quotes(MarkdownIt("commonmark"))
+    >>> md.renderInline("the force's \\"plan\\", and a straight \\\\'")
+    "the force’s “plan”, and a straight '"
+    """
+    md.options["typographer"] = True  # gates both "replacements" and "smartquotes"; only the latter is on
+    md.options["quotes"] = QUOTES
+    return md.enable("smartquotes")
