@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from .style import open_font
 from .text import Inline
 
 _HTTP_URL: TypeAdapter[HttpUrl] = TypeAdapter(HttpUrl)
@@ -102,8 +103,12 @@ def _contrast_on_white(colour: str) -> str:
 
 
 BrandColour = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$"), AfterValidator(_contrast_on_white)]
-FontName = Literal["Liberation Sans", "Liberation Serif", "DejaVu Sans"]
-"""Open-licensed fonts installed with the tool, so every machine prints the same letter."""
+FontName = Annotated[
+    Literal["Liberation Sans", "Liberation Serif", "DejaVu Sans", "Arial", "Times New Roman", "Verdana"],
+    AfterValidator(open_font),
+]
+"""Open-licensed fonts installed with the tool, so every machine prints the same letter; the names
+people use (Arial, Times New Roman, Verdana) mean their metric twins (style.py)."""
 
 
 class Office(Model):

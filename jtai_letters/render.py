@@ -11,6 +11,7 @@ from jinja2.exceptions import SecurityError
 
 from . import assets
 from .errors import Problem, SpecError, TemplateError
+from .labels import LABELS
 from .models import ResponseSpec
 from .spec import source_of
 from .templates import DEFAULT_TEMPLATES, TemplateFailure, environment, layout_files, layouts, stylesheets
@@ -56,6 +57,7 @@ def render(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> Rende
                 response=spec.response,
                 logo_url=urls.get("logo"),
                 signature_url=urls.get("signature"),
+                labels=LABELS,
             )
         )
     except TemplateFailure as e:
