@@ -110,6 +110,7 @@ def office_style(font: str, brand_colour: str | None) -> HouseStyle:
     """The house style as one office prints it (read at call time, so a test may swap `HOUSE_STYLE`)."""
     return HOUSE_STYLE.for_office(font, brand_colour)
 
+
 _HEADINGS = {"title": "h1", "heading1": "h2", "heading2": "h3", "heading3": "h4"}
 
 

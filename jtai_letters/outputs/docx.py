@@ -199,7 +199,7 @@ class _Writer:
         return self.paragraph_of(list(self.inline(el, _Fmt())), style, container)
 
     def paragraph_of(self, segments: list[_Segment], style: str, container: Container) -> Paragraph:
-        para = container.add_paragraph()
+        para: Paragraph = container.add_paragraph()
         if style != "Normal":
             para._p.get_or_add_pPr().style = STYLE_IDS[style]
         if self.after_table is container:

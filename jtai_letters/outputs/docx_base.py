@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from functools import lru_cache
+from typing import Any
 from xml.sax.saxutils import quoteattr
 
 import docx
@@ -110,12 +111,12 @@ def _paragraph_style(
 ) -> str:
     ppr = extra_ppr + _spacing(before, after, size, line_height or style.line_height)
     if outline is not None:
-        ppr = '<w:keepNext/><w:keepLines/>' + ppr + f'<w:outlineLvl w:val="{outline}"/>'
+        ppr = "<w:keepNext/><w:keepLines/>" + ppr + f'<w:outlineLvl w:val="{outline}"/>'
     based = f'<w:basedOn w:val="{based_on}"/>' if based_on else ""
     default = ' w:default="1"' if name == "Normal" else ""
     return (
         f'<w:style w:type="paragraph"{default} w:styleId="{STYLE_IDS[name]}"><w:name w:val="{_internal(name)}"/>{based}'
-        f'<w:qFormat/><w:pPr>{ppr}</w:pPr>{_rpr(style, size, bold=bold, italic=italic, col=col)}</w:style>'
+        f"<w:qFormat/><w:pPr>{ppr}</w:pPr>{_rpr(style, size, bold=bold, italic=italic, col=col)}</w:style>"
     )
 
 
@@ -150,7 +151,11 @@ def styles_xml(style: HouseStyle) -> str:
             numbering = f'<w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'
             styles.append(
                 _paragraph_style(
-                    style, name, size=body, after=style.list_item_after, extra_ppr=numbering + _list_indent(level, style)
+                    style,
+                    name,
+                    size=body,
+                    after=style.list_item_after,
+                    extra_ppr=numbering + _list_indent(level, style),
                 )
             )
     styles += [
@@ -164,21 +169,22 @@ def styles_xml(style: HouseStyle) -> str:
         ),
         _paragraph_style(style, "Caption", size=style.table_size, after=style.paragraph_after, italic=True),
         _paragraph_style(style, "Header", size=body),
-        _paragraph_style(style, "Footer", size=style.footer_size, col=style.footer_colour, extra_ppr='<w:jc w:val="right"/>'),
+        _paragraph_style(
+            style, "Footer", size=style.footer_size, col=style.footer_colour, extra_ppr='<w:jc w:val="right"/>'
+        ),
         _paragraph_style(style, "Office Name", size=style.office_name_size, after=3, bold=True),
         _paragraph_style(style, "Address", size=style.address_size),
         _paragraph_style(style, "Date", size=body, after=style.paragraph_after, extra_ppr='<w:jc w:val="right"/>'),
-        _paragraph_style(
-            style, "Signature", size=body, before=style.signature_before, extra_ppr="<w:keepLines/>"
-        ),
+        _paragraph_style(style, "Signature", size=body, before=style.signature_before, extra_ppr="<w:keepLines/>"),
         _paragraph_style(style, "Table Text", size=style.table_size),
         _paragraph_style(style, "Table Heading", size=style.table_size, bold=True, based_on="TableText"),
     ]
-    border = f'w:val="single" w:sz="{round(style.table_border * 8)}" w:space="0" w:color="{colour(style.table_border_colour)}"'
+    line = f'w:sz="{round(style.table_border * 8)}" w:color="{colour(style.table_border_colour)}"'
+    border = f'w:val="single" {line} w:space="0"'
     v, h = twips(style.cell_padding_vertical), twips(style.cell_padding_horizontal)
     styles.append(
         f'<w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/><w:tblPr>'
-        f'<w:tblBorders><w:top {border}/><w:left {border}/><w:bottom {border}/><w:right {border}/>'
+        f"<w:tblBorders><w:top {border}/><w:left {border}/><w:bottom {border}/><w:right {border}/>"
         f"<w:insideH {border}/><w:insideV {border}/></w:tblBorders>"
         f'<w:tblCellMar><w:top w:w="{v}" w:type="dxa"/><w:left w:w="{h}" w:type="dxa"/>'
         f'<w:bottom w:w="{v}" w:type="dxa"/><w:right w:w="{h}" w:type="dxa"/></w:tblCellMar>'
@@ -268,8 +274,9 @@ def base_document(style: HouseStyle) -> bytes:
     """An empty DOCX in the house style: styles, numbering, page, settings, truthful app.xml."""
     document = docx.Document()
     _drop_parts(document)
-    document.part.part_related_by(RT.STYLES)._element = parse_xml(styles_xml(style))
-    document.part.part_related_by(RT.NUMBERING)._element = parse_xml(numbering_xml(style))
+    for reltype, xml in ((RT.STYLES, styles_xml(style)), (RT.NUMBERING, numbering_xml(style))):
+        part: Any = document.part.part_related_by(reltype)  # an XmlPart: its element is replaced
+        part._element = parse_xml(xml)
     _settings(document)
     _page(document, style)
     app = document.part.package.part_related_by(RT.EXTENDED_PROPERTIES)

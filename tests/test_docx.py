@@ -1,0 +1,330 @@
+"""The Word version is as finished as the PDF: the house style in both, its own base document,
+tables that read well, lists as real Word lists, the letterhead and sign-off as in the PDF."""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import doctest
+import io
+import os
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import docx
+import pikepdf
+import pytest
+import yaml
+from docx.shared import Mm
+
+from jtai_letters import OutputError, load_spec, render, style, typography
+from jtai_letters.outputs import docx as docx_writer
+from jtai_letters.outputs import docx_base
+from jtai_letters.outputs import pdf as pdf_writer
+from jtai_letters.render import RenderedLetter
+from jtai_letters.text import to_html
+
+from .helpers import ROOT, SPECS
+
+STEMS = [s.stem for s in SPECS]
+MINIMAL = Path(__file__).resolve().parent / "minimal.yaml"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+DEFAULT_TEMPLATE_COLOURS = ("17365D", "365F91", "4F81BD", "4BACC6")
+TEXT_WIDTH = round(style.HOUSE_STYLE.text_width_mm / 25.4 * 1440)  # twips
+
+
+def contrast_on_white(hex_colour: str) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(int(hex_colour[i : i + 2], 16) / 255) for i in (0, 2, 4))
+    return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05)
+
+
+def letter_of(body: str, *, roots: tuple[Path, ...] = (), title: str = "A letter") -> RenderedLetter:
+    html = f'<html lang="en-GB"><head><title>{title}</title></head><body>{body}</body></html>'
+    return RenderedLetter(html=html, stylesheets=(), asset_roots=(ROOT / "templates", *roots), source=Path("t.yaml"))
+
+
+def open_docx(data: bytes) -> docx.document.Document:
+    return docx.Document(io.BytesIO(data))
+
+
+def pdf_colours_and_sizes(path: Path | bytes) -> tuple[set[str], collections.Counter[float]]:
+    """Fill colours (#RRGGBB) and font sizes in points (weighted by text runs) drawn in a PDF."""
+    colours: set[str] = set()
+    sizes: collections.Counter[float] = collections.Counter()
+    with pikepdf.open(io.BytesIO(path) if isinstance(path, bytes) else path) as pdf:
+        for page in pdf.pages:
+            size = 0.0
+            for operands, op in pikepdf.parse_content_stream(page):
+                if str(op) == "rg":
+                    colours.add("".join(f"{round(float(c) * 255):02X}" for c in operands))
+                elif str(op) == "Tf":
+                    size = round(float(operands[1]) * 0.75, 2)  # WeasyPrint draws in CSS px
+                elif str(op) in ("Tj", "TJ"):
+                    sizes[size] += 1
+    return colours, sizes
+
+
+# -- every example --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_every_example_is_on_the_projects_own_base_document(letters: dict[str, dict[str, Path]], stem: str) -> None:
+    with zipfile.ZipFile(letters[stem]["docx"]) as z:
+        names = z.namelist()
+        styles = z.read("word/styles.xml").decode()
+        app = z.read("docProps/app.xml").decode()
+    assert not [n for n in names if "thumbnail" in n or "stylesWithEffects" in n or n.startswith("customXml")]
+    assert not [c for c in DEFAULT_TEMPLATE_COLOURS if c in styles]
+    assert "<Application>jtai-letters/" in app
+    assert "<Pages>" not in app and "<Words>" not in app
+    document = docx.Document(str(letters[stem]["docx"]))
+    for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
+        assert contrast_on_white(str(document.styles[name].font.color.rgb)) >= 4.5, name
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_every_table_is_proportioned_unsplittable_and_repeats_its_header(
+    letters: dict[str, dict[str, Path]], stem: str
+) -> None:
+    document = docx.Document(str(letters[stem]["docx"]))
+    for table in document.tables:
+        tbl = table._tbl
+        grid = [int(c.get(f"{W}w")) for c in tbl.tblGrid.findall(f"{W}gridCol")]
+        assert sum(grid) == TEXT_WIDTH and len(set(grid)) == len(grid)  # inside the margins, unequal
+        assert grid[0] == max(grid)  # the action's own words get the room
+        assert tbl.xpath("./w:tblPr/w:tblLayout/@w:type") == ["fixed"]
+        assert tbl.xpath("./w:tblPr/w:tblInd/@w:w") == ["0"]
+        for row in table.rows:
+            assert row._tr.xpath("./w:trPr/w:cantSplit")
+            for cell in row.cells:
+                [paragraph] = cell.paragraphs  # no empty line at the end of a cell
+                assert paragraph.text.strip()
+                assert paragraph.style.name in ("Table Text", "Table Heading")
+        assert table.rows[0]._tr.xpath("./w:trPr/w:tblHeader")
+        fills = table.rows[0]._tr.xpath(".//w:tcPr/w:shd/@w:fill")
+        assert fills == [style.HOUSE_STYLE.header_fill.lstrip("#")] * len(grid)
+    if stem.startswith("loamshire"):
+        assert document.tables
+
+
+@pytest.fixture(scope="module")
+def libreoffice_pdfs(letters: dict[str, dict[str, Path]], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every example's DOCX as LibreOffice opens and prints it."""
+    soffice = shutil.which("soffice")
+    assert soffice, "LibreOffice is installed by scripts/setup"
+    out = tmp_path_factory.mktemp("libreoffice")
+    files = [str(letters[stem]["docx"]) for stem in STEMS]
+    subprocess.run(
+        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(out), *files],
+        capture_output=True,
+        env={**os.environ, "HOME": str(out)},  # a fresh LibreOffice profile
+        timeout=300,
+        check=True,
+    )
+    return out
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_the_docx_as_opened_has_the_pdfs_page_count(
+    letters: dict[str, dict[str, Path]], libreoffice_pdfs: Path, stem: str
+) -> None:
+    with pikepdf.open(libreoffice_pdfs / f"{stem}.pdf") as word, pikepdf.open(letters[stem]["pdf"]) as pdf:
+        assert len(word.pages) == len(pdf.pages)
+
+
+# -- one house style ------------------------------------------------------------------------------
+
+
+def test_a_profiles_brand_colour_and_font_show_identically_in_both_formats(
+    letters: dict[str, dict[str, Path]],
+) -> None:
+    stem = "borsetshire-2025-vawg-thematic"
+    brand = load_spec(ROOT / "responses" / f"{stem}.yaml").office.brand_colour
+    assert brand == "#1E5631"
+    document = docx.Document(str(letters[stem]["docx"]))
+    for name in ("Title", "Heading 1", "Heading 2"):
+        assert f"#{document.styles[name].font.color.rgb}" == brand
+    assert document.styles["Normal"].font.name == "Times New Roman"  # the metric twin of...
+    fonts = subprocess.run(["pdffonts", str(letters[stem]["pdf"])], capture_output=True, text=True, check=True)
+    assert "Liberation-Serif" in fonts.stdout and "Liberation-Sans" not in fonts.stdout  # ...the PDF's font
+    colours, _ = pdf_colours_and_sizes(letters[stem]["pdf"])
+    assert brand[1:] in colours
+    rule = document.sections[0].first_page_header._element.xpath(".//w:pBdr/w:bottom/@w:color")
+    assert rule == [brand[1:]]  # the letterhead rule too
+
+
+def test_changing_the_house_style_changes_both_formats(monkeypatch: pytest.MonkeyPatch) -> None:
+    letter = render(load_spec(MINIMAL))
+    changed = dataclasses.replace(style.HOUSE_STYLE, body_size=14, heading_colour="#7A1F1F")
+    before = open_docx(docx_writer.write(letter)), pdf_colours_and_sizes(pdf_writer.write(letter))
+    monkeypatch.setattr(style, "HOUSE_STYLE", changed)
+    after = open_docx(docx_writer.write(letter)), pdf_colours_and_sizes(pdf_writer.write(letter))
+    for (document, (colours, sizes)), expected in ((before, style.HouseStyle()), (after, changed)):
+        assert document.styles["Normal"].font.size.pt == expected.body_size
+        assert sizes.most_common(1)[0][0] == expected.body_size
+        assert f"#{document.styles['Heading 1'].font.color.rgb}" == expected.heading_colour
+        assert expected.heading_colour[1:] in colours
+
+
+def test_the_css_takes_every_value_from_the_house_style() -> None:
+    css = (ROOT / "templates" / "letter.css").read_text(encoding="utf-8")
+    declarations = re.findall(r"[{;]\s*([a-z-]+)\s*:\s*([^;{}]+)", re.sub(r"/\*.*?\*/", "", css, flags=re.S))
+    hard = [(p, v) for p, v in declarations if re.search(r"#[0-9a-fA-F]{3}|\d(pt|mm)", v) and "var(" not in v]
+    # Small fixed gaps inside the letterhead and sign-off are layout, not house style.
+    assert all(v.strip() in ("6pt", "3pt", "12pt", "4pt") for _, v in hard), hard
+    sheet = style.stylesheet(style.HOUSE_STYLE)
+    for name in set(re.findall(r"var\((--[a-z0-9-]+)\)", css)):
+        assert f"{name}:" in sheet, name
+    assert 'content: "Page " counter(page) " of " counter(pages)' in sheet
+
+
+def test_page_numbers_in_word_use_the_same_label(letters: dict[str, dict[str, Path]]) -> None:
+    footer = docx.Document(str(letters[STEMS[0]]["docx"])).sections[0].footer
+    assert footer.paragraphs[0].style.name == "Footer"
+    assert "".join(footer._element.xpath(".//w:t/text()")) == "Page 1 of 1"
+
+
+def test_fonts_people_name_map_to_their_open_twins(tmp_path: Path) -> None:
+    tree = yaml.safe_load(MINIMAL.read_text(encoding="utf-8"))
+    for word, open_font in (
+        ("Arial", "Liberation Sans"),
+        ("Times New Roman", "Liberation Serif"),
+        ("Verdana", "DejaVu Sans"),
+    ):
+        tree["office"]["font"] = word
+        spec = tmp_path / "spec.yaml"
+        spec.write_text(yaml.safe_dump(tree, allow_unicode=True), encoding="utf-8")
+        assert load_spec(spec).office.font == open_font
+        assert style.HouseStyle(font=open_font).word_font == word
+
+
+# -- the writer's vocabulary ------------------------------------------------------------------------
+
+
+def test_nested_lists_are_real_word_lists_and_each_numbered_list_starts_at_one() -> None:
+    body = (
+        "<ul><li>apples<ul><li>green</li><li>red</li></ul></li><li>pears</li></ul>"
+        "<ol><li>first<ol><li>inner</li></ol></li><li>second</li></ol>"
+        "<ol><li>again</li></ol>"
+    )
+    document = open_docx(docx_writer.write(letter_of(body)))
+    items = [
+        (p.text, p.style.name, p._p.pPr.numPr.ilvl.val, p._p.pPr.numPr.numId.val) for p in document.paragraphs if p.text
+    ]
+    bullets, first, inner, again = items[0][3], items[4][3], items[5][3], items[7][3]
+    assert items == [
+        ("apples", "List Bullet", 0, bullets),
+        ("green", "List Bullet 2", 1, bullets),
+        ("red", "List Bullet 2", 1, bullets),
+        ("pears", "List Bullet", 0, bullets),
+        ("first", "List Number", 0, first),
+        ("inner", "List Number 2", 1, inner),
+        ("second", "List Number", 0, first),
+        ("again", "List Number", 0, again),
+    ]
+    assert len({first, inner, again, bullets}) == 4
+    numbering = document.part.numbering_part.element
+    for num_id in (first, inner, again):
+        [num] = numbering.xpath(f"./w:num[@w:numId='{num_id}']")
+        assert num.xpath("./w:lvlOverride/w:startOverride/@w:val") == ["1"] * docx_base.LIST_LEVELS
+    # The list's own space below its last item, as the PDF's.
+    pears = next(p for p in document.paragraphs if p.text == "pears")
+    assert pears.paragraph_format.space_after.pt == style.HOUSE_STYLE.paragraph_after
+
+
+def test_a_list_nested_deeper_than_the_styles_is_refused() -> None:
+    with pytest.raises(OutputError, match="lists nest at most 1 level deep"):
+        docx_writer.write(letter_of("<ul><li>a<ul><li>b<ul><li>c</li></ul></li></ul></li></ul>"))
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('<p class="shout">x</p>', 'the DOCX writer does not know <p> class="shout"'),
+        ("<video>x</video>", "the DOCX writer does not know the element <video>"),
+        ('<p>a <em class="loud">b</em></p>', 'the DOCX writer does not know <em> class="loud"'),
+        ("<p>a <blink>b</blink></p>", "the DOCX writer does not know the inline element <blink>"),
+        ('<p class="date closing">x</p>', "the DOCX writer takes one class on <p>, not closing date"),
+    ],
+)
+def test_an_unknown_element_or_class_is_refused(body: str, message: str) -> None:
+    with pytest.raises(OutputError) as e:
+        docx_writer.write(letter_of(body))
+    assert str(e.value.problems[0].message) == message
+
+
+def test_the_registry_lists_the_vocabulary() -> None:
+    assert ("p", "date") in docx_writer.BLOCKS and ("table", "actions") in docx_writer.BLOCKS
+    assert ("a", None) in docx_writer.INLINES
+
+
+def test_logo_and_signature_at_the_pdfs_sizes_and_the_signature_kept_with_the_lines_before(
+    letters: dict[str, dict[str, Path]],
+) -> None:
+    document = docx.Document(str(letters["loamshire-2025-domestic-abuse"]["docx"]))
+    [signature] = document.inline_shapes
+    assert signature.height == Mm(style.HOUSE_STYLE.signature_height_mm)
+    header = document.sections[0].first_page_header._element
+    assert [int(h) for h in header.xpath(".//wp:extent/@cy")] == [Mm(style.HOUSE_STYLE.logo_height_mm)]
+    picture = next(p for p in document.paragraphs if p._p.xpath(".//wp:inline"))
+    assert picture._p.xpath("./w:pPr/w:keepNext")
+    assert header.xpath(".//w:pBdr/w:bottom/@w:sz") == [str(round(style.HOUSE_STYLE.letterhead_rule * 8))]
+
+
+def test_a_cmyk_jpeg_logo_is_placed_not_crashed_on(tmp_path: Path) -> None:
+    from PIL import Image
+
+    logo = tmp_path / "logo.jpg"
+    Image.new("CMYK", (60, 30), (0, 80, 160, 0)).save(logo, "JPEG")  # an Adobe JPEG: no JFIF header
+    letter = letter_of(f'<img class="logo" src="{logo.as_uri()}" alt="Logo">', roots=(logo,))
+    document = open_docx(docx_writer.write(letter))
+    [shape] = document.inline_shapes
+    assert shape.height == Mm(style.HOUSE_STYLE.logo_height_mm)
+    assert shape.width == Mm(style.HOUSE_STYLE.logo_height_mm * 2)
+
+
+def test_a_report_title_longer_than_word_allows_is_shortened_in_the_properties(tmp_path: Path) -> None:
+    tree = yaml.safe_load(MINIMAL.read_text(encoding="utf-8"))
+    tree["report"]["title"] = ("An inspection of how well the police respond " * 6)[:225].strip()
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump(tree, allow_unicode=True), encoding="utf-8")
+    props = open_docx(docx_writer.write(render(load_spec(spec)))).core_properties
+    assert len(props.subject) == docx_writer.CORE_PROPERTY_LIMIT and props.subject.endswith("…")
+    assert tree["report"]["title"][:100] in props.subject
+    assert docx_writer.fit_property("short") == "short"
+
+
+# -- typography -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "printed"),
+    [
+        ("the force's \"plan\" and 'its' aims", "the force’s “plan” and ‘its’ aims"),
+        ('a straight \\\' kept, and \\"these\\"', "a straight ' kept, and &quot;these&quot;"),
+        ("`code's` stays", "<code>code's</code> stays"),
+    ],
+)
+def test_straight_quotes_become_typographic_unless_escaped(typed: str, printed: str) -> None:
+    assert to_html(typed) == printed
+
+
+def test_the_examples_print_typographic_apostrophes_in_both_formats(letters: dict[str, dict[str, Path]]) -> None:
+    stem = "devon-and-cornwall-2020-csa-family"
+    text = "\n".join(p.text for p in docx.Document(str(letters[stem]["docx"])).paragraphs)
+    assert "children’s social care" in text and "children's" not in text
+    pdf = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(letters[stem]["pdf"]), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "children’s social care" in pdf
+
+
+@pytest.mark.parametrize("module", [style, typography, docx_writer])
+def test_doctests(module: object) -> None:
+    assert doctest.testmod(module).failed == 0  # type: ignore[arg-type]
