@@ -442,7 +442,7 @@ def _sign_off(w: _Writer, el: HtmlElement, container: Container) -> None:
         if first.paragraph_format.space_before is None:
             first.paragraph_format.space_before = Pt(w.style.sign_off_before)
     for p in paragraphs[max(start - 1, 0) : -1]:
-        p.get_or_add_pPr().insert(0, OxmlElement("w:keepNext"))
+        Paragraph(p, container).paragraph_format.keep_with_next = True
 
 
 @block("table", None, "actions")
@@ -494,14 +494,14 @@ def _table(w: _Writer, el: HtmlElement, container: Container) -> None:
 def _table_layout(tbl: Any, text_width: int, widths: list[int]) -> None:
     """Fixed column widths summing to the text width, the table's border on the margins."""
     tbl_pr = tbl.tblPr
-    for name, value in (("w:tblW", text_width), ("w:tblInd", 0)):
-        el = OxmlElement(name)
-        el.set(qn("w:w"), str(value))
-        el.set(qn("w:type"), "dxa")
-        tbl_pr.append(el)
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
+    tbl_pr.autofit = False  # w:tblLayout fixed
+    tbl_w = tbl_pr.find(qn("w:tblW"))
+    tbl_w.set(qn("w:w"), str(text_width))
+    tbl_w.set(qn("w:type"), "dxa")
+    indent = OxmlElement("w:tblInd")
+    indent.set(qn("w:w"), "0")
+    indent.set(qn("w:type"), "dxa")
+    tbl_pr.insert_element_before(indent, "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook")
     for grid_col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
         grid_col.set(qn("w:w"), str(width))
 

@@ -105,13 +105,26 @@ def _paragraph_style(
     bold: bool = False,
     italic: bool = False,
     col: str | None = None,
-    extra_ppr: str = "",
+    keep_next: bool = False,
+    keep_lines: bool = False,
+    numbering: str = "",
+    indent: str = "",
+    right: bool = False,
     based_on: str | None = "Normal",
     outline: int | None = None,
 ) -> str:
-    ppr = extra_ppr + _spacing(before, after, size, line_height or style.line_height)
-    if outline is not None:
-        ppr = "<w:keepNext/><w:keepLines/>" + ppr + f'<w:outlineLvl w:val="{outline}"/>'
+    # Word reads a pPr's children only in the schema's order.
+    ppr = "".join(
+        [
+            "<w:keepNext/>" if keep_next else "",
+            "<w:keepLines/>" if keep_lines else "",
+            numbering,
+            _spacing(before, after, size, line_height or style.line_height),
+            indent,
+            '<w:jc w:val="right"/>' if right else "",
+            f'<w:outlineLvl w:val="{outline}"/>' if outline is not None else "",
+        ]
+    )
     based = f'<w:basedOn w:val="{based_on}"/>' if based_on else ""
     default = ' w:default="1"' if name == "Normal" else ""
     return (
@@ -133,7 +146,6 @@ def _list_indent(level: int, style: HouseStyle) -> str:
 def styles_xml(style: HouseStyle) -> str:
     """styles.xml: Normal, Title, Heading 1-3, lists, Quote, Caption, Header/Footer, table styles."""
     body, text = style.body_size, style.text_colour
-    heading = {"bold": True, "col": style.heading_colour, "line_height": style.heading_line_height}
     styles = [
         _paragraph_style(style, "Normal", size=body, after=style.paragraph_after, col=text, based_on=None),
     ]
@@ -141,10 +153,20 @@ def styles_xml(style: HouseStyle) -> str:
         size, before, after = getattr(style, field)
         outline = None if name == "Title" else level - 1
         styles.append(
-            _paragraph_style(style, name, size=size, before=before, after=after, outline=outline, **heading)  # type: ignore[arg-type]
+            _paragraph_style(
+                style,
+                name,
+                size=size,
+                before=before,
+                after=after,
+                outline=outline,
+                keep_next=True,  # a heading never ends a page, as the PDF's
+                keep_lines=True,
+                bold=True,
+                col=style.heading_colour,
+                line_height=style.heading_line_height,
+            )
         )
-        if name == "Title":  # the title is a heading too: kept with what follows
-            styles[-1] = styles[-1].replace("<w:pPr>", "<w:pPr><w:keepNext/><w:keepLines/>", 1)
     for kind, num_id in (("Bullet", BULLETS_NUM_ID), ("Number", NUMBERS_NUM_ID)):
         for level in range(LIST_LEVELS):
             name = f"List {kind}" + (f" {level + 1}" if level else "")
@@ -155,7 +177,8 @@ def styles_xml(style: HouseStyle) -> str:
                     name,
                     size=body,
                     after=style.list_item_after,
-                    extra_ppr=numbering + _list_indent(level, style),
+                    numbering=numbering,
+                    indent=_list_indent(level, style),
                 )
             )
     styles += [
@@ -165,17 +188,15 @@ def styles_xml(style: HouseStyle) -> str:
             size=body,
             after=style.paragraph_after,
             italic=True,
-            extra_ppr=f'<w:ind w:left="{twips(style.quote_indent)}"/>',
+            indent=f'<w:ind w:left="{twips(style.quote_indent)}"/>',
         ),
         _paragraph_style(style, "Caption", size=style.table_size, after=style.paragraph_after, italic=True),
         _paragraph_style(style, "Header", size=body),
-        _paragraph_style(
-            style, "Footer", size=style.footer_size, col=style.footer_colour, extra_ppr='<w:jc w:val="right"/>'
-        ),
+        _paragraph_style(style, "Footer", size=style.footer_size, col=style.footer_colour, right=True),
         _paragraph_style(style, "Office Name", size=style.office_name_size, after=3, bold=True),
         _paragraph_style(style, "Address", size=style.address_size),
-        _paragraph_style(style, "Date", size=body, after=style.paragraph_after, extra_ppr='<w:jc w:val="right"/>'),
-        _paragraph_style(style, "Signature", size=body, before=style.signature_before, extra_ppr="<w:keepLines/>"),
+        _paragraph_style(style, "Date", size=body, after=style.paragraph_after, right=True),
+        _paragraph_style(style, "Signature", size=body, before=style.signature_before, keep_lines=True),
         _paragraph_style(style, "Table Text", size=style.table_size),
         _paragraph_style(style, "Table Heading", size=style.table_size, bold=True, based_on="TableText"),
     ]
