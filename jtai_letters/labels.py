@@ -6,6 +6,8 @@ Layouts get them as `labels` and the DOCX writer reads them for its page furnitu
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from types import MappingProxyType
 
 LABELS = MappingProxyType(
@@ -18,3 +20,18 @@ LABELS = MappingProxyType(
     }
 )
 """British English, the only language so far (Welsh comes next)."""
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def pieces(label: str) -> Iterator[tuple[str, str]]:
+    """A label as ("text", words) and ("field", name) pieces, for each format to print its way.
+
+    >>> list(pieces("Page {page} of {pages}"))
+    [('text', 'Page '), ('field', 'page'), ('text', ' of '), ('field', 'pages')]
+    """
+    for i, piece in enumerate(_PLACEHOLDER.split(label)):
+        if i % 2:
+            yield "field", piece
+        elif piece:
+            yield "text", piece

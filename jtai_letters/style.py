@@ -8,11 +8,10 @@ colour arrive through `for_office()`, so they change both formats alike.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 
-from .labels import LABELS
+from .labels import LABELS, pieces
 
 # The open fonts the PDF is set in, each with the font every Windows PC has in the same
 # metrics (Word versions use it, so lines break in the same places).
@@ -138,22 +137,16 @@ def _properties(style: HouseStyle) -> list[str]:
     return lines
 
 
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
-
-
-def css_content(template: str) -> str:
-    """A label with `{page}`/`{pages}` placeholders as a CSS `content` value of strings and counters.
+def css_content(label: str) -> str:
+    """A label as a CSS `content` value of strings and counters.
 
     >>> css_content("Page {page} of {pages}")
     '"Page " counter(page) " of " counter(pages)'
     """
-    parts = []
-    for i, piece in enumerate(_PLACEHOLDER.split(template)):
-        if i % 2:
-            parts.append(f"counter({piece})")
-        elif piece:
-            parts.append('"' + piece.replace("\\", "\\\\").replace('"', '\\"') + '"')
-    return " ".join(parts)
+    return " ".join(
+        f"counter({piece})" if kind == "field" else '"' + piece.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        for kind, piece in pieces(label)
+    )
 
 
 @lru_cache(maxsize=32)

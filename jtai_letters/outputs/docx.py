@@ -14,7 +14,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import lxml.html
 from docx.document import Document
@@ -29,7 +29,7 @@ from lxml.html import HtmlElement
 
 from ..assets import read_asset
 from ..errors import OutputError, Problem
-from ..labels import LABELS
+from ..labels import LABELS, pieces
 from ..render import RenderedLetter
 from ..style import HouseStyle, office_style
 from .docx_base import (
@@ -47,7 +47,6 @@ from .docx_base import (
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so the same letter gives the same bytes
 CORE_PROPERTY_LIMIT = 255  # characters Word allows in a document property
 _SPACE = re.compile(r"[ \t\n\r\f]+")
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _FIELDS = {"page": "PAGE", "pages": "NUMPAGES"}
 
 Container = Any  # the document body, a table cell or a header: anything with add_paragraph()
@@ -58,28 +57,25 @@ BLOCKS: dict[tuple[str, str | None], BlockHandler] = {}
 """(element, class or None) -> the handler writing it as Word blocks."""
 INLINES: dict[tuple[str, str | None], InlineHandler] = {}
 """(element, class or None) -> the handler turning it into runs."""
+H = TypeVar("H")
 
 
-def block(tag: str, *classes: str | None) -> Callable[[BlockHandler], BlockHandler]:
-    """Register a block handler for `tag` without a class, or with each of `classes`."""
+def _registrar(registry: dict[tuple[str, str | None], H]) -> Callable[..., Callable[[H], H]]:
+    def register_for(tag: str, *classes: str | None) -> Callable[[H], H]:
+        def register(fn: H) -> H:
+            for cls in classes or (None,):
+                registry[(tag, cls)] = fn
+            return fn
 
-    def register(fn: BlockHandler) -> BlockHandler:
-        for cls in classes or (None,):
-            BLOCKS[(tag, cls)] = fn
-        return fn
+        return register
 
-    return register
+    return register_for
 
 
-def inline(tag: str, *classes: str | None) -> Callable[[InlineHandler], InlineHandler]:
-    """Register an inline handler for `tag` without a class, or with each of `classes`."""
-
-    def register(fn: InlineHandler) -> InlineHandler:
-        for cls in classes or (None,):
-            INLINES[(tag, cls)] = fn
-        return fn
-
-    return register
+block = _registrar(BLOCKS)
+"""`@block("p", "date")`: register a block handler for `tag` without a class, or with each of `classes`."""
+inline = _registrar(INLINES)
+"""`@inline("em")`: register an inline handler, likewise."""
 
 
 @dataclass
@@ -600,10 +596,10 @@ def _field(para: Paragraph, instruction: str, style: HouseStyle) -> None:
 def _page_numbers(para: Paragraph, style: HouseStyle) -> None:
     """'Page X of Y' (the label's words) in the footer, as the PDF has from page 2 on."""
     para._p.get_or_add_pPr().style = STYLE_IDS["Footer"]
-    for i, piece in enumerate(_PLACEHOLDER.split(LABELS["page_of"])):
-        if i % 2:
+    for kind, piece in pieces(LABELS["page_of"]):
+        if kind == "field":
             _field(para, _FIELDS[piece], style)
-        elif piece:
+        else:
             para.add_run(piece)
 
 
