@@ -64,14 +64,18 @@ class HouseStyle:
     heading3: tuple[float, float, float] = (12, 12, 6)
     # letterhead and sign-off
     logo_height_mm: float = 18
+    logo_after: float = 6
     office_name_size: float = 13
+    office_name_after: float = 3
     address_size: float = 10.5
     letterhead_rule: float = 1
     letterhead_padding: float = 8  # between the last line and the rule
     letterhead_after: float = 14
     sign_off_before: float = 18
     signature_height_mm: float = 14
+    signature_image_before: float = 12
     signature_before: float = 24  # the name and role, when there is no signature image
+    signature_under_image: float = 4  # the name and role, under a signature image
     # tables
     table_size: float = 11
     table_after: float = 12

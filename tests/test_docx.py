@@ -169,8 +169,7 @@ def test_the_css_takes_every_value_from_the_house_style() -> None:
     css = (ROOT / "templates" / "letter.css").read_text(encoding="utf-8")
     declarations = re.findall(r"[{;]\s*([a-z-]+)\s*:\s*([^;{}]+)", re.sub(r"/\*.*?\*/", "", css, flags=re.S))
     hard = [(p, v) for p, v in declarations if re.search(r"#[0-9a-fA-F]{3}|\d(pt|mm)", v) and "var(" not in v]
-    # Small fixed gaps inside the letterhead and sign-off are layout, not house style.
-    assert all(v.strip() in ("6pt", "3pt", "12pt", "4pt") for _, v in hard), hard
+    assert hard == []
     sheet = style.stylesheet(style.HOUSE_STYLE)
     for name in set(re.findall(r"var\((--[a-z0-9-]+)\)", css)):
         assert f"{name}:" in sheet, name
@@ -229,6 +228,16 @@ def test_nested_lists_are_real_word_lists_and_each_numbered_list_starts_at_one()
     # The list's own space below its last item, as the PDF's.
     pears = next(p for p in document.paragraphs if p.text == "pears")
     assert pears.paragraph_format.space_after.pt == style.HOUSE_STYLE.paragraph_after
+
+
+def test_list_items_as_markdown_writes_them_make_no_empty_paragraphs() -> None:
+    body = "<ol>\n<li>\n<p>one</p>\n<p>more of one</p>\n</li>\n<li>two\n<ul>\n<li>under two</li>\n</ul>\n</li>\n</ol>\n"
+    document = open_docx(docx_writer.write(letter_of(body)))
+    items = [
+        (p.text, p._p.pPr.numPr.ilvl.val, p._p.pPr.numPr.numId.val) for p in document.paragraphs if p._p.pPr is not None
+    ]
+    numbers, bullets = items[0][2], items[3][2]
+    assert items == [("one", 0, numbers), ("more of one", 0, 0), ("two", 0, numbers), ("under two", 1, bullets)]
 
 
 def test_a_list_nested_deeper_than_the_styles_is_refused() -> None:

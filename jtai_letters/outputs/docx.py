@@ -303,7 +303,7 @@ def _signature(w: _Writer, el: HtmlElement, container: Container) -> None:
     para = w.paragraph(el, "Signature", container)
     previous = el.getprevious()
     if previous is not None and "signature-image" in previous.classes:
-        para.paragraph_format.space_before = Pt(4)  # close under the signature, as the PDF
+        para.paragraph_format.space_before = Pt(w.style.signature_under_image)
 
 
 @block("address", None, "contact")
@@ -346,29 +346,29 @@ def _list_items(w: _Writer, el: HtmlElement, container: Container, level: int) -
     for li in el:
         if li.tag != "li":
             raise w.fail(f"<{el.tag}> may hold only <li>, not <{li.tag}>")
-        segments: list[_Segment] = [] if not li.text else [_Fmt().segment(li.text)]
-        numbered = True
+        start = len(written)
+        segments: list[_Segment] = [_Fmt().segment(li.text or "")]
 
-        def flush(segments: list[_Segment], numbered: bool) -> None:
-            if not numbered or _collapse(list(segments)):
+        def flush(segments: list[_Segment], start: int = start) -> None:
+            if _collapse(list(segments)):  # whitespace between blocks makes no paragraph
                 para = w.paragraph_of(segments, style, container)
-                _number(para, level, num_id if numbered else 0)  # numId 0: a second paragraph, no number
+                # The item's first paragraph carries its number; later ones (numId 0) none.
+                _number(para, level, num_id if len(written) == start else 0)
                 written.append(para)
 
         for child in li:
-            if child.tag in ("ul", "ol"):
-                flush(segments, numbered)
-                segments, numbered = [], False
-                written.extend(_list_items(w, child, container, level + 1))
-            elif child.tag == "p":
-                flush(segments, numbered)
-                numbered = numbered and not written
-                segments = list(w.inline(child, _Fmt()))
+            if child.tag in ("ul", "ol", "p"):
+                flush(segments)
+                segments = []
+                if child.tag == "p":
+                    segments = list(w.inline(child, _Fmt()))
+                else:
+                    written.extend(_list_items(w, child, container, level + 1))
             elif isinstance(child.tag, str):
                 segments.extend(w.handler(INLINES, child, "inline ")(w, child, _Fmt()))
             if child.tail:
                 segments.append(_Fmt().segment(child.tail))
-        flush(segments, numbered)
+        flush(segments)
     return written
 
 
@@ -390,13 +390,13 @@ def _restarted_numbering(document: Document) -> int:
 @block("img", None, "logo")
 def _logo(w: _Writer, el: HtmlElement, container: Container) -> None:
     para = w.paragraph_of([_image(el, w.style.logo_height_mm)], "Normal", container)
-    para.paragraph_format.space_after = Pt(6)
+    para.paragraph_format.space_after = Pt(w.style.logo_after)
 
 
 @block("img", "signature-image")
 def _signature_image(w: _Writer, el: HtmlElement, container: Container) -> None:
     para = w.paragraph_of([_image(el, w.style.signature_height_mm)], "Normal", container)
-    para.paragraph_format.space_before = Pt(12)
+    para.paragraph_format.space_before = Pt(w.style.signature_image_before)
     para.paragraph_format.space_after = Pt(0)
 
 

@@ -193,7 +193,7 @@ def styles_xml(style: HouseStyle) -> str:
         _paragraph_style(style, "Caption", size=style.table_size, after=style.paragraph_after, italic=True),
         _paragraph_style(style, "Header", size=body),
         _paragraph_style(style, "Footer", size=style.footer_size, col=style.footer_colour, right=True),
-        _paragraph_style(style, "Office Name", size=style.office_name_size, after=3, bold=True),
+        _paragraph_style(style, "Office Name", size=style.office_name_size, after=style.office_name_after, bold=True),
         _paragraph_style(style, "Address", size=style.address_size),
         _paragraph_style(style, "Date", size=body, after=style.paragraph_after, right=True),
         _paragraph_style(style, "Signature", size=body, before=style.signature_before, keep_lines=True),
