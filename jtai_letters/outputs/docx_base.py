@@ -52,8 +52,13 @@ STYLE_IDS = {
     "Hyperlink": "Hyperlink",
 }
 # HTML heading -> Word style: the letter's one <h1> is the document's Title.
-HEADINGS = {"h1": ("Title", "title"), "h2": ("Heading 1", "heading1"), "h3": ("Heading 2", "heading2")}
-HEADINGS["h4"] = ("Heading 3", "heading3")
+HEADINGS = {
+    "h1": ("Title", "title"),
+    "h2": ("Heading 1", "heading1"),
+    "h3": ("Heading 2", "heading2"),
+    "h4": ("Heading 3", "heading3"),
+}
+"""HTML heading -> (Word style, the `HouseStyle` field with its size and spacing)."""
 BULLETS_NUM_ID = 1  # the one list of bullets every <ul> uses
 NUMBERS_ABSTRACT_ID = 1  # every <ol> gets its own w:num over this, so each starts at 1
 NUMBERS_NUM_ID = 2  # the numbering the List Number style names, for editors in Word
