@@ -14,7 +14,7 @@ from typing import TextIO
 from . import __version__, reference
 from .errors import JtaiError, UsageError
 from .models import Profile, Report, ResponseSpec
-from .pipeline import FORMATS, Options, SpecFailure, build_many, expand, validate
+from .pipeline import DEFAULT_FORMATS, FORMATS, Options, SpecFailure, build_many, expand, validate
 from .skeleton import skeleton
 from .templates import DEFAULT_TEMPLATES, layouts
 
@@ -47,7 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     for p in (r, b):
         p.add_argument("specs", nargs="+", type=Path, help="spec files or folders of them")
         p.add_argument("-o", "--out", type=Path, default=Path("out"), help="output folder (default: out/)")
-        p.add_argument("--format", type=_formats, default=list(FORMATS), help="docx,pdf (default: both)")
+        p.add_argument(
+            "--format", type=_formats, default=list(DEFAULT_FORMATS), help="docx,pdf,html (default: docx,pdf)"
+        )
         p.add_argument("--archive", action="store_true", help="PDF/A-3b with the spec attached")
         _common(p)
     b.add_argument("--jobs", type=_positive, default=None, help="worker processes (default: one per core)")
@@ -87,7 +89,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _options(args: argparse.Namespace) -> Options:
-    formats = tuple(getattr(args, "format", FORMATS))  # validate has no output formats
+    formats = tuple(getattr(args, "format", DEFAULT_FORMATS))  # validate has no output formats
     archive = getattr(args, "archive", False)
     return Options(formats=formats, templates_dir=args.templates, profile=args.profile, archive=archive)
 

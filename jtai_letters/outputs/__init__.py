@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..render import RenderedLetter
 
-FORMATS: tuple[str, ...] = ("docx", "pdf")
+FORMATS: tuple[str, ...] = ("docx", "pdf", "html")
 """Output formats by file extension, in the order they are written."""
+DEFAULT_FORMATS: tuple[str, ...] = ("docx", "pdf")
+"""What `render` and `batch` make unless told otherwise: the web page is asked for."""
 
 
 def write(fmt: str, letter: RenderedLetter) -> bytes:
@@ -21,3 +23,12 @@ def write(fmt: str, letter: RenderedLetter) -> bytes:
         raise ValueError(f"unknown format {fmt!r}")
     data: bytes = import_module(f"{__name__}.{fmt}").write(letter)
     return data
+
+
+def theme_css(font: str, brand_colour: str | None) -> str:
+    """The office's typeface and brand colour as CSS, added after the layout's stylesheets.
+
+    Both values are validated by the model (a fixed list; #RRGGBB), so this is no injection point.
+    """
+    colour = f":root {{ --brand: {brand_colour}; }} " if brand_colour else ""
+    return f'{colour}html {{ font-family: "{font}", sans-serif; }}'

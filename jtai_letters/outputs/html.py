@@ -1,0 +1,76 @@
+"""Rendered HTML letter -> one self-contained web page (bytes), for an office's website.
+
+The page is the same semantic HTML the PDF and DOCX are made from, with the letter
+inside `<main>`, the house style inlined (the layout's stylesheets plus `web.css`
+for screens), the images embedded as `data:` URIs and a Content-Security-Policy
+that lets nothing load or run. The letter inside `<main>` reads correctly without
+any of the styles, so it can be pasted into a content management system.
+"""
+
+from __future__ import annotations
+
+import base64
+from importlib.resources import files
+
+import lxml.html
+from lxml.html import HtmlElement
+
+from ..assets import read_asset
+from ..errors import OutputError, Problem
+from ..render import RenderedLetter
+from . import theme_css
+
+# The page stands alone: images are inside it, styles inline, and nothing may run or load.
+PAGE_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+WEB_CSS = files(__package__).joinpath("web.css").read_text(encoding="utf-8")
+"""Screen-only rules (width, margins, narrow screens); the printed look comes from the layout's sheets."""
+
+
+def write(letter: RenderedLetter) -> bytes:
+    """The letter as an accessible HTML page (UTF-8 bytes). Deterministic: same letter, same bytes."""
+    root = lxml.html.document_fromstring(letter.html)
+    head, body = root.find("head"), root.find("body")
+    if head is None or body is None:  # lxml always makes both; a guard for mypy and odd templates
+        raise OutputError(Problem("web page not written: the layout made no <head> and <body>", letter.source))
+    _embed_images(body, letter)
+    _wrap_in_main(body)
+    head.insert(1, _element("meta", name="viewport", content="width=device-width, initial-scale=1"))
+    head.insert(1, _element("meta", **{"http-equiv": "Content-Security-Policy", "content": PAGE_POLICY}))
+    style = _element("style")
+    style.text = "\n" + _styles(letter)
+    head.append(style)
+    page: bytes = lxml.html.tostring(root, doctype="<!DOCTYPE html>", encoding="utf-8", method="html")
+    return page + b"\n"
+
+
+def _element(tag: str, **attributes: str) -> HtmlElement:
+    element: HtmlElement = lxml.html.Element(tag, attributes)
+    element.tail = "\n"
+    return element
+
+
+def _embed_images(body: HtmlElement, letter: RenderedLetter) -> None:
+    # Only what read_asset allows: the layout's own files and the images the spec names.
+    for img in body.iter("img"):
+        src = img.get("src", "")
+        try:
+            data, mime = read_asset(src, letter.asset_roots)
+        except OutputError as e:
+            message = f"web page not written: {e.problems[0].message}"
+            raise OutputError(Problem(message, letter.source, field=letter.field_of(src), rule="asset")) from None
+        img.set("src", f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}")
+
+
+def _wrap_in_main(body: HtmlElement) -> None:
+    main = lxml.html.Element("main")
+    main.text, body.text = body.text, "\n"
+    for child in list(body):
+        main.append(child)  # moves it, its tail with it
+    main.tail = "\n"
+    body.append(main)
+
+
+def _styles(letter: RenderedLetter) -> str:
+    layout_folder = letter.asset_roots[:1]  # stylesheets come from the layout's own folder only
+    sheets = [read_asset(path.resolve().as_uri(), layout_folder)[0].decode("utf-8") for path in letter.stylesheets]
+    return "\n".join([*sheets, theme_css(letter.font, letter.brand_colour), WEB_CSS])
