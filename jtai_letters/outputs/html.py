@@ -10,6 +10,7 @@ any of the styles, so it can be pasted into a content management system.
 from __future__ import annotations
 
 import base64
+import re
 from importlib.resources import files
 
 import lxml.html
@@ -22,6 +23,8 @@ from . import theme_css
 
 # The page stands alone: images are inside it, styles inline, and nothing may run or load.
 PAGE_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+# A stylesheet that loads anything (another sheet, a font, an image) would not stand alone.
+_LOADS = re.compile(r"@import|url\(\s*['\"]?(?!data:)", re.I)
 WEB_CSS = files(__package__).joinpath("web.css").read_text(encoding="utf-8")
 """Screen-only rules (width, margins, narrow screens); the printed look comes from the layout's sheets."""
 
@@ -72,5 +75,13 @@ def _wrap_in_main(body: HtmlElement) -> None:
 
 def _styles(letter: RenderedLetter) -> str:
     layout_folder = letter.asset_roots[:1]  # stylesheets come from the layout's own folder only
-    sheets = [read_asset(path.resolve().as_uri(), layout_folder)[0].decode("utf-8") for path in letter.stylesheets]
+    sheets = []
+    for path in letter.stylesheets:
+        css = read_asset(path.resolve().as_uri(), layout_folder)[0].decode("utf-8")
+        found = _LOADS.search(css)
+        if found:
+            loads = found.group(0)
+            message = f"web page not written: the stylesheet loads another file ({loads}...); a page must stand alone"
+            raise OutputError(Problem(message, path, rule="template"))
+        sheets.append(css)
     return "\n".join([*sheets, theme_css(letter.font, letter.brand_colour), WEB_CSS])

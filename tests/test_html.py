@@ -1,0 +1,148 @@
+"""The web page (`--format html`): self-contained, the same words as the other formats, and
+accessible in a real browser (axe-core, WCAG 2.2 A and AA; reflow at 320 CSS pixels)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import lxml.html
+import pytest
+from lxml.html import HtmlElement
+from playwright.sync_api import BrowserContext
+
+from jtai_letters import cli, load_spec, render
+from jtai_letters.outputs import html as html_writer
+
+from .browser import axe_violations, horizontal_overflow
+from .helpers import ROOT, SPECS, docx_paragraphs, squashed
+
+HERE = Path(__file__).resolve().parent
+STEMS = [s.stem for s in SPECS]
+
+
+def run(*argv: str | Path) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    return cli.main([str(a) for a in argv], out, err), out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every example as a web page, made by the command line: {spec stem: page}."""
+    out = tmp_path_factory.mktemp("pages")
+    code, _, err = run("render", ROOT / "responses", "--format", "html", "-o", out)
+    assert code == 0, err
+    return {p.stem: p for p in out.iterdir()}
+
+
+def parse(page: Path) -> HtmlElement:
+    root: HtmlElement = lxml.html.parse(str(page)).getroot()
+    return root
+
+
+def test_render_makes_only_the_page_asked_for(pages: dict[str, Path]) -> None:
+    assert sorted(pages) == STEMS
+    assert {p.suffix for p in pages.values()} == {".html"}
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_the_page_stands_alone_with_the_letter_in_main(pages: dict[str, Path], stem: str) -> None:
+    root = parse(pages[stem])
+    assert root.get("lang") == "en-GB"
+    assert root.findtext("head/title").strip()
+    [main] = root.iter("main")
+    assert [child.tag for child in root.find("body")] == ["main"]
+    assert not list(root.iter("script", "link", "iframe", "object", "embed"))
+    assert not [a for el in root.iter() for a in el.attrib if a.startswith("on")]
+    policy = root.xpath("//meta[@http-equiv='Content-Security-Policy']/@content")
+    assert policy == [html_writer.PAGE_POLICY]
+    assert "default-src 'none'" in policy[0]
+    for img in root.iter("img"):
+        assert img.get("src").startswith(("data:image/png;base64,", "data:image/jpeg;base64,"))
+        assert img.get("alt").strip()
+    # Pasted into a CMS without the stylesheet, the letter keeps its meaning: no inline styles to lose.
+    assert not main.xpath(".//@style | .//style")
+
+
+def test_logo_and_signature_are_embedded_with_their_alt_text(pages: dict[str, Path]) -> None:
+    images = {img.get("alt"): img.get("src") for img in parse(pages["loamshire-2025-domestic-abuse"]).iter("img")}
+    logo = (ROOT / "profiles" / "loamshire-logo.png").read_bytes()
+    import base64
+
+    assert images == {
+        "Loamshire Police and Crime Commissioner": "data:image/png;base64," + base64.b64encode(logo).decode(),
+        "Signature of Priya Marsh": images["Signature of Priya Marsh"],
+    }
+    assert images["Signature of Priya Marsh"].startswith("data:image/png;base64,")
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_the_page_says_what_the_docx_says_in_the_same_order(
+    pages: dict[str, Path], letters: dict[str, dict[str, Path]], stem: str
+) -> None:
+    [main] = parse(pages[stem]).iter("main")
+    assert squashed(main.text_content()) == "".join(squashed(p) for p in docx_paragraphs(letters[stem]["docx"]))
+
+
+@pytest.mark.parametrize("stem", ["loamshire-2025-domestic-abuse", "borsetshire-2025-vawg-thematic"])
+def test_the_house_style_is_inlined_from_the_letters_own_stylesheets(pages: dict[str, Path], stem: str) -> None:
+    letter = render(load_spec(ROOT / "responses" / f"{stem}.yaml"))
+    css = parse(pages[stem]).findtext("head/style")
+    assert letter.stylesheets
+    for sheet in letter.stylesheets:
+        assert sheet.read_text(encoding="utf-8") in css
+    assert html_writer.WEB_CSS in css
+    if letter.brand_colour:
+        assert f"--brand: {letter.brand_colour};" in css
+    assert f'font-family: "{letter.font}"' in css
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=STEMS)
+def test_the_page_is_the_same_bytes_every_time(spec: Path, pages: dict[str, Path]) -> None:
+    assert html_writer.write(render(load_spec(spec))) == pages[spec.stem].read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("folder", "message"),
+    [
+        ("img-file", "web page not written: refused to read '/etc/passwd': outside the layout's folder"),
+        ("css-import", "web page not written: the stylesheet loads another file (@import...)"),
+    ],
+)
+def test_a_page_that_would_load_a_file_is_refused_in_one_line(folder: str, message: str, tmp_path: Path) -> None:
+    code, out, err = run(
+        "render",
+        HERE / "minimal.yaml",
+        "--templates",
+        HERE / "hostile-templates" / folder,
+        "--format",
+        "html",
+        "-o",
+        tmp_path,
+    )
+    assert (code, out) == (1, "")
+    assert len(err.splitlines()) == 1
+    assert message in err
+    assert not list(tmp_path.iterdir())
+
+
+# -- in a real browser ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_axe_finds_no_wcag_22_aa_violation_and_the_page_reflows(
+    browser: BrowserContext, pages: dict[str, Path], stem: str
+) -> None:
+    page = browser.new_page()
+    try:
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(pages[stem].as_uri())
+        assert page.evaluate("document.scripts.length") == 0
+        assert axe_violations(page) == []
+        # WCAG 1.4.10 reflow: 320 CSS pixels wide, and 200% zoom of a 1280-pixel window, scroll only down.
+        for width in (640, 320):
+            page.set_viewport_size({"width": width, "height": 900})
+            assert horizontal_overflow(page) == 0, f"scrolls sideways at {width} px"
+        assert axe_violations(page) == []
+    finally:
+        page.close()
