@@ -67,6 +67,12 @@ def _parser() -> argparse.ArgumentParser:
 
     verbs.add_parser("layouts", help="list the layouts and when to use each")
 
+    w = verbs.add_parser("preview", help="show a spec's letter in the browser, made again each time it is saved")
+    w.add_argument("spec", type=Path, help="the spec file")
+    w.add_argument("--port", type=_port, default=8055, help="port on 127.0.0.1 (default: 8055; 0: any free port)")
+    w.add_argument("--no-browser", action="store_true", help="print the address only; do not open a browser")
+    _common(w)
+
     s = verbs.add_parser("schema", help="print the JSON Schema of a spec (for editors)")
     s.add_argument("--markdown", action="store_true", help="print the field reference as Markdown instead")
     s.add_argument("--profile", action="store_true", help="print the schema of an office profile instead")
@@ -116,6 +122,12 @@ def _positive(value: str) -> int:
     return int(value)
 
 
+def _port(value: str) -> int:
+    if not value.isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, got '{value}'")
+    return int(value)
+
+
 def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -140,6 +152,11 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
             return EXIT_OK
         if args.verb == "new":
             return _new(args, out)
+        if args.verb == "preview":
+            from .preview import serve  # a web server: only the preview needs one
+
+            serve(args.spec, _options(args), port=args.port, open_browser=not args.no_browser, out=out)
+            return EXIT_OK
         if args.verb == "extract-spec":
             from .archive import extract_all, extract_spec
 
