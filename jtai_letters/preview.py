@@ -93,7 +93,8 @@ class Preview:
     state: State = field(default_factory=State)
     _downloads: dict[tuple[int, str], bytes] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _changed: asyncio.Event | None = None
+    _changed: asyncio.Event | None = None  # set, and replaced, on every change
+    _stop: asyncio.Event | None = None
     _stopping: bool = False
 
     def refresh(self) -> State:
@@ -104,7 +105,9 @@ class Preview:
             letter = render(checked.spec, self.options.templates_dir)
             page = outputs.write("html", letter)
         except JtaiError as e:
-            watched = old.watched | {self.spec.resolve()}
+            # The spec, and whichever file a problem is in (its profile, say), even before a first good letter.
+            named = {p.path.resolve() for p in e.problems if p.path is not None}
+            watched = old.watched | {self.spec.resolve()} | named
             self.state = replace(old, version=old.version + 1, problems=tuple(e.problems), stale=True, watched=watched)
         else:
             version = old.version + 1
@@ -131,7 +134,8 @@ class Preview:
 
     def folders(self) -> list[Path]:
         """The folders to watch (not recursively): those of the letter's files, and the templates."""
-        return sorted({p.parent for p in self.state.watched} | {self.options.templates_dir.resolve()})
+        folders = {p.parent for p in self.state.watched} | {self.options.templates_dir.resolve()}
+        return sorted(f for f in folders if f.is_dir())
 
     def message(self) -> str:
         """The server-sent event for the current state: what the page needs to update itself."""
@@ -143,9 +147,8 @@ class Preview:
 
     async def watch(self) -> None:
         """Re-render on every relevant save until the server stops; follows the letter's files as they change."""
-        self._changed = asyncio.Event()
-        stop = asyncio.Event()
-        self._stop_watching = stop
+        self._changed, self._stop = asyncio.Event(), asyncio.Event()
+        stop = self._stop
         while not stop.is_set():
             folders = self.folders()
             async for _ in awatch(
@@ -165,9 +168,8 @@ class Preview:
         """End the event streams and the watcher (called on the event loop)."""
         self._stopping = True
         self._notify()
-        stop = getattr(self, "_stop_watching", None)
-        if stop is not None:
-            stop.set()
+        if self._stop is not None:
+            self._stop.set()
 
     async def events(self) -> AsyncIterator[str]:
         """The stream of states: the current one at once, then one per change."""
