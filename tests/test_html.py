@@ -146,3 +146,11 @@ def test_axe_finds_no_wcag_22_aa_violation_and_the_page_reflows(
         assert axe_violations(page) == []
     finally:
         page.close()
+
+
+def test_batch_makes_the_same_page(pages: dict[str, Path], tmp_path: Path) -> None:
+    spec = ROOT / "responses" / "hampshire-2020-csa-family.yaml"
+    code, out, _ = run("batch", spec, "--format", "html", "--jobs", "1", "-o", tmp_path)
+    assert code == 0, out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hampshire-2020-csa-family.html", "manifest.json"]
+    assert (tmp_path / "hampshire-2020-csa-family.html").read_bytes() == pages[spec.stem].read_bytes()

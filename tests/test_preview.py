@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
+from watchfiles import Change
 
 from jtai_letters import cli
 from jtai_letters.preview import Preview, problems_html
@@ -216,3 +217,17 @@ def test_preview_usage_errors_are_one_line(argv: list[str], message: str) -> Non
     assert cli.main(argv, out, err) == 2
     assert message in err.getvalue()
     assert len(err.getvalue().splitlines()) == 1
+
+
+def test_saving_any_of_the_letters_files_re_renders_it(tmp_path: Path) -> None:
+    spec = copy_example(tmp_path)
+    preview = Preview(spec)
+    preview.refresh()
+    profiles = tmp_path / "profiles"
+    saved = [spec, profiles / "loamshire.yaml", profiles / "loamshire-logo.png", profiles / "loamshire-signature.png"]
+    templates = preview.options.templates_dir
+    saved += [templates / "letter.html.j2", templates / "_parts.html.j2", templates / "letter.css"]
+    assert all(preview.relevant(Change.modified, str(path)) for path in saved)
+    assert not preview.relevant(Change.modified, str(profiles / "borsetshire.yaml"))
+    assert not preview.relevant(Change.added, str(spec.with_name("notes.txt")))
+    assert preview.folders() == sorted({spec.parent, profiles, templates.resolve()})
