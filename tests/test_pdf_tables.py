@@ -16,24 +16,13 @@ from jtai_letters.outputs import pdf as pdf_writer
 from jtai_letters.outputs.pdf import PDF_VARIANT, scope_table_headers
 
 from .helpers import ROOT, SPECS
+from .test_publication import structure
 
 STEMS = [s.stem for s in SPECS]
 
 
 def header_cells(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
-    found: list[pikepdf.Dictionary] = []
-
-    def walk(node: object) -> None:
-        if isinstance(node, pikepdf.Array):
-            for child in node:
-                walk(child)
-        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
-            if node.S == "/TH":
-                found.append(node)
-            walk(node.get("/K"))
-
-    walk(pdf.Root.StructTreeRoot.get("/K"))
-    return found
+    return [element for element in structure(pdf) if element.S == "/TH"]
 
 
 def table_attributes(cell: pikepdf.Dictionary) -> pikepdf.Dictionary:
