@@ -154,3 +154,19 @@ def test_batch_makes_the_same_page(pages: dict[str, Path], tmp_path: Path) -> No
     assert code == 0, out
     assert sorted(p.name for p in tmp_path.iterdir()) == ["hampshire-2020-csa-family.html", "manifest.json"]
     assert (tmp_path / "hampshire-2020-csa-family.html").read_bytes() == pages[spec.stem].read_bytes()
+
+
+def test_the_house_style_reaches_the_page_in_the_browser(browser: BrowserContext, pages: dict[str, Path]) -> None:
+    """The printed letter's sizes, font and the office's brand colour, as Chromium computes them."""
+    page = browser.new_page()
+    try:
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(pages["borsetshire-2025-vawg-thematic"].as_uri())
+        style = page.evaluate(
+            """() => { const h1 = getComputedStyle(document.querySelector('h1'));
+                       const p = getComputedStyle(document.documentElement);
+                       return [h1.fontSize, h1.color, p.fontSize, p.fontFamily.split(',')[0]]; }"""
+        )
+        assert style == ["22.6667px", "rgb(30, 86, 49)", "16px", '"Liberation Serif"']  # 17 pt, #1E5631, 12 pt
+    finally:
+        page.close()

@@ -23,12 +23,3 @@ def write(fmt: str, letter: RenderedLetter) -> bytes:
         raise ValueError(f"unknown format {fmt!r}")
     data: bytes = import_module(f"{__name__}.{fmt}").write(letter)
     return data
-
-
-def theme_css(font: str, brand_colour: str | None) -> str:
-    """The office's typeface and brand colour as CSS, added after the layout's stylesheets.
-
-    Both values are validated by the model (a fixed list; #RRGGBB), so this is no injection point.
-    """
-    colour = f":root {{ --brand: {brand_colour}; }} " if brand_colour else ""
-    return f'{colour}html {{ font-family: "{font}", sans-serif; }}'
