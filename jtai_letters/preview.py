@@ -314,7 +314,8 @@ def serve(
         application(preview), log_level="warning", access_log=False, timeout_graceful_shutdown=2, lifespan="on"
     )
     if open_browser:
-        threading.Timer(0.5, webbrowser.open, (url,)).start()
+        # The socket already listens, so the browser's request waits for the first render.
+        threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
     try:
         _Server(config, preview).run(sockets=[listener])
     except KeyboardInterrupt:

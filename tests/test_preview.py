@@ -6,6 +6,7 @@ import http.client
 import io
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -231,3 +232,18 @@ def test_saving_any_of_the_letters_files_re_renders_it(tmp_path: Path) -> None:
     assert not preview.relevant(Change.modified, str(profiles / "borsetshire.yaml"))
     assert not preview.relevant(Change.added, str(spec.with_name("notes.txt")))
     assert preview.folders() == sorted({spec.parent, profiles, templates.resolve()})
+
+
+def test_a_port_in_use_is_a_usage_error(tmp_path: Path) -> None:
+    spec = copy_example(tmp_path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        out, err = io.StringIO(), io.StringIO()
+        assert cli.main(["preview", str(spec), "--port", str(port), "--no-browser"], out, err) == 2
+    assert out.getvalue() == ""
+    assert (
+        err.getvalue()
+        == f"error: cannot listen on 127.0.0.1:{port} (Address already in use); choose another port with --port\n"
+    )
