@@ -16,6 +16,7 @@ from jtai_letters.outputs import html as html_writer
 
 from .browser import axe_violations, horizontal_overflow
 from .helpers import ROOT, SPECS, docx_paragraphs, squashed
+from .test_safety import LITERAL
 
 HERE = Path(__file__).resolve().parent
 STEMS = [s.stem for s in SPECS]
@@ -168,3 +169,15 @@ def test_the_house_style_reaches_the_page_in_the_browser(browser: BrowserContext
         assert style == ["22.6667px", "rgb(30, 86, 49)", "16px", '"Liberation Serif"']  # 17 pt, #1E5631, 12 pt
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("name", ["script-tag.yaml", "javascript-link.yaml", "img-file-url.yaml", "css-url.yaml"])
+def test_hostile_spec_text_stays_text_on_the_page(name: str, tmp_path: Path) -> None:
+    spec = HERE / "hostile" / name
+    assert run("render", spec, "--format", "html", "-o", tmp_path)[0] == 0
+    root = parse(tmp_path / f"{spec.stem}.html")
+    assert not list(root.iter("script", "img", "link", "iframe"))
+    assert [a.get("href") for a in root.iter("a") if not a.get("href", "").startswith(("https:", "mailto:"))] == []
+    assert root.findtext("head/style").count("url(") == 0
+    [main] = root.iter("main")
+    assert squashed(LITERAL[name][0]) in squashed(main.text_content())
