@@ -4,6 +4,7 @@ accessible in a real browser (axe-core, WCAG 2.2 A and AA; reflow at 320 CSS pix
 from __future__ import annotations
 
 import io
+from itertools import pairwise
 from pathlib import Path
 
 import lxml.html
@@ -61,6 +62,9 @@ def test_the_page_stands_alone_with_the_letter_in_main(pages: dict[str, Path], s
     for img in root.iter("img"):
         assert img.get("src").startswith(("data:image/png;base64,", "data:image/jpeg;base64,"))
         assert img.get("alt").strip()
+    levels = [int(h.tag[1]) for h in main.iter("h1", "h2", "h3", "h4", "h5", "h6")]
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(b <= a + 1 for a, b in pairwise(levels)), f"a heading level is skipped: {levels}"
     # Pasted into a CMS without the stylesheet, the letter keeps its meaning: no inline styles to lose.
     assert not main.xpath(".//@style | .//style")
 
