@@ -4,6 +4,7 @@ accessible in a real browser (axe-core, WCAG 2.2 A and AA; reflow at 320 CSS pix
 from __future__ import annotations
 
 import io
+import shutil
 from itertools import pairwise
 from pathlib import Path
 
@@ -110,6 +111,8 @@ def test_the_page_is_the_same_bytes_every_time(spec: Path, pages: dict[str, Path
     [
         ("img-file", "web page not written: refused to read '/etc/passwd': outside the layout's folder"),
         ("css-import", "web page not written: the stylesheet loads another file (@import...)"),
+        ("stylesheet-http", "web page not written: the layout has a <link>; the page runs and loads nothing"),
+        ("unknown-element", "web page not written: the layout has a <video>; the page runs and loads nothing"),
     ],
 )
 def test_a_page_that_would_load_a_file_is_refused_in_one_line(folder: str, message: str, tmp_path: Path) -> None:
@@ -185,3 +188,15 @@ def test_hostile_spec_text_stays_text_on_the_page(name: str, tmp_path: Path) -> 
     assert root.findtext("head/style").count("url(") == 0
     [main] = root.iter("main")
     assert squashed(LITERAL[name][0]) in squashed(main.text_content())
+
+
+def test_a_layout_with_an_event_handler_is_refused(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(HERE / "hostile-templates" / "unknown-element", templates)
+    layout = templates / "statement.html.j2"
+    layout.write_text(layout.read_text().replace('<video src="x.mp4"></video>', '<p onclick="steal()">Hi</p>'))
+    code, _, err = run(
+        "render", HERE / "minimal.yaml", "--templates", templates, "--format", "html", "-o", tmp_path / "out"
+    )
+    assert code == 1
+    assert "web page not written: the layout gives <p> an event handler (onclick)" in err

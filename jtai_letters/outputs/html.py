@@ -34,15 +34,37 @@ def write(letter: RenderedLetter) -> bytes:
     head, body = root.find("head"), root.find("body")
     if head is None or body is None:  # lxml always makes both; a guard for mypy and odd templates
         raise OutputError(Problem("web page not written: the layout made no <head> and <body>", letter.source))
+    _refuse_active_content(root, letter)
     _embed_images(body, letter)
     _wrap_in_main(body)
-    head.insert(1, _element("meta", name="viewport", content="width=device-width, initial-scale=1"))
-    head.insert(1, _element("meta", **{"http-equiv": "Content-Security-Policy", "content": PAGE_POLICY}))
+    charset = head.find("meta[@charset]")
+    if charset is None:
+        charset = _element("meta", charset="utf-8")
+        head.insert(0, charset)
+    after = head.index(charset) + 1  # the charset stays first, as browsers look for it there
+    head.insert(after, _element("meta", name="viewport", content="width=device-width, initial-scale=1"))
+    head.insert(after, _element("meta", **{"http-equiv": "Content-Security-Policy", "content": PAGE_POLICY}))
     style = _element("style")
     style.text = "\n" + _styles(letter)
     head.append(style)
     page: bytes = lxml.html.tostring(root, doctype="<!DOCTYPE html>", encoding="utf-8", method="html")
     return page + b"\n"
+
+
+# What would run or load something in a browser; spec text cannot make these (it is escaped),
+# so only a layout template can, and the page refuses it as the DOCX writer refuses what it does not know.
+_ACTIVE = ("script", "iframe", "frame", "object", "embed", "link", "base", "form", "video", "audio", "source")
+
+
+def _refuse_active_content(root: HtmlElement, letter: RenderedLetter) -> None:
+    for element in root.iter(*_ACTIVE):
+        message = f"web page not written: the layout has a <{element.tag}>; the page runs and loads nothing"
+        raise OutputError(Problem(message, letter.source, rule="template"))
+    for element in root.iter():
+        handlers = [name for name in element.attrib if name.lower().startswith("on")]
+        if handlers:
+            message = f"web page not written: the layout gives <{element.tag}> an event handler ({handlers[0]})"
+            raise OutputError(Problem(message, letter.source, rule="template"))
 
 
 def _element(tag: str, **attributes: str) -> HtmlElement:
