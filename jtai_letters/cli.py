@@ -14,7 +14,7 @@ from typing import TextIO
 from . import __version__, reference
 from .errors import JtaiError, UsageError
 from .models import Profile, Report, ResponseSpec
-from .pipeline import FORMATS, Options, SpecFailure, build_many, expand, validate
+from .pipeline import DEFAULT_FORMATS, FORMATS, Options, SpecFailure, build_many, expand, validate
 from .skeleton import skeleton
 from .templates import DEFAULT_TEMPLATES, layouts
 
@@ -47,7 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     for p in (r, b):
         p.add_argument("specs", nargs="+", type=Path, help="spec files or folders of them")
         p.add_argument("-o", "--out", type=Path, default=Path("out"), help="output folder (default: out/)")
-        p.add_argument("--format", type=_formats, default=list(FORMATS), help="docx,pdf (default: both)")
+        p.add_argument(
+            "--format", type=_formats, default=list(DEFAULT_FORMATS), help="docx,pdf,html (default: docx,pdf)"
+        )
         p.add_argument("--archive", action="store_true", help="PDF/A-3b with the spec attached")
         _common(p)
     b.add_argument("--jobs", type=_positive, default=None, help="worker processes (default: one per core)")
@@ -64,6 +66,12 @@ def _parser() -> argparse.ArgumentParser:
     x.add_argument("--to", type=Path, help="write the spec, its profile and images into this folder")
 
     verbs.add_parser("layouts", help="list the layouts and when to use each")
+
+    w = verbs.add_parser("preview", help="show a spec's letter in the browser, made again each time it is saved")
+    w.add_argument("spec", type=Path, help="the spec file")
+    w.add_argument("--port", type=_port, default=8055, help="port on 127.0.0.1 (default: 8055; 0: any free port)")
+    w.add_argument("--no-browser", action="store_true", help="print the address only; do not open a browser")
+    _common(w)
 
     s = verbs.add_parser("schema", help="print the JSON Schema of a spec (for editors)")
     s.add_argument("--markdown", action="store_true", help="print the field reference as Markdown instead")
@@ -87,7 +95,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _options(args: argparse.Namespace) -> Options:
-    formats = tuple(getattr(args, "format", FORMATS))  # validate has no output formats
+    formats = tuple(getattr(args, "format", DEFAULT_FORMATS))  # validate has no output formats
     archive = getattr(args, "archive", False)
     return Options(formats=formats, templates_dir=args.templates, profile=args.profile, archive=archive)
 
@@ -111,6 +119,12 @@ def _templates(value: str) -> Path:
 def _positive(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got '{value}'")
+    return int(value)
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, got '{value}'")
     return int(value)
 
 
@@ -138,6 +152,11 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
             return EXIT_OK
         if args.verb == "new":
             return _new(args, out)
+        if args.verb == "preview":
+            from .preview import serve  # a web server: only the preview needs one
+
+            serve(args.spec, _options(args), port=args.port, open_browser=not args.no_browser, out=out)
+            return EXIT_OK
         if args.verb == "extract-spec":
             from .archive import extract_all, extract_spec
 

@@ -22,6 +22,7 @@ from .spec import load_spec, parse_yaml, read_text
 from .templates import DEFAULT_TEMPLATES
 
 FORMATS = outputs.FORMATS
+DEFAULT_FORMATS = outputs.DEFAULT_FORMATS
 SPEC_SUFFIXES = (".yaml", ".yml")
 
 
@@ -29,7 +30,7 @@ SPEC_SUFFIXES = (".yaml", ".yml")
 class Options:
     """How letters are made; the same for render, batch and validate."""
 
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     templates_dir: Path = DEFAULT_TEMPLATES
     profile: Path | None = None  # replaces the office profile every spec names
     archive: bool = False  # PDF/A-3b with the spec and its files attached, to regenerate the letter from it

@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from jtai_letters import build
 
 from .helpers import SPECS
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -22,3 +27,12 @@ def letters(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Pat
         result = build(spec, out)
         built[spec.stem] = {p.suffix[1:]: p for p in result.outputs}
     return built
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[BrowserContext]:
+    """One headless Chromium for the whole session (starting one costs about a second)."""
+    from .browser import chromium
+
+    with chromium() as context:
+        yield context

@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..render import RenderedLetter
 
-FORMATS: tuple[str, ...] = ("docx", "pdf")
+FORMATS: tuple[str, ...] = ("docx", "pdf", "html")
 """Output formats by file extension, in the order they are written."""
+DEFAULT_FORMATS: tuple[str, ...] = ("docx", "pdf")
+"""What `render` and `batch` make unless told otherwise: the web page is asked for."""
 
 
 def write(fmt: str, letter: RenderedLetter) -> bytes:

@@ -7,8 +7,12 @@ Stylesheets are parsed once per process and reused; every fetch goes through
 from __future__ import annotations
 
 import datetime as dt
+import io
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
+
+import pikepdf
 
 from ._fastimport import linux_sonames_first
 
@@ -107,4 +111,66 @@ def write(letter: RenderedLetter) -> bytes:
         field = letter.field_of(e.url)
         raise OutputError(Problem(f"PDF not written: {e}", letter.source, field=field, rule="asset")) from None
     assert isinstance(pdf, bytes)
-    return pdf
+    return scope_table_headers(pdf)
+
+
+def scope_table_headers(pdf: bytes) -> bytes:
+    """`pdf` with a `/Scope` on every table header cell (`/TH`) of its structure tree.
+
+    WeasyPrint 70 tags header cells but does not say which cells they head, so a
+    screen reader cannot tell (PDF/UA-1, Matterhorn 15-003). A header cell heads its
+    column when it sits in the table head or in a row of header cells only, and its
+    row otherwise. The rest of the file is left as it was, its XMP metadata (PDF/UA
+    and PDF/A identification) included; the file ID is derived from the content, so
+    the same letter still gives the same bytes.
+    """
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        tree = document.Root.get("/StructTreeRoot")
+        cells = [] if tree is None else [c for c in _elements(tree.get("/K")) if c.get("/S") == "/TH"]
+        if not cells:
+            return pdf
+        for cell in cells:
+            _set_scope(cell, _scope(cell))
+        out = io.BytesIO()
+        document.save(out, deterministic_id=True, fix_metadata_version=False)
+    return out.getvalue()
+
+
+def _elements(node: object) -> Iterator[pikepdf.Dictionary]:
+    # Structure elements in document order; /K also holds marked-content ids and object references.
+    if isinstance(node, pikepdf.Array):
+        for child in node:
+            yield from _elements(child)
+    elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+        yield node
+        yield from _elements(node.get("/K"))
+
+
+def _scope(cell: pikepdf.Dictionary) -> pikepdf.Name:
+    row = cell.get("/P")
+    if not isinstance(row, pikepdf.Dictionary):
+        return pikepdf.Name.Column
+    group = row.get("/P")
+    in_head = isinstance(group, pikepdf.Dictionary) and group.get("/S") == "/THead"
+    if in_head or all(c.get("/S") == "/TH" for c in _children(row)):
+        return pikepdf.Name.Column
+    return pikepdf.Name.Row
+
+
+def _children(element: pikepdf.Dictionary) -> Iterator[pikepdf.Dictionary]:
+    kids = element.get("/K")
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            yield kid
+
+
+def _set_scope(cell: pikepdf.Dictionary, scope: pikepdf.Name) -> None:
+    # /A is one attribute dictionary or an array of them (maybe with revision numbers): keep them all.
+    attributes = cell.get("/A")
+    listed = list(attributes) if isinstance(attributes, pikepdf.Array) else [] if attributes is None else [attributes]
+    for item in listed:
+        if isinstance(item, pikepdf.Dictionary) and item.get("/O") == "/Table":
+            item.Scope = scope
+            return
+    table = pikepdf.Dictionary(O=pikepdf.Name.Table, Scope=scope)
+    cell.A = pikepdf.Array([*listed, table]) if listed else table

@@ -1,0 +1,324 @@
+"""`jtai-letters preview SPEC`: the letter as its web page, re-rendered each time a file it is made from is saved.
+
+A small server on 127.0.0.1 shows one page: the problems `validate` finds, links to
+download the DOCX and PDF (made when asked for), and the letter's web page in a
+frame. The spec, its office profile, its images and the templates are watched
+(`watchfiles`: the operating system's file events, no polling loop); on a save
+the letter goes through the same `check` -> `render` -> writer path as `render`,
+and the page learns of it by server-sent events. A spec with errors shows them
+and keeps the last good letter beneath, greyed.
+
+The server answers a fixed list of paths and nothing else: no file is served by
+its name, so no path (`../`, absolute, percent-encoded) can reach the disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import json
+import socket
+import threading
+import webbrowser
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field, replace
+from importlib.resources import files
+from pathlib import Path
+from string import Template
+from types import FrameType
+from typing import TextIO
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response, StreamingResponse
+from starlette.routing import Route
+from watchfiles import Change, awatch
+
+from . import outputs
+from .errors import JtaiError, Problem, UsageError
+from .outputs.html import PAGE_POLICY
+from .pipeline import Options, check
+from .render import RenderedLetter, render
+
+HOST = "127.0.0.1"
+DEFAULT_PORT = 8055
+DOWNLOADS = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+_STATIC = files(__package__).joinpath("static")
+_SHELL = Template(_STATIC.joinpath("preview.html").read_text(encoding="utf-8"))
+ASSETS = {
+    "/preview.css": ("text/css; charset=utf-8", _STATIC.joinpath("preview.css").read_bytes()),
+    "/preview.js": ("text/javascript; charset=utf-8", _STATIC.joinpath("preview.js").read_bytes()),
+}
+"""The preview page's own files; the letter's images are inside the letter's page."""
+
+# The preview page runs only its own script and talks only to this server; the letter in
+# its frame runs nothing and loads nothing (its images are data: URIs, its style inline).
+SHELL_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+    "frame-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+LETTER_POLICY = f"{PAGE_POLICY}; frame-ancestors 'self'"  # the letter's own, and it may sit in the frame
+_NO_LETTER = (
+    b'<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8"><title>No letter yet</title></head>'
+    b"<body><main><p>No letter yet: correct the problems above and save the spec.</p></main></body></html>\n"
+)
+
+
+@dataclass(frozen=True)
+class State:
+    """What the preview shows after the latest save."""
+
+    version: int = 0  # counts renders, good or bad
+    page_version: int = 0  # the render the letter's page comes from; 0: none yet
+    problems: tuple[Problem, ...] = ()  # errors (the letter is stale) or warnings
+    stale: bool = False  # the spec has errors: the page is the last good letter
+    page: bytes = _NO_LETTER
+    letter: RenderedLetter | None = None
+    watched: frozenset[Path] = frozenset()  # files whose saving re-renders the letter
+
+
+@dataclass
+class Preview:
+    """One spec, re-rendered on demand; the web application that shows it."""
+
+    spec: Path
+    options: Options = field(default_factory=Options)
+    state: State = field(default_factory=State)
+    _downloads: dict[tuple[int, str], bytes] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _changed: asyncio.Event | None = None  # set, and replaced, on every change
+    _stop: asyncio.Event | None = None
+    _stopping: bool = False
+
+    def refresh(self) -> State:
+        """Check and render the spec again; keep the last good letter if it now has errors."""
+        old = self.state
+        try:
+            checked = check(self.spec, self.options)
+            letter = render(checked.spec, self.options.templates_dir)
+            page = outputs.write("html", letter)
+        except JtaiError as e:
+            # The spec, and whichever file a problem is in (its profile, say), even before a first good letter.
+            named = {p.path.resolve() for p in e.problems if p.path is not None}
+            watched = old.watched | {self.spec.resolve()} | named
+            self.state = replace(old, version=old.version + 1, problems=tuple(e.problems), stale=True, watched=watched)
+        else:
+            version = old.version + 1
+            watched = frozenset(p.resolve() for p in letter.inputs) | {self.spec.resolve()}
+            self.state = State(version, version, tuple(checked.warnings), False, page, letter, watched)
+        return self.state
+
+    def download(self, fmt: str) -> bytes | None:
+        """The last good letter as DOCX or PDF, made on first request and kept until the next change."""
+        state = self.state
+        if state.letter is None:
+            return None
+        with self._lock:  # one WeasyPrint run at a time, and each version made once
+            key = (state.page_version, fmt)
+            if key not in self._downloads:
+                kept = {k: v for k, v in self._downloads.items() if k[0] == state.page_version}
+                self._downloads = {**kept, key: outputs.write(fmt, state.letter)}
+            return self._downloads[key]
+
+    def relevant(self, change: Change, path: str) -> bool:
+        """Whether a file event concerns the letter: one of its files, or anything in the templates folder."""
+        target = Path(path).resolve()
+        return target in self.state.watched or target.parent == self.options.templates_dir.resolve()
+
+    def folders(self) -> list[Path]:
+        """The folders to watch (not recursively): those of the letter's files, and the templates."""
+        folders = {p.parent for p in self.state.watched} | {self.options.templates_dir.resolve()}
+        return sorted(f for f in folders if f.is_dir())
+
+    def message(self) -> str:
+        """The server-sent event for the current state: what the page needs to update itself."""
+        state = self.state
+        body = {"version": state.version, "page": state.page_version, "stale": state.stale}
+        return f"data: {json.dumps({**body, 'problems': problems_html(state)})}\n\n"
+
+    # -- the live part: runs on the server's event loop -----------------------------------------
+
+    async def watch(self) -> None:
+        """Re-render on every relevant save until the server stops; follows the letter's files as they change."""
+        self._changed, self._stop = asyncio.Event(), asyncio.Event()
+        stop = self._stop
+        while not stop.is_set():
+            folders = self.folders()
+            async for _ in awatch(
+                *folders, watch_filter=self.relevant, stop_event=stop, debounce=400, step=20, recursive=False
+            ):
+                await asyncio.to_thread(self.refresh)
+                self._notify()
+                if self.folders() != folders:
+                    break  # the spec now names another profile or image: watch its folder
+
+    def _notify(self) -> None:
+        if self._changed is not None:
+            changed, self._changed = self._changed, asyncio.Event()
+            changed.set()
+
+    def stop(self) -> None:
+        """End the event streams and the watcher (called on the event loop)."""
+        self._stopping = True
+        self._notify()
+        if self._stop is not None:
+            self._stop.set()
+
+    async def events(self) -> AsyncIterator[str]:
+        """The stream of states: the current one at once, then one per change."""
+        while not self._stopping:
+            waiting = self._changed
+            yield self.message()
+            if waiting is None:
+                return
+            await waiting.wait()
+
+
+def problems_html(state: State) -> str:
+    """The problems as an HTML fragment (escaped: messages quote the spec)."""
+    errors = sum(p.severity == "error" for p in state.problems)
+    warnings = len(state.problems) - errors
+    if not state.problems:
+        heading = "No problems found"
+    else:
+        counts = [f"{n} {word}{'s' * (n != 1)}" for n, word in ((errors, "error"), (warnings, "warning")) if n]
+        heading = " and ".join(counts)
+    items = "".join(f'<li class="{p.severity}">{html.escape(str(p))}</li>' for p in state.problems)
+    note = ""
+    if state.stale:
+        note = (
+            '<p class="stale-note">The letter below is the last version without errors; '
+            "it will update when they are corrected.</p>"
+        )
+    listing = f"<ul>{items}</ul>" if items else ""
+    return f'<h2 id="problems-heading">{heading}</h2>{listing}{note}'
+
+
+def _shell(preview: Preview) -> str:
+    state = preview.state
+    return _SHELL.substitute(
+        spec=html.escape(preview.spec.name),
+        problems=problems_html(state),
+        page=state.page_version,
+        version=state.version,
+        stale=" stale" if state.stale else "",
+        stem=html.escape(preview.spec.stem),
+    )
+
+
+def application(preview: Preview) -> Starlette:
+    """The web application: a fixed list of paths, each answering one thing."""
+
+    headers = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+
+    def respond(body: bytes | str, media_type: str, policy: str = SHELL_POLICY, **extra: str) -> Response:
+        return Response(body, media_type=media_type, headers={**headers, "Content-Security-Policy": policy, **extra})
+
+    async def shell(request: Request) -> Response:
+        return respond(_shell(preview), "text/html; charset=utf-8")
+
+    async def letter(request: Request) -> Response:
+        return respond(preview.state.page, "text/html; charset=utf-8", policy=LETTER_POLICY)
+
+    async def asset(request: Request) -> Response:
+        media_type, data = ASSETS[request.url.path]
+        return respond(data, media_type)
+
+    def download(fmt: str) -> Callable[[Request], Response]:
+        def endpoint(request: Request) -> Response:  # sync: Starlette runs it in a worker thread
+            try:
+                data = preview.download(fmt)
+            except JtaiError as e:
+                return PlainTextResponse(str(e), status_code=409, headers=headers)
+            if data is None:
+                return PlainTextResponse("No letter yet: correct the problems first.", status_code=409, headers=headers)
+            name = f"{preview.spec.stem}.{fmt}"
+            return respond(data, DOWNLOADS[fmt], **{"Content-Disposition": f'attachment; filename="{name}"'})
+
+        return endpoint
+
+    async def events(request: Request) -> Response:
+        return StreamingResponse(
+            preview.events(),
+            media_type="text/event-stream",
+            headers={**headers, "Content-Security-Policy": SHELL_POLICY},
+        )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await asyncio.to_thread(preview.refresh)
+        watcher = asyncio.create_task(preview.watch())
+        try:
+            yield
+        finally:
+            preview.stop()
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
+
+    routes = [
+        Route("/", shell),
+        Route("/letter", letter),
+        Route("/events", events),
+        *(Route(path, asset) for path in ASSETS),
+        *(Route(f"/letter.{fmt}", download(fmt)) for fmt in DOWNLOADS),
+    ]
+    # A page elsewhere cannot reach the server through a name it controls (DNS rebinding).
+    middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=[HOST, "localhost"])]
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+
+
+class _Server(uvicorn.Server):
+    """Uvicorn, ending the event streams on Ctrl-C instead of waiting for browsers to hang up."""
+
+    def __init__(self, config: uvicorn.Config, preview: Preview) -> None:
+        super().__init__(config)
+        self.preview = preview
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        self.loop = asyncio.get_running_loop()
+        await super().startup(sockets)
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        if self.loop is not None:
+            self.loop.call_soon_threadsafe(self.preview.stop)
+        super().handle_exit(sig, frame)
+
+
+def serve(
+    spec: Path, options: Options, port: int = DEFAULT_PORT, open_browser: bool = True, out: TextIO | None = None
+) -> None:
+    """Serve the preview of `spec` on 127.0.0.1 until Ctrl-C; print its URL first."""
+    if not spec.is_file():
+        raise UsageError(Problem("no such file", spec, rule="usage"))
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((HOST, port))
+        listener.listen(128)  # a browser opening the address before the first render waits instead of failing
+    except OSError as e:
+        listener.close()
+        raise UsageError(f"cannot listen on {HOST}:{port} ({e.strerror}); choose another port with --port") from None
+    url = f"http://{HOST}:{listener.getsockname()[1]}/"
+    print(url, file=out, flush=True)
+    preview = Preview(spec, options)
+    config = uvicorn.Config(
+        application(preview), log_level="warning", access_log=False, timeout_graceful_shutdown=2, lifespan="on"
+    )
+    if open_browser:
+        # The socket already listens, so the browser's request waits for the first render.
+        threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+    try:
+        _Server(config, preview).run(sockets=[listener])
+    except KeyboardInterrupt:
+        pass  # uvicorn stopped cleanly, then passed Ctrl-C on
+    finally:
+        listener.close()
