@@ -19,6 +19,7 @@ from lxml.html import HtmlElement
 from ..assets import read_asset
 from ..errors import OutputError, Problem
 from ..render import RenderedLetter
+from ..style import office_style, stylesheet
 
 # The page stands alone: images are inside it, styles inline, and nothing may run or load.
 PAGE_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
@@ -105,11 +106,4 @@ def _styles(letter: RenderedLetter) -> str:
             message = f"web page not written: the stylesheet loads another file ({loads}...); a page must stand alone"
             raise OutputError(Problem(message, path, rule="template"))
         sheets.append(css)
-    return "\n".join([*sheets, _office_theme(letter), WEB_CSS])
-
-
-def _office_theme(letter: RenderedLetter) -> str:
-    # The office's font and brand colour, after the layout's sheets, as the PDF writer adds them.
-    # Both are validated by the model (a fixed list; #RRGGBB), so this is no injection point.
-    colour = f":root {{ --brand: {letter.brand_colour}; }} " if letter.brand_colour else ""
-    return f'{colour}html {{ font-family: "{letter.font}", sans-serif; }}'
+    return "\n".join([*sheets, stylesheet(office_style(letter.font, letter.brand_colour)), WEB_CSS])
