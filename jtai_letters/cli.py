@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import __version__, reference
+from . import __version__, layouts, reference
 from .errors import JtaiError, UsageError
 from .models import Profile, Report, ResponseSpec
 from .pipeline import FORMATS, Options, SpecFailure, build_many, expand, validate
 from .skeleton import skeleton
-from .templates import DEFAULT_TEMPLATES, layouts
+from .templates import DEFAULT_TEMPLATES
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 REPORT_KINDS = typing.get_args(Report.model_fields["kind"].annotation)
@@ -63,7 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     x.add_argument("pdf", type=Path, help="an archival PDF letter")
     x.add_argument("--to", type=Path, help="write the spec, its profile and images into this folder")
 
-    verbs.add_parser("layouts", help="list the layouts and when to use each")
+    lay = verbs.add_parser("layouts", help="list the layouts and when to use each")
+    lay.add_argument("--templates", type=_templates, default=DEFAULT_TEMPLATES, help="folder of layout templates")
 
     s = verbs.add_parser("schema", help="print the JSON Schema of a spec (for editors)")
     s.add_argument("--markdown", action="store_true", help="print the field reference as Markdown instead")
@@ -78,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("--commissioner", help="the commissioner's name")
     n.add_argument("--role", default="Police and Crime Commissioner", help="the commissioner's role title")
     n.add_argument("--url", help="where the report is published")
+    n.add_argument("--templates", type=_templates, default=DEFAULT_TEMPLATES, help="folder of layout templates")
     return parser
 
 
@@ -103,7 +105,7 @@ def _templates(value: str) -> Path:
     path = Path(value)
     if not path.is_dir():
         raise argparse.ArgumentTypeError(f"no such templates folder: '{value}'")
-    if not layouts(path):
+    if not layouts.available(path):
         raise argparse.ArgumentTypeError(f"'{value}' holds no layouts (*.html.j2)")
     return path
 
@@ -146,8 +148,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
             else:
                 out.write(extract_spec(args.pdf))
             return EXIT_OK
-        for name, description in layouts().items():
-            print(f"{name:<12} {description}", file=out)
+        for line in layouts.describe(args.templates):
+            print(line, file=out)
         return EXIT_OK
     except UsageError as e:
         print(f"error: {e}", file=err)
@@ -161,12 +163,12 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
 
 
 def _new(args: argparse.Namespace, out: TextIO) -> int:
-    available = layouts()
+    available = layouts.available(args.templates)
     if args.layout not in available:
         raise UsageError(f"unknown layout '{args.layout}'; choose from {', '.join(available)}")
     out.write(
         skeleton(
-            args.layout,
+            available[args.layout],
             report_title=args.report_title,
             published=args.published,
             kind=args.kind,

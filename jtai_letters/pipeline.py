@@ -14,10 +14,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import archive, outputs, rules
-from .errors import JtaiError, OutputError, Problem, SpecError, UsageError
+from . import archive, layouts, outputs, rules
+from .errors import JtaiError, OutputError, Problem, SpecError, UsageError, split
 from .models import ResponseSpec
-from .render import image_paths, layout_problem, render
+from .render import image_paths, render
 from .spec import load_spec, parse_yaml, read_text
 from .templates import DEFAULT_TEMPLATES
 
@@ -40,10 +40,22 @@ DEFAULTS = Options()
 
 @dataclass(frozen=True)
 class Checked:
-    """A spec that passed every error rule, with the warnings it still carries."""
+    """Everything the rules found in one spec: errors and warnings together, always.
 
-    spec: ResponseSpec
+    (mkdocs' `validate() -> (errors, warnings)`: an error never hides a warning.)
+    """
+
+    path: Path
+    parsed: ResponseSpec | None  # None when the file could not be read as a spec at all
+    errors: list[Problem]
     warnings: list[Problem]
+
+    @property
+    def spec(self) -> ResponseSpec:
+        """The spec, if it passed every error rule; else `SpecError` listing every error (`warnings` stay here)."""
+        if self.errors or self.parsed is None:
+            raise SpecError(self.errors)
+        return self.parsed
 
 
 @dataclass
@@ -57,20 +69,19 @@ class BuildResult:
 
 
 def check(path: Path, options: Options = DEFAULTS, *, strict: bool = False) -> Checked:
-    """Load `path` and apply every rule; `SpecError` lists all errors (and, if `strict`, warnings)."""
-    spec = load_spec(path, options.profile)
-    problems = rules.check(spec)
-    unknown = layout_problem(spec, options.templates_dir)
-    if unknown:
-        problems.insert(0, unknown)
+    """Load `path` and apply every rule; never raises for a bad spec. With `strict`, warnings are errors."""
+    try:
+        spec = load_spec(path, options.profile)
+    except SpecError as e:
+        errors, warnings = split(e.problems, strict=strict)
+        return Checked(path, None, errors, warnings)
+    problems = layouts.problems(spec, options.templates_dir) + rules.check(spec)
     try:
         image_paths(spec)
     except SpecError as e:
         problems += e.problems
-    errors = [p for p in problems if p.severity == "error" or strict]
-    if errors:
-        raise SpecError(errors)
-    return Checked(spec, [p for p in problems if p.severity == "warning"])
+    errors, warnings = split(problems, strict=strict)
+    return Checked(path, spec, errors, warnings)
 
 
 @dataclass(frozen=True)
@@ -118,15 +129,21 @@ class Validation:
 
 
 def validate(path: Path, options: Options = DEFAULTS, *, strict: bool = False) -> Validation:
-    """Check one spec file and report every problem; never raises for a bad spec."""
-    try:
-        checked = check(path, options)
-    except SpecError as e:
-        return Validation(path, e.problems, [], _deadline_from_raw(path))
-    deadline = rules.publication_deadline(checked.spec.report.published)
-    if strict:
-        return Validation(path, checked.warnings, [], deadline)
-    return Validation(path, [], checked.warnings, deadline)
+    """Check one spec file and report every problem; never raises for a bad spec.
+
+    A spec without errors is also rendered to HTML (a dry run: no PDF, no Word),
+    so a template that would fail in `render` fails here, at the same place.
+    """
+    checked = check(path, options, strict=strict)
+    errors = list(checked.errors)
+    if checked.parsed is None:
+        return Validation(path, errors, checked.warnings, _deadline_from_raw(path))
+    if not errors:
+        try:
+            render(checked.parsed, options.templates_dir)
+        except JtaiError as e:
+            errors += e.problems
+    return Validation(path, errors, checked.warnings, rules.publication_deadline(checked.parsed.report.published))
 
 
 def _deadline_from_raw(path: Path) -> dt.date | None:

@@ -9,11 +9,11 @@ from pathlib import Path
 import jinja2
 from jinja2.exceptions import SecurityError
 
-from . import assets
+from . import assets, layouts
 from .errors import Problem, SpecError, TemplateError
 from .models import ResponseSpec
 from .spec import source_of
-from .templates import DEFAULT_TEMPLATES, TemplateFailure, environment, layout_files, layouts, stylesheets
+from .templates import DEFAULT_TEMPLATES, TemplateFailure, environment, layout_files, stylesheets
 
 
 @dataclass(frozen=True)
@@ -40,9 +40,9 @@ class RenderedLetter:
 def render(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> RenderedLetter:
     """Render `spec` with its layout's template; `TemplateError` says what the layout lacked."""
     src = source_of(spec)
-    unknown = layout_problem(spec, templates_dir)
-    if unknown:
-        raise TemplateError(unknown)
+    unfit = [p for p in layouts.problems(spec, templates_dir) if p.severity == "error"]
+    if unfit:
+        raise TemplateError(unfit)
     images = image_paths(spec)
     urls = {name: path.as_uri() for name, path in images.items()}
     template_name = f"{spec.layout}.html.j2"
@@ -81,15 +81,6 @@ def render(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> Rende
         date=spec.response.date,
         brand_colour=spec.office.brand_colour,
     )
-
-
-def layout_problem(spec: ResponseSpec, templates_dir: Path) -> Problem | None:
-    """A located problem if the spec's layout is not in `templates_dir`."""
-    if (templates_dir / f"{spec.layout}.html.j2").is_file():
-        return None  # the common case: one stat, not a read of every template (this runs per letter)
-    available = layouts(templates_dir)
-    message = f"unknown layout '{spec.layout}'; available: {', '.join(available) or 'none'}"
-    return source_of(spec).problem(("layout",), message, rule="layout")
 
 
 IMAGES = ("logo", "signature")

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from jtai_letters import cli
+from jtai_letters.layouts import declaration
 from jtai_letters.reference import json_schema, json_schema_text, markdown
 from jtai_letters.skeleton import skeleton
+from jtai_letters.templates import DEFAULT_TEMPLATES
 
 from .helpers import ROOT
 
@@ -106,7 +108,7 @@ def test_a_fifty_megabyte_file_is_refused_unread(tmp_path: Path) -> None:
 def test_new_writes_a_skeleton_that_fails_only_on_its_placeholders(tmp_path: Path) -> None:
     for layout in ("letter", "narrative", "statement"):
         spec = tmp_path / f"{layout}.yaml"
-        spec.write_text(skeleton(layout, area="Loamshire", published=None))
+        spec.write_text(skeleton(declaration(DEFAULT_TEMPLATES, layout), area="Loamshire", published=None))
         _, [report] = validate_json(spec)
         assert report["errors"], layout
         assert {e["rule"] for e in report["errors"]} == {"placeholder"}  # type: ignore[union-attr]
