@@ -318,4 +318,3 @@ def _unfinished(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
                 f"contains the control character U+{ord(match.group(0)):04X}, which a letter cannot hold; delete it",
                 "character",
             )
-
