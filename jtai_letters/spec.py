@@ -263,12 +263,22 @@ def _message(err: Any) -> str:
     if kind.startswith("url") or (kind == "value_error" and "URL" in err.get("msg", "")):
         return f"expected an absolute http(s) URL like https://www.example.gov.uk/page, got {got}"
     if kind == "string_type":
+        value = err.get("input")
+        if isinstance(value, dict) and len(value) == 1:  # "- Policy: introduce ..." reads as a key and its value
+            key, rest = next(iter(value.items()))
+            return (
+                f"expected text, got a mapping ('{key}: {rest}'): a colon followed by a space, inside text without "
+                'quotes, starts a key; put the whole text in double quotes ("...")'
+            )
         return f"expected text, got {got}"
     if kind == "string_too_short":
         return "must not be empty"
     if kind == "too_short":
         return f"needs at least {ctx.get('min_length', 1)} item(s)"
     if kind == "list_type":
+        value = err.get("input")
+        if isinstance(value, str) and value.startswith("-") and not value.startswith("- "):
+            return f"expected a list, got {got}: a list item needs a space after '-' (write '- text', not '-text')"
         return f"expected a list (lines starting with '- '), got {got}"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return f"expected a mapping of keys, got {got}"

@@ -6,11 +6,12 @@ import doctest
 import io
 import json
 import re
+import tracemalloc
 from pathlib import Path
 
 import pytest
 
-from jtai_letters import cli, layouts, pipeline, rules, skeleton
+from jtai_letters import cli, layouts, pipeline, rules, skeleton, yamltree
 from jtai_letters.errors import JtaiError
 from jtai_letters.rules import RULES, placeholder, rule_table
 
@@ -235,6 +236,26 @@ def test_placeholders_are_found_in_their_usual_spellings(text: str, found: str) 
 @pytest.mark.parametrize("text", ORDINARY)
 def test_ordinary_officer_text_is_not_a_placeholder(text: str) -> None:
     assert placeholder(text) is None
+
+
+# -- 10. the leak ------------------------------------------------------------------------------------
+
+
+def test_parsing_the_same_spec_200_times_holds_memory_flat() -> None:
+    text = (ROOT / "responses" / "loamshire-2025-domestic-abuse.yaml").read_text(encoding="utf-8")
+    for _ in range(5):
+        yamltree.load(text)  # warm caches
+    tracemalloc.start()
+    try:
+        for _ in range(20):
+            yamltree.load(text)
+        after_20 = tracemalloc.get_traced_memory()[0]
+        for _ in range(180):
+            yamltree.load(text)
+        after_200 = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert after_200 - after_20 < 64 * 1024  # was ~65 kB a parse: 3.35 MB after 50
 
 
 # -- 9. the smaller untruths ------------------------------------------------------------------------
