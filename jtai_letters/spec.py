@@ -45,6 +45,7 @@ class SourceMap:
     path: Path
     root: Any
     profile: Path | None = None  # the office profile the spec was merged with, if any
+    profile_source: SourceMap | None = None  # where each of the profile's values sits in its file
 
     def position(self, loc: Loc, *, key: bool = False) -> tuple[int | None, int | None]:
         """1-based (line, column) of the value at `loc`, or of its key when `key` is set.
@@ -66,6 +67,10 @@ class SourceMap:
             return None, None
         return pos[0] + 1, pos[1] + 1
 
+    def _from_profile(self, loc: Loc) -> bool:
+        office = self.root.get("office") if isinstance(self.root, Map) else None
+        return len(loc) > 1 and loc[0] == "office" and isinstance(office, Map) and loc[1] not in office.own
+
     def problem(
         self,
         loc: Loc,
@@ -76,7 +81,13 @@ class SourceMap:
         warning: bool = False,
         at: Loc | None = None,
     ) -> Problem:
-        """A `Problem` about field `loc`, placed at `at` (default: `loc` itself) in this file."""
+        """A `Problem` about field `loc`, placed at `at` (default: `loc` itself) in this file.
+
+        An office field the spec took from its profile is placed in the profile, where it is written.
+        """
+        if self.profile_source is not None and self._from_profile(loc):
+            place = loc[1:] if at is None or at[:2] != loc[:2] else at[1:]
+            return self.profile_source.problem(loc[1:], message, rule=rule, key=key, warning=warning, at=place)
         line, column = self.position(loc if at is None else at, key=key)
         return Problem(message, self.path, line, column, field_path(loc), rule, "warning" if warning else "error")
 
@@ -148,7 +159,7 @@ def parse_spec(text: str, path: Path, profile: Path | None = None) -> ResponseSp
     except ValidationError as e:
         raise SpecError(_problems(src, e, ResponseSpec)) from None
     if merged is not None:
-        src = SourceMap(path, root, merged.path)
+        src = SourceMap(path, root, merged.path, merged)
         for image in ("logo", "signature"):
             if getattr(spec.office, image) is not None and image not in root["office"].own:
                 getattr(spec.office, image)._base = merged.path.parent
@@ -181,7 +192,9 @@ def _merge_profile(root: Map, src: SourceMap, override: Path | None) -> SourceMa
             )
         path = Path(os.path.normpath(src.path.parent / ref))  # messages show profiles/x.yaml, not specs/../
         if not path.is_file():
-            raise SpecError(src.problem(("office", "profile"), f"no such profile: '{ref}'", rule="profile"))
+            folder = path.parent.resolve()
+            message = f"no such profile: '{ref}' (looked for {path.name} in {folder})"
+            raise SpecError(src.problem(("office", "profile"), message, rule="profile"))
     else:
         return None  # no profile, or a wrong type the schema check reports
     stat = path.stat()

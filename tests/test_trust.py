@@ -238,6 +238,35 @@ def test_ordinary_officer_text_is_not_a_placeholder(text: str) -> None:
     assert placeholder(text) is None
 
 
+# -- 8. problems in a profile ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("logo", "message"),
+    [
+        ("nowhere.png", "'nowhere.png' does not exist (looked in {folder})"),
+        ("logo.svg", "'logo.svg' is not a PNG or JPEG image"),
+    ],
+)
+def test_a_bad_logo_named_in_a_profile_is_located_in_the_profile(tmp_path: Path, logo: str, message: str) -> None:
+    (tmp_path / "profiles").mkdir()
+    (tmp_path / "profiles" / "logo.svg").write_text("<svg/>")
+    profile = write(
+        tmp_path / "profiles",
+        f"name: Office of the PCC for Loamshire\nlogo:\n  path: {logo}\n  alt: Logo\n",
+        "office.yaml",
+    )
+    text = MINIMAL.read_text()
+    start, end = text.index("office:\n"), text.index("report:\n")
+    office = "office:\n  profile: ../profiles/office.yaml\n  commissioner: Priya Marsh\n  role: Police and Crime Commissioner\n  area: Loamshire\n"
+    (tmp_path / "specs").mkdir()
+    spec = write(tmp_path / "specs", text[:start] + office + text[end:])
+    code, out, _ = run("validate", spec)
+    assert code == 1
+    folder = (tmp_path / "profiles").resolve()
+    assert out.splitlines()[0] == f"{profile}:3:9: logo.path: {message.format(folder=folder)}"
+
+
 # -- 10. the leak ------------------------------------------------------------------------------------
 
 
