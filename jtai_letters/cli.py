@@ -14,7 +14,7 @@ from typing import TextIO
 from . import __version__, layouts, reference
 from .errors import JtaiError, UsageError
 from .models import Profile, Report, ResponseSpec
-from .pipeline import FORMATS, Options, SpecFailure, build_many, expand, validate
+from .pipeline import FORMATS, Options, SpecFailure, build_many, expand, validate_many
 from .skeleton import skeleton
 from .templates import DEFAULT_TEMPLATES
 
@@ -225,7 +225,7 @@ def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
-    reports = [validate(path, _options(args), strict=args.strict) for path in expand(args.specs)]
+    reports = validate_many(expand(args.specs), _options(args), strict=args.strict)
     if args.report == "json":
         json.dump([r.as_json() for r in reports], out, indent=2, ensure_ascii=False)
         out.write("\n")

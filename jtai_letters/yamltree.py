@@ -23,6 +23,7 @@ MAX_DEPTH = 40
 MAX_ITEMS = 1_000  # items in one list; a letter's longest list has tens
 MAX_TEXT = 2_000_000  # characters of text after alias expansion
 
+_STR = "tag:yaml.org,2002:str"
 Pos = tuple[int, int]  # 0-based line and column, as the parser reports them
 
 
@@ -148,6 +149,8 @@ class _Builder:
             raise YamlError(
                 f"holds more than {MAX_TEXT:,} characters of text; a spec is far smaller", line + 1, column + 1
             )
+        if node.tag == _STR:
+            return node.value  # most values: text needs no constructor
         try:
             return self.scalars.construct_object(node)
         except (yaml.YAMLError, ValueError, OverflowError) as e:
