@@ -57,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("specs", nargs="+", type=Path, help="spec files or folders of them")
     v.add_argument("--format", dest="report", choices=("text", "json"), default="text", help="report format")
     v.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    v.add_argument("--jobs", type=_positive, default=None, help="processes for large folders (default: one per core)")
     _common(v)
 
     x = verbs.add_parser("extract-spec", help="print the spec embedded in a letter made with --archive")
@@ -225,7 +226,7 @@ def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
-    reports = validate_many(expand(args.specs), _options(args), strict=args.strict)
+    reports = validate_many(expand(args.specs), _options(args), strict=args.strict, jobs=args.jobs)
     if args.report == "json":
         json.dump([r.as_json() for r in reports], out, indent=2, ensure_ascii=False)
         out.write("\n")

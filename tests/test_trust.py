@@ -6,6 +6,8 @@ import doctest
 import io
 import json
 import re
+import subprocess
+import sys
 import tracemalloc
 from pathlib import Path
 
@@ -285,6 +287,28 @@ def test_parsing_the_same_spec_200_times_holds_memory_flat() -> None:
     finally:
         tracemalloc.stop()
     assert after_200 - after_20 < 64 * 1024  # was ~65 kB a parse: 3.35 MB after 50
+
+
+# -- 11. speed -------------------------------------------------------------------------------------
+
+
+def test_validate_imports_nothing_only_rendering_needs() -> None:
+    code = (
+        "import io, sys\n"
+        "from jtai_letters import cli\n"
+        f"assert cli.main(['validate', {str(ROOT / 'responses')!r}], io.StringIO(), io.StringIO()) == 0\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'weasyprint', 'docx', 'pypdf', 'pikepdf', 'rich'}))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout == "[]\n"
+
+
+def test_a_large_folder_is_validated_by_a_pool_with_the_same_reports() -> None:
+    specs = sorted((ROOT / "responses").glob("*.yaml")) * 70
+    serial = [v.as_json() for v in pipeline.validate_many(specs, jobs=1)]
+    pooled = [v.as_json() for v in pipeline.validate_many(specs, jobs=2)]
+    assert len(serial) == 350 >= pipeline.POOL_FROM
+    assert pooled == serial
 
 
 # -- 9. the smaller untruths ------------------------------------------------------------------------
