@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import multiprocessing
 import os
 import tempfile
@@ -159,7 +160,9 @@ def validate_many(
     workers = min(jobs or os.cpu_count() or 1, len(paths) // (POOL_FROM // 2) or 1)
     if len(paths) < POOL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [validate(path, options, strict=strict) for path in paths]
-    # fork: the workers start with everything already imported and compiled.
+    # fork: the workers start with everything already imported and compiled; frozen, the collector
+    # leaves those objects alone, so their pages are not copied into every worker.
+    gc.freeze()
     context = multiprocessing.get_context("fork")
     chunk = max(1, len(paths) // (workers * 4))
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
