@@ -73,20 +73,14 @@ def problems(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> lis
         if _empty(_value(spec, loc)):
             reason = f": {why}" if why else ""
             message = f"the {layout.name} layout needs {path}{reason}; add it, or choose another layout"
-            found.append(_at_parent(src, loc, message))
+            # placed at the parent's key, as the schema's "required field is missing" is
+            found.append(rules.problem(src, loc, message, "layout-requires", at=loc[:-1]))
     for path in layout.ignores:
         loc = _loc(path)
         if path not in KEPT_FOR_RECORD and _written(src, loc) and not _required(loc):
             message = f"the {layout.name} layout does not print {path}; remove it, or choose a layout that prints it"
             found.append(rules.problem(src, loc, message, "layout-field"))
     return found
-
-
-def _at_parent(src: SourceMap, loc: Loc, message: str) -> Problem:
-    # A missing field is reported where its parent's key is, as the schema's "required field" is.
-    line, column = src.position(loc[:-1], key=True)
-    problem = rules.problem(src, loc, message, "layout-requires")
-    return Problem(problem.message, problem.path, line, column, problem.field, problem.rule, problem.severity)
 
 
 def _loc(path: str) -> Loc:

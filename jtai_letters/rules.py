@@ -82,11 +82,13 @@ def check_rule(fn: Check) -> Check:
     return fn
 
 
-def problem(src: SourceMap, loc: Loc, message: str, rule: str, *, warning: bool | None = None) -> Problem:
-    """A located problem of a registered rule, with the rule's severity unless `warning` says otherwise."""
-    severity = RULES[rule].severity
-    is_warning = severity == "warning" if warning is None else warning
-    return src.problem(loc, message, rule=rule, warning=is_warning)
+def problem(
+    src: SourceMap, loc: Loc, message: str, rule: str, *, warning: bool | None = None, at: Loc | None = None
+) -> Problem:
+    """A problem of a registered rule about `loc` (placed at `at`'s key if given), with the rule's severity
+    unless `warning` says otherwise."""
+    is_warning = RULES[rule].severity == "warning" if warning is None else warning
+    return src.problem(loc, message, rule=rule, warning=is_warning, key=at is not None, at=at)
 
 
 def rule_table() -> str:
