@@ -165,8 +165,11 @@ def validate_many(
     gc.freeze()
     context = multiprocessing.get_context("fork")
     chunk = max(1, len(paths) // (workers * 4))
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        return list(pool.map(functools.partial(validate, options=options, strict=strict), paths, chunksize=chunk))
+    try:
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            return list(pool.map(functools.partial(validate, options=options, strict=strict), paths, chunksize=chunk))
+    finally:
+        gc.unfreeze()
 
 
 def _deadline_from_raw(path: Path) -> dt.date | None:
