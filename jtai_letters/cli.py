@@ -98,7 +98,9 @@ def _options(args: argparse.Namespace) -> Options:
 def _profile(value: str) -> Path:
     path = Path(value)
     if not path.is_file():
-        raise argparse.ArgumentTypeError(f"no such profile: '{value}'")
+        raise argparse.ArgumentTypeError(
+            f"no such profile: '{value}' (looked for {path.name} in {path.parent.resolve()})"
+        )
     return path
 
 

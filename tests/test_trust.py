@@ -269,6 +269,14 @@ def test_a_bad_logo_named_in_a_profile_is_located_in_the_profile(tmp_path: Path,
     assert out.splitlines()[0] == f"{profile}:3:9: logo.path: {message.format(folder=folder)}"
 
 
+def test_a_missing_profile_option_names_the_folder_searched(tmp_path: Path) -> None:
+    code, _, err = run("validate", "--profile", tmp_path / "office.yaml", MINIMAL)
+    assert code == 2
+    assert err.endswith(
+        f"no such profile: '{tmp_path / 'office.yaml'}' (looked for office.yaml in {tmp_path.resolve()})\n"
+    )
+
+
 # -- 10. the leak ------------------------------------------------------------------------------------
 
 
