@@ -225,8 +225,8 @@ def _chief_constable(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
 
 def texts(model: BaseModel, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
     """Every string value in a spec model, with its field location."""
-    for name in type(model).model_fields:
-        yield from _values(getattr(model, name), (*loc, name))
+    for name, value in model.__dict__.items():  # the fields, in order, without pydantic's attribute lookup
+        yield from _values(value, (*loc, name))
 
 
 def _values(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
@@ -302,7 +302,7 @@ _PLACEHOLDER = re.compile(
     re.IGNORECASE,
 )
 # Something every placeholder contains (lower case): text with none of these cannot match.
-_CLUES = ("tb", "t.b", "todo", "fixme", "xx", "[", "<", "{", "lorem", "to be", "to\n", "to\t")
+_CLUE = re.compile(r"t\.?b|todo|fixme|xx|[\[<{]|lorem|to\s+be", re.IGNORECASE)
 _PUNCTUATION_AROUND = re.compile(r"^[\s(:–—-]+|[\s)]+$")
 # What XML 1.0, and so a Word document, cannot hold.
 _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -316,8 +316,7 @@ def placeholder(text: str) -> str | None:
     >>> placeholder("Officers in Texas and tobacco licensing") is None
     True
     """
-    lowered = text.lower()
-    if not any(clue in lowered for clue in _CLUES):  # most text: a few substring tests instead of the pattern
+    if not _CLUE.search(text):  # most text: one quick scan instead of the full pattern
         return None
     match = _PLACEHOLDER.search(text)
     if match is None:
