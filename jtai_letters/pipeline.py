@@ -23,7 +23,7 @@ from .errors import JtaiError, OutputError, Problem, SpecError, UsageError, spli
 from .models import ResponseSpec
 from .render import image_paths, render
 from .spec import load_spec, parse_yaml, read_text
-from .templates import DEFAULT_TEMPLATES
+from .templates import DEFAULT_TEMPLATES, environment
 
 FORMATS = outputs.FORMATS
 SPEC_SUFFIXES = (".yaml", ".yml")
@@ -160,6 +160,8 @@ def validate_many(
     workers = min(jobs or os.cpu_count() or 1, len(paths) // (POOL_FROM // 2) or 1)
     if len(paths) < POOL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [validate(path, options, strict=strict) for path in paths]
+    for name in layouts.available(options.templates_dir):  # compiled once here, not once per worker
+        environment(options.templates_dir).get_template(f"{name}.html.j2")
     # fork: the workers start with everything already imported and compiled; frozen, the collector
     # leaves those objects alone, so their pages are not copied into every worker.
     gc.freeze()
