@@ -40,6 +40,10 @@ EXPECTED = {
     "link-relative.yaml": [("warning", "link-target", "response.context[0]", 22)],
     "link-text-here.yaml": [("warning", "link-text", "response.context[0]", 22)],
     "link-www.yaml": [("warning", "link-target", "response.context[0]", 22)],
+    "layout-needs-summary.yaml": [("error", "layout-requires", "report.summary", 9)],
+    "layout-does-not-print.yaml": [("warning", "layout-field", "office.website", 9)],
+    "action-under-answer-due-early.yaml": [("warning", "date-order", "response.recommendations[0].actions[0].due", 27)],
+    "placeholder-tbc-dotted.yaml": [("error", "placeholder", "response.context[0]", 22)],
 }
 
 
