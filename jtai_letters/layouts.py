@@ -27,7 +27,7 @@ from pydantic import BaseModel
 from . import rules
 from .errors import Problem, TemplateError
 from .models import ResponseSpec
-from .spec import Loc, SourceMap, _inner_model, parse_yaml, read_text, source_of
+from .spec import Loc, SourceMap, inner_model, parse_yaml, read_text, source_of
 from .templates import DEFAULT_TEMPLATES, layouts
 from .yamltree import Map
 
@@ -122,7 +122,7 @@ def _field(loc: Loc) -> Any:
         if not (isinstance(model, type) and issubclass(model, BaseModel)) or part not in model.model_fields:
             return None
         info = model.model_fields[str(part)]
-        model = _inner_model(info.annotation)
+        model = inner_model(info.annotation)
     return info
 
 

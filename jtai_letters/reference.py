@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .models import Profile, ResponseSpec, _http_url
-from .spec import _inner_model
+from .spec import inner_model
 
 # What the tool refuses, said as patterns so that every validator applies them (many skip `format`).
 URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#@]+(?:[/?#]\S*)?$"
@@ -43,7 +43,7 @@ def _model_named(root: type[BaseModel], name: str) -> type[BaseModel] | None:
         if model.__name__ == name:
             return model
         for info in model.model_fields.values():
-            inner = _inner_model(info.annotation)
+            inner = inner_model(info.annotation)
             if inner is not None and inner not in seen:
                 seen.append(inner)
     return None

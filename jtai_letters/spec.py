@@ -331,7 +331,7 @@ def _allowed_keys(loc: Loc, root_model: type[BaseModel] = ResponseSpec) -> list[
         field = model.model_fields.get(part) if _is_model(model) else None
         if field is None:
             return []
-        model = _inner_model(field.annotation)
+        model = inner_model(field.annotation)
         if model is None:
             return []
     return list(model.model_fields) if _is_model(model) else []
@@ -341,13 +341,14 @@ def _is_model(obj: Any) -> bool:
     return isinstance(obj, type) and issubclass(obj, BaseModel)
 
 
-def _inner_model(annotation: Any) -> Any:
+def inner_model(annotation: Any) -> Any:
+    """The pydantic model inside a field's annotation (`list[Item]`, `Office | None`), or None."""
     if _is_model(annotation):
         return annotation
     origin = typing.get_origin(annotation)
     if origin in (typing.Union, types.UnionType, list, typing.Annotated):
         for arg in typing.get_args(annotation):
-            found = _inner_model(arg)
+            found = inner_model(arg)
             if found is not None:
                 return found
     return None
