@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,9 +65,8 @@ def render(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> Rende
         where = Path(e.filename or templates_dir / template_name)
         raise TemplateError(Problem(f"template error: {e.message}", where, e.lineno, rule="template")) from None
     except (jinja2.UndefinedError, SecurityError) as e:
-        raise TemplateError(
-            Problem(f"layout '{spec.layout}' failed: {e}", templates_dir / template_name, rule="template")
-        ) from None
+        where, line = _template_line(e, templates_dir / template_name)
+        raise TemplateError(Problem(f"layout '{spec.layout}' failed: {e}", where, line, rule="template")) from None
     except jinja2.TemplateError as e:
         raise TemplateError(Problem(f"template error: {e}", templates_dir / template_name, rule="template")) from None
     profile = (src.profile,) if src.profile else ()
@@ -81,6 +81,12 @@ def render(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> Rende
         date=spec.response.date,
         brand_colour=spec.office.brand_colour,
     )
+
+
+def _template_line(error: Exception, default: Path) -> tuple[Path, int | None]:
+    """The template file and line a runtime error came from (Jinja maps its frames to template lines)."""
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".j2")]
+    return (Path(frames[-1].filename), frames[-1].lineno) if frames else (default, None)
 
 
 IMAGES = ("logo", "signature")

@@ -130,7 +130,9 @@ def test_a_template_failure_is_found_by_validate(tmp_path: Path) -> None:
     code, out, _ = run("validate", "--format", "json", "--templates", tmp_path, spec)
     [report] = json.loads(out)
     assert code == 1
-    assert [(e["rule"], e["file"]) for e in report["errors"]] == [("template", str(tmp_path / "memo.html.j2"))]
+    assert [(e["rule"], e["file"], e["line"]) for e in report["errors"]] == [
+        ("template", str(tmp_path / "memo.html.j2"), 2)
+    ]
 
 
 def _every_spec() -> list[Path]:
