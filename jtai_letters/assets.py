@@ -41,7 +41,7 @@ def image(base: Path, relative: str) -> Path:
     if not target.is_relative_to(root):
         raise ValueError(f"'{relative}' points outside the spec's folder")
     if not target.is_file():
-        raise ValueError(f"'{relative}' does not exist")
+        raise ValueError(f"'{relative}' does not exist (looked in {target.parent})")
     if target.stat().st_size > MAX_ASSET_BYTES:
         raise ValueError(f"'{relative}' is larger than {MAX_ASSET_BYTES:,} bytes")
     with target.open("rb") as f:

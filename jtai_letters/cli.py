@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import __version__, reference
+from . import __version__, layouts, reference
 from .errors import JtaiError, UsageError
 from .models import Profile, Report, ResponseSpec
-from .pipeline import DEFAULT_FORMATS, FORMATS, Options, SpecFailure, build_many, expand, validate
+from .pipeline import DEFAULT_FORMATS, FORMATS, Options, SpecFailure, build_many, expand, validate_many
 from .skeleton import skeleton
-from .templates import DEFAULT_TEMPLATES, layouts
+from .templates import DEFAULT_TEMPLATES
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 REPORT_KINDS = typing.get_args(Report.model_fields["kind"].annotation)
@@ -59,13 +59,15 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("specs", nargs="+", type=Path, help="spec files or folders of them")
     v.add_argument("--format", dest="report", choices=("text", "json"), default="text", help="report format")
     v.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    v.add_argument("--jobs", type=_positive, default=None, help="processes for large folders (default: one per core)")
     _common(v)
 
     x = verbs.add_parser("extract-spec", help="print the spec embedded in a letter made with --archive")
     x.add_argument("pdf", type=Path, help="an archival PDF letter")
     x.add_argument("--to", type=Path, help="write the spec, its profile and images into this folder")
 
-    verbs.add_parser("layouts", help="list the layouts and when to use each")
+    lay = verbs.add_parser("layouts", help="list the layouts and when to use each")
+    lay.add_argument("--templates", type=_templates, default=DEFAULT_TEMPLATES, help="folder of layout templates")
 
     w = verbs.add_parser("preview", help="show a spec's letter in the browser, made again each time it is saved")
     w.add_argument("spec", type=Path, help="the spec file")
@@ -86,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("--commissioner", help="the commissioner's name")
     n.add_argument("--role", default="Police and Crime Commissioner", help="the commissioner's role title")
     n.add_argument("--url", help="where the report is published")
+    n.add_argument("--templates", type=_templates, default=DEFAULT_TEMPLATES, help="folder of layout templates")
     return parser
 
 
@@ -103,7 +106,9 @@ def _options(args: argparse.Namespace) -> Options:
 def _profile(value: str) -> Path:
     path = Path(value)
     if not path.is_file():
-        raise argparse.ArgumentTypeError(f"no such profile: '{value}'")
+        raise argparse.ArgumentTypeError(
+            f"no such profile: '{value}' (looked for {path.name} in {path.parent.resolve()})"
+        )
     return path
 
 
@@ -111,7 +116,7 @@ def _templates(value: str) -> Path:
     path = Path(value)
     if not path.is_dir():
         raise argparse.ArgumentTypeError(f"no such templates folder: '{value}'")
-    if not layouts(path):
+    if not layouts.available(path):
         raise argparse.ArgumentTypeError(f"'{value}' holds no layouts (*.html.j2)")
     return path
 
@@ -165,8 +170,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
             else:
                 out.write(extract_spec(args.pdf))
             return EXIT_OK
-        for name, description in layouts().items():
-            print(f"{name:<12} {description}", file=out)
+        for line in layouts.describe(args.templates):
+            print(line, file=out)
         return EXIT_OK
     except UsageError as e:
         print(f"error: {e}", file=err)
@@ -180,12 +185,12 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
 
 
 def _new(args: argparse.Namespace, out: TextIO) -> int:
-    available = layouts()
+    available = layouts.available(args.templates)
     if args.layout not in available:
         raise UsageError(f"unknown layout '{args.layout}'; choose from {', '.join(available)}")
     out.write(
         skeleton(
-            args.layout,
+            available[args.layout],
             report_title=args.report_title,
             published=args.published,
             kind=args.kind,
@@ -242,7 +247,7 @@ def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
-    reports = [validate(path, _options(args), strict=args.strict) for path in expand(args.specs)]
+    reports = validate_many(expand(args.specs), _options(args), strict=args.strict, jobs=args.jobs)
     if args.report == "json":
         json.dump([r.as_json() for r in reports], out, indent=2, ensure_ascii=False)
         out.write("\n")

@@ -36,6 +36,16 @@ class Problem:
         return " ".join(p for p in [*parts, self.message] if p)
 
 
+def split(problems: list[Problem], *, strict: bool = False) -> tuple[list[Problem], list[Problem]]:
+    """(errors, warnings) of `problems`, in their order; with `strict`, every warning is an error.
+
+    The one place `--strict` is implemented: validate, render and batch all ask here.
+    """
+    if strict:
+        return list(problems), []
+    return [p for p in problems if p.severity == "error"], [p for p in problems if p.severity == "warning"]
+
+
 class JtaiError(Exception):
     """Base of every error jtai-letters reports; `str()` is the message to show."""
 

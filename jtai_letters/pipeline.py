@@ -8,18 +8,22 @@ half-written letter or replaces a good one.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gc
+import multiprocessing
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import archive, outputs, rules
-from .errors import JtaiError, OutputError, Problem, SpecError, UsageError
+from . import archive, layouts, outputs, rules
+from .errors import JtaiError, OutputError, Problem, SpecError, UsageError, split
 from .models import ResponseSpec
-from .render import image_paths, layout_problem, render
+from .render import image_paths, render
 from .spec import load_spec, parse_yaml, read_text
-from .templates import DEFAULT_TEMPLATES
+from .templates import DEFAULT_TEMPLATES, environment
 
 FORMATS = outputs.FORMATS
 DEFAULT_FORMATS = outputs.DEFAULT_FORMATS
@@ -41,10 +45,22 @@ DEFAULTS = Options()
 
 @dataclass(frozen=True)
 class Checked:
-    """A spec that passed every error rule, with the warnings it still carries."""
+    """Everything the rules found in one spec: errors and warnings together, always.
 
-    spec: ResponseSpec
+    (mkdocs' `validate() -> (errors, warnings)`: an error never hides a warning.)
+    """
+
+    path: Path
+    parsed: ResponseSpec | None  # None when the file could not be read as a spec at all
+    errors: list[Problem]
     warnings: list[Problem]
+
+    @property
+    def spec(self) -> ResponseSpec:
+        """The spec, if it passed every error rule; else `SpecError` listing every error (`warnings` stay here)."""
+        if self.errors or self.parsed is None:
+            raise SpecError(self.errors)
+        return self.parsed
 
 
 @dataclass
@@ -58,20 +74,19 @@ class BuildResult:
 
 
 def check(path: Path, options: Options = DEFAULTS, *, strict: bool = False) -> Checked:
-    """Load `path` and apply every rule; `SpecError` lists all errors (and, if `strict`, warnings)."""
-    spec = load_spec(path, options.profile)
-    problems = rules.check(spec)
-    unknown = layout_problem(spec, options.templates_dir)
-    if unknown:
-        problems.insert(0, unknown)
+    """Load `path` and apply every rule; never raises for a bad spec. With `strict`, warnings are errors."""
+    try:
+        spec = load_spec(path, options.profile)
+    except SpecError as e:
+        errors, warnings = split(e.problems, strict=strict)
+        return Checked(path, None, errors, warnings)
+    problems = layouts.problems(spec, options.templates_dir) + rules.check(spec)
     try:
         image_paths(spec)
     except SpecError as e:
         problems += e.problems
-    errors = [p for p in problems if p.severity == "error" or strict]
-    if errors:
-        raise SpecError(errors)
-    return Checked(spec, [p for p in problems if p.severity == "warning"])
+    errors, warnings = split(problems, strict=strict)
+    return Checked(path, spec, errors, warnings)
 
 
 @dataclass(frozen=True)
@@ -119,15 +134,45 @@ class Validation:
 
 
 def validate(path: Path, options: Options = DEFAULTS, *, strict: bool = False) -> Validation:
-    """Check one spec file and report every problem; never raises for a bad spec."""
+    """Check one spec file and report every problem; never raises for a bad spec.
+
+    A spec without errors is also rendered to HTML (a dry run: no PDF, no Word),
+    so a template that would fail in `render` fails here, at the same place.
+    """
+    checked = check(path, options, strict=strict)
+    errors = list(checked.errors)
+    if checked.parsed is None:
+        return Validation(path, errors, checked.warnings, _deadline_from_raw(path))
+    if not errors:
+        try:
+            render(checked.parsed, options.templates_dir)
+        except JtaiError as e:
+            errors += e.problems
+    return Validation(path, errors, checked.warnings, rules.publication_deadline(checked.parsed.report.published))
+
+
+POOL_FROM = 300  # specs; below this a pool's start-up costs more than it saves (bench/validate.py)
+
+
+def validate_many(
+    paths: list[Path], options: Options = DEFAULTS, *, strict: bool = False, jobs: int | None = None
+) -> list[Validation]:
+    """`validate` each spec, in order; a large folder is shared among processes, one per core."""
+    workers = min(jobs or os.cpu_count() or 1, len(paths) // (POOL_FROM // 2) or 1)
+    if len(paths) < POOL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [validate(path, options, strict=strict) for path in paths]
+    for name in layouts.available(options.templates_dir):  # compiled once here, not once per worker
+        environment(options.templates_dir).get_template(f"{name}.html.j2")
+    # fork: the workers start with everything already imported and compiled; frozen, the collector
+    # leaves those objects alone, so their pages are not copied into every worker.
+    gc.freeze()
+    context = multiprocessing.get_context("fork")
+    chunk = max(1, len(paths) // (workers * 4))
     try:
-        checked = check(path, options)
-    except SpecError as e:
-        return Validation(path, e.problems, [], _deadline_from_raw(path))
-    deadline = rules.publication_deadline(checked.spec.report.published)
-    if strict:
-        return Validation(path, checked.warnings, [], deadline)
-    return Validation(path, [], checked.warnings, deadline)
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            return list(pool.map(functools.partial(validate, options=options, strict=strict), paths, chunksize=chunk))
+    finally:
+        gc.unfreeze()
 
 
 def _deadline_from_raw(path: Path) -> dt.date | None:

@@ -7,17 +7,72 @@ Markdown reference documents the same fields, so the two can never disagree.
 from __future__ import annotations
 
 import json
+import typing
 from typing import Any
 
 from pydantic import BaseModel
 
-from .models import Profile, ResponseSpec
+from .models import Profile, ResponseSpec, _http_url
+from .spec import inner_model
+
+# What the tool refuses, said as patterns so that every validator applies them (many skip `format`).
+URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#@]+(?:[/?#]\S*)?$"
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"
+_FORMAT_PATTERNS = {"email": EMAIL_PATTERN, "date": r"^\d{4}-\d{2}-\d{2}$"}
 
 
 def json_schema(model: type[BaseModel] = ResponseSpec) -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of a response spec, or of an office profile."""
+    """The JSON Schema (draft 2020-12) of a response spec, or of an office profile.
+
+    Beyond what pydantic generates: URLs and e-mail addresses carry patterns, and
+    the office's own fields are required only when it names no profile.
+    """
     schema = model.model_json_schema()
+    for name, part in [(model.__name__, schema), *schema.get("$defs", {}).items()]:
+        _patterns(_model_named(model, name), part)
+    office = schema.get("$defs", {}).get("Office")
+    if office is not None and "profile" in office.get("properties", {}) and office.get("required"):
+        office["if"] = {"required": ["profile"]}
+        office["else"] = {"required": office.pop("required")}
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+
+
+def _model_named(root: type[BaseModel], name: str) -> type[BaseModel] | None:
+    seen: list[type[BaseModel]] = [root]
+    for model in seen:
+        if model.__name__ == name:
+            return model
+        for info in model.model_fields.values():
+            inner = inner_model(info.annotation)
+            if inner is not None and inner not in seen:
+                seen.append(inner)
+    return None
+
+
+def _patterns(model: type[BaseModel] | None, part: dict[str, Any]) -> None:
+    if model is None:
+        return
+    for name, info in model.model_fields.items():
+        prop = part.get("properties", {}).get(name)
+        if prop is None:
+            continue
+        is_url = any(getattr(m, "func", None) is _http_url for m in info.metadata) or _http_url in _validators(
+            info.annotation
+        )
+        for branch in prop.get("anyOf", [prop]):
+            if branch.get("type") != "string":
+                continue
+            if is_url:
+                branch["pattern"] = URL_PATTERN
+            elif branch.get("format") in _FORMAT_PATTERNS:
+                branch["pattern"] = _FORMAT_PATTERNS[branch["format"]]
+
+
+def _validators(annotation: Any) -> list[Any]:
+    found = [getattr(m, "func", None) for m in getattr(annotation, "__metadata__", ())]
+    for arg in typing.get_args(annotation):
+        found += _validators(arg)
+    return found
 
 
 def json_schema_text(model: type[BaseModel] = ResponseSpec) -> str:
@@ -43,6 +98,12 @@ def _type(prop: dict[str, Any]) -> str:
     return str({"string": prop.get("format", "text"), "boolean": "true / false", "integer": "number"}.get(kind, kind))
 
 
+def _required(field: str, required: set[str], unless_profile: set[str]) -> str:
+    if field in required:
+        return "yes"
+    return "yes, unless a `profile` gives it" if field in unless_profile else ""
+
+
 def markdown() -> str:
     """The spec reference as Markdown: one table per part of the spec."""
     schema = json_schema()
@@ -65,12 +126,12 @@ def markdown() -> str:
             "| --- | --- | --- | --- | --- |",
         ]
         required = set(part.get("required", []))
+        unless_profile = set(part.get("else", {}).get("required", []))
         for field, prop in part.get("properties", {}).items():
             examples = prop.get("examples") or []
             example = f"`{json.dumps(examples[0], ensure_ascii=False)}`" if examples else ""
             description = prop.get("description", "").replace("|", "\\|").replace("\n", " ")
-            out.append(
-                f"| `{field}` | {_type(prop)} | {'yes' if field in required else ''} | {description} | {example} |"
-            )
+            needed = _required(field, required, unless_profile)
+            out.append(f"| `{field}` | {_type(prop)} | {needed} | {description} | {example} |")
         out.append("")
     return "\n".join(out)

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 from jinja2.exceptions import SecurityError
 
-from . import assets
+from . import assets, layouts
 from .errors import Problem, SpecError, TemplateError
 from .labels import LABELS
 from .models import ResponseSpec
 from .spec import source_of
-from .templates import DEFAULT_TEMPLATES, TemplateFailure, environment, layout_files, layouts, stylesheets
+from .templates import DEFAULT_TEMPLATES, TemplateFailure, environment, layout_files, stylesheets
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,9 @@ class RenderedLetter:
 def render(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> RenderedLetter:
     """Render `spec` with its layout's template; `TemplateError` says what the layout lacked."""
     src = source_of(spec)
-    unknown = layout_problem(spec, templates_dir)
-    if unknown:
-        raise TemplateError(unknown)
+    unfit = [p for p in layouts.problems(spec, templates_dir) if p.severity == "error"]
+    if unfit:
+        raise TemplateError(unfit)
     images = image_paths(spec)
     urls = {name: path.as_uri() for name, path in images.items()}
     template_name = f"{spec.layout}.html.j2"
@@ -66,9 +67,8 @@ def render(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> Rende
         where = Path(e.filename or templates_dir / template_name)
         raise TemplateError(Problem(f"template error: {e.message}", where, e.lineno, rule="template")) from None
     except (jinja2.UndefinedError, SecurityError) as e:
-        raise TemplateError(
-            Problem(f"layout '{spec.layout}' failed: {e}", templates_dir / template_name, rule="template")
-        ) from None
+        where, line = _template_line(e, templates_dir / template_name)
+        raise TemplateError(Problem(f"layout '{spec.layout}' failed: {e}", where, line, rule="template")) from None
     except jinja2.TemplateError as e:
         raise TemplateError(Problem(f"template error: {e}", templates_dir / template_name, rule="template")) from None
     profile = (src.profile,) if src.profile else ()
@@ -85,13 +85,10 @@ def render(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> Rende
     )
 
 
-def layout_problem(spec: ResponseSpec, templates_dir: Path) -> Problem | None:
-    """A located problem if the spec's layout is not in `templates_dir`."""
-    if (templates_dir / f"{spec.layout}.html.j2").is_file():
-        return None  # the common case: one stat, not a read of every template (this runs per letter)
-    available = layouts(templates_dir)
-    message = f"unknown layout '{spec.layout}'; available: {', '.join(available) or 'none'}"
-    return source_of(spec).problem(("layout",), message, rule="layout")
+def _template_line(error: Exception, default: Path) -> tuple[Path, int | None]:
+    """The template file and line a runtime error came from (Jinja maps its frames to template lines)."""
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".j2")]
+    return (Path(frames[-1].filename), frames[-1].lineno) if frames else (default, None)
 
 
 IMAGES = ("logo", "signature")

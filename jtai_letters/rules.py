@@ -1,32 +1,109 @@
 """Checks beyond types: the Police Act 1996 s55 duties and the house rules for published letters.
 
-Each check returns located `Problem`s, errors or warnings, with a stable rule id
-that reviewers and scripts can rely on.
+Every rule id the tool can report is registered once in `RULES` (id, severity,
+one line): the checks, the JSON output and the README's rule table all read it.
+Each check is a function registered with `@check`, returning located `Problem`s.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
 
 from .errors import Problem
-from .models import Answer, Item, ResponseSpec
+from .models import Action, Answer, Item, ResponseSpec
 from .spec import Loc, SourceMap, source_of
 from .text import Inline, links
 
 DEADLINE_DAYS = 56  # s55(5A): "within 56 days beginning with the day" of publication
-_PLACEHOLDER = re.compile(r"\b(?:TODO|TBC|TBA|FIXME|XXX+)\b|(?i:\[\s*insert\b[^\]]*\]|\blorem ipsum\b)")
-# What XML 1.0, and so a Word document, cannot hold.
-_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_VAGUE_LINK = re.compile(r"^(?:.*\bhere|click|link|this link|this page|more|read more|more info(?:rmation)?)\W*$", re.I)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One kind of problem: its stable id, its severity and what it catches, in one line."""
+
+    id: str
+    severity: str  # "error", "warning", or "error / warning" for a rule with both kinds
+    what: str
+
+
+RULES: dict[str, Rule] = {
+    rule.id: rule
+    for rule in (
+        Rule(
+            "s55-deadline",
+            "warning",
+            "response dated after the last day: publication + 55 days (4 Feb 2020 -> 30 Mar 2020)",
+        ),
+        Rule("s55-unanswered", "error", "a recommendation or area for improvement has no response"),
+        Rule("s55-unknown-id", "error", "a response names an id the report does not list"),
+        Rule("s55-duplicate", "error", "a recommendation or area for improvement is answered twice"),
+        Rule("s55-chief-constable", "warning", "neither the chief constable's comments nor why there are none"),
+        Rule(
+            "date-order",
+            "error / warning",
+            "inspection ends after publication, response before publication (errors); "
+            "an action, wherever it is listed, due before the response (warning)",
+        ),
+        Rule("link-target", "warning", "a link in text that is not absolute http(s)/mailto: shown as its words only"),
+        Rule("link-text", "warning", 'link words that do not say where they go ("here", "click here")'),
+        Rule(
+            "placeholder",
+            "error",
+            "unfinished text: TODO, TBC, T.B.C., TBA, FIXME, XX, `[insert ...]`, lorem ipsum, "
+            '"to be confirmed" standing alone',
+        ),
+        Rule("character", "error", "control characters a Word document cannot hold"),
+        Rule("layout", "error", "no such layout in the templates folder"),
+        Rule("layout-requires", "error", "a field the layout needs (as `templates/layouts.yaml` declares) is missing"),
+        Rule("layout-field", "warning", "a field the layout never prints is set (fields kept for the record excepted)"),
+        Rule("template", "error", "the layout's template failed while making the letter (found by a dry render)"),
+        Rule("asset", "error", "a logo or signature that is missing, outside its folder, or not really a PNG/JPEG"),
+        Rule("profile", "error", "the office profile cannot be found or read"),
+        Rule("schema", "error", "the spec or profile does not match the schema (or is not UTF-8 text)"),
+        Rule("yaml", "error", "not readable YAML: syntax, duplicate keys, tabs, limits; with the likely fix"),
+        Rule("docx", "error", "the Word writer met HTML it cannot set out faithfully"),
+        Rule("usage", "error", "the command line named something that does not exist (exit code 2)"),
+    )
+}
+
+Check = Callable[[ResponseSpec, SourceMap], Iterable[Problem]]
+CHECKS: list[Check] = []
+
+
+def check_rule(fn: Check) -> Check:
+    """Register `fn` as one of the checks `check()` runs on every spec."""
+    CHECKS.append(fn)
+    return fn
+
+
+def problem(
+    src: SourceMap, loc: Loc, message: str, rule: str, *, warning: bool | None = None, at: Loc | None = None
+) -> Problem:
+    """A problem of a registered rule about `loc` (placed at `at`'s key if given), with the rule's severity
+    unless `warning` says otherwise."""
+    is_warning = RULES[rule].severity == "warning" if warning is None else warning
+    return src.problem(loc, message, rule=rule, warning=is_warning, key=at is not None, at=at)
+
+
+def rule_table() -> str:
+    """The README's rule table, generated from `RULES`."""
+    rows = ["| rule | severity | what |", "| --- | --- | --- |"]
+    rows += [f"| `{r.id}` | {r.severity} | {r.what} |" for r in RULES.values()]
+    return "\n".join(rows) + "\n"
 
 
 def publication_deadline(published: dt.date) -> dt.date:
-    """The last day a response may be published: day one is the publication day itself."""
+    """The last day a response may be published: day one is the publication day itself.
+
+    >>> publication_deadline(dt.date(2020, 2, 4))
+    datetime.date(2020, 3, 30)
+    """
     return published + dt.timedelta(days=DEADLINE_DAYS - 1)
 
 
@@ -35,61 +112,78 @@ def _day(value: dt.date) -> str:
 
 
 def check(spec: ResponseSpec) -> list[Problem]:
-    """Every rule's problems for `spec`, errors and warnings, in file order."""
+    """Every registered check's problems for `spec`, errors and warnings, in file order."""
     src = source_of(spec)
-    found = [
-        *_deadline(spec, src),
-        *_dates(spec, src),
-        *_answers(spec.report.recommendations, spec.response.recommendations, "recommendations", "recommendation", src),
-        *_answers(
-            spec.report.areas_for_improvement,
-            spec.response.areas_for_improvement,
-            "areas_for_improvement",
-            "area for improvement",
-            src,
-        ),
-        *_chief_constable(spec, src),
-        *_links(spec, src),
-        *_unfinished(spec, src),
-    ]
+    found = [p for fn in CHECKS for p in fn(spec, src)]
     return sorted(found, key=lambda p: (p.line or 0, p.column or 0))
 
 
+def actions(spec: ResponseSpec) -> Iterator[tuple[Loc, Action]]:
+    """Every action in the spec, wherever it is listed, with its field location.
+
+    The one walk over actions: local actions, then those under each answer to a
+    recommendation or area for improvement.
+    """
+    response = spec.response
+    for i, action in enumerate(response.local_actions):
+        yield ("response", "local_actions", i), action
+    for key in ("recommendations", "areas_for_improvement"):
+        answers: list[Answer] = getattr(response, key)
+        for i, answer in enumerate(answers):
+            for j, action in enumerate(answer.actions):
+                yield ("response", key, i, "actions", j), action
+
+
+@check_rule
 def _deadline(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
     last = publication_deadline(spec.report.published)
     if spec.response.date > last:
         late = (spec.response.date - last).days
-        yield src.problem(
+        yield problem(
+            src,
             ("response", "date"),
             f"the response is dated {late} day{'s' * (late != 1)} after the s55 deadline of {_day(last)} "
             f"(56 days beginning with publication on {_day(spec.report.published)})",
-            rule="s55-deadline",
-            warning=True,
+            "s55-deadline",
         )
 
 
+@check_rule
 def _dates(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
     report, response = spec.report, spec.response
     if report.inspection_period and report.inspection_period.end > report.published:
-        yield src.problem(
+        yield problem(
+            src,
             ("report", "inspection_period", "end"),
             f"the inspection ends after the report was published ({report.published.isoformat()})",
-            rule="date-order",
+            "date-order",
+            warning=False,
         )
     if response.date < report.published:
-        yield src.problem(
+        yield problem(
+            src,
             ("response", "date"),
             f"the response is dated before the report was published ({report.published.isoformat()})",
-            rule="date-order",
+            "date-order",
+            warning=False,
         )
-    for i, action in enumerate(response.local_actions):
+    for loc, action in actions(spec):
         if action.due and action.due < response.date:
-            yield src.problem(
-                ("response", "local_actions", i, "due"),
-                "the action is due before the response date",
-                rule="date-order",
-                warning=True,
-            )
+            yield problem(src, (*loc, "due"), "the action is due before the response date", "date-order", warning=True)
+
+
+@check_rule
+def _answered(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
+    yield from _answers(
+        spec.report.recommendations, spec.response.recommendations, "recommendations", "recommendation", src
+    )
+    yield from _answers(
+        spec.report.areas_for_improvement,
+        spec.response.areas_for_improvement,
+        "areas_for_improvement",
+        "area for improvement",
+        src,
+    )
 
 
 def _answers(made: list[Item], given: list[Answer], key: str, what: str, src: SourceMap) -> Iterator[Problem]:
@@ -98,40 +192,41 @@ def _answers(made: list[Item], given: list[Answer], key: str, what: str, src: So
     for i, answer_id in enumerate(given_ids):
         if answer_id not in made_ids:
             known = ", ".join(sorted(made_ids)) or "none"
-            yield src.problem(
+            yield problem(
+                src,
                 ("response", key, i, "id"),
                 f"answers {what} '{answer_id}', which report.{key} does not list (known: {known})",
-                rule="s55-unknown-id",
+                "s55-unknown-id",
             )
         elif answer_id in given_ids[:i]:
-            yield src.problem(
-                ("response", key, i, "id"), f"{what} '{answer_id}' is answered twice", rule="s55-duplicate"
-            )
+            yield problem(src, ("response", key, i, "id"), f"{what} '{answer_id}' is answered twice", "s55-duplicate")
     for i, item in enumerate(made):
         if item.id not in given_ids:
-            yield src.problem(
+            yield problem(
+                src,
                 ("report", key, i),
                 f"{what} '{item.id}' has no response: s55(5B) requires an explanation of the action taken "
                 f"or proposed, or why none (add it under response.{key})",
-                rule="s55-unanswered",
+                "s55-unanswered",
             )
 
 
+@check_rule
 def _chief_constable(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
     if spec.response.chief_constable is None:
-        yield src.problem(
+        yield problem(
+            src,
             ("response",),
             "no chief_constable: s55 publishes the chief constable's comments with the response; "
             "add chief_constable.comments, or chief_constable.omitted_because saying why there are none",
-            rule="s55-chief-constable",
-            warning=True,
+            "s55-chief-constable",
         )
 
 
 def texts(model: BaseModel, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
     """Every string value in a spec model, with its field location."""
-    for name in type(model).model_fields:
-        yield from _values(getattr(model, name), (*loc, name))
+    for name, value in model.__dict__.items():  # the fields, in order, without pydantic's attribute lookup
+        yield from _values(value, (*loc, name))
 
 
 def _values(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
@@ -144,48 +239,87 @@ def _values(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
         yield loc, value
 
 
-def _links(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
+_VAGUE_LINK = re.compile(r"^(?:.*\bhere|click|link|this link|this page|more|read more|more info(?:rmation)?)\W*$", re.I)
+
+
+@check_rule
+def _text(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
+    # One walk over every text for the rules about text: links, placeholders, characters.
     link_text = spec.response.report_link_text
     if link_text and _VAGUE_LINK.match(link_text):
         yield _vague(src, ("response", "report_link_text"), link_text)
     for loc, value in texts(spec):
-        if not isinstance(value, Inline):
-            continue
-        for link in links(value):
-            if not link.safe:
-                hint = f" (did you mean https://{link.href}?)" if link.href.lower().startswith("www.") else ""
-                yield src.problem(
-                    loc,
-                    f"link target '{link.href}' is not an absolute http(s) URL: the letter shows the words "
-                    f"'{link.words}' without a link{hint}",
-                    rule="link-target",
-                    warning=True,
-                )
-            if _VAGUE_LINK.match(link.words):
-                yield _vague(src, loc, link.words)
-
-
-def _unfinished(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
-    for loc, value in texts(spec):
-        if match := _PLACEHOLDER.search(value):
-            yield src.problem(
-                loc,
-                f"unfinished: '{match.group(0)}' is a placeholder; replace it with the real text",
-                rule="placeholder",
+        if isinstance(value, Inline) and ("[" in value or "<" in value):  # no link can be written without them
+            yield from _links(src, loc, value)
+        if found := placeholder(value):
+            yield problem(
+                src, loc, f"unfinished: '{found}' is a placeholder; replace it with the real text", "placeholder"
             )
         if match := _UNSTORABLE.search(value):
-            yield src.problem(
+            yield problem(
+                src,
                 loc,
                 f"contains the control character U+{ord(match.group(0)):04X}, which a letter cannot hold; delete it",
-                rule="character",
+                "character",
             )
+
+
+def _links(src: SourceMap, loc: Loc, value: str) -> Iterator[Problem]:
+    for link in links(value):
+        if not link.safe:
+            hint = f" (did you mean https://{link.href}?)" if link.href.lower().startswith("www.") else ""
+            yield problem(
+                src,
+                loc,
+                f"link target '{link.href}' is not an absolute http(s) URL: the letter shows the words "
+                f"'{link.words}' without a link{hint}",
+                "link-target",
+            )
+        if _VAGUE_LINK.match(link.words):
+            yield _vague(src, loc, link.words)
 
 
 def _vague(src: SourceMap, loc: Loc, words: str) -> Problem:
-    return src.problem(
+    return problem(
+        src,
         loc,
         f"link text '{words}' does not say where the link goes; accessible link text makes sense on its own "
         "(for example the report's title)",
-        rule="link-text",
-        warning=True,
+        "link-text",
     )
+
+
+# Placeholders officers leave in drafts. Abbreviations and markers count anywhere, in any case and with
+# or without dots; the spelled-out forms only where they stand in for text (alone, in brackets, or after
+# a colon or dash), since "the plan is yet to be agreed with partners" is a true sentence.
+_SPELLED_OUT = r"to\s+be\s+(?:confirmed|agreed|announced|decided|determined|added|inserted|completed)"
+_PLACEHOLDER = re.compile(
+    r"(?<![\w.])(?:t\.?\s?b\.?\s?[acd]\b\.?|todo\b|fixme\b)"  # TBC, T.B.C., tba, TODO, FIXME
+    r"|(?<!\w)x{2,}(?!\w)"  # XX officers, £XXX, xx/xx/2025 (not XXL, Texas)
+    r"|[\[<{]\s*(?:insert|add|enter|name|date|tbc)\b[^\]>}]*[\]>}]"  # [insert name], <add date>
+    r"|\blorem\s+ipsum\b"
+    rf"|^\W*{_SPELLED_OUT}\W*$|[(\[:–—-]\s*{_SPELLED_OUT}\b",
+    re.IGNORECASE,
+)
+# Something every placeholder contains (lower case): text with none of these cannot match.
+_CLUE = re.compile(r"t\.?b|todo|fixme|xx|[\[<{]|lorem|to\s+be", re.IGNORECASE)
+_PUNCTUATION_AROUND = re.compile(r"^[\s(:–—-]+|[\s)]+$")
+# What XML 1.0, and so a Word document, cannot hold.
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def placeholder(text: str) -> str | None:
+    """The first placeholder in `text`, as written, or None.
+
+    >>> placeholder("Owner: T.B.C.")
+    'T.B.C.'
+    >>> placeholder("Officers in Texas and tobacco licensing") is None
+    True
+    """
+    if not _CLUE.search(text):  # most text: one quick scan instead of the full pattern
+        return None
+    match = _PLACEHOLDER.search(text)
+    if match is None:
+        return None
+    found = match.group(0)
+    return found if found[0] in "[<{" else _PUNCTUATION_AROUND.sub("", found)

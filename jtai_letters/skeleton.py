@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from .layouts import Layout
+from .rules import publication_deadline
+
 
 def _q(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
 
 
 def skeleton(
-    layout: str,
+    layout: Layout,
     *,
     report_title: str | None = None,
     published: dt.date | None = None,
@@ -21,11 +24,32 @@ def skeleton(
     role: str = "Police and Crime Commissioner",
     url: str | None = None,
 ) -> str:
-    """The YAML text of a new spec for `layout`; every TODO is reported by validate until replaced."""
+    """The YAML text of a new spec for `layout`; every TODO is reported by validate until replaced.
+
+    Fields the layout never prints are left out; those it needs are marked.
+
+    >>> wessex = skeleton(Layout("letter"), area="Wessex", role="Police and Crime Commissioner for Wessex")
+    >>> "Office of the Police and Crime Commissioner for Wessex" in wessex, "for Wessex for Wessex" in wessex
+    (True, False)
+    """
     published = published or dt.date.today()
     area_text = area or "TODO: police area"
     name = commissioner or "TODO: the commissioner's full name"
-    office = f"Office of the {role} for {area}" if area else "TODO: the office's name"
+    if not area:
+        office = "TODO: the office's name"
+    elif role.endswith(f" for {area}"):  # "Police and Crime Commissioner for Wessex" already names the area
+        office = f"Office of the {role}"
+    else:
+        office = f"Office of the {role} for {area}"
+    prints = {
+        path: f"  # {line}\n" if path not in layout.ignores else ""
+        for path, line in (
+            ("office.website", "website: https://www.example.gov.uk"),
+            ("office.logo", 'logo: {path: logo.png, alt: "The office\'s logo"}'),
+        )
+    }
+    deadline = publication_deadline(published)
+    needs = {path: f"   # the {layout.name} layout needs it: {why}" for path, why in layout.requires}
     return f"""\
 # yaml-language-server: $schema=response-spec.schema.json
 # A response spec for jtai-letters (Police Act 1996 s55). Replace every TODO,
@@ -33,7 +57,7 @@ def skeleton(
 # Field reference: jtai-letters schema --markdown. For completion in VS Code, save
 # the schema beside this file:  jtai-letters schema > response-spec.schema.json
 schema_version: 1
-layout: {layout}
+layout: {layout.name}
 
 office:
   name: {_q(office)}
@@ -44,9 +68,7 @@ office:
     - "TODO: first line of the postal address"
   # telephone: 01632 960 123
   # email: enquiries@example.gov.uk
-  # website: https://www.example.gov.uk
-  # logo: {{path: logo.png, alt: "The office's logo"}}
-
+{prints["office.website"]}{prints["office.logo"]}
 report:
   title: {_q(report_title or "TODO: the report's title")}
   kind: {kind}   # jtai, peel, national-thematic, force-specific or other
@@ -54,13 +76,13 @@ report:
   published: {published.isoformat()}   # day one of the 56 days allowed for the response
   url: {_q(url or "https://TODO.invalid/the-report")}
   force_inspected: true
-  summary:
+  summary:{needs.get("report.summary", "")}
     - "TODO: a paragraph summarising the report"
   recommendations: []   # one per recommendation:  - {{id: R1, text: "..."}}
   areas_for_improvement: []   # likewise:  - {{id: AFI1, text: "..."}}
 
 response:
-  date: {published.isoformat()}   # the date of this response
+  date: {published.isoformat()}   # TODO: the date of this response, by {deadline.isoformat()} (s55: 56 days)
   opening:
     - "TODO: the opening paragraph"
   context: []
@@ -77,7 +99,7 @@ response:
     # or, instead of comments:  omitted_because: "the force was not inspected"
   recommendations: []   # for each report recommendation:  - {{id: R1, response: "...", actions: []}}
   areas_for_improvement: []
-  sign_off:
+  sign_off:{needs.get("response.sign_off", "")}
     closing: Yours sincerely
     name: {_q(name)}
     role: {_q(role)}

@@ -45,6 +45,7 @@ class SourceMap:
     path: Path
     root: Any
     profile: Path | None = None  # the office profile the spec was merged with, if any
+    profile_source: SourceMap | None = None  # where each of the profile's values sits in its file
 
     def position(self, loc: Loc, *, key: bool = False) -> tuple[int | None, int | None]:
         """1-based (line, column) of the value at `loc`, or of its key when `key` is set.
@@ -66,6 +67,10 @@ class SourceMap:
             return None, None
         return pos[0] + 1, pos[1] + 1
 
+    def _from_profile(self, loc: Loc) -> bool:
+        office = self.root.get("office") if isinstance(self.root, Map) else None
+        return len(loc) > 1 and loc[0] == "office" and isinstance(office, Map) and loc[1] not in office.own
+
     def problem(
         self,
         loc: Loc,
@@ -76,7 +81,13 @@ class SourceMap:
         warning: bool = False,
         at: Loc | None = None,
     ) -> Problem:
-        """A `Problem` about field `loc`, placed at `at` (default: `loc` itself) in this file."""
+        """A `Problem` about field `loc`, placed at `at` (default: `loc` itself) in this file.
+
+        An office field the spec took from its profile is placed in the profile, where it is written.
+        """
+        if self.profile_source is not None and self._from_profile(loc):
+            place = loc[1:] if at is None or at[:2] != loc[:2] else at[1:]
+            return self.profile_source.problem(loc[1:], message, rule=rule, key=key, warning=warning, at=place)
         line, column = self.position(loc if at is None else at, key=key)
         return Problem(message, self.path, line, column, field_path(loc), rule, "warning" if warning else "error")
 
@@ -148,7 +159,7 @@ def parse_spec(text: str, path: Path, profile: Path | None = None) -> ResponseSp
     except ValidationError as e:
         raise SpecError(_problems(src, e, ResponseSpec)) from None
     if merged is not None:
-        src = SourceMap(path, root, merged.path)
+        src = SourceMap(path, root, merged.path, merged)
         for image in ("logo", "signature"):
             if getattr(spec.office, image) is not None and image not in root["office"].own:
                 getattr(spec.office, image)._base = merged.path.parent
@@ -181,7 +192,9 @@ def _merge_profile(root: Map, src: SourceMap, override: Path | None) -> SourceMa
             )
         path = Path(os.path.normpath(src.path.parent / ref))  # messages show profiles/x.yaml, not specs/../
         if not path.is_file():
-            raise SpecError(src.problem(("office", "profile"), f"no such profile: '{ref}'", rule="profile"))
+            folder = path.parent.resolve()
+            message = f"no such profile: '{ref}' (looked for {path.name} in {folder})"
+            raise SpecError(src.problem(("office", "profile"), message, rule="profile"))
     else:
         return None  # no profile, or a wrong type the schema check reports
     stat = path.stat()
@@ -263,12 +276,22 @@ def _message(err: Any) -> str:
     if kind.startswith("url") or (kind == "value_error" and "URL" in err.get("msg", "")):
         return f"expected an absolute http(s) URL like https://www.example.gov.uk/page, got {got}"
     if kind == "string_type":
+        value = err.get("input")
+        if isinstance(value, dict) and len(value) == 1:  # "- Policy: introduce ..." reads as a key and its value
+            key, rest = next(iter(value.items()))
+            return (
+                f"expected text, got a mapping ('{key}: {rest}'): a colon followed by a space, inside text without "
+                'quotes, starts a key; put the whole text in double quotes ("...")'
+            )
         return f"expected text, got {got}"
     if kind == "string_too_short":
         return "must not be empty"
     if kind == "too_short":
         return f"needs at least {ctx.get('min_length', 1)} item(s)"
     if kind == "list_type":
+        value = err.get("input")
+        if isinstance(value, str) and value.startswith("-") and not value.startswith("- "):
+            return f"expected a list, got {got}: a list item needs a space after '-' (write '- text', not '-text')"
         return f"expected a list (lines starting with '- '), got {got}"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return f"expected a mapping of keys, got {got}"
@@ -308,7 +331,7 @@ def _allowed_keys(loc: Loc, root_model: type[BaseModel] = ResponseSpec) -> list[
         field = model.model_fields.get(part) if _is_model(model) else None
         if field is None:
             return []
-        model = _inner_model(field.annotation)
+        model = inner_model(field.annotation)
         if model is None:
             return []
     return list(model.model_fields) if _is_model(model) else []
@@ -318,13 +341,14 @@ def _is_model(obj: Any) -> bool:
     return isinstance(obj, type) and issubclass(obj, BaseModel)
 
 
-def _inner_model(annotation: Any) -> Any:
+def inner_model(annotation: Any) -> Any:
+    """The pydantic model inside a field's annotation (`list[Item]`, `Office | None`), or None."""
     if _is_model(annotation):
         return annotation
     origin = typing.get_origin(annotation)
     if origin in (typing.Union, types.UnionType, list, typing.Annotated):
         for arg in typing.get_args(annotation):
-            found = _inner_model(arg)
+            found = inner_model(arg)
             if found is not None:
                 return found
     return None

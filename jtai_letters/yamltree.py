@@ -9,6 +9,7 @@ and nesting so a hostile file cannot exhaust memory.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -16,13 +17,13 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_SCALARS = SafeConstructor()
 
 MAX_NODES = 100_000  # values after alias expansion; a long letter has ~500
 MAX_DEPTH = 40
 MAX_ITEMS = 1_000  # items in one list; a letter's longest list has tens
 MAX_TEXT = 2_000_000  # characters of text after alias expansion
 
+_STR = "tag:yaml.org,2002:str"
 Pos = tuple[int, int]  # 0-based line and column, as the parser reports them
 
 
@@ -62,12 +63,47 @@ def load(text: str) -> Any:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        at_tab = mark is not None and text[mark.index : mark.index + 1] == "\t"
-        message = "a tab is used for indentation; indent with spaces" if at_tab else _message(e)
-        raise YamlError(message, mark.line + 1 if mark else None, mark.column + 1 if mark else None) from None
+        line, column = (mark.line, mark.column) if mark else (None, None)
+        message = _message(e)
+        if mark is not None:
+            line, column, message = _likely_cause(text, e, mark.line, mark.column) or (line, column, message)
+        raise YamlError(
+            message, line + 1 if line is not None else None, column + 1 if column is not None else None
+        ) from None
     except yaml.YAMLError as e:
         raise YamlError(f"invalid YAML: {e}") from None
     return None if root is None else _Builder().build(root, (), 0)
+
+
+_DASH_WITHOUT_SPACE = re.compile(r"^(\s*)-[^\s-]")
+_APOSTROPHE_IN_QUOTES = re.compile(r"^\s*(?:-\s+|[^'\"#]*?:\s+)'[^']*\w'\w")
+
+
+def _likely_cause(text: str, e: yaml.MarkedYAMLError, line: int, column: int) -> tuple[int, int, str] | None:
+    """(line, column, message) naming the likely mistake and its fix, for the mistakes officers make daily."""
+    lines = text.splitlines()
+    here = lines[line] if line < len(lines) else ""
+    if here[column : column + 1] == "\t" or "\t" in here[: len(here) - len(here.lstrip())]:
+        return line, column, "a tab is used for indentation; indent with spaces"
+    for n in (line, line - 1, e.context_mark.line if e.context_mark else line):
+        if 0 <= n < len(lines) and (dash := _DASH_WITHOUT_SPACE.match(lines[n])):
+            return n, len(dash.group(1)) + 1, "a list item needs a space after '-' (write '- text', not '-text')"
+    for n in (line, e.context_mark.line if e.context_mark else line):
+        if 0 <= n < len(lines) and (quoted := _APOSTROPHE_IN_QUOTES.match(lines[n])):
+            return (
+                n,
+                quoted.end() - 2,
+                "an apostrophe ends text that starts with a single quote; write the apostrophe twice (''), "
+                'or put the text in double quotes ("...") instead',
+            )
+    if "mapping values are not allowed" in (e.problem or ""):
+        return (
+            line,
+            column,
+            "a colon followed by a space, inside text without quotes, starts a new key; put the whole text in "
+            'double quotes ("..."), or write `>-` after the key and the text on the lines below it',
+        )
+    return None
 
 
 def _message(e: yaml.MarkedYAMLError) -> str:
@@ -80,6 +116,8 @@ class _Builder:
     def __init__(self) -> None:
         self.count = 0
         self.chars = 0
+        # One per document: a constructor remembers every node it built, so a shared one would keep them all.
+        self.scalars = SafeConstructor()
 
     def build(self, node: Node, path: tuple[Any, ...], depth: int) -> Any:
         self.count += 1
@@ -111,8 +149,10 @@ class _Builder:
             raise YamlError(
                 f"holds more than {MAX_TEXT:,} characters of text; a spec is far smaller", line + 1, column + 1
             )
+        if node.tag == _STR:
+            return node.value  # most values: text needs no constructor
         try:
-            return _SCALARS.construct_object(node)
+            return self.scalars.construct_object(node)
         except (yaml.YAMLError, ValueError, OverflowError) as e:
             line, column = _pos(node)
             if node.tag.endswith(":timestamp"):

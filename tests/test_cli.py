@@ -43,6 +43,18 @@ EXPECTED = {
     "utf16.yaml": " is UTF-16 encoded; save it as UTF-8",
     "impossible-date.yaml": "13:14: report.published: expected a date like 2020-03-30, got '2025-02-30' (day is out of range for month)",
     "wrong-type.yaml": "15:20: report.force_inspected: expected true or false, got 'perhaps'",
+    # YAML mistakes officers make daily: the likely cause and its fix.
+    "yaml-colon-in-text.yaml": "24:19: a colon followed by a space, inside text without quotes, starts a new key; "
+    'put the whole text in double quotes ("..."), or write `>-` after the key and the text on the lines below it',
+    "yaml-colon-in-list-item.yaml": "22:7: response.context[0]: expected text, got a mapping "
+    "('Policy: introduce a new approach to the report.'): a colon followed by a space, inside text without quotes, "
+    'starts a key; put the whole text in double quotes ("...")',
+    "yaml-apostrophe-in-single-quotes.yaml": "10:44: an apostrophe ends text that starts with a single quote; "
+    "write the apostrophe twice (''), or put the text in double quotes (\"...\") instead",
+    "yaml-dash-without-space.yaml": "23:6: a list item needs a space after '-' (write '- text', not '-text')",
+    "yaml-dash-without-space-alone.yaml": "22:5: response.context: expected a list, got '-We welcome the report.': "
+    "a list item needs a space after '-' (write '- text', not '-text')",
+    "yaml-tab-inside-a-list.yaml": "22:1: a tab is used for indentation; indent with spaces",
 }
 
 

@@ -180,7 +180,10 @@ def test_a_profile_fault_is_located_in_the_profile(office: Path) -> None:
 @pytest.mark.parametrize(
     ("reference", "message"),
     [
-        ("../profiles/nowhere.yaml", "no such profile: '../profiles/nowhere.yaml'"),
+        (
+            "../profiles/nowhere.yaml",
+            "no such profile: '../profiles/nowhere.yaml' (looked for nowhere.yaml in {profiles})",
+        ),
         ("/etc/passwd", "must be a relative path to a .yaml file"),
         ("../profiles/loamshire-logo.png", "must be a relative path to a .yaml file"),
     ],
@@ -188,6 +191,7 @@ def test_a_profile_fault_is_located_in_the_profile(office: Path) -> None:
 def test_a_bad_profile_reference_is_located_in_the_spec(office: Path, reference: str, message: str) -> None:
     spec = with_office(office, f"office:\n  profile: '{reference}'\n")
     _, out, _ = run("validate", spec)
+    message = message.format(profiles=(office / "profiles").resolve())
     assert out.splitlines()[0] == f"{spec}:5:12: office.profile: {message}"
 
 

@@ -147,7 +147,7 @@ def test_hostile_templates_are_refused(folder: str, tmp_path: Path, audited: lis
         ),
         ("escape.png", "'escape.png' points outside the spec's folder"),
         ("fake.png", "'fake.png' is not a PNG or JPEG image"),
-        ("missing.png", "'missing.png' does not exist"),
+        ("missing.png", "'missing.png' does not exist (looked in {folder})"),
     ],
 )
 def test_logo_paths_cannot_escape_or_lie(
@@ -164,7 +164,7 @@ def test_logo_paths_cannot_escape_or_lie(
     spec.write_text(text)
     code, _, err = run("render", spec, "-o", tmp_path / "out")
     assert code == 1
-    assert err == f"{spec}:10:11: office.logo.path: {message}\n"
+    assert err == f"{spec}:10:11: office.logo.path: {message.format(folder=folder.resolve())}\n"
     assert not (tmp_path / "out").exists()
     assert ("open", "/etc/passwd") not in audited
 

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from jtai_letters import cli
+from jtai_letters.layouts import declaration
 from jtai_letters.reference import json_schema, json_schema_text, markdown
 from jtai_letters.skeleton import skeleton
+from jtai_letters.templates import DEFAULT_TEMPLATES
 
 from .helpers import ROOT
 
@@ -38,6 +40,10 @@ EXPECTED = {
     "link-relative.yaml": [("warning", "link-target", "response.context[0]", 22)],
     "link-text-here.yaml": [("warning", "link-text", "response.context[0]", 22)],
     "link-www.yaml": [("warning", "link-target", "response.context[0]", 22)],
+    "layout-needs-summary.yaml": [("error", "layout-requires", "report.summary", 9)],
+    "layout-does-not-print.yaml": [("warning", "layout-field", "office.website", 9)],
+    "action-under-answer-due-early.yaml": [("warning", "date-order", "response.recommendations[0].actions[0].due", 27)],
+    "placeholder-tbc-dotted.yaml": [("error", "placeholder", "response.context[0]", 22)],
 }
 
 
@@ -106,7 +112,7 @@ def test_a_fifty_megabyte_file_is_refused_unread(tmp_path: Path) -> None:
 def test_new_writes_a_skeleton_that_fails_only_on_its_placeholders(tmp_path: Path) -> None:
     for layout in ("letter", "narrative", "statement"):
         spec = tmp_path / f"{layout}.yaml"
-        spec.write_text(skeleton(layout, area="Loamshire", published=None))
+        spec.write_text(skeleton(declaration(DEFAULT_TEMPLATES, layout), area="Loamshire", published=None))
         _, [report] = validate_json(spec)
         assert report["errors"], layout
         assert {e["rule"] for e in report["errors"]} == {"placeholder"}  # type: ignore[union-attr]
