@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import yamltree
+from .assets import read_regular
 from .errors import Problem, SpecError
 from .models import Profile, ResponseSpec
 from .yamltree import Map, Seq
@@ -90,10 +91,9 @@ def source_of(spec: ResponseSpec) -> SourceMap:
 def read_text(path: Path) -> str:
     """Read a spec file as UTF-8 text, refusing what is clearly not one."""
     try:
-        size = path.stat().st_size
-        if size > MAX_SPEC_BYTES:
-            raise SpecError(Problem(f"file is {size:,} bytes; a spec may be at most {MAX_SPEC_BYTES:,}", path))
-        data = path.read_bytes()
+        data = read_regular(path, MAX_SPEC_BYTES, "a spec")
+    except ValueError as e:
+        raise SpecError(Problem(str(e), path)) from None
     except IsADirectoryError:
         raise SpecError(Problem("is a folder, not a spec file", path)) from None
     except FileNotFoundError:
