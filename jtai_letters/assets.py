@@ -75,7 +75,7 @@ def checked_image(data: bytes) -> tuple[bytes, str]:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         # Pillow's own guard, met on opening: far beyond ours.
         raise ValueError(f"is over {Image.MAX_IMAGE_PIXELS or MAX_PIXELS:,} pixels; {_TOO_MANY}") from None
-    except (OSError, SyntaxError, EOFError, Image.UnidentifiedImageError) as e:
+    except (OSError, SyntaxError, EOFError) as e:  # UnidentifiedImageError is an OSError
         # Pillow's messages ("image file is truncated (3 bytes not processed)") say what is wrong.
         detail = f" ({e})" if str(e) and "cannot identify" not in str(e) else ""
         raise ValueError(f"is not a readable {_FORMATS[mime]} image{detail}") from None
