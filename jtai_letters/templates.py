@@ -3,19 +3,32 @@
 A layout is `<name>.html.j2` in a templates folder (files starting with `_` are
 shared partials), with an optional `<name>.css` beside the shared `letter.css`.
 Its first line may be a comment `{# layout: one line on when to use it #}`.
+
+An office's own templates are code from another hand, so they run bounded: files
+load only from inside their folder (symlinks resolved), and a render stops with a
+`SecurityError` past `RENDER_SECONDS` or `MAX_OUTPUT` characters, on a string or
+list repeated past that size, or when templates include or extend themselves.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
-from functools import lru_cache
+import time
+from collections.abc import Callable
+from contextvars import ContextVar
+from functools import lru_cache, wraps
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
-from jinja2 import FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import BaseLoader, Environment, StrictUndefined, Template, TemplateNotFound, pass_context
+from jinja2.exceptions import SecurityError
+from jinja2.loaders import split_template_path
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from .assets import read_regular
 
 _HERE = Path(__file__).resolve().parent
 # Installed wheels carry the templates inside the package; a source checkout keeps
@@ -64,19 +77,162 @@ def quantity(n: int, singular: str, plural: str) -> str:
     return f"{number} {singular if n == 1 else plural}"
 
 
+RENDER_SECONDS = 10.0  # a letter renders in milliseconds; a template past this loops
+MAX_OUTPUT = 5_000_000  # characters of HTML; a long letter is about 60,000
+MAX_RANGE = 10_000  # items of range(); a letter's longest list is 1,000
+MAX_TEMPLATE_BYTES = 1_000_000
+
+_deadline: ContextVar[float] = ContextVar("template_deadline", default=float("inf"))
+
+
+def _in_time() -> None:
+    if time.monotonic() > _deadline.get():
+        raise SecurityError(f"the template ran for more than {RENDER_SECONDS:g} seconds (a loop without end?)")
+
+
+def _sized(value: Any) -> int:
+    return len(value) if isinstance(value, str | bytes | list | tuple) else 0
+
+
+def _bounded(size: int) -> None:
+    if size > MAX_OUTPUT:
+        raise SecurityError(f"the template built a value of {size:,} items or characters; at most {MAX_OUTPUT:,}")
+
+
+class ConfinedLoader(BaseLoader):
+    """Loads templates from one folder only: `..`, absolute names and symlinks leading out are refused,
+    and so are devices and FIFOs named like templates."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.root = folder.resolve()
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        """The text of `template`, its file name, and a check that it is unchanged."""
+        path = self.root.joinpath(*split_template_path(template))
+        real = path.resolve()
+        if not real.is_relative_to(self.root):
+            raise SecurityError(f"refused to load '{template}': it leads outside the templates folder {self.folder}")
+        try:
+            mtime = real.stat().st_mtime_ns
+            text = read_regular(real, MAX_TEMPLATE_BYTES, "a template").decode("utf-8")
+        except (FileNotFoundError, IsADirectoryError):
+            raise TemplateNotFound(template, f"'{template}' not found in the templates folder {self.folder}") from None
+        except (OSError, ValueError) as e:  # a device or FIFO, too large, not UTF-8
+            raise SecurityError(f"refused to load '{template}': {getattr(e, 'strerror', None) or e}") from None
+
+        def uptodate() -> bool:
+            try:
+                return real.stat().st_mtime_ns == mtime
+            except OSError:
+                return False
+
+        return text, str(path), uptodate
+
+
+class BoundedTemplate(Template):
+    """A template whose render stops at the time and size limits, and at self-inclusion."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        """Render as Jinja does, within `RENDER_SECONDS` and `MAX_OUTPUT`."""
+        token = _deadline.set(time.monotonic() + RENDER_SECONDS)
+        parts: list[str] = []
+        size = 0
+        try:
+            for part in self.generate(*args, **kwargs):
+                size += len(part)
+                if size > MAX_OUTPUT:
+                    raise SecurityError(
+                        f"the template wrote more than {MAX_OUTPUT:,} characters; a letter is far shorter"
+                    )
+                _in_time()
+                parts.append(part)
+        except RecursionError:
+            raise SecurityError("templates include, extend or call themselves without end") from None
+        finally:
+            _deadline.reset(token)
+        return "".join(parts)
+
+
+class BoundedEnvironment(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox with the clock checked on every call, attribute and operator,
+    and repeats (`'x' * 10**9`) refused before they are built."""
+
+    template_class = BoundedTemplate
+    intercepted_binops = frozenset({"*", "**", "+"})
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        """`*`, `**` and `+`, refused when the result would pass `MAX_OUTPUT`."""
+        _in_time()
+        if operator == "*" and (isinstance(left, int) or isinstance(right, int)):
+            count, item = (left, right) if isinstance(left, int) else (right, left)
+            _bounded(_sized(item) * count)
+        elif operator == "+":
+            _bounded(_sized(left) + _sized(right))
+        elif operator == "**" and isinstance(right, int) and isinstance(left, int) and abs(left) > 1 and right > 64:
+            raise SecurityError(f"refused {left} ** {right}: the number is too large to print")
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        """Every call in a template: macros, methods, functions."""
+        _in_time()
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """Every `a.b` in a template."""
+        _in_time()
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        """Every `a[b]` in a template."""
+        _in_time()
+        return super().getitem(obj, argument)
+
+
+def _bounded_range(*args: int) -> range:
+    numbers = range(*args)
+    if len(numbers) > MAX_RANGE:
+        raise SecurityError(f"range() of {len(numbers):,} numbers; at most {MAX_RANGE:,} in a template")
+    return numbers
+
+
+def _bounded_filter(f: Callable[..., Any]) -> Callable[..., Any]:
+    # Filters are called directly, not through `call`: check the clock, and refuse widths
+    # and counts (center(10**9), indent, wordwrap) that would build a huge string.
+    @wraps(f)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        _in_time()
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, int) and not isinstance(value, bool) and value > MAX_OUTPUT:
+                raise SecurityError(f"refused the number {value:,} in a filter; at most {MAX_OUTPUT:,}")
+        return f(*args, **kwargs)
+
+    return checked
+
+
+_FORMAT_WIDTH = re.compile(r"%[-+ #0]*(\d{7,})")
+
+
+def _format(value: str, *args: Any, **kwargs: Any) -> str:
+    if _FORMAT_WIDTH.search(str(value)):
+        raise SecurityError("refused a format width of a million characters or more")
+    return str(value) % (kwargs or args)
+
+
 @lru_cache(maxsize=8)
 def environment(templates_dir: Path) -> ImmutableSandboxedEnvironment:
-    """The sandboxed environment for one templates folder (compiled templates are cached)."""
-    env = ImmutableSandboxedEnvironment(
-        loader=FileSystemLoader(str(templates_dir)),
+    """The sandboxed, bounded environment for one templates folder (compiled templates are cached)."""
+    env = BoundedEnvironment(
+        loader=ConfinedLoader(templates_dir),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    env.filters.update(long_date=long_date, month_year=month_year, quantity=quantity)
-    env.globals.update(fail=_fail)
+    env.filters.update(long_date=long_date, month_year=month_year, quantity=quantity, format=_format)
+    env.filters.update({name: _bounded_filter(f) for name, f in env.filters.items()})
+    env.globals.update(fail=_fail, range=_bounded_range)
     return env
 
 
@@ -86,7 +242,12 @@ def layouts(templates_dir: Path = DEFAULT_TEMPLATES) -> dict[str, str]:
     for path in sorted(templates_dir.glob("*.html.j2")):
         if path.name.startswith("_"):
             continue
-        match = _DESCRIPTION.search(path.read_text(encoding="utf-8").split("\n", 1)[0])
+        try:
+            with open(path, "rb", opener=_nonblocking) as f:
+                first = f.readline(1000).decode("utf-8", "replace")
+        except OSError:
+            first = ""  # unreadable: reported when a spec uses it
+        match = _DESCRIPTION.search(first)
         found[path.name.removesuffix(".html.j2")] = match.group(1) if match else ""
     return found
 
@@ -100,3 +261,8 @@ def layout_files(templates_dir: Path, layout: str) -> list[Path]:
 def stylesheets(templates_dir: Path, layout: str) -> list[Path]:
     """The CSS files a layout is printed with: the shared sheet, then its own if any."""
     return [p for p in (templates_dir / BASE_CSS, templates_dir / f"{layout}.css") if p.is_file()]
+
+
+def _nonblocking(path: str, flags: int) -> int:
+    # A FIFO named like a layout must not hang `layouts`; reading a device's first line is bounded.
+    return os.open(path, flags | os.O_NONBLOCK)

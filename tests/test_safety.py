@@ -42,7 +42,7 @@ LITERAL = {
 # template folder -> what the one line of refusal says
 TEMPLATE_REFUSALS = {
     "python-internals": "layout 'statement' failed: access to attribute '__class__' of 'str' object is unsafe.",
-    "include-passwd": "template error: '/etc/passwd' not found in search path",
+    "include-passwd": "template error: '/etc/passwd' not found in the templates folder",
     "img-file": "not written: refused to read '/etc/passwd': outside the layout's folder and the spec's images",
     "stylesheet-http": "PDF not written: refused to fetch 'https://evil.example/x.css': a letter loads only its own local files",
     "css-import": "PDF not written: refused to read '/etc/passwd': outside the layout's folder and the spec's images",
