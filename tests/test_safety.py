@@ -269,7 +269,7 @@ def test_the_characters_letters_really_use_print_in_both_formats(tmp_path: Path)
         ("a: " + "[" * 60 + "]" * 60 + "\n", "1:" + str(3 + 41) + ": is nested more than 40 levels deep"),
         ("a: [" + ", ".join(["x"] * 1001) + "]\n", "1:4: a list of 1,001 items; at most 1,000 are allowed"),
         (
-            "a: &t " + "x" * 400_000 + "\nb: [*t, *t, *t, *t, *t, *t]\n",
+            "a: &t " + "word " * 80_000 + "\nb: [*t, *t, *t, *t, *t, *t]\n",
             "1:4: holds more than 2,000,000 characters of text; a spec is far smaller",
         ),
     ],
