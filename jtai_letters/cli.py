@@ -84,18 +84,28 @@ def _parser() -> argparse.ArgumentParser:
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--templates", type=_templates, default=DEFAULT_TEMPLATES, help="folder of layout templates")
     parser.add_argument("--profile", type=_profile, default=None, help="office profile to use for every spec")
+    parser.add_argument("--profiles", type=_folder, default=None, help="folder of office profiles specs may name")
 
 
 def _options(args: argparse.Namespace) -> Options:
     formats = tuple(getattr(args, "format", FORMATS))  # validate has no output formats
     archive = getattr(args, "archive", False)
-    return Options(formats=formats, templates_dir=args.templates, profile=args.profile, archive=archive)
+    return Options(
+        formats=formats, templates_dir=args.templates, profile=args.profile, archive=archive, profiles=args.profiles
+    )
 
 
 def _profile(value: str) -> Path:
     path = Path(value)
     if not path.is_file():
         raise argparse.ArgumentTypeError(f"no such profile: '{value}'")
+    return path
+
+
+def _folder(value: str) -> Path:
+    path = Path(value)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"no such folder: '{value}'")
     return path
 
 

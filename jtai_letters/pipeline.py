@@ -33,6 +33,7 @@ class Options:
     templates_dir: Path = DEFAULT_TEMPLATES
     profile: Path | None = None  # replaces the office profile every spec names
     archive: bool = False  # PDF/A-3b with the spec and its files attached, to regenerate the letter from it
+    profiles: Path | None = None  # a folder specs' office.profile may name files in, besides their own tree
 
 
 DEFAULTS = Options()
@@ -58,7 +59,7 @@ class BuildResult:
 
 def check(path: Path, options: Options = DEFAULTS, *, strict: bool = False) -> Checked:
     """Load `path` and apply every rule; `SpecError` lists all errors (and, if `strict`, warnings)."""
-    spec = load_spec(path, options.profile)
+    spec = load_spec(path, options.profile, options.profiles)
     problems = rules.check(spec)
     unknown = layout_problem(spec, options.templates_dir)
     if unknown:

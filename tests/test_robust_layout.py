@@ -11,7 +11,9 @@ from .helpers import pdf_text
 
 MINIMAL = Path(__file__).resolve().parent / "minimal.yaml"
 # As SharePoint makes them: after the host, one run of 60 characters with no place to break.
-SHAREPOINT = "https://loamshire.sharepoint.com/:w:/Doc.aspx?sourcedoc=%7B4F3A2B1C9D8E4F7AB6C5D4E3F2A1B0C9%7D%7B4F3A2B1C9D%7D"
+SHAREPOINT = (
+    "https://loamshire.sharepoint.com/:w:/Doc.aspx?sourcedoc=%7B4F3A2B1C9D8E4F7AB6C5D4E3F2A1B0C9%7D%7B4F3A2B1C9D%7D"
+)
 
 
 def run(*argv: str | Path) -> tuple[int, str, str]:
@@ -30,7 +32,8 @@ def test_a_long_link_in_a_table_cell_wraps_and_every_column_is_printed(tmp_path:
         "          status: in progress\n"
     )
     text = MINIMAL.read_text().replace(
-        "      response: Accepted; the force has a plan.\n", "      response: Accepted; the force has a plan.\n" + action
+        "      response: Accepted; the force has a plan.\n",
+        "      response: Accepted; the force has a plan.\n" + action,
     )
     spec.write_text(text)
     code, _, err = run("render", spec, "-o", tmp_path, "--format", "pdf")
