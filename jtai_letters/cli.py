@@ -62,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     x = verbs.add_parser("extract-spec", help="print the spec embedded in a letter made with --archive")
     x.add_argument("pdf", type=Path, help="an archival PDF letter")
     x.add_argument("--to", type=Path, help="write the spec, its profile and images into this folder")
+    x.add_argument("--force", action="store_true", help="with --to: overwrite files that exist")
 
     verbs.add_parser("layouts", help="list the layouts and when to use each")
 
@@ -152,7 +153,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
             from .archive import extract_all, extract_spec
 
             if args.to:
-                print(extract_all(args.pdf, args.to), file=out)
+                print(extract_all(args.pdf, args.to, force=args.force), file=out)
             else:
                 out.write(extract_spec(args.pdf))
             return EXIT_OK
