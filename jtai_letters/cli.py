@@ -127,9 +127,12 @@ def _positive(value: str) -> int:
 
 def _date(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
+        date = dt.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date like 2020-03-30, got '{value}'") from None
+    if date.year > 9000:  # deadlines and due dates are counted from it, past the calendar's end
+        raise argparse.ArgumentTypeError(f"expected a date before the year 9000, got '{value}'")
+    return date
 
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:

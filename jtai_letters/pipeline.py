@@ -154,7 +154,7 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
             inside = sorted(
                 p
                 for p in path.rglob("*")
-                if p.suffix in SPEC_SUFFIXES
+                if p.suffix.lower() in SPEC_SUFFIXES
                 and p.is_file()
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
@@ -171,6 +171,13 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
 def output_path(out_dir: Path, source: Path, fmt: str) -> Path:
     """Where the `fmt` letter for `source` goes: its stem, inside `out_dir`."""
     target = out_dir / f"{source.stem}.{fmt}"
+    if target.is_symlink():
+        raise OutputError(
+            Problem(
+                f"{target} is a symbolic link (to {os.readlink(target)}); remove it: letters are not written on links",
+                source,
+            )
+        )
     if target.resolve().parent != out_dir.resolve():
         raise OutputError(Problem(f"output name '{source.stem}' would leave the output folder", source))
     return target
@@ -216,6 +223,7 @@ def write_atomic(targets: dict[Path, bytes]) -> None:
     they renamed into place, so a failure while writing leaves all old files.
     """
     staged: list[tuple[str, Path]] = []
+    target = Path(".")
     try:
         for target, data in targets.items():
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
@@ -230,7 +238,8 @@ def write_atomic(targets: dict[Path, bytes]) -> None:
             os.replace(tmp, target)
             staged.pop(0)
     except OSError as e:
-        raise OutputError(Problem(f"cannot write: {e.strerror}", Path(e.filename or ""))) from e
+        # A full disk reports no file name: name the letter being written.
+        raise OutputError(Problem(f"cannot write: {e.strerror}", Path(e.filename) if e.filename else target)) from e
     finally:
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)

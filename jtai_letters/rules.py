@@ -22,11 +22,18 @@ DEADLINE_DAYS = 56  # s55(5A): "within 56 days beginning with the day" of public
 _PLACEHOLDER = re.compile(r"\b(?:TODO|TBC|TBA|FIXME|XXX+)\b|(?i:\[\s*insert\b[^\]]*\]|\blorem ipsum\b)")
 # What XML 1.0, and so a Word document, cannot hold.
 _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# Embeddings and overrides reorder what a reader sees ("Trojan Source"); Arabic and Urdu text
+# needs none of them (isolates and the RLM/LRM marks stay allowed).
+_BIDI_OVERRIDE = re.compile("[\u202a-\u202e]")
+# Characters that print nothing: a field holding only these looks filled in and prints blank.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u2800\u3164 \t\n\r\u00a0\u2002\u2003\u2009\u202f"
 _VAGUE_LINK = re.compile(r"^(?:.*\bhere|click|link|this link|this page|more|read more|more info(?:rmation)?)\W*$", re.I)
 
 
 def publication_deadline(published: dt.date) -> dt.date:
     """The last day a response may be published: day one is the publication day itself."""
+    if published > dt.date.max - dt.timedelta(days=DEADLINE_DAYS - 1):
+        return dt.date.max  # a report dated at the end of year 9999: no later day to give
     return published + dt.timedelta(days=DEADLINE_DAYS - 1)
 
 
@@ -178,6 +185,17 @@ def _unfinished(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
                 loc,
                 f"contains the control character U+{ord(match.group(0)):04X}, which a letter cannot hold; delete it",
                 rule="character",
+            )
+        if match := _BIDI_OVERRIDE.search(value):
+            yield src.problem(
+                loc,
+                f"contains the bidirectional control U+{ord(match.group(0)):04X}, which changes the order "
+                "readers see the text in; delete it",
+                rule="character",
+            )
+        if value and not value.strip(_INVISIBLE):
+            yield src.problem(
+                loc, "holds only invisible characters (zero-width spaces); write the text", rule="character"
             )
 
 

@@ -74,3 +74,78 @@ def test_a_thousand_rows_reused_through_aliases_is_refused_before_building(tmp_p
         "holds more than 2,000 list items in all (aliases repeated?); "
         "a letter this long cannot be printed in reasonable time"
     )
+
+
+def test_a_report_published_at_the_end_of_the_calendar_is_no_overflow(tmp_path: Path) -> None:
+    text = MINIMAL.read_text().replace("published: 2025-09-18", "published: 9999-11-30")
+    text = text.replace("date: 2025-10-30", "date: 9999-12-31")
+    spec = tmp_path / "late.yaml"
+    spec.write_text(text)
+    code, out, err = run("validate", spec, "--format", "json")
+    assert (code, err) == (0, "")
+    assert '"publication_deadline": "9999-12-31"' in out
+    code, _, err = run("new", "--layout", "letter", "--published", "9999-12-31")
+    assert code == 2
+    assert (
+        err == "error: jtai-letters new: argument --published: expected a date before the year 9000, got '9999-12-31'\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "We welcome the \u202ereport\u202c.",
+            "contains the bidirectional control U+202E, which changes the order readers see the text in; delete it",
+        ),
+        ("\u200b\u200b", "holds only invisible characters (zero-width spaces); write the text"),
+    ],
+)
+def test_text_that_reads_differently_from_what_prints_is_flagged(text: str, message: str, tmp_path: Path) -> None:
+    import json
+
+    spec_text = MINIMAL.read_text().replace("We welcome the report.", json.dumps(text))
+    assert first_problem(tmp_path, spec_text) == f"22:7: response.context[0]: {message}"
+
+
+def test_urdu_with_its_direction_marks_is_not_flagged(tmp_path: Path) -> None:
+    spec = tmp_path / "urdu.yaml"
+    spec.write_text(MINIMAL.read_text().replace("We welcome the report.", "رپورٹ \u200fکا خیر مقدم (HMICFRS)"))
+    assert run("validate", spec)[0] == 0
+
+
+def test_spec_suffixes_are_found_in_any_case(tmp_path: Path) -> None:
+    for name in ("a.YAML", "b.Yml", "c.yaml"):
+        (tmp_path / name).write_text(MINIMAL.read_text())
+    code, out, _ = run("validate", tmp_path)
+    assert code == 0
+    assert [line.split(": ")[0] for line in out.splitlines()] == [
+        str(tmp_path / n) for n in ("a.YAML", "b.Yml", "c.yaml")
+    ]
+
+
+def test_a_symlinked_output_says_it_is_a_link(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "minimal.pdf").symlink_to(tmp_path / "elsewhere.pdf")
+    code, _, err = run("render", MINIMAL, "-o", out)
+    assert code == 1
+    assert err == (
+        f"{MINIMAL}: {out / 'minimal.pdf'} is a symbolic link (to {tmp_path / 'elsewhere.pdf'}); "
+        "remove it: letters are not written on links\n"
+    )
+    assert not (tmp_path / "elsewhere.pdf").exists()
+
+
+def test_a_full_disk_names_the_file_being_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import os
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))  # as the kernel reports it: no file name
+
+    monkeypatch.setattr(os, "fsync", full)
+    code, _, err = run("render", MINIMAL, "-o", tmp_path, "--format", "pdf")
+    assert code == 1
+    assert err == f"{tmp_path / 'minimal.pdf'}: cannot write: No space left on device\n"
+    assert list(tmp_path.iterdir()) == []
