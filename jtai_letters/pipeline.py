@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import archive, outputs, rules
+from . import archive, fonts, outputs, rules
 from .errors import JtaiError, OutputError, Problem, SpecError, UsageError
 from .models import ResponseSpec
 from .render import image_paths, layout_problem, render
@@ -61,6 +61,7 @@ def check(path: Path, options: Options = DEFAULTS, *, strict: bool = False) -> C
     """Load `path` and apply every rule; `SpecError` lists all errors (and, if `strict`, warnings)."""
     spec = load_spec(path, options.profile, options.profiles)
     problems = rules.check(spec)
+    problems += fonts.missing_glyphs(spec)
     unknown = layout_problem(spec, options.templates_dir)
     if unknown:
         problems.insert(0, unknown)
