@@ -22,7 +22,16 @@ from functools import lru_cache, wraps
 from pathlib import Path
 from typing import Any, NoReturn
 
-from jinja2 import BaseLoader, Environment, StrictUndefined, Template, TemplateNotFound, pass_context
+from jinja2 import (
+    BaseLoader,
+    Environment,
+    StrictUndefined,
+    Template,
+    TemplateError,
+    TemplateNotFound,
+    meta,
+    pass_context,
+)
 from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 from jinja2.runtime import Context
@@ -253,9 +262,35 @@ def layouts(templates_dir: Path = DEFAULT_TEMPLATES) -> dict[str, str]:
 
 
 def layout_files(templates_dir: Path, layout: str) -> list[Path]:
-    """Every file a layout's letters depend on: its template, the shared partials, its CSS."""
+    """Every file a layout's letters depend on: its template, the shared partials, any other
+    template it includes, imports or extends (whatever its name), and its CSS."""
     partials = sorted(p for p in templates_dir.glob("_*.j2") if p.is_file())
-    return [templates_dir / f"{layout}.html.j2", *partials, *stylesheets(templates_dir, layout)]
+    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(templates_dir.glob("*.j2")) if p.is_file())
+    used = _referenced(templates_dir, f"{layout}.html.j2", stamp)
+    own = templates_dir / f"{layout}.html.j2"
+    return list(dict.fromkeys([own, *partials, *used, *stylesheets(templates_dir, layout)]))
+
+
+@lru_cache(maxsize=32)
+def _referenced(templates_dir: Path, name: str, stamp: tuple[tuple[str, int], ...]) -> list[Path]:
+    # `stamp` (every template's name and time) in the key: an edited layout is read again.
+    env = environment(templates_dir)
+    found: list[Path] = []
+    queue = [name]
+    while queue:
+        current = queue.pop()
+        try:
+            refs = list(meta.find_referenced_templates(env.parse(env.loader.get_source(env, current)[0])))  # type: ignore[union-attr]
+        except (TemplateError, OSError):
+            continue  # reported when a letter is rendered
+        if None in refs:  # a name computed at render time: any template may be used
+            return sorted(p for p in templates_dir.glob("*.j2") if p.is_file())
+        for ref in filter(None, refs):
+            path = templates_dir / ref
+            if path not in found:
+                found.append(path)
+                queue.append(ref)
+    return found
 
 
 def stylesheets(templates_dir: Path, layout: str) -> list[Path]:

@@ -116,3 +116,13 @@ def test_a_fifo_named_like_a_partial_is_refused_without_waiting(tmp_path: Path) 
 def test_our_layouts_render_within_the_limits(tmp_path: Path) -> None:
     code, _, err = run("render", MINIMAL, "-o", tmp_path)
     assert (code, err) == (0, "")
+
+
+def test_a_file_a_layout_includes_is_among_its_inputs_whatever_its_name(tmp_path: Path) -> None:
+    folder = office_templates(tmp_path, '{% include "footer-note.j2" %}')
+    (folder / "footer-note.j2").write_text("<p>Printed on recycled paper.</p>")
+    assert folder / "footer-note.j2" in templates.layout_files(folder, "statement")
+    assert folder / "footer-note.j2" not in templates.layout_files(folder, "letter")
+    (folder / "footer-note.j2").write_text('<p>{% include "more.j2" %}</p>')  # edited: read again
+    (folder / "more.j2").write_text("more")
+    assert folder / "more.j2" in templates.layout_files(folder, "statement")
