@@ -38,6 +38,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .assets import read_regular
+from . import errors
 
 _HERE = Path(__file__).resolve().parent
 # Installed wheels carry the templates inside the package; a source checkout keeps
@@ -295,7 +296,14 @@ def _referenced(templates_dir: Path, name: str, stamp: tuple[tuple[str, int], ..
 
 def stylesheets(templates_dir: Path, layout: str) -> list[Path]:
     """The CSS files a layout is printed with: the shared sheet, then its own if any."""
-    return [p for p in (templates_dir / BASE_CSS, templates_dir / f"{layout}.css") if p.is_file()]
+    found = list(dict.fromkeys(p for p in (templates_dir / BASE_CSS, templates_dir / f"{layout}.css") if p.is_file()))
+    root = templates_dir.resolve()
+    for path in found:
+        # WeasyPrint reads stylesheets by name, not through the asset fetcher: confine them here.
+        if not path.resolve().is_relative_to(root):
+            message = "refused: a link to a file outside the templates folder"
+            raise errors.TemplateError(errors.Problem(message, path, rule="template"))
+    return found
 
 
 def _nonblocking(path: str, flags: int) -> int:

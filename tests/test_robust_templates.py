@@ -126,3 +126,10 @@ def test_a_file_a_layout_includes_is_among_its_inputs_whatever_its_name(tmp_path
     (folder / "footer-note.j2").write_text('<p>{% include "more.j2" %}</p>')  # edited: read again
     (folder / "more.j2").write_text("more")
     assert folder / "more.j2" in templates.layout_files(folder, "statement")
+
+
+def test_a_stylesheet_linked_from_outside_is_refused(tmp_path: Path) -> None:
+    folder = office_templates(tmp_path, "")
+    (folder / "statement.css").symlink_to("/etc/passwd")
+    code, _, err = run("render", MINIMAL, "--templates", folder, "-o", tmp_path / "out")
+    assert (code, err) == (1, f"{folder / 'statement.css'}: refused: a link to a file outside the templates folder\n")
