@@ -37,8 +37,8 @@ from jinja2.loaders import split_template_path
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from .assets import read_regular
 from . import errors
+from .assets import read_regular
 
 _HERE = Path(__file__).resolve().parent
 # Installed wheels carry the templates inside the package; a source checkout keeps
