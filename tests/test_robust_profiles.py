@@ -13,8 +13,7 @@ import pytest
 from jtai_letters import cli
 
 from .helpers import ROOT
-
-MINIMAL = Path(__file__).resolve().parent / "minimal.yaml"
+from .test_publication import with_office
 
 
 def run(*argv: str | Path) -> tuple[int, str, str]:
@@ -29,14 +28,6 @@ def office(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "profiles", work / "profiles")
     (work / "specs").mkdir()
     return work
-
-
-def with_office(folder: Path, office_yaml: str) -> Path:
-    text = MINIMAL.read_text()
-    start, end = text.index("office:\n"), text.index("report:\n")
-    spec = folder / "specs" / "spec.yaml"
-    spec.write_text(text[:start] + office_yaml + text[end:].replace("layout: statement", "layout: letter"))
-    return spec
 
 
 def test_a_profile_outside_the_specs_tree_is_refused(office: Path, tmp_path: Path) -> None:
@@ -81,6 +72,7 @@ def test_values_of_a_file_named_as_a_profile_are_never_echoed(office: Path) -> N
 def test_restating_the_profiles_own_commissioner_keeps_the_signature(office: Path) -> None:
     spec = with_office(office, "office:\n  profile: ../profiles/loamshire.yaml\n  commissioner: Priya Marsh\n")
     text = spec.read_text().replace("  chief_constable:", "  sign_off: {closing: Yours sincerely}\n  chief_constable:")
+    text = text.replace("layout: statement", "layout: letter")  # a layout that signs
     spec.write_text(text)
     code, _, err = run("render", spec, "-o", office / "out", "--format", "docx")
     assert code == 0, err
