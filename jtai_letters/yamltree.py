@@ -26,7 +26,7 @@ MAX_TEXT = 2_000_000  # characters of text after alias expansion
 # PDF layout time grows with the square of a word's length (20,000 characters: 7 s).
 MAX_WORD = 1_000  # characters without a space; the longest real URL in a letter is ~150
 MAX_ENTRIES = 2_000  # list items in all, after alias expansion: table rows, paragraphs; a letter has ~30
-_LONG_WORD = re.compile(rf"\S{{{MAX_WORD + 1},}}")
+_LONG_WORD = re.compile(rf"(?<!\S)\S{{{MAX_WORD + 1}}}\S*")  # anchored at a word's start: linear time
 MERGE_TAG = "tag:yaml.org,2002:merge"
 
 Pos = tuple[int, int]  # 0-based line and column, as the parser reports them

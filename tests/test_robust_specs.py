@@ -149,3 +149,13 @@ def test_a_full_disk_names_the_file_being_written(tmp_path: Path, monkeypatch: p
     assert code == 1
     assert err == f"{tmp_path / 'minimal.pdf'}: cannot write: No space left on device\n"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_words_of_exactly_the_limit_are_allowed_however_many(tmp_path: Path) -> None:
+    # 1.99 MB of 1,000-character words: the word check is anchored at word starts, so this reads in
+    # linear time (an unanchored pattern took 4 s here).
+    words = " ".join(["w" * 1000] * 1990)
+    spec = tmp_path / "words.yaml"
+    spec.write_text(MINIMAL.read_text().replace("We welcome the report.", words))
+    code, out, _ = run("validate", spec)
+    assert (code, out) == (0, f"{spec}: valid\n")
