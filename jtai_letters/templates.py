@@ -13,6 +13,7 @@ list repeated past that size, or when templates include or extend themselves.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 import time
@@ -20,6 +21,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from functools import lru_cache, wraps
 from pathlib import Path
+from types import TracebackType
 from typing import Any, NoReturn
 
 from jinja2 import (
@@ -32,7 +34,7 @@ from jinja2 import (
     meta,
     pass_context,
 )
-from jinja2.exceptions import SecurityError
+from jinja2.exceptions import SecurityError, TemplateSyntaxError
 from jinja2.loaders import split_template_path
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -91,6 +93,7 @@ RENDER_SECONDS = 10.0  # a letter renders in milliseconds; a template past this 
 MAX_OUTPUT = 5_000_000  # characters of HTML; a long letter is about 60,000
 MAX_RANGE = 10_000  # items of range(); a letter's longest list is 1,000
 MAX_TEMPLATE_BYTES = 1_000_000
+MAX_DIGITS = 300  # of a power; beyond that Python cannot print an int, and a float overflows
 
 _deadline: ContextVar[float] = ContextVar("template_deadline", default=float("inf"))
 
@@ -159,9 +162,33 @@ class BoundedTemplate(Template):
                 parts.append(part)
         except RecursionError:
             raise SecurityError("templates include, extend or call themselves without end") from None
+        except (TemplateError, TemplateFailure):
+            raise
+        except Exception as e:  # the template's own arithmetic or conversions: 1 / 0, int('x', 99)
+            filename, line = _template_line(e.__traceback__)
+            raise TemplateFault(f"{type(e).__name__}: {e}", line, filename=filename) from None
         finally:
             _deadline.reset(token)
         return "".join(parts)
+
+
+def _power_digits(base: Any, exponent: Any) -> float:
+    numbers = isinstance(base, int | float) and isinstance(exponent, int | float)
+    return float(exponent * math.log10(abs(base))) if numbers and abs(base) > 1 else 0.0
+
+
+class TemplateFault(TemplateSyntaxError):
+    """A Python error raised by a template's own code, reported with its file and line as a syntax error is."""
+
+
+def _template_line(tb: TracebackType | None) -> tuple[str | None, int]:
+    # Jinja rewrites tracebacks so that template lines appear as frames of the template file.
+    found: tuple[str | None, int] = (None, 0)
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+            found = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
 
 
 class BoundedEnvironment(ImmutableSandboxedEnvironment):
@@ -179,8 +206,8 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
             _bounded(_sized(item) * count)
         elif operator == "+":
             _bounded(_sized(left) + _sized(right))
-        elif operator == "**" and isinstance(right, int) and isinstance(left, int) and abs(left) > 1 and right > 64:
-            raise SecurityError(f"refused {left} ** {right}: the number is too large to print")
+        elif operator == "**" and (digits := _power_digits(left, right)) > MAX_DIGITS:
+            raise SecurityError(f"refused a power of {digits:,.0f} digits: at most {MAX_DIGITS} can be printed")
         return super().call_binop(context, operator, left, right)
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:

@@ -39,7 +39,7 @@ def refused(tmp_path: Path, folder: Path) -> str:
     assert code == 1, err
     assert out == ""
     assert len(err.splitlines()) == 1, err
-    assert err.startswith(f"{folder / 'statement.html.j2'}: ")
+    assert err.startswith(f"{folder / 'statement.html.j2'}:")
     assert "Traceback" not in err
     assert not (tmp_path / "out").exists()
     return err
@@ -88,7 +88,9 @@ def test_a_template_that_recurses_is_a_located_error(body: str, base: str, tmp_p
         ('{{ "x"|center(1000000000) }}', "refused the number 1,000,000,000 in a filter"),
         ('{{ "%999999999s"|format(1) }}', "refused a format width of a million characters or more"),
         ("{{ range(1000000000)|length }}", "range() of 1,000,000,000 numbers; at most 10,000 in a template"),
-        ("{{ 10 ** 100000000 }}", "refused 10 ** 100000000: the number is too large to print"),
+        ("{{ 10 ** 100000000 }}", "refused a power of 100,000,000 digits: at most 300 can be printed"),
+        ("{{ 10.0 ** 400 }}", "refused a power of 400 digits: at most 300 can be printed"),
+        ("{{ (10 ** 200) ** 20 }}", "refused a power of 4,000 digits: at most 300 can be printed"),
         (
             "{% for i in range(2000) %}{{ 'x' * 3000 }}{% endfor %}",
             "the template wrote more than 5,000,000 characters; a letter is far shorter",
@@ -133,3 +135,14 @@ def test_a_stylesheet_linked_from_outside_is_refused(tmp_path: Path) -> None:
     (folder / "statement.css").symlink_to("/etc/passwd")
     code, _, err = run("render", MINIMAL, "--templates", folder, "-o", tmp_path / "out")
     assert (code, err) == (1, f"{folder / 'statement.css'}: refused: a link to a file outside the templates folder\n")
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("{{ 1 / 0 }}", "statement.html.j2:5: template error: ZeroDivisionError: division by zero"),
+        ('{{ "%d" % "x" }}', "statement.html.j2:5: template error: TypeError: %d format: a real number is required"),
+    ],
+)
+def test_a_python_error_in_a_template_is_a_located_template_error(body: str, message: str, tmp_path: Path) -> None:
+    assert message in refused(tmp_path, office_templates(tmp_path, body))
