@@ -196,11 +196,13 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
     and repeats (`'x' * 10**9`) refused before they are built."""
 
     template_class = BoundedTemplate
-    intercepted_binops = frozenset({"*", "**", "+"})
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
-        """`*`, `**` and `+`, refused when the result would pass `MAX_OUTPUT`."""
+        """`*`, `**`, `+` and `%`, refused when the result would pass the limits."""
         _in_time()
+        if operator == "%" and isinstance(left, str):
+            _no_huge_width(left)
         if operator == "*" and (isinstance(left, int) or isinstance(right, int)):
             count, item = (left, right) if isinstance(left, int) else (right, left)
             _bounded(_sized(item) * count)
@@ -247,13 +249,23 @@ def _bounded_filter(f: Callable[..., Any]) -> Callable[..., Any]:
     return checked
 
 
-_FORMAT_WIDTH = re.compile(r"%[-+ #0]*(\d{7,})")
+# A width or precision of a million or more, or one taken from the arguments (`*`), with or without a key.
+_FORMAT_WIDTH = re.compile(r"%(?:\([^)]*\))?[-+ #0]*(?:\d{7,}|\*|\d*\.(?:\d{7,}|\*))")
 
 
-def _format(value: str, *args: Any, **kwargs: Any) -> str:
-    if _FORMAT_WIDTH.search(str(value)):
-        raise SecurityError("refused a format width of a million characters or more")
-    return str(value) % (kwargs or args)
+def _no_huge_width(text: str) -> None:
+    # "%999999999s" % x: a field a gigabyte wide.
+    if _FORMAT_WIDTH.search(text):
+        raise SecurityError("refused a format width of a million characters or more, or one given by *")
+
+
+def _checked_format(format_filter: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(format_filter)
+    def checked(value: Any, *args: Any, **kwargs: Any) -> Any:
+        _no_huge_width(str(value))
+        return format_filter(value, *args, **kwargs)
+
+    return checked
 
 
 @lru_cache(maxsize=8)
@@ -267,7 +279,8 @@ def environment(templates_dir: Path) -> ImmutableSandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    env.filters.update(long_date=long_date, month_year=month_year, quantity=quantity, format=_format)
+    env.filters.update(long_date=long_date, month_year=month_year, quantity=quantity)
+    env.filters["format"] = _checked_format(env.filters["format"])
     env.filters.update({name: _bounded_filter(f) for name, f in env.filters.items()})
     env.globals.update(fail=_fail, range=_bounded_range)
     return env
