@@ -7,6 +7,7 @@ Seeded (`derandomize`), so a failure reproduces; sized to run in about 20 second
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import tempfile
@@ -138,25 +139,39 @@ def test_validate_survives_mutated_specs_and_profiles(data: st.DataObject) -> No
 
 @settings(FUZZ, max_examples=12 * SCALE)
 @given(st.data())
-def test_render_survives_mutated_specs_and_images(data: st.DataObject) -> None:
-    base = data.draw(
-        st.sampled_from([HERE / "minimal.yaml", ROOT / "responses" / "loamshire-2025-domestic-abuse.yaml"])
+def test_render_survives_any_text_and_mutated_images(data: st.DataObject) -> None:
+    # Valid specs carrying any text, and the Loamshire letter with a damaged logo: both reach the writers.
+    text = json.dumps(data.draw(st.text(min_size=1, max_size=300)), ensure_ascii=False)
+    spec_text = data.draw(
+        st.sampled_from(
+            [
+                (HERE / "minimal.yaml").read_text().replace("We welcome the report.", text),
+                (ROOT / "responses" / "loamshire-2025-domestic-abuse.yaml").read_text(),
+            ]
+        )
     )
-    # Few edits: most mutants should stay valid enough to reach the writers.
-    spec_bytes = data.draw(mutated(base.read_bytes(), [b" ", b"x", "é".encode(), b"\n"]))
     with workspace() as root:
         spec = root / "responses" / "spec.yaml"
-        spec.write_bytes(spec_bytes)
-        logo = root / "profiles" / "loamshire-logo.png"
-        logo.write_bytes(
-            data.draw(
-                st.one_of(st.just(LOGO.read_bytes()), mutated(LOGO.read_bytes(), [b"\x00" * 64, b"IDAT", b"<svg>"]))
-            )
+        spec.write_text(spec_text, encoding="utf-8")
+        logo = data.draw(
+            st.one_of(st.just(LOGO.read_bytes()), mutated(LOGO.read_bytes(), [b"\x00" * 64, b"IDAT", b"<svg>"]))
         )
-        check(
-            ["render", spec, "-o", root / "out", "--format", data.draw(st.sampled_from(["pdf", "docx", "docx,pdf"]))],
-            root,
-        )
+        (root / "profiles" / "loamshire-logo.png").write_bytes(logo)
+        formats = data.draw(st.sampled_from(["pdf", "docx", "docx,pdf"]))
+        check(["render", spec, "-o", root / "out", "--format", formats], root)
+
+
+@settings(FUZZ, max_examples=6 * SCALE)
+@given(st.data())
+def test_batch_survives_a_folder_of_mutated_specs(data: st.DataObject) -> None:
+    with workspace() as root:
+        minimal = (HERE / "minimal.yaml").read_text()
+        for i in range(2):  # valid, with any text
+            text = json.dumps(data.draw(st.text(min_size=1, max_size=200)), ensure_ascii=False)
+            (root / "responses" / f"spec-{i}.yaml").write_text(minimal.replace("We welcome the report.", text))
+        broken = data.draw(mutated(minimal.encode(), [b" ", b"x", b"\n", b"- ", b": "]))
+        (root / "responses" / "spec-2.yaml").write_bytes(broken)
+        check(["batch", root / "responses", "-o", root / "out", "--jobs", "1", "--format", "docx"], root)
 
 
 @settings(FUZZ, max_examples=60 * SCALE)
