@@ -124,11 +124,13 @@ def image(base: Path, relative: str) -> Path:
     """
     if Path(relative).is_absolute() or urlsplit(relative).scheme:
         raise ValueError(f"'{relative}' must be a path relative to the spec's folder")
+    if "\x00" in relative:
+        raise ValueError(f"{relative!r} is not a file name")
     root = base.resolve()
     target = (root / relative).resolve()
     if not target.is_relative_to(root):
         raise ValueError(f"'{relative}' points outside the spec's folder")
-    if not target.exists():
+    if not os.path.exists(target):  # not Path.exists, which raises for a name too long
         raise ValueError(f"'{relative}' does not exist")
     try:
         image_bytes(target)

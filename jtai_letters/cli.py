@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 import typing
 from collections.abc import Sequence
@@ -98,21 +99,21 @@ def _options(args: argparse.Namespace) -> Options:
 
 def _profile(value: str) -> Path:
     path = Path(value)
-    if not path.is_file():
+    if not os.path.isfile(path):  # not Path.is_file, which raises for a name too long
         raise argparse.ArgumentTypeError(f"no such profile: '{value}'")
     return path
 
 
 def _folder(value: str) -> Path:
     path = Path(value)
-    if not path.is_dir():
+    if not os.path.isdir(path):
         raise argparse.ArgumentTypeError(f"no such folder: '{value}'")
     return path
 
 
 def _templates(value: str) -> Path:
     path = Path(value)
-    if not path.is_dir():
+    if not os.path.isdir(path):
         raise argparse.ArgumentTypeError(f"no such templates folder: '{value}'")
     if not layouts(path):
         raise argparse.ArgumentTypeError(f"'{value}' holds no layouts (*.html.j2)")

@@ -151,7 +151,7 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
+        if os.path.isdir(path):  # os.path: a name too long or holding NUL is no folder, not a traceback
             inside = sorted(
                 p
                 for p in path.rglob("*")
@@ -162,7 +162,7 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
             if not inside:
                 raise UsageError(Problem("holds no spec files (*.yaml, *.yml)", path, rule="usage"))
             found += inside
-        elif path.exists():
+        elif os.path.exists(path):
             found.append(path)
         else:
             raise UsageError(Problem("no such file or folder", path, rule="usage"))

@@ -187,9 +187,10 @@ def _merge_profile(root: Map, src: SourceMap, override: Path | None, profiles: P
                 src.problem(("office", "profile"), "must be a relative path to a .yaml file", rule="profile")
             )
         path = Path(os.path.normpath(src.path.parent / ref))  # messages show profiles/x.yaml, not specs/../
-        if profiles and not path.exists():
+        # os.path.exists, not Path.exists: a name too long or holding NUL is simply not there.
+        if profiles and not os.path.exists(path):
             path = Path(os.path.normpath(profiles / ref))
-        if not path.exists():
+        if not os.path.exists(path):
             raise SpecError(src.problem(("office", "profile"), f"no such profile: '{ref}'", rule="profile"))
         roots = profile_roots(src.path, profiles)
         if not any(path.resolve().is_relative_to(r) for r in roots):

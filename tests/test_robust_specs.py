@@ -159,3 +159,15 @@ def test_words_of_exactly_the_limit_are_allowed_however_many(tmp_path: Path) -> 
     spec.write_text(MINIMAL.read_text().replace("We welcome the report.", words))
     code, out, _ = run("validate", spec)
     assert (code, out) == (0, f"{spec}: valid\n")
+
+
+def test_names_too_long_for_the_file_system_are_missing_files_not_tracebacks(tmp_path: Path) -> None:
+    long = "x" * 300 + ".yaml"
+    text = MINIMAL.read_text().replace("office:\n", f"office:\n  profile: {long}\n")
+    assert first_problem(tmp_path, text) == f"5:12: office.profile: no such profile: '{long}'"
+    logo = f"  area: Loamshire\n  logo: {{path: {long}, alt: Logo}}\n"
+    text = MINIMAL.read_text().replace("  area: Loamshire\n", logo)
+    assert first_problem(tmp_path, text) == f"9:16: office.logo.path: '{long}' does not exist"
+    for argv in (["validate", long], ["render", MINIMAL, "--profile", long], ["render", MINIMAL, "--templates", long]):
+        code, _, err = run(*argv)
+        assert code == 2 and err.startswith("error: ") and len(err.splitlines()) == 1
