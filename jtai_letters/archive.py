@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from pypdf.generic import NullObject, StreamObject
-
 from .assets import read_regular
 from .errors import JtaiError, OutputError, Problem, UsageError
 
 if TYPE_CHECKING:
+    from pypdf.generic import StreamObject
+
     from .models import ResponseSpec
     from .spec import SourceMap
 
@@ -106,6 +106,8 @@ def _attachments(pdf: Path) -> dict[str, bytes]:
 
 
 def _embedded(catalog: Any, pdf: Path) -> dict[str, bytes]:
+    from pypdf.generic import StreamObject  # pypdf costs 0.1 s to import: only extract-spec needs it
+
     files: dict[str, bytes] = {}
     total = 0
     for name, spec in _name_tree(_resolved(_resolved(catalog).get("/Names")).get("/EmbeddedFiles")):
@@ -124,6 +126,8 @@ def _embedded(catalog: Any, pdf: Path) -> dict[str, bytes]:
 
 def _resolved(obj: Any) -> Any:
     """`obj` with an indirect reference followed; an empty dictionary for nothing (a dangling reference)."""
+    from pypdf.generic import NullObject
+
     obj = obj.get_object() if obj is not None else None
     return {} if obj is None or isinstance(obj, NullObject) else obj
 
