@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import posixpath
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -90,10 +92,11 @@ def _attachments(pdf: Path) -> dict[str, bytes]:
         raise UsageError(Problem("is not a PDF file", pdf))
     encrypted = UsageError(Problem("is encrypted; an archival letter never is (PDF/A forbids it)", pdf))
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise encrypted
-        files = _embedded(reader.trailer["/Root"], pdf)
+        with _quiet("pypdf"):  # it logs what it repairs ("EOF marker not found"): the one line below says it
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted:
+                raise encrypted
+            files = _embedded(reader.trailer["/Root"], pdf)
     except JtaiError:
         raise
     except (DependencyError, FileNotDecryptedError):  # AES needs a crypto library pypdf may lack
@@ -103,6 +106,17 @@ def _attachments(pdf: Path) -> dict[str, bytes]:
     if not any(_is_spec(name, blob) for name, blob in files.items()):
         raise UsageError(Problem("carries no spec: was it made with --archive?", pdf))
     return files
+
+
+@contextmanager
+def _quiet(logger: str) -> Iterator[None]:
+    log = logging.getLogger(logger)
+    level = log.level
+    log.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
 
 
 def _embedded(catalog: Any, pdf: Path) -> dict[str, bytes]:
