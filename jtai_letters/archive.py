@@ -3,14 +3,25 @@ so the PDF alone can regenerate or edit the letter."""
 
 from __future__ import annotations
 
+import io
+import json
+import logging
 import os
+import posixpath
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from .errors import Problem, UsageError
+from .assets import read_regular
+from .errors import JtaiError, OutputError, Problem, UsageError
 
 if TYPE_CHECKING:
+    from pypdf.generic import StreamObject
+
     from .models import ResponseSpec
+    from .spec import SourceMap
 
 SPEC_DESCRIPTION = "jtai-letters response spec and the files it names"
 
@@ -27,51 +38,228 @@ def sources(spec: ResponseSpec) -> tuple[tuple[str, bytes], ...]:
     files = [src.path, *([src.profile] if src.profile else []), *image_paths(spec).values()]
     absolute = [Path(os.path.abspath(f)) for f in files]
     root = Path(os.path.commonpath([f.parent for f in absolute]))
-    return tuple((f.relative_to(root).as_posix(), f.read_bytes()) for f in absolute)
+    named = [(f.relative_to(root).as_posix(), f.read_bytes()) for f in absolute]
+    if src.profile:
+        spec_name, profile_name = named[0][0], named[1][0]
+        named[0] = (spec_name, _naming_profile(src, posixpath.relpath(profile_name, posixpath.dirname(spec_name))))
+    return tuple(named)
+
+
+def _naming_profile(src: SourceMap, relative: str) -> bytes:
+    """The spec's text, with `office.profile` naming `relative`: a profile given with
+    `--profile` travels with the letter and is used again when it is regenerated."""
+    text = src.path.read_text(encoding="utf-8-sig")
+    office = src.root["office"]
+    ref = office.get("profile") if "profile" in office.own else None
+    if isinstance(ref, str) and Path(os.path.normpath(src.path.parent / ref)) == Path(
+        os.path.normpath(src.profile or "")
+    ):
+        return src.path.read_bytes()  # the spec names it already: keep its bytes as written
+    lines = text.splitlines(keepends=True)
+    value = json.dumps(relative)  # a YAML double-quoted scalar
+    if ref is not None:
+        line, column = office.values_at["profile"]
+        lines[line] = lines[line][:column] + value + "\n"
+    else:
+        line, column = office.start
+        if lines[line][column:].startswith("{"):
+            lines[line] = lines[line][: column + 1] + f"profile: {value}, " + lines[line][column + 1 :]
+        else:
+            lines.insert(line, " " * column + f"profile: {value}\n")
+    return "".join(lines).encode("utf-8")
+
+
+MAX_PDF_BYTES = 100 * 1024 * 1024
+MAX_FILE_BYTES = 8 * 1024 * 1024  # a spec is at most 2 MB and an image 5 MB
+MAX_TOTAL_BYTES = 24 * 1024 * 1024  # a spec, its profile and two images, with room
+MAX_FILES = 16
+MAX_NAME = 255  # characters in a name, and in each part of it (most file systems' limit)
+_CHUNK = 64 * 1024
 
 
 def _attachments(pdf: Path) -> dict[str, bytes]:
+    """Every file attached to `pdf`, each inflated within `MAX_FILE_BYTES` and all within `MAX_TOTAL_BYTES`."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import DependencyError, FileNotDecryptedError
 
     try:
-        with pdf.open("rb") as f:
-            if f.read(5) != b"%PDF-":
-                raise UsageError(Problem("is not a PDF file", pdf))
-        attached = PdfReader(str(pdf)).attachments
-    except (OSError, PdfReadError) as e:
-        raise UsageError(Problem(f"cannot read this PDF: {e}", pdf)) from None
-    files = {name: blobs[0] for name, blobs in attached.items() if blobs}
-    if not any(_is_spec(name, data) for name, data in files.items()):
+        data = read_regular(pdf, MAX_PDF_BYTES, "a letter")
+    except ValueError as e:
+        raise UsageError(Problem(str(e), pdf)) from None
+    except OSError as e:
+        raise UsageError(Problem(f"cannot be read: {e.strerror}", pdf)) from None
+    if not data.startswith(b"%PDF-"):
+        raise UsageError(Problem("is not a PDF file", pdf))
+    encrypted = UsageError(Problem("is encrypted; an archival letter never is (PDF/A forbids it)", pdf))
+    try:
+        with _quiet("pypdf"):  # it logs what it repairs ("EOF marker not found"): the one line below says it
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted:
+                raise encrypted
+            files = _embedded(reader.trailer["/Root"], pdf)
+    except JtaiError:
+        raise
+    except (DependencyError, FileNotDecryptedError):  # AES needs a crypto library pypdf may lack
+        raise encrypted from None
+    except Exception as e:  # pypdf, on a damaged or crafted file, raises anything at all
+        raise UsageError(Problem(f"cannot read this PDF (damaged?): {type(e).__name__}", pdf)) from None
+    if not any(_is_spec(name, blob) for name, blob in files.items()):
         raise UsageError(Problem("carries no spec: was it made with --archive?", pdf))
     return files
 
 
+@contextmanager
+def _quiet(logger: str) -> Iterator[None]:
+    log = logging.getLogger(logger)
+    level = log.level
+    log.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
+
+
+def _embedded(catalog: Any, pdf: Path) -> dict[str, bytes]:
+    from pypdf.generic import StreamObject  # pypdf costs 0.1 s to import: only extract-spec needs it
+
+    files: dict[str, bytes] = {}
+    total = 0
+    for name, spec in _name_tree(_resolved(_resolved(catalog).get("/Names")).get("/EmbeddedFiles")):
+        if len(files) >= MAX_FILES:
+            raise UsageError(Problem(f"carries more than {MAX_FILES} files; an archival letter carries a few", pdf))
+        stream = _resolved(_resolved(spec.get("/EF")).get("/F"))
+        if not isinstance(stream, StreamObject):
+            raise UsageError(Problem(f"attachment '{_shown(name)}' has no data (damaged PDF)", pdf))
+        blob = _inflated(stream, name, pdf)
+        total += len(blob)
+        if total > MAX_TOTAL_BYTES:
+            raise UsageError(Problem(f"its attachments hold more than {MAX_TOTAL_BYTES:,} bytes in all", pdf))
+        files.setdefault(name, blob)
+    return files
+
+
+def _resolved(obj: Any) -> Any:
+    """`obj` with an indirect reference followed; an empty dictionary for nothing (a dangling reference)."""
+    from pypdf.generic import NullObject
+
+    obj = obj.get_object() if obj is not None else None
+    return {} if obj is None or isinstance(obj, NullObject) else obj
+
+
+def _name_tree(node: Any, depth: int = 0) -> Iterator[tuple[str, Any]]:
+    # /Names [name filespec ...] at the leaves, /Kids [node ...] above; bounded, a crafted tree may loop.
+    node = _resolved(node)
+    if depth > 8:
+        return
+    pairs = _resolved(node.get("/Names")) or []
+    for i in range(0, len(pairs) - 1, 2):
+        spec = _resolved(pairs[i + 1])
+        name = spec.get("/UF") or spec.get("/F") or pairs[i]
+        yield str(name), spec
+    for kid in (_resolved(node.get("/Kids")) or [])[:MAX_FILES]:
+        yield from _name_tree(kid, depth + 1)
+
+
+def _inflated(stream: StreamObject, name: str, pdf: Path) -> bytes:
+    """The stream's bytes, inflated in chunks so a flate bomb stops at `MAX_FILE_BYTES`."""
+    filters = stream.get("/Filter")
+    filters = [filters] if isinstance(filters, str) else list(filters or [])
+    raw: bytes = stream._data
+    too_big = UsageError(Problem(f"attachment '{_shown(name)}' is larger than {MAX_FILE_BYTES:,} bytes", pdf))
+    if not filters:
+        if len(raw) > MAX_FILE_BYTES:
+            raise too_big
+        return raw
+    if filters != ["/FlateDecode"] or stream.get("/DecodeParms"):
+        raise UsageError(Problem(f"attachment '{_shown(name)}' is encoded in a way jtai-letters never writes", pdf))
+    inflate = zlib.decompressobj()
+    out = bytearray()
+    pending = raw
+    try:
+        while pending and not inflate.eof:
+            out += inflate.decompress(pending[:_CHUNK], MAX_FILE_BYTES + 1 - len(out))
+            if len(out) > MAX_FILE_BYTES:
+                raise too_big
+            pending = inflate.unconsumed_tail + pending[_CHUNK:]
+    except zlib.error:
+        raise UsageError(Problem(f"attachment '{_shown(name)}' is damaged (does not inflate)", pdf)) from None
+    return bytes(out)
+
+
+def _shown(name: str) -> str:
+    # A name from a crafted PDF may hold control characters or be very long: show it safely.
+    printable = "".join(c if c.isprintable() else "?" for c in name)
+    return printable if len(printable) <= 80 else printable[:77] + "..."
+
+
 def _is_spec(name: str, data: bytes) -> bool:
-    return name.endswith((".yaml", ".yml")) and b"schema_version:" in data
+    return name.lower().endswith((".yaml", ".yml")) and b"schema_version:" in data
+
+
+def _text(name: str, data: bytes, pdf: Path) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(Problem(f"attachment '{_shown(name)}' is not UTF-8 text", pdf)) from None
 
 
 def extract_spec(pdf: Path) -> str:
     """The YAML spec embedded in a PDF made with `--archive`."""
-    return next(data.decode("utf-8") for name, data in _attachments(pdf).items() if _is_spec(name, data))
+    name, data = next((name, data) for name, data in _attachments(pdf).items() if _is_spec(name, data))
+    return _text(name, data, pdf)
 
 
-def extract_all(pdf: Path, folder: Path) -> Path:
+def _checked_names(names: list[str], folder: Path, pdf: Path) -> None:
+    """Refuse the whole PDF if any name could not be written as a file inside the folder."""
+    files: set[str] = set()
+    folders: set[str] = set()
+    for name in names:
+        parts = name.split("/")
+        why = ""
+        if any(not c.isprintable() for c in name) or "\\" in name:
+            why = "it holds control characters or a backslash"
+        elif len(name) > MAX_NAME or any(len(part.encode()) > MAX_NAME for part in parts):
+            why = f"it is longer than {MAX_NAME} characters"
+        elif name.startswith("/") or ".." in parts:
+            why = f"it would leave {folder}"
+        elif any(part in ("", ".") for part in parts):
+            why = "it names no file"
+        elif name in folders or any("/".join(parts[:i]) in files for i in range(1, len(parts))):
+            why = "a file and a folder cannot share a name"
+        if why:
+            raise UsageError(Problem(f"refused to write '{_shown(name)}': {why}", pdf))
+        files.add(name)
+        folders.update("/".join(parts[:i]) for i in range(1, len(parts)))
+
+
+def extract_all(pdf: Path, folder: Path, *, force: bool = False) -> Path:
     """Write the spec and the files it names under `folder`; the spec's path, ready to render.
 
-    Names come from the PDF, so each must stay inside `folder`: a crafted PDF cannot
-    write elsewhere.
+    Names come from the PDF, so all are checked before any file is written: each
+    must stay inside `folder`. Existing files are kept unless `force`.
     """
+    from .pipeline import write_atomic
+
     files = _attachments(pdf)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(Problem("is a file; --to names a folder to write into", folder))
+    _checked_names(list(files), folder, pdf)
     root = folder.resolve()
-    spec_path: Path | None = None
+    targets: dict[Path, bytes] = {}
     for name, data in files.items():
-        target = (root / PurePosixPath(name)).resolve()
-        if PurePosixPath(name).is_absolute() or not target.is_relative_to(root):
-            raise UsageError(Problem(f"refused to write '{name}': it would leave {folder}", pdf))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        if _is_spec(name, data):
-            spec_path = folder / PurePosixPath(name)
-    assert spec_path is not None  # _attachments guarantees a spec
-    return spec_path
+        target = folder / PurePosixPath(name)
+        if not target.resolve().is_relative_to(root):
+            raise UsageError(Problem(f"refused to write '{_shown(name)}': it would leave {folder}", pdf))
+        if (target.exists() or target.is_symlink()) and not force:
+            message = f"'{_shown(name)}' already exists in {folder}: nothing was written (--force overwrites)"
+            raise UsageError(Problem(message, pdf))
+        targets[target] = data
+    spec = next(name for name, data in files.items() if _is_spec(name, data))
+    _text(spec, files[spec], pdf)  # a spec that is not UTF-8 is refused before anything is written
+    try:
+        for target in targets:
+            target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(Problem(f"cannot create a folder: {e.strerror}", Path(e.filename or folder))) from None
+    write_atomic(targets)
+    return folder / PurePosixPath(spec)

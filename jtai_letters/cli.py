@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 import typing
 from collections.abc import Sequence
@@ -65,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     x = verbs.add_parser("extract-spec", help="print the spec embedded in a letter made with --archive")
     x.add_argument("pdf", type=Path, help="an archival PDF letter")
     x.add_argument("--to", type=Path, help="write the spec, its profile and images into this folder")
+    x.add_argument("--force", action="store_true", help="with --to: overwrite files that exist")
 
     lay = verbs.add_parser("layouts", help="list the layouts and when to use each")
     lay.add_argument("--templates", type=_templates, default=DEFAULT_TEMPLATES, help="folder of layout templates")
@@ -95,26 +97,36 @@ def _parser() -> argparse.ArgumentParser:
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--templates", type=_templates, default=DEFAULT_TEMPLATES, help="folder of layout templates")
     parser.add_argument("--profile", type=_profile, default=None, help="office profile to use for every spec")
+    parser.add_argument("--profiles", type=_folder, default=None, help="folder of office profiles specs may name")
 
 
 def _options(args: argparse.Namespace) -> Options:
     formats = tuple(getattr(args, "format", DEFAULT_FORMATS))  # validate has no output formats
     archive = getattr(args, "archive", False)
-    return Options(formats=formats, templates_dir=args.templates, profile=args.profile, archive=archive)
+    return Options(
+        formats=formats, templates_dir=args.templates, profile=args.profile, archive=archive, profiles=args.profiles
+    )
 
 
 def _profile(value: str) -> Path:
     path = Path(value)
-    if not path.is_file():
+    if not os.path.isfile(path):  # not Path.is_file, which raises for a name too long
         raise argparse.ArgumentTypeError(
             f"no such profile: '{value}' (looked for {path.name} in {path.parent.resolve()})"
         )
     return path
 
 
+def _folder(value: str) -> Path:
+    path = Path(value)
+    if not os.path.isdir(path):
+        raise argparse.ArgumentTypeError(f"no such folder: '{value}'")
+    return path
+
+
 def _templates(value: str) -> Path:
     path = Path(value)
-    if not path.is_dir():
+    if not os.path.isdir(path):
         raise argparse.ArgumentTypeError(f"no such templates folder: '{value}'")
     if not layouts.available(path):
         raise argparse.ArgumentTypeError(f"'{value}' holds no layouts (*.html.j2)")
@@ -135,9 +147,12 @@ def _port(value: str) -> int:
 
 def _date(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
+        date = dt.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date like 2020-03-30, got '{value}'") from None
+    if date.year > 9000:  # deadlines and due dates are counted from it, past the calendar's end
+        raise argparse.ArgumentTypeError(f"expected a date before the year 9000, got '{value}'")
+    return date
 
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
@@ -166,7 +181,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
             from .archive import extract_all, extract_spec
 
             if args.to:
-                print(extract_all(args.pdf, args.to), file=out)
+                print(extract_all(args.pdf, args.to, force=args.force), file=out)
             else:
                 out.write(extract_spec(args.pdf))
             return EXIT_OK

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     EmailStr,
     Field,
@@ -391,10 +392,17 @@ class Response(Model):
     )
 
 
+def _the_number(value: object) -> object:
+    # YAML's `true` and `1.0` equal 1 in Python, and would pass for the version.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"expected the number 1, got {str(value).lower() if isinstance(value, bool) else repr(value)}")
+    return value
+
+
 class ResponseSpec(Model):
     """A response to an inspection report under Police Act 1996 s55, as written in YAML."""
 
-    schema_version: Literal[1] = _f("The version of this format.", 1)
+    schema_version: Annotated[Literal[1], BeforeValidator(_the_number)] = _f("The version of this format.", 1)
     layout: str = _f(
         "The layout template (see `jtai-letters layouts`).",
         "letter",

@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import archive, layouts, outputs, rules
+from . import archive, fonts, layouts, outputs, rules
 from .errors import JtaiError, OutputError, Problem, SpecError, UsageError, split
 from .models import ResponseSpec
 from .render import image_paths, render
@@ -38,6 +38,7 @@ class Options:
     templates_dir: Path = DEFAULT_TEMPLATES
     profile: Path | None = None  # replaces the office profile every spec names
     archive: bool = False  # PDF/A-3b with the spec and its files attached, to regenerate the letter from it
+    profiles: Path | None = None  # a folder specs' office.profile may name files in, besides their own tree
 
 
 DEFAULTS = Options()
@@ -76,11 +77,11 @@ class BuildResult:
 def check(path: Path, options: Options = DEFAULTS, *, strict: bool = False) -> Checked:
     """Load `path` and apply every rule; never raises for a bad spec. With `strict`, warnings are errors."""
     try:
-        spec = load_spec(path, options.profile)
+        spec = load_spec(path, options.profile, options.profiles)
     except SpecError as e:
         errors, warnings = split(e.problems, strict=strict)
         return Checked(path, None, errors, warnings)
-    problems = layouts.problems(spec, options.templates_dir) + rules.check(spec)
+    problems = layouts.problems(spec, options.templates_dir) + rules.check(spec) + list(fonts.missing_glyphs(spec))
     try:
         image_paths(spec)
     except SpecError as e:
@@ -195,18 +196,18 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
+        if os.path.isdir(path):  # os.path: a name too long or holding NUL is no folder, not a traceback
             inside = sorted(
                 p
                 for p in path.rglob("*")
-                if p.suffix in SPEC_SUFFIXES
+                if p.suffix.lower() in SPEC_SUFFIXES
                 and p.is_file()
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not inside:
                 raise UsageError(Problem("holds no spec files (*.yaml, *.yml)", path, rule="usage"))
             found += inside
-        elif path.exists():
+        elif os.path.exists(path):
             found.append(path)
         else:
             raise UsageError(Problem("no such file or folder", path, rule="usage"))
@@ -216,6 +217,13 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
 def output_path(out_dir: Path, source: Path, fmt: str) -> Path:
     """Where the `fmt` letter for `source` goes: its stem, inside `out_dir`."""
     target = out_dir / f"{source.stem}.{fmt}"
+    if target.is_symlink():
+        raise OutputError(
+            Problem(
+                f"{target} is a symbolic link (to {os.readlink(target)}); remove it: letters are not written on links",
+                source,
+            )
+        )
     if target.resolve().parent != out_dir.resolve():
         raise OutputError(Problem(f"output name '{source.stem}' would leave the output folder", source))
     return target
@@ -261,6 +269,7 @@ def write_atomic(targets: dict[Path, bytes]) -> None:
     they renamed into place, so a failure while writing leaves all old files.
     """
     staged: list[tuple[str, Path]] = []
+    target = Path(".")
     try:
         for target, data in targets.items():
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
@@ -275,7 +284,8 @@ def write_atomic(targets: dict[Path, bytes]) -> None:
             os.replace(tmp, target)
             staged.pop(0)
     except OSError as e:
-        raise OutputError(Problem(f"cannot write: {e.strerror}", Path(e.filename or ""))) from e
+        # A full disk reports no file name: name the letter being written.
+        raise OutputError(Problem(f"cannot write: {e.strerror}", Path(e.filename) if e.filename else target)) from e
     finally:
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)

@@ -59,6 +59,7 @@ RULES: dict[str, Rule] = {
             '"to be confirmed" standing alone',
         ),
         Rule("character", "error", "control characters a Word document cannot hold"),
+        Rule("font", "warning", "characters the PDF's fonts cannot draw (printed as empty boxes); names the script"),
         Rule("layout", "error", "no such layout in the templates folder"),
         Rule("layout-requires", "error", "a field the layout needs (as `templates/layouts.yaml` declares) is missing"),
         Rule("layout-field", "warning", "a field the layout never prints is set (fields kept for the record excepted)"),
@@ -98,12 +99,21 @@ def rule_table() -> str:
     return "\n".join(rows) + "\n"
 
 
+# Embeddings and overrides reorder what a reader sees ("Trojan Source"); Arabic and Urdu text
+# needs none of them (isolates and the RLM/LRM marks stay allowed).
+_BIDI_OVERRIDE = re.compile("[\u202a-\u202e]")
+# Characters that print nothing: a field holding only these looks filled in and prints blank.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u2800\u3164 \t\n\r\u00a0\u2002\u2003\u2009\u202f"
+
+
 def publication_deadline(published: dt.date) -> dt.date:
     """The last day a response may be published: day one is the publication day itself.
 
     >>> publication_deadline(dt.date(2020, 2, 4))
     datetime.date(2020, 3, 30)
     """
+    if published > dt.date.max - dt.timedelta(days=DEADLINE_DAYS - 1):
+        return dt.date.max  # a report dated at the end of year 9999: no later day to give
     return published + dt.timedelta(days=DEADLINE_DAYS - 1)
 
 
@@ -261,6 +271,17 @@ def _text(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
                 loc,
                 f"contains the control character U+{ord(match.group(0)):04X}, which a letter cannot hold; delete it",
                 "character",
+            )
+        if match := _BIDI_OVERRIDE.search(value):
+            yield src.problem(
+                loc,
+                f"contains the bidirectional control U+{ord(match.group(0)):04X}, which changes the order "
+                "readers see the text in; delete it",
+                rule="character",
+            )
+        if value and not value.strip(_INVISIBLE):
+            yield src.problem(
+                loc, "holds only invisible characters (zero-width spaces); write the text", rule="character"
             )
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import yamltree
+from .assets import read_regular
 from .errors import Problem, SpecError
 from .models import Profile, ResponseSpec
 from .yamltree import Map, Seq
@@ -101,10 +102,9 @@ def source_of(spec: ResponseSpec) -> SourceMap:
 def read_text(path: Path) -> str:
     """Read a spec file as UTF-8 text, refusing what is clearly not one."""
     try:
-        size = path.stat().st_size
-        if size > MAX_SPEC_BYTES:
-            raise SpecError(Problem(f"file is {size:,} bytes; a spec may be at most {MAX_SPEC_BYTES:,}", path))
-        data = path.read_bytes()
+        data = read_regular(path, MAX_SPEC_BYTES, "a spec")
+    except ValueError as e:
+        raise SpecError(Problem(str(e), path)) from None
     except IsADirectoryError:
         raise SpecError(Problem("is a folder, not a spec file", path)) from None
     except FileNotFoundError:
@@ -133,10 +133,11 @@ def parse_yaml(text: str, path: Path) -> Any:
         raise SpecError(Problem(e.message, path, e.line, e.column, field_path(e.key_path), rule="yaml")) from None
 
 
-def parse_spec(text: str, path: Path, profile: Path | None = None) -> ResponseSpec:
+def parse_spec(text: str, path: Path, profile: Path | None = None, profiles: Path | None = None) -> ResponseSpec:
     """Parse and validate spec text; raise one `SpecError` listing every problem.
 
-    `profile`, when given, replaces the office profile the spec names.
+    `profile`, when given, replaces the office profile the spec names; `profiles`
+    is a folder the spec's own `office.profile` may name files in, besides its tree.
     """
     root = parse_yaml(text, path)
     src = SourceMap(path, root)
@@ -153,7 +154,7 @@ def parse_spec(text: str, path: Path, profile: Path | None = None) -> ResponseSp
         raise SpecError(
             Problem(f"expected a mapping of keys at the top of the file, got {kind}", path, line or 1, column)
         )
-    merged = _merge_profile(root, src, profile)
+    merged = _merge_profile(root, src, profile, profiles)
     try:
         spec = ResponseSpec.model_validate(root)
     except ValidationError as e:
@@ -167,17 +168,23 @@ def parse_spec(text: str, path: Path, profile: Path | None = None) -> ResponseSp
     return spec
 
 
-def load_spec(path: str | Path, profile: Path | None = None) -> ResponseSpec:
+def load_spec(path: str | Path, profile: Path | None = None, profiles: Path | None = None) -> ResponseSpec:
     """Read, parse and validate the spec at `path` (merged with `profile`, if given)."""
     path = Path(path)
-    return parse_spec(read_text(path), path, profile)
+    return parse_spec(read_text(path), path, profile, profiles)
 
 
 def _problems(src: SourceMap, error: ValidationError, model: type[BaseModel]) -> list[Problem]:
     return [_located(src, err, model) for err in _without_typo_echoes(error.errors(include_url=False), model)]
 
 
-def _merge_profile(root: Map, src: SourceMap, override: Path | None) -> SourceMap | None:
+def profile_roots(spec: Path, profiles: Path | None = None) -> tuple[Path, ...]:
+    """The folders a spec's `office.profile` may name files in: the tree of its folder's parent
+    (so `../profiles/x.yaml` works from `responses/`), and `profiles` if given."""
+    return (spec.resolve().parent.parent, *([profiles.resolve()] if profiles else []))
+
+
+def _merge_profile(root: Map, src: SourceMap, override: Path | None, profiles: Path | None) -> SourceMap | None:
     """Fill the spec's office from its profile (spec fields win); the profile's own SourceMap."""
     office = root.get("office")
     if not isinstance(office, Map):
@@ -191,16 +198,30 @@ def _merge_profile(root: Map, src: SourceMap, override: Path | None) -> SourceMa
                 src.problem(("office", "profile"), "must be a relative path to a .yaml file", rule="profile")
             )
         path = Path(os.path.normpath(src.path.parent / ref))  # messages show profiles/x.yaml, not specs/../
-        if not path.is_file():
-            folder = path.parent.resolve()
-            message = f"no such profile: '{ref}' (looked for {path.name} in {folder})"
+        # os.path.exists, not Path.exists: a name too long or holding NUL is simply not there.
+        if profiles and not os.path.exists(path):
+            path = Path(os.path.normpath(profiles / ref))
+        if not os.path.exists(path):
+            message = f"no such profile: '{ref}' (looked for {path.name} in {path.parent.resolve()})"
             raise SpecError(src.problem(("office", "profile"), message, rule="profile"))
+        roots = profile_roots(src.path, profiles)
+        if not any(path.resolve().is_relative_to(r) for r in roots):
+            where = " or ".join(str(r) for r in roots)
+            raise SpecError(
+                src.problem(
+                    ("office", "profile"),
+                    f"'{ref}' is outside the folders profiles are read from ({where}); "
+                    "keep profiles near the specs, or name their folder with --profiles",
+                    rule="profile",
+                )
+            )
     else:
         return None  # no profile, or a wrong type the schema check reports
     stat = path.stat()
     profile_root = _checked_profile(path, stat.st_mtime_ns, stat.st_size)
     merged = Map({**profile_root, **office})
-    if "commissioner" in office and "signature" not in office:
+    another_name = office.get("commissioner", profile_root.get("commissioner")) != profile_root.get("commissioner")
+    if another_name and "signature" not in office:
         # The profile's signature is its commissioner's: never print it above another name.
         merged.pop("signature", None)
     merged.start = office.start
@@ -221,8 +242,16 @@ def _checked_profile(path: Path, mtime_ns: int, size: int) -> Map:
     try:
         Profile.model_validate(profile_root)
     except ValidationError as e:
-        raise SpecError(_problems(SourceMap(path, profile_root), e, Profile)) from None
+        # Values are not echoed: a file named as a profile may not be one, and may hold secrets.
+        errors = [{**err, "input": _NotShown()} for err in e.errors(include_url=False)]
+        src = SourceMap(path, profile_root)
+        raise SpecError([_located(src, err, Profile) for err in _without_typo_echoes(errors, Profile)]) from None
     return profile_root
+
+
+class _NotShown:
+    def __repr__(self) -> str:
+        return "a value not shown here"
 
 
 # -- pydantic errors in plain English ---------------------------------------------------------

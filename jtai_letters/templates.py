@@ -3,19 +3,44 @@
 A layout is `<name>.html.j2` in a templates folder (files starting with `_` are
 shared partials), with an optional `<name>.css` beside the shared `letter.css`.
 Its first line may be a comment `{# layout: one line on when to use it #}`.
+
+An office's own templates are code from another hand, so they run bounded: files
+load only from inside their folder (symlinks resolved), and a render stops with a
+`SecurityError` past `RENDER_SECONDS` or `MAX_OUTPUT` characters, on a string or
+list repeated past that size, or when templates include or extend themselves.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+import os
 import re
-from functools import lru_cache
+import time
+from collections.abc import Callable
+from contextvars import ContextVar
+from functools import lru_cache, wraps
 from pathlib import Path
-from typing import NoReturn
+from types import TracebackType
+from typing import Any, NoReturn
 
-from jinja2 import FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import (
+    BaseLoader,
+    Environment,
+    StrictUndefined,
+    Template,
+    TemplateError,
+    TemplateNotFound,
+    meta,
+    pass_context,
+)
+from jinja2.exceptions import SecurityError, TemplateSyntaxError
+from jinja2.loaders import split_template_path
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from . import errors
+from .assets import read_regular
 
 _HERE = Path(__file__).resolve().parent
 # Installed wheels carry the templates inside the package; a source checkout keeps
@@ -64,11 +89,190 @@ def quantity(n: int, singular: str, plural: str) -> str:
     return f"{number} {singular if n == 1 else plural}"
 
 
+RENDER_SECONDS = 10.0  # a letter renders in milliseconds; a template past this loops
+MAX_OUTPUT = 5_000_000  # characters of HTML; a long letter is about 60,000
+MAX_RANGE = 10_000  # items of range(); a letter's longest list is 1,000
+MAX_TEMPLATE_BYTES = 1_000_000
+MAX_DIGITS = 300  # of a power; beyond that Python cannot print an int, and a float overflows
+
+_deadline: ContextVar[float] = ContextVar("template_deadline", default=float("inf"))
+
+
+def _in_time() -> None:
+    if time.monotonic() > _deadline.get():
+        raise SecurityError(f"the template ran for more than {RENDER_SECONDS:g} seconds (a loop without end?)")
+
+
+def _sized(value: Any) -> int:
+    return len(value) if isinstance(value, str | bytes | list | tuple) else 0
+
+
+def _bounded(size: int) -> None:
+    if size > MAX_OUTPUT:
+        raise SecurityError(f"the template built a value of {size:,} items or characters; at most {MAX_OUTPUT:,}")
+
+
+class ConfinedLoader(BaseLoader):
+    """Loads templates from one folder only: `..`, absolute names and symlinks leading out are refused,
+    and so are devices and FIFOs named like templates."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.root = folder.resolve()
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        """The text of `template`, its file name, and a check that it is unchanged."""
+        path = self.root.joinpath(*split_template_path(template))
+        real = path.resolve()
+        if not real.is_relative_to(self.root):
+            raise SecurityError(f"refused to load '{template}': it leads outside the templates folder {self.folder}")
+        try:
+            mtime = real.stat().st_mtime_ns
+            text = read_regular(real, MAX_TEMPLATE_BYTES, "a template").decode("utf-8")
+        except (FileNotFoundError, IsADirectoryError):
+            raise TemplateNotFound(template, f"'{template}' not found in the templates folder {self.folder}") from None
+        except (OSError, ValueError) as e:  # a device or FIFO, too large, not UTF-8
+            raise SecurityError(f"refused to load '{template}': {getattr(e, 'strerror', None) or e}") from None
+
+        def uptodate() -> bool:
+            try:
+                return real.stat().st_mtime_ns == mtime
+            except OSError:
+                return False
+
+        return text, str(path), uptodate
+
+
+class BoundedTemplate(Template):
+    """A template whose render stops at the time and size limits, and at self-inclusion."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        """Render as Jinja does, within `RENDER_SECONDS` and `MAX_OUTPUT`."""
+        token = _deadline.set(time.monotonic() + RENDER_SECONDS)
+        parts: list[str] = []
+        size = 0
+        try:
+            for part in self.generate(*args, **kwargs):
+                size += len(part)
+                if size > MAX_OUTPUT:
+                    raise SecurityError(
+                        f"the template wrote more than {MAX_OUTPUT:,} characters; a letter is far shorter"
+                    )
+                _in_time()
+                parts.append(part)
+        except RecursionError:
+            raise SecurityError("templates include, extend or call themselves without end") from None
+        except (TemplateError, TemplateFailure):
+            raise
+        except Exception as e:  # the template's own arithmetic or conversions: 1 / 0, int('x', 99)
+            filename, line = _template_line(e.__traceback__)
+            raise TemplateFault(f"{type(e).__name__}: {e}", line, filename=filename) from None
+        finally:
+            _deadline.reset(token)
+        return "".join(parts)
+
+
+def _power_digits(base: Any, exponent: Any) -> float:
+    numbers = isinstance(base, int | float) and isinstance(exponent, int | float)
+    return float(exponent * math.log10(abs(base))) if numbers and abs(base) > 1 else 0.0
+
+
+class TemplateFault(TemplateSyntaxError):
+    """A Python error raised by a template's own code, reported with its file and line as a syntax error is."""
+
+
+def _template_line(tb: TracebackType | None) -> tuple[str | None, int]:
+    # Jinja rewrites tracebacks so that template lines appear as frames of the template file.
+    found: tuple[str | None, int] = (None, 0)
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+            found = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+class BoundedEnvironment(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox with the clock checked on every call, attribute and operator,
+    and repeats (`'x' * 10**9`) refused before they are built."""
+
+    template_class = BoundedTemplate
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        """`*`, `**`, `+` and `%`, refused when the result would pass the limits."""
+        _in_time()
+        if operator == "%" and isinstance(left, str):
+            _no_huge_width(left)
+        if operator == "*" and (isinstance(left, int) or isinstance(right, int)):
+            count, item = (left, right) if isinstance(left, int) else (right, left)
+            _bounded(_sized(item) * count)
+        elif operator == "+":
+            _bounded(_sized(left) + _sized(right))
+        elif operator == "**" and (digits := _power_digits(left, right)) > MAX_DIGITS:
+            raise SecurityError(f"refused a power of {digits:,.0f} digits: at most {MAX_DIGITS} can be printed")
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        """Every call in a template: macros, methods, functions."""
+        _in_time()
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """Every `a.b` in a template."""
+        _in_time()
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        """Every `a[b]` in a template."""
+        _in_time()
+        return super().getitem(obj, argument)
+
+
+def _bounded_range(*args: int) -> range:
+    numbers = range(*args)
+    if len(numbers) > MAX_RANGE:
+        raise SecurityError(f"range() of {len(numbers):,} numbers; at most {MAX_RANGE:,} in a template")
+    return numbers
+
+
+def _bounded_filter(f: Callable[..., Any]) -> Callable[..., Any]:
+    # Filters are called directly, not through `call`: check the clock, and refuse widths
+    # and counts (center(10**9), indent, wordwrap) that would build a huge string.
+    @wraps(f)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        _in_time()
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, int) and not isinstance(value, bool) and value > MAX_OUTPUT:
+                raise SecurityError(f"refused the number {value:,} in a filter; at most {MAX_OUTPUT:,}")
+        return f(*args, **kwargs)
+
+    return checked
+
+
+# A width or precision of a million or more, or one taken from the arguments (`*`), with or without a key.
+_FORMAT_WIDTH = re.compile(r"%(?:\([^)]*\))?[-+ #0]*(?:\d{7,}|\*|\d*\.(?:\d{7,}|\*))")
+
+
+def _no_huge_width(text: str) -> None:
+    # "%999999999s" % x: a field a gigabyte wide.
+    if _FORMAT_WIDTH.search(text):
+        raise SecurityError("refused a format width of a million characters or more, or one given by *")
+
+
+def _checked_format(format_filter: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(format_filter)
+    def checked(value: Any, *args: Any, **kwargs: Any) -> Any:
+        _no_huge_width(str(value))
+        return format_filter(value, *args, **kwargs)
+
+    return checked
+
+
 @lru_cache(maxsize=8)
 def environment(templates_dir: Path) -> ImmutableSandboxedEnvironment:
-    """The sandboxed environment for one templates folder (compiled templates are cached)."""
-    env = ImmutableSandboxedEnvironment(
-        loader=FileSystemLoader(str(templates_dir)),
+    """The sandboxed, bounded environment for one templates folder (compiled templates are cached)."""
+    env = BoundedEnvironment(
+        loader=ConfinedLoader(templates_dir),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -76,7 +280,9 @@ def environment(templates_dir: Path) -> ImmutableSandboxedEnvironment:
         keep_trailing_newline=False,
     )
     env.filters.update(long_date=long_date, month_year=month_year, quantity=quantity)
-    env.globals.update(fail=_fail)
+    env.filters["format"] = _checked_format(env.filters["format"])
+    env.filters.update({name: _bounded_filter(f) for name, f in env.filters.items()})
+    env.globals.update(fail=_fail, range=_bounded_range)
     return env
 
 
@@ -86,17 +292,60 @@ def layouts(templates_dir: Path = DEFAULT_TEMPLATES) -> dict[str, str]:
     for path in sorted(templates_dir.glob("*.html.j2")):
         if path.name.startswith("_"):
             continue
-        match = _DESCRIPTION.search(path.read_text(encoding="utf-8").split("\n", 1)[0])
+        try:
+            with open(path, "rb", opener=_nonblocking) as f:
+                first = f.readline(1000).decode("utf-8", "replace")
+        except OSError:
+            first = ""  # unreadable: reported when a spec uses it
+        match = _DESCRIPTION.search(first)
         found[path.name.removesuffix(".html.j2")] = match.group(1) if match else ""
     return found
 
 
 def layout_files(templates_dir: Path, layout: str) -> list[Path]:
-    """Every file a layout's letters depend on: its template, the shared partials, its CSS."""
+    """Every file a layout's letters depend on: its template, the shared partials, any other
+    template it includes, imports or extends (whatever its name), and its CSS."""
     partials = sorted(p for p in templates_dir.glob("_*.j2") if p.is_file())
-    return [templates_dir / f"{layout}.html.j2", *partials, *stylesheets(templates_dir, layout)]
+    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(templates_dir.glob("*.j2")) if p.is_file())
+    used = _referenced(templates_dir, f"{layout}.html.j2", stamp)
+    own = templates_dir / f"{layout}.html.j2"
+    return list(dict.fromkeys([own, *partials, *used, *stylesheets(templates_dir, layout)]))
+
+
+@lru_cache(maxsize=32)
+def _referenced(templates_dir: Path, name: str, stamp: tuple[tuple[str, int], ...]) -> list[Path]:
+    # `stamp` (every template's name and time) in the key: an edited layout is read again.
+    env = environment(templates_dir)
+    found: list[Path] = []
+    queue = [name]
+    while queue:
+        current = queue.pop()
+        try:
+            refs = list(meta.find_referenced_templates(env.parse(env.loader.get_source(env, current)[0])))  # type: ignore[union-attr]
+        except (TemplateError, OSError):
+            continue  # reported when a letter is rendered
+        if None in refs:  # a name computed at render time: any template may be used
+            return sorted(p for p in templates_dir.glob("*.j2") if p.is_file())
+        for ref in filter(None, refs):
+            path = templates_dir / ref
+            if path not in found:
+                found.append(path)
+                queue.append(ref)
+    return found
 
 
 def stylesheets(templates_dir: Path, layout: str) -> list[Path]:
     """The CSS files a layout is printed with: the shared sheet, then its own if any."""
-    return [p for p in (templates_dir / BASE_CSS, templates_dir / f"{layout}.css") if p.is_file()]
+    found = list(dict.fromkeys(p for p in (templates_dir / BASE_CSS, templates_dir / f"{layout}.css") if p.is_file()))
+    root = templates_dir.resolve()
+    for path in found:
+        # WeasyPrint reads stylesheets by name, not through the asset fetcher: confine them here.
+        if not path.resolve().is_relative_to(root):
+            message = "refused: a link to a file outside the templates folder"
+            raise errors.TemplateError(errors.Problem(message, path, rule="template"))
+    return found
+
+
+def _nonblocking(path: str, flags: int) -> int:
+    # A FIFO named like a layout must not hang `layouts`; reading a device's first line is bounded.
+    return os.open(path, flags | os.O_NONBLOCK)

@@ -22,6 +22,11 @@ MAX_NODES = 100_000  # values after alias expansion; a long letter has ~500
 MAX_DEPTH = 40
 MAX_ITEMS = 1_000  # items in one list; a letter's longest list has tens
 MAX_TEXT = 2_000_000  # characters of text after alias expansion
+# PDF layout time grows with the square of a word's length (20,000 characters: 7 s).
+MAX_WORD = 1_000  # characters without a space; the longest real URL in a letter is ~150
+MAX_ENTRIES = 2_000  # list items in all, after alias expansion: table rows, paragraphs; a letter has ~30
+_LONG_WORD = re.compile(rf"(?<!\S)\S{{{MAX_WORD + 1}}}\S*")  # anchored at a word's start: linear time
+MERGE_TAG = "tag:yaml.org,2002:merge"
 
 _STR = "tag:yaml.org,2002:str"
 Pos = tuple[int, int]  # 0-based line and column, as the parser reports them
@@ -118,6 +123,7 @@ class _Builder:
         self.chars = 0
         # One per document: a constructor remembers every node it built, so a shared one would keep them all.
         self.scalars = SafeConstructor()
+        self.entries = 0
 
     def build(self, node: Node, path: tuple[Any, ...], depth: int) -> Any:
         self.count += 1
@@ -139,6 +145,15 @@ class _Builder:
                 raise YamlError(
                     f"a list of {len(node.value):,} items; at most {MAX_ITEMS:,} are allowed", line + 1, column + 1
                 )
+            self.entries += len(node.value)
+            if self.entries > MAX_ENTRIES:
+                line, column = _pos(node)
+                raise YamlError(
+                    f"holds more than {MAX_ENTRIES:,} list items in all (aliases repeated?); "
+                    "a letter this long cannot be printed in reasonable time",
+                    line + 1,
+                    column + 1,
+                )
             seq = Seq(self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value))
             seq.start, seq.items_at = _pos(node), [_pos(item) for item in node.value]
             return seq
@@ -148,6 +163,16 @@ class _Builder:
             line, column = _pos(node)
             raise YamlError(
                 f"holds more than {MAX_TEXT:,} characters of text; a spec is far smaller", line + 1, column + 1
+            )
+        long_word = _LONG_WORD.search(node.value)
+        if long_word:
+            line, column = _pos(node)
+            raise YamlError(
+                f"holds a word of {len(long_word.group()):,} characters without a space (at most {MAX_WORD:,}): "
+                "give a long link words, like [the action plan](https://...)",
+                line + 1,
+                column + 1,
+                path,
             )
         if node.tag == _STR:
             return node.value  # most values: text needs no constructor
@@ -165,6 +190,14 @@ class _Builder:
         result = Map()
         result.start, result.keys_at, result.values_at, result.own = _pos(node), {}, {}, set()
         for key_node, value_node in node.value:
+            if key_node.tag == MERGE_TAG:
+                line, column = _pos(key_node)
+                raise YamlError(
+                    "merge keys (<<) are not supported: write the fields out, or name an office profile",
+                    line + 1,
+                    column + 1,
+                    path,
+                )
             if not isinstance(key_node, ScalarNode):
                 line, column = _pos(key_node)
                 raise YamlError("a key must be a plain word, not a list or mapping", line + 1, column + 1)

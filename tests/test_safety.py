@@ -42,7 +42,7 @@ LITERAL = {
 # template folder -> what the one line of refusal says
 TEMPLATE_REFUSALS = {
     "python-internals": "layout 'statement' failed: access to attribute '__class__' of 'str' object is unsafe.",
-    "include-passwd": "template error: '/etc/passwd' not found in search path",
+    "include-passwd": "template error: '/etc/passwd' not found in the templates folder",
     "img-file": "not written: refused to read '/etc/passwd': outside the layout's folder and the spec's images",
     "stylesheet-http": "PDF not written: refused to fetch 'https://evil.example/x.css': a letter loads only its own local files",
     "css-import": "PDF not written: refused to read '/etc/passwd': outside the layout's folder and the spec's images",
@@ -269,7 +269,7 @@ def test_the_characters_letters_really_use_print_in_both_formats(tmp_path: Path)
         ("a: " + "[" * 60 + "]" * 60 + "\n", "1:" + str(3 + 41) + ": is nested more than 40 levels deep"),
         ("a: [" + ", ".join(["x"] * 1001) + "]\n", "1:4: a list of 1,001 items; at most 1,000 are allowed"),
         (
-            "a: &t " + "x" * 400_000 + "\nb: [*t, *t, *t, *t, *t, *t]\n",
+            "a: &t " + "word " * 80_000 + "\nb: [*t, *t, *t, *t, *t, *t]\n",
             "1:4: holds more than 2,000,000 characters of text; a spec is far smaller",
         ),
     ],

@@ -106,7 +106,7 @@ def test_a_fifty_megabyte_file_is_refused_unread(tmp_path: Path) -> None:
         f.write(b"# " + b"x" * (50 * 1024 * 1024) + b"\n")
     out = io.StringIO()
     assert cli.main(["validate", str(spec)], out, io.StringIO()) == 1
-    assert out.getvalue() == f"{spec}: file is 52,428,803 bytes; a spec may be at most 2,097,152\n{spec}: invalid\n"
+    assert out.getvalue() == f"{spec}: is 52,428,803 bytes; a spec may be at most 2,097,152\n{spec}: invalid\n"
 
 
 def test_new_writes_a_skeleton_that_fails_only_on_its_placeholders(tmp_path: Path) -> None:

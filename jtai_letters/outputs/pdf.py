@@ -39,6 +39,15 @@ class AssetRefused(FatalURLFetchingError):  # type: ignore[misc]  # WeasyPrint i
         self.url = url
 
 
+class _Fetched(URLFetcherResponse):  # type: ignore[misc]
+    """A fetched asset WeasyPrint must use as served: without a path it cannot re-read the
+    file behind the checked (or converted, for CMYK) bytes."""
+
+    @property
+    def path(self) -> None:
+        return None
+
+
 class AssetFetcher(URLFetcher):  # type: ignore[misc]
     """A WeasyPrint URL fetcher that serves `read_asset` and refuses everything else."""
 
@@ -52,7 +61,7 @@ class AssetFetcher(URLFetcher):  # type: ignore[misc]
             data, mime = read_asset(url, self.roots)
         except OutputError as e:
             raise AssetRefused(e.problems[0].message, url) from None
-        return URLFetcherResponse(url, data, {"Content-Type": mime})
+        return _Fetched(url, data, {"Content-Type": mime})
 
 
 @lru_cache(maxsize=1)
