@@ -137,7 +137,7 @@ def test_a_template_failure_is_found_by_validate(tmp_path: Path) -> None:
 
 def _every_spec() -> list[Path]:
     found = [*sorted((ROOT / "responses").glob("*.yaml")), *sorted(TESTS.rglob("*.yaml"))]
-    return [p for p in found if "hostile-templates" not in p.parts]
+    return [p for p in found if p.name != "layouts.yaml"]  # a templates folder's declarations, not a spec
 
 
 def test_validate_and_render_agree_on_every_spec_in_the_project(tmp_path: Path) -> None:
@@ -185,11 +185,11 @@ def test_the_readme_rule_table_is_generated_from_the_registry(request: pytest.Fi
 
 
 def test_every_rule_id_in_the_code_is_registered() -> None:
+    # Problems made through rules.problem() look their rule up in RULES; the others name it as rule="...".
     used: set[str] = set()
     for source in (ROOT / "jtai_letters").rglob("*.py"):
         text = source.read_text(encoding="utf-8")
         used |= set(re.findall(r'rule="([a-z0-9-]+)"', text))
-        used |= set(re.findall(r'^\s*"([a-z0-9-]+)",?\s*$', text, re.M)) & set(RULES)  # problem(..., "rule")
     assert used
     assert used <= set(RULES), used - set(RULES)
     assert {"profile", "template", "docx", "usage", "layout", "asset", "schema", "yaml"} <= set(RULES)
