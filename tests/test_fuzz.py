@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -114,12 +115,28 @@ def files_outside_out(root: Path) -> dict[str, bytes]:
     }
 
 
+class _Logged(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(f"{record.name}: {record.getMessage()}")
+
+
 def check(argv: list[str | Path], root: Path) -> None:
+    """Run one command: exit 0, 1 or 2, no traceback, no stray log line, nothing written outside out/."""
     before = files_outside_out(root)
     out, err = io.StringIO(), io.StringIO()
-    code = cli.main([str(a) for a in argv], out, err)
+    logged = _Logged()
+    logging.getLogger().addHandler(logged)
+    try:
+        code = cli.main([str(a) for a in argv], out, err)
+    finally:
+        logging.getLogger().removeHandler(logged)
     assert code in (0, 1, 2), (code, err.getvalue())
     assert "Traceback" not in err.getvalue() + out.getvalue()
+    assert logged.lines == [], "a library logged beside the one-line messages"
     assert files_outside_out(root) == before, "a file outside the output folder was written"
 
 
