@@ -117,12 +117,18 @@ class Validation:
         }
 
 
-def validate(path: Path, options: Options = DEFAULTS, *, strict: bool = False) -> Validation:
-    """Check one spec file and report every problem; never raises for a bad spec."""
+def validate(
+    path: Path, options: Options = DEFAULTS, *, strict: bool = False, as_of: dt.date | None = None
+) -> Validation:
+    """Check one spec file and report every problem; never raises for a bad spec.
+
+    Progress dated after `as_of` (default today) is a warning.
+    """
     try:
         checked = check(path, options)
     except SpecError as e:
         return Validation(path, e.problems, [], _deadline_from_raw(path))
+    checked.warnings.extend(rules.updates_after(checked.spec, as_of or dt.date.today()))
     deadline = rules.publication_deadline(checked.spec.report.published)
     if strict:
         return Validation(path, checked.warnings, [], deadline)

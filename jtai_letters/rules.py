@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .errors import Problem
-from .models import Answer, Item, ResponseSpec
+from .models import Action, Answer, Item, ResponseSpec
 from .spec import Loc, SourceMap, source_of
 from .text import Inline, links
 
@@ -51,6 +51,7 @@ def check(spec: ResponseSpec) -> list[Problem]:
         *_chief_constable(spec, src),
         *_links(spec, src),
         *_unfinished(spec, src),
+        *_updates(spec, src),
     ]
     return sorted(found, key=lambda p: (p.line or 0, p.column or 0))
 
@@ -189,3 +190,51 @@ def _vague(src: SourceMap, loc: Loc, words: str) -> Problem:
         rule="link-text",
         warning=True,
     )
+
+
+def located_actions(model: BaseModel, loc: Loc = ()) -> Iterator[tuple[Loc, Action]]:
+    """Every action in a spec model (local, or answering an item), with its field location."""
+    if isinstance(model, Action):
+        yield loc, model
+        return
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            yield from located_actions(value, (*loc, name))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    yield from located_actions(item, (*loc, name, i))
+
+
+def _updates(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
+    # Progress comes after the promise, oldest first, so the last update is the current status.
+    for loc, action in located_actions(spec.response, ("response",)):
+        previous = spec.response.date
+        for i, update in enumerate(action.updates):
+            if update.date < spec.response.date:
+                message = f"the update is dated before the response ({spec.response.date.isoformat()})"
+            elif update.date < previous:
+                message = (
+                    f"the update is dated before the one above it ({previous.isoformat()}); list updates oldest first"
+                )
+            else:
+                previous = update.date
+                continue
+            yield src.problem((*loc, "updates", i, "date"), message, rule="update-order")
+
+
+def updates_after(spec: ResponseSpec, as_of: dt.date) -> list[Problem]:
+    """Warnings for progress dated after `as_of`: `validate` and `register` say so; letters never read the clock."""
+    src = source_of(spec)
+    return [
+        src.problem(
+            (*loc, "updates", i, "date"),
+            f"the update is dated {update.date.isoformat()}, after {as_of.isoformat()}: is the date right?",
+            rule="update-future",
+            warning=True,
+        )
+        for loc, action in located_actions(spec.response, ("response",))
+        for i, update in enumerate(action.updates)
+        if update.date > as_of
+    ]
