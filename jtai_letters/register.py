@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
+import os
 import re
 import typing
+import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -112,18 +116,36 @@ def read(paths: Iterable[Path], as_of: dt.date, options: Options = DEFAULTS) -> 
     specs: list[ResponseSpec] = []
     problems: list[Problem] = []
     failed = False
-    for path in paths:
-        try:
-            checked = check(path, options)
-        except SpecError as e:
+    for spec, found in _checked(list(paths), as_of, options):
+        problems += found
+        if spec is None:
             failed = True
-            problems += e.problems
-            continue
-        specs.append(checked.spec)
-        problems += rules.updates_after(checked.spec, as_of)
+        else:
+            specs.append(spec)
     if failed:
         raise SpecError(problems)
     return Register([row for spec in specs for row in rows(spec, as_of)], as_of, problems, specs)
+
+
+PARALLEL_FROM = 100  # specs; below this, starting worker processes costs more than it saves
+
+
+def _checked(paths: list[Path], as_of: dt.date, options: Options) -> list[tuple[ResponseSpec | None, list[Problem]]]:
+    # Reading and checking a spec is nearly all of a register's time: share it among the cores.
+    one = functools.partial(_check_one, as_of=as_of, options=options)
+    workers = min(os.cpu_count() or 1, len(paths) // (PARALLEL_FROM // 2))
+    if workers < 2:
+        return [one(path) for path in paths]
+    with ProcessPoolExecutor(workers) as pool:
+        return list(pool.map(one, paths, chunksize=max(1, len(paths) // (workers * 8))))
+
+
+def _check_one(path: Path, *, as_of: dt.date, options: Options) -> tuple[ResponseSpec | None, list[Problem]]:
+    try:
+        spec = check(path, options).spec
+    except SpecError as e:
+        return None, e.problems
+    return spec, rules.updates_after(spec, as_of)
 
 
 def _items(spec: ResponseSpec) -> Iterator[tuple[str, Item, str, Any]]:
@@ -255,31 +277,35 @@ _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 def to_xlsx(register: Register) -> bytes:
     """An Excel table with filters and a frozen header; dates typed as dates. Same register, same bytes."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.table import Table, TableStyleInfo
 
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Register"
-    sheet.append(COLUMNS)
-    for row in register.rows:
-        sheet.append([YES_NO[v] if isinstance(v, bool) else v for v in row.cells()])
-    for cells in sheet.iter_rows(min_row=2):
-        for cell in cells:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever the text starts with
-            elif isinstance(cell.value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    book = Workbook(write_only=True)  # streamed: half the time of a workbook held cell by cell
+    sheet = book.create_sheet("Register")
+    sheet.freeze_panes = "A2"
     for i, name in enumerate(COLUMNS, 1):
         sheet.column_dimensions[get_column_letter(i)].width = _WIDTHS.get(name, max(len(name) + 4, 12))
-    last = f"{get_column_letter(len(COLUMNS))}{len(register.rows) + 1}"
-    table = Table(displayName="Register", ref=f"A1:{last}")
+    sheet.append(COLUMNS)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row in register.rows:
+        cells = []
+        for value in row.cells():
+            cell = WriteOnlyCell(sheet, YES_NO[value] if isinstance(value, bool) else value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # never a formula, whatever the text starts with
+            cell.alignment = wrap
+            cells.append(cell)
+        sheet.append(cells)
+    table = Table(displayName="Register", ref=f"A1:{get_column_letter(len(COLUMNS))}{len(register.rows) + 1}")
+    table._initialise_columns()  # a streamed sheet cannot read its header back: name the columns here
+    for column, name in zip(table.tableColumns, COLUMNS, strict=True):
+        column.name = name
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
-    sheet.add_table(table)  # an Excel table carries its own filter buttons
-    sheet.freeze_panes = "A2"
+    with warnings.catch_warnings():  # openpyxl warns on every streamed table; its columns are named above
+        warnings.filterwarnings("ignore", "In write-only mode you must add table columns manually")
+        sheet.add_table(table)  # an Excel table carries its own filter buttons
     when = dt.datetime.combine(register.as_of, dt.time())
     book.properties.creator = "jtai-letters"
     book.properties.title = "Register of responses to inspection reports"

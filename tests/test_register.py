@@ -22,7 +22,7 @@ import pytest
 from icalendar import Calendar
 from openpyxl import load_workbook
 
-from jtai_letters import build, cli, deadlines, register
+from jtai_letters import SpecError, build, cli, deadlines, register
 from jtai_letters.models import ResponseSpec
 from jtai_letters.spec import load_spec
 from jtai_letters.templates import layouts
@@ -396,3 +396,14 @@ def test_a_completed_action_leaves_the_calendar(tmp_path: Path) -> None:
     after = register.read([loamshire(tmp_path / "b", UPDATES)], AS_OF)
     count = [len(Calendar.from_ical(deadlines.to_ics(r)).walk("VEVENT")) for r in (before, after)]
     assert count == [5, 4]
+
+
+def test_many_specs_are_read_in_parallel_with_the_same_rows_and_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    serial = register.read(SPECS * 2, AS_OF)
+    monkeypatch.setattr(register, "PARALLEL_FROM", 4)  # two worker processes for ten specs
+    assert register.read(SPECS * 2, AS_OF).rows == serial.rows
+    bad = ROOT / "tests" / "bad" / "unanswered-recommendation.yaml"
+    with pytest.raises(SpecError) as failure:
+        register.read([*SPECS, bad, *SPECS], AS_OF)
+    [problem] = failure.value.problems
+    assert (problem.path, problem.line, problem.rule) == (bad, 17, "s55-unanswered")

@@ -1,0 +1,61 @@
+"""Benchmark: the register over N specs, from the command line, as a user runs it.
+
+    .venv/bin/python bench/register.py 1000     # N specs, cycling through responses/*.yaml
+
+Copies N specs into a temporary folder (with the office profiles they name), then
+times `jtai-letters register DIR -o FILE` for each output format, start-up
+included, median of three runs. The goal is under 3 s for 1,000 specs.
+Prints a Markdown table for docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CLI = str(Path(sys.executable).parent / "jtai-letters")
+FORMATS = ("xlsx", "csv", "json", "html")
+GOAL_SECONDS = 3.0
+
+
+def make_specs(n: int, folder: Path) -> None:
+    examples = sorted((ROOT / "responses").glob("*.yaml"))
+    shutil.copytree(ROOT / "profiles", folder.parent / "profiles")  # specs name ../profiles/*.yaml
+    folder.mkdir()
+    for i in range(n):
+        src = examples[i % len(examples)]
+        shutil.copy(src, folder / f"{i:05d}-{src.name}")
+
+
+def timed(*cmd: str) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("n", type=int, nargs="?", default=1000, help="number of specs (default 1000)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        specs = Path(tmp) / "specs"
+        make_specs(args.n, specs)
+        print(f"| format | seconds, {args.n:,} specs (median of 3) | rows | under {GOAL_SECONDS:g} s |")
+        print("| --- | ---: | ---: | --- |")
+        for fmt in FORMATS:
+            target = Path(tmp) / f"register.{fmt}"
+            cmd = (CLI, "register", str(specs), "-o", str(target), "--as-of", "2026-02-01")
+            seconds = statistics.median(timed(*cmd) for _ in range(3))
+            rows = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.split(": ")[1].split()[0]
+            print(f"| {fmt} | {seconds:.2f} | {int(rows):,} | {'yes' if seconds < GOAL_SECONDS else 'no'} |")
+
+
+if __name__ == "__main__":
+    main()
