@@ -8,6 +8,7 @@ same rows, so their counts and dates cannot disagree with it.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import functools
 import io
@@ -27,6 +28,7 @@ from . import rules
 from .errors import OutputError, Problem, SpecError, UsageError
 from .models import Action, Item, ResponseSpec, Status
 from .pipeline import DEFAULTS, Options, check, write_atomic
+from .spec import source_of
 from .templates import DEFAULT_TEMPLATES, environment
 
 COLUMNS = (
@@ -132,20 +134,25 @@ PARALLEL_FROM = 100  # specs; below this, starting worker processes costs more t
 
 def _checked(paths: list[Path], as_of: dt.date, options: Options) -> list[tuple[ResponseSpec | None, list[Problem]]]:
     # Reading and checking a spec is nearly all of a register's time: share it among the cores.
-    one = functools.partial(_check_one, as_of=as_of, options=options)
     workers = min(os.cpu_count() or 1, len(paths) // (PARALLEL_FROM // 2))
     if workers < 2:
-        return [one(path) for path in paths]
+        return [_check_one(path, as_of=as_of, options=options) for path in paths]
+    one = functools.partial(_check_one, as_of=as_of, options=options, travel=True)
     with ProcessPoolExecutor(workers) as pool:
         return list(pool.map(one, paths, chunksize=max(1, len(paths) // (workers * 8))))
 
 
-def _check_one(path: Path, *, as_of: dt.date, options: Options) -> tuple[ResponseSpec | None, list[Problem]]:
+def _check_one(
+    path: Path, *, as_of: dt.date, options: Options, travel: bool = False
+) -> tuple[ResponseSpec | None, list[Problem]]:
     try:
         spec = check(path, options).spec
     except SpecError as e:
         return None, e.problems
-    return spec, rules.updates_after(spec, as_of)
+    warnings = rules.updates_after(spec, as_of)
+    if travel:  # to another process: its problems are located, so the YAML tree can stay behind
+        spec._source = dataclasses.replace(source_of(spec), root=None)
+    return spec, warnings
 
 
 def _items(spec: ResponseSpec) -> Iterator[tuple[str, Item, str, Any]]:
