@@ -277,6 +277,7 @@ def to_json(register: Register) -> bytes:
 
 # Excel column widths in characters: long text columns wrap at a readable width.
 _WIDTHS = {"item_text": 60, "answer": 60, "action": 50, "report_title": 40, "office": 30, "owner": 25}
+_WRAPPED = ("item_text", "answer", "action")
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
@@ -296,15 +297,21 @@ def to_xlsx(register: Register) -> bytes:
         sheet.column_dimensions[get_column_letter(i)].width = _WIDTHS.get(name, max(len(name) + 4, 12))
     sheet.append(COLUMNS)
     wrap = Alignment(wrap_text=True, vertical="top")
+    wrapped = {COLUMNS.index(name) for name in _WRAPPED}
+
+    def cell(i: int, value: Any) -> Any:
+        if isinstance(value, bool):
+            return YES_NO[value]
+        if not isinstance(value, str) or not (i in wrapped or value.startswith("=")):
+            return value  # most cells: plain values, far quicker than styled cells
+        styled = WriteOnlyCell(sheet, value)
+        styled.data_type = "s"  # never a formula, whatever the text starts with
+        if i in wrapped:
+            styled.alignment = wrap
+        return styled
+
     for row in register.rows:
-        cells = []
-        for value in row.cells():
-            cell = WriteOnlyCell(sheet, YES_NO[value] if isinstance(value, bool) else value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # never a formula, whatever the text starts with
-            cell.alignment = wrap
-            cells.append(cell)
-        sheet.append(cells)
+        sheet.append([cell(i, value) for i, value in enumerate(row.cells())])
     table = Table(displayName="Register", ref=f"A1:{get_column_letter(len(COLUMNS))}{len(register.rows) + 1}")
     table._initialise_columns()  # a streamed sheet cannot read its header back: name the columns here
     for column, name in zip(table.tableColumns, COLUMNS, strict=True):
