@@ -14,7 +14,6 @@ import functools
 import io
 import json
 import os
-import re
 import typing
 import warnings
 import zipfile
@@ -279,7 +278,6 @@ def to_json(register: Register) -> bytes:
 _WIDTHS = {"item_text": 60, "answer": 60, "action": 50, "report_title": 40, "office": 30, "owner": 25}
 _WRAPPED = ("item_text", "answer", "action")
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
 def to_xlsx(register: Register) -> bytes:
@@ -289,6 +287,7 @@ def to_xlsx(register: Register) -> bytes:
     from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.table import Table, TableStyleInfo
+    from openpyxl.writer.excel import ExcelWriter
 
     book = Workbook(write_only=True)  # streamed: half the time of a workbook held cell by cell
     sheet = book.create_sheet("Register")
@@ -323,24 +322,29 @@ def to_xlsx(register: Register) -> bytes:
     when = dt.datetime.combine(register.as_of, dt.time())
     book.properties.creator = "jtai-letters"
     book.properties.title = "Register of responses to inspection reports"
-    book.properties.created = when
+    book.properties.created = book.properties.modified = when
     out = io.BytesIO()
-    book.save(out)
-    return _fixed_dates(out.getvalue(), when)
-
-
-def _fixed_dates(data: bytes, when: dt.datetime) -> bytes:
-    # openpyxl stamps the clock as "modified" and into every zip entry; the register's date replaces both.
-    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            content = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = _MODIFIED.sub(rb"\g<1>" + stamp.encode() + rb"\g<2>", content)
-            dst.writestr(zipfile.ZipInfo(info.filename, date_time=ZIP_DATE), content, zipfile.ZIP_DEFLATED)
+    ExcelWriter(book, _UndatedZip(out, "w", zipfile.ZIP_DEFLATED)).save()  # save_workbook would stamp the clock
     return out.getvalue()
+
+
+class _UndatedZip(zipfile.ZipFile):
+    """A zip archive whose entries all carry one fixed date, not the time they were written."""
+
+    def writestr(
+        self,
+        zinfo_or_arcname: str | zipfile.ZipInfo,
+        data: Any,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
+        name = zinfo_or_arcname.filename if isinstance(zinfo_or_arcname, zipfile.ZipInfo) else zinfo_or_arcname
+        info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        super().writestr(info, data)
+
+    def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:
+        self.writestr(str(arcname or filename), Path(filename).read_bytes())
 
 
 def to_html(register: Register) -> bytes:
