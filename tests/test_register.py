@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import subprocess
+import zipfile
 from collections import Counter
 from itertools import pairwise
 from pathlib import Path
@@ -175,6 +176,7 @@ def test_xlsx_is_an_excel_table_with_a_frozen_header_and_typed_dates(tmp_path: P
     again = tmp_path / "again.xlsx"
     run("register", "responses", "-o", again, "--as-of", AS_OF)
     assert again.read_bytes() == target.read_bytes()  # nothing from the clock
+    assert {info.date_time for info in zipfile.ZipFile(target).infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
     soffice = shutil.which("soffice")
     assert soffice, "LibreOffice is installed by scripts/setup"
