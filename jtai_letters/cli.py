@@ -269,5 +269,5 @@ def _tracking(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for warning in made.warnings:
         print(warning, file=err)
     n, specs = len(made.rows), len(made.specs)
-    print(f"{args.out}: {n} row{'s' * (n != 1)} from {specs} spec{'s' * (specs != 1)}", file=out)
+    print(f"{args.out}: {specs} spec{'s' * (specs != 1)}, {n} register row{'s' * (n != 1)}", file=out)
     return EXIT_OK

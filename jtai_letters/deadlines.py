@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
+from .errors import UsageError
 from .pipeline import DEFAULTS, Options
 from .register import Register, Row, read, save
 from .rules import publication_deadline
@@ -78,6 +79,8 @@ def _due(rows: Iterable[Row]) -> list[Row]:
 
 def export(paths: Iterable[Path], target: Path, as_of: dt.date, options: Options = DEFAULTS) -> Register:
     """Write the calendar of the specs at `paths` to `target` (.ics)."""
+    if target.suffix.lower() != ".ics":
+        raise UsageError(f"cannot write a calendar as '{target.name}'; name it .ics")
     register = read(paths, as_of, options)
     save(target, to_ics(register))
     return register

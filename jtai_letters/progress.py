@@ -49,7 +49,7 @@ def render(register: Register, *, title: str | None = None, chart: bool = True) 
             statuses=statuses,
             counts=tally,
             totals={s: sum(t.get(s, 0) for t in tally.values()) for s in statuses},
-            widest=max(sum(t.values()) for t in tally.values()),
+            widest=max((sum(t.values()) for t in tally.values()), default=0),
             reports={label: _by_item(rows) for label, rows in by_report(register).items()},
             overdue=[row for row in register.rows if row.overdue],
             responses=len(register.specs),

@@ -311,7 +311,8 @@ def to_xlsx(register: Register) -> bytes:
 
     for row in register.rows:
         sheet.append([cell(i, value) for i, value in enumerate(row.cells())])
-    table = Table(displayName="Register", ref=f"A1:{get_column_letter(len(COLUMNS))}{len(register.rows) + 1}")
+    last_row = max(len(register.rows), 1) + 1  # a table has at least one row below its header, if empty
+    table = Table(displayName="Register", ref=f"A1:{get_column_letter(len(COLUMNS))}{last_row}")
     table._initialise_columns()  # a streamed sheet cannot read its header back: name the columns here
     for column, name in zip(table.tableColumns, COLUMNS, strict=True):
         column.name = name

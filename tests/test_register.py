@@ -120,7 +120,7 @@ def test_csv_json_and_html_carry_the_columns_in_order(tmp_path: Path) -> None:
     for suffix in ("csv", "json", "html"):
         code, out, err = run("register", *SPECS, "-o", tmp_path / f"r.{suffix}", "--as-of", AS_OF)
         assert (code, err) == (0, "")
-        assert out == f"{tmp_path / f'r.{suffix}'}: 9 rows from 5 specs\n"
+        assert out == f"{tmp_path / f'r.{suffix}'}: 5 specs, 9 register rows\n"
     raw = (tmp_path / "r.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
     table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
@@ -209,9 +209,10 @@ def test_an_invalid_spec_fails_the_register_with_its_located_error(tmp_path: Pat
     assert not target.exists()
 
 
-@pytest.mark.parametrize("name", ["register.txt", "progress.html", "deadlines.ics"])
-def test_an_output_name_the_verb_cannot_write_is_a_usage_error(name: str, tmp_path: Path) -> None:
-    verb = {"register.txt": "register", "progress.html": "progress", "deadlines.ics": "register"}[name]
+@pytest.mark.parametrize(
+    ("verb", "name"), [("register", "r.txt"), ("register", "r.ics"), ("progress", "p.html"), ("deadlines", "d.csv")]
+)
+def test_an_output_name_the_verb_cannot_write_is_a_usage_error(verb: str, name: str, tmp_path: Path) -> None:
     code, _, err = run(verb, LOAMSHIRE, "-o", tmp_path / name)
     assert code == 2 and err.startswith("error: cannot write a ")
     assert not (tmp_path / name).exists()
@@ -409,3 +410,18 @@ def test_many_specs_are_read_in_parallel_with_the_same_rows_and_errors(monkeypat
         register.read([*SPECS, bad, *SPECS], AS_OF)
     [problem] = failure.value.problems
     assert (problem.path, problem.line, problem.rule) == (bad, 17, "s55-unanswered")
+
+
+def test_specs_without_items_make_empty_but_valid_files(tmp_path: Path) -> None:
+    spec = ROOT / "responses" / "nottinghamshire-2020-csa-family.yaml"  # the report makes no recommendations
+    for name in ("progress.pdf", "progress.docx", "register.xlsx", "deadlines.ics"):
+        verb = name.split(".")[0]
+        assert run(verb, spec, "-o", tmp_path / name, "--as-of", AS_OF) == (
+            0,
+            f"{tmp_path / name}: 1 spec, 0 register rows\n",
+            "",
+        )
+    texts = [p.text for p in docx.Document(str(tmp_path / "progress.docx")).paragraphs]
+    assert "No action is overdue." in texts
+    assert load_workbook(tmp_path / "register.xlsx").worksheets[0].max_row == 1
+    assert len(Calendar.from_ical((tmp_path / "deadlines.ics").read_bytes()).walk("VEVENT")) == 1
