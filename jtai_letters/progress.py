@@ -24,6 +24,7 @@ from .templates import DEFAULT_TEMPLATES, environment, stylesheets
 LAYOUT = "tracking/progress"  # beside the layouts, not one of them: `layouts` lists only the top folder
 TEMPLATE = f"{LAYOUT}.html.j2"
 DEFAULT_TITLE = "Progress on inspection reports"
+NO_SVG = ("docx",)  # formats whose writer cannot carry the SVG chart: their summary table gives its numbers
 
 
 def render(register: Register, *, title: str | None = None, chart: bool = True) -> RenderedLetter:
@@ -71,12 +72,13 @@ def render(register: Register, *, title: str | None = None, chart: bool = True) 
 def export(
     paths: Iterable[Path], target: Path, as_of: dt.date, options: Options = DEFAULTS, *, title: str | None = None
 ) -> Register:
-    """Write the progress report of the specs at `paths` to `target` (.pdf or .docx)."""
+    """Write the progress report of the specs at `paths` to `target`, in any letter format (.pdf, .docx)."""
     fmt = target.suffix.lower().lstrip(".")
     if fmt not in outputs.FORMATS:
-        raise UsageError(f"cannot write a progress report as '{target.name}'; name it .pdf or .docx")
+        names = " or ".join(f".{f}" for f in outputs.FORMATS)
+        raise UsageError(f"cannot write a progress report as '{target.name}'; name it {names}")
     register = read(paths, as_of, options)
-    save(target, outputs.write(fmt, render(register, title=title, chart=fmt == "pdf")))
+    save(target, outputs.write(fmt, render(register, title=title, chart=fmt not in NO_SVG)))
     return register
 
 

@@ -210,7 +210,7 @@ def test_an_invalid_spec_fails_the_register_with_its_located_error(tmp_path: Pat
 
 
 @pytest.mark.parametrize(
-    ("verb", "name"), [("register", "r.txt"), ("register", "r.ics"), ("progress", "p.html"), ("deadlines", "d.csv")]
+    ("verb", "name"), [("register", "r.txt"), ("register", "r.ics"), ("progress", "p.txt"), ("deadlines", "d.csv")]
 )
 def test_an_output_name_the_verb_cannot_write_is_a_usage_error(verb: str, name: str, tmp_path: Path) -> None:
     code, _, err = run(verb, LOAMSHIRE, "-o", tmp_path / name)
