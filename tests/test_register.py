@@ -425,3 +425,25 @@ def test_specs_without_items_make_empty_but_valid_files(tmp_path: Path) -> None:
     assert "No action is overdue." in texts
     assert load_workbook(tmp_path / "register.xlsx").worksheets[0].max_row == 1
     assert len(Calendar.from_ical((tmp_path / "deadlines.ics").read_bytes()).walk("VEVENT")) == 1
+
+
+def test_spec_text_is_data_in_the_register_page_and_the_progress_report(tmp_path: Path) -> None:
+    spec = loamshire(tmp_path)
+    hostile = "<script>alert(1)</script> {{ 7*7 }}"
+    text = spec.read_text(encoding="utf-8").replace(
+        "Train all call handlers in the structured risk assessment tool.", f"'{hostile}'"
+    )
+    spec.write_text(text, encoding="utf-8")
+    assert run("register", spec, "-o", tmp_path / "r.html")[0] == 0
+    assert run("progress", spec, "-o", tmp_path / "p.docx")[0] == 0
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }}" in page
+    cells = [c.text for t in docx.Document(str(tmp_path / "p.docx")).tables for row in t.rows for c in row.cells]
+    assert hostile in cells
+
+
+def test_progress_docx_headings_start_at_one_title_and_skip_no_level(progress: dict[str, Path]) -> None:
+    levels = {"Title": 1, "Heading 1": 2, "Heading 2": 3}
+    found = [levels[p.style.name] for p in docx.Document(str(progress["docx"])).paragraphs if p.style.name in levels]
+    assert found[0] == 1 and found.count(1) == 1
+    assert all(b <= a + 1 for a, b in pairwise(found)), found
