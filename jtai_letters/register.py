@@ -154,11 +154,11 @@ def _check_one(
     return spec, warnings
 
 
-def _items(spec: ResponseSpec) -> Iterator[tuple[str, Item, str, Any]]:
-    """(kind, item, addressed to, answer or None) for every item the report makes.
+def _items(spec: ResponseSpec) -> Iterator[tuple[str, Item, str, Any, bool]]:
+    """(kind, item, addressed to, answer or None, whether the answer applies) for every item the report makes.
 
     Reads fields some spec versions lack (causes of concern, answers naming several
-    ids, items addressed to others) through getattr, here only.
+    ids or saying they do not apply, items addressed to others) through getattr, here only.
     """
     for field, kind in ITEM_KINDS:
         answers: dict[str, Any] = {}
@@ -166,7 +166,8 @@ def _items(spec: ResponseSpec) -> Iterator[tuple[str, Item, str, Any]]:
             for item_id in getattr(answer, "answered_ids", None) or (answer.id,):
                 answers.setdefault(item_id, answer)
         for item in getattr(spec.report, field, ()):
-            yield kind, item, getattr(item, "addressed_to", None) or "", answers.get(item.id)
+            answer = answers.get(item.id)
+            yield kind, item, getattr(item, "addressed_to", None) or "", answer, getattr(answer, "applies", True)
 
 
 def last_day(due: Any) -> dt.date | None:
@@ -178,7 +179,7 @@ def rows(spec: ResponseSpec, as_of: dt.date) -> Iterator[Row]:
     """The register rows of one spec, in the order its letter answers the items."""
     report, response = spec.report, spec.response
     deadline = rules.publication_deadline(report.published)
-    for kind, item, addressed_to, answer in _items(spec):
+    for kind, item, addressed_to, answer, applies in _items(spec):
         common: dict[str, Any] = {
             "office": spec.office.name,
             "report_title": report.title,
@@ -195,9 +196,7 @@ def rows(spec: ResponseSpec, as_of: dt.date) -> Iterator[Row]:
         }
         actions: list[Action] = list(answer.actions) if answer else []
         if not actions:
-            status = (
-                NOT_ANSWERED if answer is None else NO_ACTION if getattr(answer, "applies", True) else NOT_APPLICABLE
-            )
+            status = NOT_ANSWERED if answer is None else NO_ACTION if applies else NOT_APPLICABLE
             yield Row(**common, action="", owner="", due=None, status=status, last_update=None, overdue=False)
         for number, action in enumerate(actions, 1):
             latest = action.updates[-1] if action.updates else None  # validated oldest first

@@ -231,8 +231,14 @@ def test_items_from_newer_specs_are_read_through_one_adapter() -> None:
             ],
         ),
     )
-    [(kind, item, addressed_to, answer)] = register._items(spec)
-    assert (kind, item, addressed_to, answer.response) == ("cause of concern", concern, "Chief constables", "No")
+    [(kind, item, addressed_to, answer, applies)] = register._items(spec)
+    assert (kind, item, addressed_to, answer.response, applies) == (
+        "cause of concern",
+        concern,
+        "Chief constables",
+        "No",
+        False,
+    )
     assert register.last_day(SimpleNamespace(last_day=dt.date(2026, 3, 31))) == dt.date(2026, 3, 31)
 
 
