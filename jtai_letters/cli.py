@@ -61,7 +61,17 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--format", dest="report", choices=("text", "json"), default="text", help="report format")
     v.add_argument("--strict", action="store_true", help="treat warnings as errors")
     v.add_argument("--jobs", type=_positive, default=None, help="processes for large folders (default: one per core)")
+    v.add_argument("--as-of", type=_date, default=None, help="progress dated after this is a warning (default: today)")
     _common(v)
+
+    for verb, what, formats in TRACKING:
+        t = verbs.add_parser(verb, help=what)
+        t.add_argument("specs", nargs="+", type=Path, help="spec files or folders of them")
+        t.add_argument("-o", "--out", type=Path, required=True, help=f"the file to write: {formats}")
+        t.add_argument("--as-of", type=_date, default=None, help="the date overdue is judged on (default: today)")
+        if verb == "progress":
+            t.add_argument("--title", default=None, help="the report's title (default: Progress on inspection reports)")
+        _common(t)
 
     x = verbs.add_parser("extract-spec", help="print the spec embedded in a letter made with --archive")
     x.add_argument("pdf", type=Path, help="an archival PDF letter")
@@ -92,6 +102,17 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("--url", help="where the report is published")
     n.add_argument("--templates", type=_templates, default=DEFAULT_TEMPLATES, help="folder of layout templates")
     return parser
+
+
+TRACKING = (
+    (
+        "register",
+        "one row per promised action across specs, as .xlsx, .csv, .json or .html",
+        ".xlsx, .csv, .json, .html",
+    ),
+    ("progress", "a progress report on the actions, for a panel or board, as PDF or DOCX", ".pdf or .docx"),
+    ("deadlines", "s55 deadlines and open actions' due dates as an iCalendar file", ".ics"),
+)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -166,6 +187,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
             return _batch(args, out)
         if args.verb == "validate":
             return _validate(args, out)
+        if args.verb in {verb for verb, *_ in TRACKING}:
+            return _tracking(args, out, err)
         if args.verb == "schema":
             model = Profile if args.profile else ResponseSpec
             out.write(reference.markdown() if args.markdown else reference.json_schema_text(model))
@@ -262,7 +285,7 @@ def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
-    reports = validate_many(expand(args.specs), _options(args), strict=args.strict, jobs=args.jobs)
+    reports = validate_many(expand(args.specs), _options(args), strict=args.strict, jobs=args.jobs, as_of=args.as_of)
     if args.report == "json":
         json.dump([r.as_json() for r in reports], out, indent=2, ensure_ascii=False)
         out.write("\n")
@@ -274,3 +297,16 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
             extra = f" ({n} warning{'s' * (n != 1)})" if n else ""
             print(f"{r.path}: {'valid' if r.valid else 'invalid'}{extra}", file=out)
     return EXIT_OK if all(r.valid for r in reports) else EXIT_INVALID
+
+
+def _tracking(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from . import deadlines, progress, register
+
+    export = {"register": register.export, "progress": progress.export, "deadlines": deadlines.export}[args.verb]
+    extra = {"title": args.title} if args.verb == "progress" else {}
+    made = export(expand(args.specs), args.out, args.as_of or dt.date.today(), _options(args), **extra)
+    for warning in made.warnings:
+        print(warning, file=err)
+    n, specs = len(made.rows), len(made.specs)
+    print(f"{args.out}: {specs} spec{'s' * (specs != 1)}, {n} register row{'s' * (n != 1)}", file=out)
+    return EXIT_OK

@@ -278,6 +278,14 @@ class Themes(Model):
 Status = Literal["planned", "in progress", "ongoing", "complete"]
 
 
+class Update(Model):
+    """Progress recorded on an action after the response: the register reads it, the letter never does."""
+
+    date: dt.date = _f("When the progress was recorded.", "2026-01-15")
+    status: Status = _f("Where the action stands from this date.", "complete")
+    note: Plain | None = _f("What was done or what is holding it up.", "All 212 call handlers trained.", default=None)
+
+
 class Action(Model):
     """Something the office or force is doing in response."""
 
@@ -285,6 +293,11 @@ class Action(Model):
     owner: Plain | None = _f("Who is responsible for it.", "Head of Force Control Room", default=None)
     due: dt.date | None = _f("When it is due.", "2026-01-31", default=None)
     status: Status | None = _f("Where it stands.", "in progress", default=None)
+    updates: list[Update] = _f(
+        "Progress recorded after the response, oldest first: the letter keeps `status`, the register the latest.",
+        [{"date": "2026-01-15", "status": "complete", "note": "All call handlers trained."}],
+        default_factory=list,
+    )
 
     @property
     def detailed(self) -> bool:

@@ -134,8 +134,12 @@ class Validation:
         }
 
 
-def validate(path: Path, options: Options = DEFAULTS, *, strict: bool = False) -> Validation:
+def validate(
+    path: Path, options: Options = DEFAULTS, *, strict: bool = False, as_of: dt.date | None = None
+) -> Validation:
     """Check one spec file and report every problem; never raises for a bad spec.
+
+    Progress dated after `as_of` (default today) is a warning (an error with `strict`).
 
     A spec without errors is also rendered to HTML (a dry run: no PDF, no Word),
     so a template that would fail in `render` fails here, at the same place.
@@ -144,24 +148,34 @@ def validate(path: Path, options: Options = DEFAULTS, *, strict: bool = False) -
     errors = list(checked.errors)
     if checked.parsed is None:
         return Validation(path, errors, checked.warnings, _deadline_from_raw(path))
+    late_errors, late_warnings = split(
+        list(rules.updates_after(checked.parsed, as_of or dt.date.today())), strict=strict
+    )
+    errors += late_errors
+    warnings = checked.warnings + late_warnings
     if not errors:
         try:
             render(checked.parsed, options.templates_dir)
         except JtaiError as e:
             errors += e.problems
-    return Validation(path, errors, checked.warnings, rules.publication_deadline(checked.parsed.report.published))
+    return Validation(path, errors, warnings, rules.publication_deadline(checked.parsed.report.published))
 
 
 POOL_FROM = 300  # specs; a worker's share (150+, ~0.3 s) should outweigh its start. A judgment, not measured
 
 
 def validate_many(
-    paths: list[Path], options: Options = DEFAULTS, *, strict: bool = False, jobs: int | None = None
+    paths: list[Path],
+    options: Options = DEFAULTS,
+    *,
+    strict: bool = False,
+    jobs: int | None = None,
+    as_of: dt.date | None = None,
 ) -> list[Validation]:
     """`validate` each spec, in order; a large folder is shared among processes, one per core."""
     workers = min(jobs or os.cpu_count() or 1, len(paths) // (POOL_FROM // 2) or 1)
     if len(paths) < POOL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [validate(path, options, strict=strict) for path in paths]
+        return [validate(path, options, strict=strict, as_of=as_of) for path in paths]
     for name in layouts.available(options.templates_dir):  # compiled once here, not once per worker
         environment(options.templates_dir).get_template(f"{name}.html.j2")
     # fork: the workers start with everything already imported and compiled; frozen, the collector
@@ -171,7 +185,11 @@ def validate_many(
     chunk = max(1, len(paths) // (workers * 4))
     try:
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            return list(pool.map(functools.partial(validate, options=options, strict=strict), paths, chunksize=chunk))
+            return list(
+                pool.map(
+                    functools.partial(validate, options=options, strict=strict, as_of=as_of), paths, chunksize=chunk
+                )
+            )
     finally:
         gc.unfreeze()
 

@@ -59,6 +59,12 @@ RULES: dict[str, Rule] = {
             '"to be confirmed" standing alone',
         ),
         Rule("character", "error", "control characters a Word document cannot hold"),
+        Rule("update-order", "error", "a progress update dated before the response, or before the update above it"),
+        Rule(
+            "update-future",
+            "warning",
+            "a progress update dated after --as-of (default today); validate and register only",
+        ),
         Rule("font", "warning", "characters the PDF's fonts cannot draw (printed as empty boxes); names the script"),
         Rule("layout", "error", "no such layout in the templates folder"),
         Rule("layout-requires", "error", "a field the layout needs (as `templates/layouts.yaml` declares) is missing"),
@@ -344,3 +350,37 @@ def placeholder(text: str) -> str | None:
         return None
     found = match.group(0)
     return found if found[0] in "[<{" else _PUNCTUATION_AROUND.sub("", found)
+
+
+@check_rule
+def _updates(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
+    # Progress comes after the promise, oldest first, so the last update is the current status.
+    for loc, action in actions(spec):
+        previous = spec.response.date
+        for i, update in enumerate(action.updates):
+            if update.date < spec.response.date:
+                message = f"the update is dated before the response ({spec.response.date.isoformat()})"
+            elif update.date < previous:
+                message = (
+                    f"the update is dated before the one above it ({previous.isoformat()}); list updates oldest first"
+                )
+            else:
+                previous = update.date
+                continue
+            yield problem(src, (*loc, "updates", i, "date"), message, "update-order")
+
+
+def updates_after(spec: ResponseSpec, as_of: dt.date) -> list[Problem]:
+    """Warnings for progress dated after `as_of`: `validate` and `register` say so; letters never read the clock."""
+    src = source_of(spec)
+    return [
+        problem(
+            src,
+            (*loc, "updates", i, "date"),
+            f"the update is dated {update.date.isoformat()}, after {as_of.isoformat()}: is the date right?",
+            "update-future",
+        )
+        for loc, action in actions(spec)
+        for i, update in enumerate(action.updates)
+        if update.date > as_of
+    ]

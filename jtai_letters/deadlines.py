@@ -1,0 +1,86 @@
+"""The dates to keep, as an iCalendar file: each response's s55 deadline and each open action's due date.
+
+Events are all-day and made from the register's rows. Their UIDs come from what
+the event is about (office, report, item, action), never from the clock, so
+importing a newer export updates the events instead of duplicating them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+
+from .errors import UsageError
+from .pipeline import DEFAULTS, Options
+from .register import Register, Row, read, save
+from .rules import publication_deadline
+
+UID_DOMAIN = "jtai-letters"
+
+
+def uid(*identity: object) -> str:
+    """A UID that names the same thing in every export.
+
+    >>> uid("Office", "Report", "2020-02-04") == uid("Office", "Report", "2020-02-04")
+    True
+    """
+    digest = hashlib.sha256("\x1f".join(map(str, identity)).encode()).hexdigest()[:32]
+    return f"{digest}@{UID_DOMAIN}"
+
+
+def to_ics(register: Register) -> bytes:
+    """One event per spec's s55 deadline and one per open action with a due date."""
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//jtai-letters//deadlines//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "Inspection responses: deadlines")
+
+    def event(key: tuple[object, ...], day: dt.date, summary: str, description: str, stamp: dt.date) -> None:
+        e = Event()
+        e.add("uid", uid(*key))
+        e.add("dtstamp", dt.datetime.combine(stamp, dt.time(), dt.UTC))  # from the data: the same export, same bytes
+        e.add("dtstart", day)
+        e.add("dtend", day + dt.timedelta(days=1))
+        e.add("summary", summary)
+        e.add("description", description)
+        e.add("transp", "TRANSPARENT")
+        calendar.add_component(e)
+
+    for spec in register.specs:
+        report, office = spec.report, spec.office
+        event(
+            (office.name, report.title, report.published),
+            publication_deadline(report.published),
+            f"s55 deadline: {office.area} response to {report.title}",
+            f"Last day to publish the response of the {office.role} for {office.area} to '{report.title}' "
+            f"(published {report.published.isoformat()}): s55 allows 56 days from publication.",
+            spec.response.date,
+        )
+    for row in _due(register.rows):
+        assert row.due is not None
+        event(
+            (row.office, row.report_title, row.report_published, row.item_type, row.item_id, row.action_number),
+            row.due,
+            f"Due: {row.action}",
+            f"{row.item_type.capitalize()} {row.item_id} of '{row.report_title}' ({row.office}). "
+            f"Owner: {row.owner or 'not named'}. Status: {row.status}.",
+            row.response_date,
+        )
+    return bytes(calendar.to_ical())
+
+
+def _due(rows: Iterable[Row]) -> list[Row]:
+    return [row for row in rows if row.due is not None and row.open]
+
+
+def export(paths: Iterable[Path], target: Path, as_of: dt.date, options: Options = DEFAULTS) -> Register:
+    """Write the calendar of the specs at `paths` to `target` (.ics)."""
+    if target.suffix.lower() != ".ics":
+        raise UsageError(f"cannot write a calendar as '{target.name}'; name it .ics")
+    register = read(paths, as_of, options)
+    save(target, to_ics(register))
+    return register

@@ -1,0 +1,89 @@
+"""A progress report for a panel or board, made from the register by the letters' own pipeline.
+
+The `tracking/progress.html.j2` template runs in the same sandboxed Jinja
+environment as the layouts, and the same writers turn it into a tagged PDF or a
+DOCX. The chart is an SVG the template draws from the counts, with alt text
+giving every number. Word documents take PNG and JPEG images only, so the DOCX
+leaves the chart out: its summary table carries the same numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+
+from . import outputs
+from .errors import UsageError
+from .pipeline import DEFAULTS, Options
+from .register import STATUSES, Register, Row, by_report, counts, read, save
+from .render import RenderedLetter, image_paths
+from .spec import source_of
+from .templates import DEFAULT_TEMPLATES, environment, stylesheets
+
+LAYOUT = "tracking/progress"  # beside the layouts, not one of them: `layouts` lists only the top folder
+TEMPLATE = f"{LAYOUT}.html.j2"
+DEFAULT_TITLE = "Progress on inspection reports"
+NO_SVG = ("docx",)  # formats whose writer cannot carry the SVG chart: their summary table gives its numbers
+
+
+def render(register: Register, *, title: str | None = None, chart: bool = True) -> RenderedLetter:
+    """The progress report as HTML, ready for either writer; `chart=False` for formats without SVG."""
+    if not register.specs:
+        raise UsageError("a progress report needs at least one spec")
+    offices = {spec.office.name for spec in register.specs}
+    spec = register.specs[0]
+    one_office = len(offices) == 1
+    images = image_paths(spec) if one_office else {}
+    logo = images.get("logo")
+    tally = counts(register)
+    statuses = [s for s in STATUSES if any(s in t for t in tally.values())]
+    html = (
+        environment(DEFAULT_TEMPLATES)
+        .get_template(TEMPLATE)
+        .render(
+            title=title or DEFAULT_TITLE,
+            as_of=register.as_of,
+            office=spec.office,
+            letterhead=one_office,
+            logo_url=logo.as_uri() if logo else None,
+            statuses=statuses,
+            counts=tally,
+            totals={s: sum(t.get(s, 0) for t in tally.values()) for s in statuses},
+            widest=max((sum(t.values()) for t in tally.values()), default=0),
+            reports={label: _by_item(rows) for label, rows in by_report(register).items()},
+            overdue=[row for row in register.rows if row.overdue],
+            responses=len(register.specs),
+            chart=chart,
+        )
+    )
+    return RenderedLetter(
+        html=html,
+        stylesheets=tuple(stylesheets(DEFAULT_TEMPLATES, LAYOUT)),
+        asset_roots=(DEFAULT_TEMPLATES, *images.values()),
+        source=source_of(spec).path,
+        asset_fields=((logo.as_uri(), "office.logo.path"),) if logo else (),
+        font=spec.office.font if one_office else "Liberation Sans",
+        brand_colour=spec.office.brand_colour if one_office else None,
+        date=register.as_of,
+    )
+
+
+def export(
+    paths: Iterable[Path], target: Path, as_of: dt.date, options: Options = DEFAULTS, *, title: str | None = None
+) -> Register:
+    """Write the progress report of the specs at `paths` to `target`, in any letter format (.pdf, .docx)."""
+    fmt = target.suffix.lower().lstrip(".")
+    if fmt not in outputs.FORMATS:
+        names = " or ".join(f".{f}" for f in outputs.FORMATS)
+        raise UsageError(f"cannot write a progress report as '{target.name}'; name it {names}")
+    register = read(paths, as_of, options)
+    save(target, outputs.write(fmt, render(register, title=title, chart=fmt not in NO_SVG)))
+    return register
+
+
+def _by_item(rows: list[Row]) -> list[list[Row]]:
+    items: dict[tuple[str, str], list[Row]] = {}
+    for row in rows:
+        items.setdefault((row.item_type, row.item_id), []).append(row)
+    return list(items.values())

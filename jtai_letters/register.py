@@ -1,0 +1,389 @@
+"""What was promised, across letters: one row per action of every item a report makes.
+
+The register reads the spec models, never the rendered letters (pelican's
+generators read content objects). `progress` and `deadlines` are made from the
+same rows, so their counts and dates cannot disagree with it.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import functools
+import io
+import json
+import os
+import typing
+import warnings
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import rules
+from .errors import OutputError, Problem, SpecError, UsageError
+from .models import Action, Item, ResponseSpec, Status
+from .pipeline import DEFAULTS, Options, check, write_atomic
+from .spec import source_of
+from .templates import DEFAULT_TEMPLATES, environment
+
+COLUMNS = (
+    "office",
+    "report_title",
+    "report_kind",
+    "report_published",
+    "s55_deadline",
+    "deadline_met",
+    "item_type",
+    "item_id",
+    "item_text",
+    "addressed_to",
+    "answer",
+    "action",
+    "owner",
+    "due",
+    "status",
+    "last_update",
+    "overdue",
+)
+"""The register's columns, in order: the header of the CSV, the JSON keys and the first sheet."""
+
+# The report's lists of items, in the order a letter answers them: (field, what one is called).
+ITEM_KINDS = (
+    ("recommendations", "recommendation"),
+    ("areas_for_improvement", "area for improvement"),
+    ("causes_of_concern", "cause of concern"),
+)
+NO_STATUS, NO_ACTION, NOT_APPLICABLE, NOT_ANSWERED = "not set", "no action", "does not apply", "not answered"
+STATUSES: tuple[str, ...] = (*typing.get_args(Status), NO_STATUS, NO_ACTION, NOT_APPLICABLE, NOT_ANSWERED)
+"""Every value of the status column, in the order reports count them."""
+CLOSED = ("complete", NO_ACTION, NOT_APPLICABLE)
+"""Statuses that need no more following up."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One action (or one item without actions): the `COLUMNS`, then what progress reports also need."""
+
+    office: str
+    report_title: str
+    report_kind: str
+    report_published: dt.date
+    s55_deadline: dt.date
+    deadline_met: bool
+    item_type: str
+    item_id: str
+    item_text: str
+    addressed_to: str
+    answer: str
+    action: str
+    owner: str
+    due: dt.date | None
+    status: str
+    last_update: dt.date | None
+    overdue: bool
+    note: str = ""  # the latest update's note
+    action_number: int = 0  # 1-based within the item; 0 for an item without actions
+    response_date: dt.date = dt.date(1970, 1, 1)
+
+    def cells(self) -> tuple[Any, ...]:
+        """The values of `COLUMNS`, typed (dates, booleans)."""
+        return tuple(getattr(self, name) for name in COLUMNS)
+
+    @property
+    def open(self) -> bool:
+        """Whether the row still needs following up."""
+        return self.status not in CLOSED
+
+
+@dataclass(frozen=True)
+class Register:
+    """The rows of a set of specs as of a date, with the warnings reading them raised."""
+
+    rows: list[Row]
+    as_of: dt.date
+    warnings: list[Problem]
+    specs: list[ResponseSpec]
+
+
+def read(paths: Iterable[Path], as_of: dt.date, options: Options = DEFAULTS) -> Register:
+    """Check every spec and make the register; `SpecError` lists the problems of every invalid spec.
+
+    Nothing is left out silently: one invalid spec fails the register, with every spec's errors.
+    """
+    specs: list[ResponseSpec] = []
+    problems: list[Problem] = []
+    failed = False
+    for spec, found in _checked(list(paths), as_of, options):
+        problems += found
+        if spec is None:
+            failed = True
+        else:
+            specs.append(spec)
+    if failed:
+        raise SpecError(problems)
+    return Register([row for spec in specs for row in rows(spec, as_of)], as_of, problems, specs)
+
+
+PARALLEL_FROM = 100  # specs; below this, starting worker processes costs more than it saves
+
+
+def _checked(paths: list[Path], as_of: dt.date, options: Options) -> list[tuple[ResponseSpec | None, list[Problem]]]:
+    # Reading and checking a spec is nearly all of a register's time: share it among the cores.
+    workers = min(os.cpu_count() or 1, len(paths) // (PARALLEL_FROM // 2))
+    if workers < 2:
+        return [_check_one(path, as_of=as_of, options=options) for path in paths]
+    one = functools.partial(_check_one, as_of=as_of, options=options, travel=True)
+    with ProcessPoolExecutor(workers) as pool:
+        return list(pool.map(one, paths, chunksize=max(1, len(paths) // (workers * 8))))
+
+
+def _check_one(
+    path: Path, *, as_of: dt.date, options: Options, travel: bool = False
+) -> tuple[ResponseSpec | None, list[Problem]]:
+    try:
+        spec = check(path, options).spec
+    except SpecError as e:
+        return None, e.problems
+    warnings = rules.updates_after(spec, as_of)
+    if travel:  # to another process: its problems are located, so the YAML tree can stay behind
+        spec._source = dataclasses.replace(source_of(spec), root=None)
+    return spec, warnings
+
+
+def _items(spec: ResponseSpec) -> Iterator[tuple[str, Item, str, Any, bool]]:
+    """(kind, item, addressed to, answer or None, whether the answer applies) for every item the report makes.
+
+    Reads fields some spec versions lack (causes of concern, answers naming several
+    ids or saying they do not apply, items addressed to others) through getattr, here only.
+    """
+    for field, kind in ITEM_KINDS:
+        answers: dict[str, Any] = {}
+        for answer in getattr(spec.response, field, ()):
+            for item_id in getattr(answer, "answered_ids", None) or (answer.id,):
+                answers.setdefault(item_id, answer)
+        for item in getattr(spec.report, field, ()):
+            answer = answers.get(item.id)
+            yield kind, item, getattr(item, "addressed_to", None) or "", answer, getattr(answer, "applies", True)
+
+
+def last_day(due: Any) -> dt.date | None:
+    """The day an action is due by: a date, or the last day of a month or quarter."""
+    return due if due is None or isinstance(due, dt.date) else typing.cast(dt.date, due.last_day)
+
+
+def rows(spec: ResponseSpec, as_of: dt.date) -> Iterator[Row]:
+    """The register rows of one spec, in the order its letter answers the items."""
+    report, response = spec.report, spec.response
+    deadline = rules.publication_deadline(report.published)
+    for kind, item, addressed_to, answer, applies in _items(spec):
+        common: dict[str, Any] = {
+            "office": spec.office.name,
+            "report_title": report.title,
+            "report_kind": report.kind,
+            "report_published": report.published,
+            "s55_deadline": deadline,
+            "deadline_met": response.date <= deadline,
+            "item_type": kind,
+            "item_id": item.id,
+            "item_text": item.text,
+            "addressed_to": addressed_to,
+            "answer": answer.response if answer else "",
+            "response_date": response.date,
+        }
+        actions: list[Action] = list(answer.actions) if answer else []
+        if not actions:
+            status = NOT_ANSWERED if answer is None else NO_ACTION if applies else NOT_APPLICABLE
+            yield Row(**common, action="", owner="", due=None, status=status, last_update=None, overdue=False)
+        for number, action in enumerate(actions, 1):
+            latest = action.updates[-1] if action.updates else None  # validated oldest first
+            status = latest.status if latest else action.status or NO_STATUS
+            due = last_day(action.due)
+            yield Row(
+                **common,
+                action=action.text,
+                owner=action.owner or "",
+                due=due,
+                status=status,
+                last_update=latest.date if latest else None,
+                overdue=due is not None and due < as_of and status != "complete",
+                note=(latest.note or "") if latest else "",
+                action_number=number,
+            )
+
+
+def by_report(register: Register) -> dict[str, list[Row]]:
+    """The rows of each response, in the register's order, under the report's title
+    (and the office's name, when the register holds more than one office)."""
+    offices = {row.office for row in register.rows}
+    groups: dict[str, list[Row]] = {}
+    for row in register.rows:
+        label = row.report_title if len(offices) == 1 else f"{row.report_title} ({row.office})"
+        groups.setdefault(label, []).append(row)
+    return groups
+
+
+def counts(register: Register) -> dict[str, dict[str, int]]:
+    """Rows by report (as `by_report` names them) and status; only the statuses that occur, in `STATUSES` order."""
+    found: dict[str, dict[str, int]] = {}
+    for label, group in by_report(register).items():
+        tally = {status: sum(row.status == status for row in group) for status in STATUSES}
+        found[label] = {status: n for status, n in tally.items() if n}
+    return found
+
+
+# -- formats ---------------------------------------------------------------------------------------
+
+YES_NO = {True: "yes", False: "no"}
+# A spreadsheet runs a cell starting with these as a formula: spec text is data, so CSV quotes it.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return YES_NO[value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def to_csv(register: Register) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel reads the characters right; booleans as yes/no."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in register.rows:
+        cells = [_text(v) for v in row.cells()]
+        writer.writerow(["'" + c if c.startswith(_FORMULA_START) else c for c in cells])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def to_json(register: Register) -> bytes:
+    """A list of objects with the `COLUMNS` as keys; dates ISO, booleans true/false, blanks null."""
+    records = [
+        {
+            k: (v.isoformat() if isinstance(v, dt.date) else v if v != "" else None)
+            for k, v in zip(COLUMNS, row.cells(), strict=True)
+        }
+        for row in register.rows
+    ]
+    return (json.dumps(records, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+# Excel column widths in characters: long text columns wrap at a readable width.
+_WIDTHS = {"item_text": 60, "answer": 60, "action": 50, "report_title": 40, "office": 30, "owner": 25}
+_WRAPPED = ("item_text", "answer", "action")
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def to_xlsx(register: Register) -> bytes:
+    """An Excel table with filters and a frozen header; dates typed as dates. Same register, same bytes."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+    from openpyxl.writer.excel import ExcelWriter
+
+    book = Workbook(write_only=True)  # streamed: half the time of a workbook held cell by cell
+    sheet = book.create_sheet("Register")
+    sheet.freeze_panes = "A2"
+    for i, name in enumerate(COLUMNS, 1):
+        sheet.column_dimensions[get_column_letter(i)].width = _WIDTHS.get(name, max(len(name) + 4, 12))
+    sheet.append(COLUMNS)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    wrapped = {COLUMNS.index(name) for name in _WRAPPED}
+
+    def cell(i: int, value: Any) -> Any:
+        if isinstance(value, bool):
+            return YES_NO[value]
+        if not isinstance(value, str) or not (i in wrapped or value.startswith("=")):
+            return value  # most cells: plain values, far quicker than styled cells
+        styled = WriteOnlyCell(sheet, value)
+        styled.data_type = "s"  # never a formula, whatever the text starts with
+        if i in wrapped:
+            styled.alignment = wrap
+        return styled
+
+    for row in register.rows:
+        sheet.append([cell(i, value) for i, value in enumerate(row.cells())])
+    last_row = max(len(register.rows), 1) + 1  # a table has at least one row below its header, if empty
+    table = Table(displayName="Register", ref=f"A1:{get_column_letter(len(COLUMNS))}{last_row}")
+    table._initialise_columns()  # a streamed sheet cannot read its header back: name the columns here
+    for column, name in zip(table.tableColumns, COLUMNS, strict=True):
+        column.name = name
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    with warnings.catch_warnings():  # openpyxl warns on every streamed table; its columns are named above
+        warnings.filterwarnings("ignore", "In write-only mode you must add table columns manually")
+        sheet.add_table(table)  # an Excel table carries its own filter buttons
+    when = dt.datetime.combine(register.as_of, dt.time())
+    book.properties.creator = "jtai-letters"
+    book.properties.title = "Register of responses to inspection reports"
+    book.properties.created = book.properties.modified = when
+    out = io.BytesIO()
+    ExcelWriter(book, _UndatedZip(out, "w", zipfile.ZIP_DEFLATED)).save()  # save_workbook would stamp the clock
+    return out.getvalue()
+
+
+class _UndatedZip(zipfile.ZipFile):
+    """A zip archive whose entries all carry one fixed date, not the time they were written."""
+
+    def writestr(
+        self,
+        zinfo_or_arcname: str | zipfile.ZipInfo,
+        data: Any,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
+        name = zinfo_or_arcname.filename if isinstance(zinfo_or_arcname, zipfile.ZipInfo) else zinfo_or_arcname
+        info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        super().writestr(info, data)
+
+    def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:
+        self.writestr(str(arcname or filename), Path(filename).read_bytes())
+
+
+def to_html(register: Register) -> bytes:
+    """An accessible web page: language, title, main landmark, a table with header scopes."""
+    template = environment(DEFAULT_TEMPLATES).get_template("tracking/register.html.j2")
+    return template.render(
+        columns=COLUMNS, rows=[[_text(v) for v in r.cells()] for r in register.rows], register=register
+    ).encode()
+
+
+WRITERS: dict[str, Callable[[Register], bytes]] = {
+    ".xlsx": to_xlsx,
+    ".csv": to_csv,
+    ".json": to_json,
+    ".html": to_html,
+}
+"""The register's formats, by the output file's extension."""
+
+
+def writer(target: Path) -> Callable[[Register], bytes]:
+    """The writer for `target`'s extension; `UsageError` for any other."""
+    try:
+        return WRITERS[target.suffix.lower()]
+    except KeyError:
+        raise UsageError(f"cannot write a register as '{target.name}'; name it .xlsx, .csv, .json or .html") from None
+
+
+def export(paths: Iterable[Path], target: Path, as_of: dt.date, options: Options = DEFAULTS) -> Register:
+    """Write the register of the specs at `paths` to `target`, in the format its extension names."""
+    make = writer(target)
+    register = read(paths, as_of, options)
+    save(target, make(register))
+    return register
+
+
+def save(target: Path, data: bytes) -> None:
+    """Write one file atomically, making its folder if needed."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(Problem(f"cannot create the output folder: {e.strerror}", target.parent)) from e
+    write_atomic({target: data})

@@ -1,0 +1,455 @@
+"""Tracking what was promised: progress updates, the register, the progress report and the deadlines calendar."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import shutil
+import subprocess
+import zipfile
+from collections import Counter
+from itertools import pairwise
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import docx
+import lxml.html
+import pikepdf
+import pytest
+from icalendar import Calendar
+from openpyxl import load_workbook
+
+from jtai_letters import SpecError, build, cli, deadlines, register
+from jtai_letters.models import ResponseSpec
+from jtai_letters.spec import load_spec
+from jtai_letters.templates import layouts
+
+from .helpers import ROOT, SPECS
+from .test_publication import structure
+
+AS_OF = dt.date(2026, 2, 1)
+LOAMSHIRE = ROOT / "responses" / "loamshire-2025-domestic-abuse.yaml"
+# The first action of Loamshire's R1, as the letter states it, and progress recorded since.
+R1_FIRST_ACTION = (
+    "          owner: Head of Force Control Room\n          due: 2026-01-31\n          status: in progress\n"
+)
+UPDATES = """          updates:
+            - {date: 2025-12-01, status: in progress, note: Half of the call handlers trained.}
+            - {date: 2026-01-20, status: complete, note: All 212 call handlers trained.}
+"""
+
+
+def run(*argv: str | Path) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    return cli.main([str(a) for a in argv], out, err), out.getvalue(), err.getvalue()
+
+
+def loamshire(folder: Path, updates: str = "") -> Path:
+    """A copy of the Loamshire example (with its profile beside it), optionally with progress on R1's first action."""
+    shutil.copytree(ROOT / "profiles", folder / "profiles", dirs_exist_ok=True)
+    (folder / "responses").mkdir(parents=True, exist_ok=True)
+    text = LOAMSHIRE.read_text(encoding="utf-8")
+    assert text.count(R1_FIRST_ACTION) == 1
+    spec = folder / "responses" / LOAMSHIRE.name
+    spec.write_text(text.replace(R1_FIRST_ACTION, R1_FIRST_ACTION + updates), encoding="utf-8")
+    return spec
+
+
+def expected_rows(spec: ResponseSpec) -> list[tuple[str, str, int]]:
+    """(item type, id, action number) straight from the spec: one per action, or one for an item without."""
+    found = []
+    for kind, made, given in (
+        ("recommendation", spec.report.recommendations, spec.response.recommendations),
+        ("area for improvement", spec.report.areas_for_improvement, spec.response.areas_for_improvement),
+    ):
+        for item in made:
+            actions = next(a.actions for a in given if a.id == item.id)
+            found += [(kind, item.id, n) for n in range(1, len(actions) + 1)] or [(kind, item.id, 0)]
+    return found
+
+
+# -- the register ------------------------------------------------------------------------------------
+
+
+def test_one_row_per_action_and_per_item_without_actions() -> None:
+    made = register.read(SPECS, AS_OF)
+    expected = [row for path in SPECS for row in expected_rows(load_spec(path))]
+    assert [(r.item_type, r.item_id, r.action_number) for r in made.rows] == expected
+    assert len(expected) == 9  # the examples: Borsetshire 2 actions, Loamshire 6 actions and one AFI without
+    afi1 = next(r for r in made.rows if r.item_id == "AFI1")
+    assert (afi1.action, afi1.status, afi1.due, afi1.overdue) == ("", "no action", None, False)
+
+
+def test_overdue_means_due_before_the_date_and_not_complete() -> None:
+    def overdue(as_of: dt.date) -> list[tuple[str, int]]:
+        return [(r.item_id, r.action_number) for r in register.read(SPECS, as_of).rows if r.overdue]
+
+    assert overdue(AS_OF) == [("R4", 1), ("R1", 1)]  # R2 and R3's past actions are complete
+    assert overdue(dt.date(2026, 1, 31)) == [("R4", 1)]  # due on the day is not yet overdue
+    assert overdue(dt.date(2026, 7, 1)) == [("R4", 1), ("R5", 1), ("R1", 1), ("R1", 2), ("R2", 2), ("AFI2", 1)]
+
+
+def test_report_columns_and_the_s55_deadline() -> None:
+    r1 = register.read([LOAMSHIRE], AS_OF).rows[0]
+    assert r1.cells()[:9] == (
+        "Office of the Police and Crime Commissioner for Loamshire",
+        "An inspection of Loamshire Police’s response to domestic abuse",
+        "force-specific",
+        dt.date(2025, 9, 18),
+        dt.date(2025, 11, 12),
+        True,
+        "recommendation",
+        "R1",
+        r1.item_text,
+    )
+    assert r1.answer.startswith("Accepted. The force will introduce")
+    assert (r1.action, r1.owner, r1.due, r1.status, r1.last_update) == (
+        "Train all call handlers in the structured risk assessment tool.",
+        "Head of Force Control Room",
+        dt.date(2026, 1, 31),
+        "in progress",
+        None,
+    )
+
+
+def test_csv_json_and_html_carry_the_columns_in_order(tmp_path: Path) -> None:
+    for suffix in ("csv", "json", "html"):
+        code, out, err = run("register", *SPECS, "-o", tmp_path / f"r.{suffix}", "--as-of", AS_OF)
+        assert (code, err) == (0, "")
+        assert out == f"{tmp_path / f'r.{suffix}'}: 5 specs, 9 register rows\n"
+    raw = (tmp_path / "r.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
+    table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert tuple(table[0]) == register.COLUMNS
+    assert len(table) == 10
+    assert table[3][register.COLUMNS.index("overdue")] == "yes"
+    assert table[3][register.COLUMNS.index("due")] == "2026-01-31"
+    records = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert [tuple(r) for r in records] == [register.COLUMNS] * 9
+    assert records[2]["overdue"] is True and records[2]["due"] == "2026-01-31"
+    assert records[7]["due"] is None and records[7]["status"] == "no action"
+    page = lxml.html.parse(str(tmp_path / "r.html")).getroot()
+    assert page.get("lang") == "en-GB"
+    assert page.findtext(".//title").startswith("Register of responses")
+    assert len(page.findall(".//main")) == 1 and len(page.findall(".//h1")) == 1
+    assert [th.text for th in page.findall(".//thead//th")] == list(register.COLUMNS)
+    assert {th.get("scope") for th in page.findall(".//th")} == {"col"}
+    assert page.find(".//caption") is None  # the heading says what the table is
+    assert len(page.findall(".//tbody/tr")) == 9
+
+
+def test_spreadsheet_text_is_never_a_formula(tmp_path: Path) -> None:
+    spec = loamshire(tmp_path)
+    spec.write_text(
+        spec.read_text(encoding="utf-8").replace(
+            "owner: Head of Force Control Room", 'owner: \'=HYPERLINK("https://evil.example","x")\''
+        ),
+        encoding="utf-8",
+    )
+    run("register", spec, "-o", tmp_path / "r.csv")
+    run("register", spec, "-o", tmp_path / "r.xlsx")
+    assert "'=HYPERLINK" in (tmp_path / "r.csv").read_text(encoding="utf-8-sig")
+    sheet = load_workbook(tmp_path / "r.xlsx").active
+    assert sheet is not None
+    owner = sheet.cell(row=2, column=register.COLUMNS.index("owner") + 1)
+    assert owner.data_type == "s" and owner.value == '=HYPERLINK("https://evil.example","x")'
+
+
+def test_xlsx_is_an_excel_table_with_a_frozen_header_and_typed_dates(tmp_path: Path) -> None:
+    target = tmp_path / "register.xlsx"
+    assert run("register", "responses", "-o", target, "--as-of", AS_OF)[0] == 0
+    book = load_workbook(target)
+    sheet = book.worksheets[0]
+    assert sheet.freeze_panes == "A2"
+    assert tuple(c.value for c in sheet[1]) == register.COLUMNS
+    assert [t.ref for t in sheet.tables.values()] == ["A1:Q10"]  # a table: filters on every column
+    due = sheet.cell(row=4, column=register.COLUMNS.index("due") + 1)
+    assert isinstance(due.value, dt.datetime) and due.value.date() == dt.date(2026, 1, 31)
+    assert due.is_date
+    assert all(sheet.column_dimensions[col].width for col in "ABCDEFGHIJKLMNOPQ")
+    assert sheet.column_dimensions["I"].width == 60  # item_text wraps at a readable width
+    assert book.properties.modified == book.properties.created == dt.datetime(2026, 2, 1)
+    again = tmp_path / "again.xlsx"
+    run("register", "responses", "-o", again, "--as-of", AS_OF)
+    assert again.read_bytes() == target.read_bytes()  # nothing from the clock
+    assert {info.date_time for info in zipfile.ZipFile(target).infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+    soffice = shutil.which("soffice")
+    assert soffice, "LibreOffice is installed by scripts/setup"
+    env = {**os.environ, "HOME": str(tmp_path)}
+    subprocess.run(
+        [
+            soffice,
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76",
+            "--outdir",
+            str(tmp_path / "lo"),
+            str(target),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+        env=env,
+    )
+    converted = (tmp_path / "lo" / "register.csv").read_text(encoding="utf-8").splitlines()
+    assert converted[0] == ",".join(register.COLUMNS)
+    assert len(converted) == 10
+
+
+def test_an_invalid_spec_fails_the_register_with_its_located_error(tmp_path: Path) -> None:
+    target = tmp_path / "register.csv"
+    code, out, err = run("register", LOAMSHIRE, ROOT / "tests" / "bad" / "unanswered-recommendation.yaml", "-o", target)
+    assert (code, out) == (1, "")
+    assert "unanswered-recommendation.yaml:17:7: report.recommendations[0]: recommendation 'R1' has no response" in err
+    assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    ("verb", "name"), [("register", "r.txt"), ("register", "r.ics"), ("progress", "p.txt"), ("deadlines", "d.csv")]
+)
+def test_an_output_name_the_verb_cannot_write_is_a_usage_error(verb: str, name: str, tmp_path: Path) -> None:
+    code, _, err = run(verb, LOAMSHIRE, "-o", tmp_path / name)
+    assert code == 2 and err.startswith("error: cannot write a ")
+    assert not (tmp_path / name).exists()
+
+
+def test_items_from_newer_specs_are_read_through_one_adapter() -> None:
+    # Causes of concern, answers naming several ids, answers that do not apply, items addressed to others.
+    concern = SimpleNamespace(id="C1", text="Concern", addressed_to="Chief constables")
+    spec: Any = SimpleNamespace(
+        report=SimpleNamespace(recommendations=[], areas_for_improvement=[], causes_of_concern=[concern]),
+        response=SimpleNamespace(
+            recommendations=[],
+            areas_for_improvement=[],
+            causes_of_concern=[
+                SimpleNamespace(id=None, answered_ids=("C1",), applies=False, response="No", actions=[])
+            ],
+        ),
+    )
+    [(kind, item, addressed_to, answer, applies)] = register._items(spec)
+    assert (kind, item, addressed_to, answer.response, applies) == (
+        "cause of concern",
+        concern,
+        "Chief constables",
+        "No",
+        False,
+    )
+    assert register.last_day(SimpleNamespace(last_day=dt.date(2026, 3, 31))) == dt.date(2026, 3, 31)
+
+
+# -- progress updates ----------------------------------------------------------------------------------
+
+
+def test_recording_progress_changes_the_register_but_not_one_byte_of_the_letter(tmp_path: Path) -> None:
+    spec = loamshire(tmp_path)
+    old_row = register.read([spec], AS_OF).rows[0]
+    before = {p.name: p.read_bytes() for p in build(spec, tmp_path / "before").outputs}
+    loamshire(tmp_path, UPDATES)
+    new_row = register.read([spec], AS_OF).rows[0]
+    after = build(spec, tmp_path / "after")
+    assert {p.name: p.read_bytes() for p in after.outputs} == before
+    assert not after.warnings  # the letter never reads the clock, nor the updates
+    assert (old_row.status, old_row.overdue, old_row.last_update) == ("in progress", True, None)
+    assert (new_row.status, new_row.overdue, new_row.last_update) == ("complete", False, dt.date(2026, 1, 20))
+    assert new_row.note == "All 212 call handlers trained."
+
+
+@pytest.mark.parametrize(
+    ("updates", "message"),
+    [
+        (
+            "          updates:\n            - {date: 2025-10-01, status: complete}\n",
+            "response.recommendations[0].actions[0].updates[0].date: the update is dated before the response (2025-10-30)",
+        ),
+        (
+            "          updates:\n            - {date: 2026-01-20, status: complete}\n            - {date: 2025-12-01, status: ongoing}\n",
+            "response.recommendations[0].actions[0].updates[1].date: the update is dated before the one above it "
+            "(2026-01-20); list updates oldest first",
+        ),
+    ],
+)
+def test_updates_come_after_the_response_and_in_date_order(updates: str, message: str, tmp_path: Path) -> None:
+    spec = loamshire(tmp_path, updates)
+    code, out, _ = run("validate", "--format", "json", spec)
+    [report] = json.loads(out)
+    assert code == 1
+    assert [(e["rule"], f"{e['loc']}: {e['message']}") for e in report["errors"]] == [("update-order", message)]
+
+
+def test_progress_dated_after_the_as_of_date_is_a_warning_for_validate_and_register_only(tmp_path: Path) -> None:
+    spec = loamshire(tmp_path, UPDATES)
+    code, out, _ = run("validate", spec, "--as-of", "2026-01-10")
+    assert code == 0
+    assert "updates[1].date: the update is dated 2026-01-20, after 2026-01-10: is the date right?" in out
+    assert "warning" in out
+    assert "is dated" not in run("validate", spec, "--as-of", "2026-01-20")[1]
+    code, _, err = run("register", spec, "-o", tmp_path / "r.json", "--as-of", "2026-01-10")
+    assert code == 0 and "updates[1].date: the update is dated 2026-01-20, after 2026-01-10" in err
+    assert "update-future" not in {p.rule for p in build(spec, tmp_path / "out").warnings}
+
+
+# -- progress report ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def progress(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("progress")
+    made = {}
+    for fmt in ("pdf", "docx"):
+        target = out / f"progress.{fmt}"
+        code, _, err = run("progress", "responses", "-o", target, "--as-of", AS_OF, "--title", "Report to the panel")
+        assert (code, err) == (0, "")
+        made[fmt] = target
+    return made
+
+
+def register_counts() -> dict[str, Counter[str]]:
+    found: dict[str, Counter[str]] = {}
+    for row in register.read(SPECS, AS_OF).rows:
+        found.setdefault(row.report_title, Counter())[row.status] += 1
+    return found
+
+
+def test_progress_pdf_is_tagged_and_its_chart_states_the_counts(progress: dict[str, Path]) -> None:
+    with pikepdf.open(progress["pdf"]) as pdf:
+        assert pdf.Root.MarkInfo.Marked is True
+        assert str(pdf.Root.Lang) == "en-GB"
+        assert str(pdf.docinfo["/Title"]) == "Report to the panel"
+        elements = structure(pdf)
+        headings = [int(str(e.S)[2:]) for e in elements if str(e.S)[:2] == "/H" and str(e.S)[2:].isdigit()]
+        assert headings[0] == 1 and headings.count(1) == 1
+        assert all(b <= a + 1 for a, b in pairwise(headings)), headings
+        [chart] = [str(e.Alt) for e in elements if str(e.S) == "/Figure"]
+    assert chart.startswith(
+        "Chart of actions by status. All reports: 3 planned, 2 in progress, 1 ongoing, 2 complete, 1 no action."
+    )
+    for title, tally in register_counts().items():
+        assert title in chart
+        for status, n in tally.items():
+            assert f"{n} {status}" in chart
+
+
+def test_progress_docx_has_the_same_numbers_as_the_register(progress: dict[str, Path]) -> None:
+    document = docx.Document(str(progress["docx"]))
+    assert document.core_properties.title == "Report to the panel"
+    assert document.core_properties.language == "en-GB"
+    assert not document.inline_shapes  # the chart is PDF only; this table carries its numbers
+    summary = document.tables[0]
+    header = [c.text for c in summary.rows[0].cells]
+    assert header[0] == "Report" and header[-1] == "Total"
+    table = {row.cells[0].text: [c.text for c in row.cells[1:]] for row in summary.rows[1:]}
+    expected = register_counts()
+    for title, tally in expected.items():
+        [label] = [k for k in table if k.startswith(title)]
+        found = {status.lower(): int(n) for status, n in zip(header[1:-1], table[label][:-1], strict=True) if n != "0"}
+        assert found == dict(tally)
+        assert int(table[label][-1]) == sum(tally.values())
+    assert int(table["All reports"][-1]) == 9
+    texts = [p.text for p in document.paragraphs]
+    assert texts.index("Overdue actions") < texts.index("Recommendation R1")
+    overdue = [[c.text for c in row.cells] for row in document.tables[1].rows[1:]]
+    assert [row[1] for row in overdue] == ["Recommendation R4", "Recommendation R1"]
+
+
+def test_recorded_progress_reaches_the_progress_report(tmp_path: Path) -> None:
+    spec = loamshire(tmp_path, UPDATES)
+    target = tmp_path / "progress.docx"
+    assert run("progress", spec, "-o", target, "--as-of", AS_OF)[0] == 0
+    document = docx.Document(str(target))
+    assert [c.text for c in document.tables[0].rows[1].cells][1:] == [
+        "2",
+        "1",
+        "3",
+        "1",
+        "7",
+    ]  # planned, ongoing, complete, no action
+    assert document.paragraphs[[p.text for p in document.paragraphs].index("Overdue actions") + 1].text == (
+        "No action is overdue."
+    )
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert "20 January 2026: All 212 call handlers trained." in cells
+
+
+def test_the_progress_template_is_not_offered_as_a_letter_layout() -> None:
+    assert list(layouts()) == ["letter", "narrative", "statement"]
+
+
+# -- deadlines calendar ----------------------------------------------------------------------------------
+
+
+def test_calendar_has_one_event_per_deadline_and_open_action_with_stable_uids(tmp_path: Path) -> None:
+    first, second = tmp_path / "one.ics", tmp_path / "two.ics"
+    assert run("deadlines", "responses", "-o", first, "--as-of", AS_OF)[0] == 0
+    assert run("deadlines", "responses", "-o", second, "--as-of", "2027-01-01")[0] == 0
+    events = Calendar.from_ical(first.read_bytes()).walk("VEVENT")
+    rows = register.read(SPECS, AS_OF).rows
+    open_due = [r for r in rows if r.due and r.status != "complete"]
+    assert len(events) == len(SPECS) + len(open_due) == 5 + 6
+    deadlines_ = [e for e in events if str(e["SUMMARY"]).startswith("s55 deadline")]
+    assert sorted(e.decoded("DTSTART") for e in deadlines_)[-1] == dt.date(2025, 11, 12)
+    due = {str(e["SUMMARY"]): e.decoded("DTSTART") for e in events}
+    assert due["Due: Train all call handlers in the structured risk assessment tool."] == dt.date(2026, 1, 31)
+    uids = [str(e["UID"]) for e in events]
+    assert len(set(uids)) == len(uids)
+    assert uids == [str(e["UID"]) for e in Calendar.from_ical(second.read_bytes()).walk("VEVENT")]
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_a_completed_action_leaves_the_calendar(tmp_path: Path) -> None:
+    before = register.read([loamshire(tmp_path / "a")], AS_OF)
+    after = register.read([loamshire(tmp_path / "b", UPDATES)], AS_OF)
+    count = [len(Calendar.from_ical(deadlines.to_ics(r)).walk("VEVENT")) for r in (before, after)]
+    assert count == [5, 4]
+
+
+def test_many_specs_are_read_in_parallel_with_the_same_rows_and_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    serial = register.read(SPECS * 2, AS_OF)
+    monkeypatch.setattr(register, "PARALLEL_FROM", 4)  # two worker processes for ten specs
+    assert register.read(SPECS * 2, AS_OF).rows == serial.rows
+    bad = ROOT / "tests" / "bad" / "unanswered-recommendation.yaml"
+    with pytest.raises(SpecError) as failure:
+        register.read([*SPECS, bad, *SPECS], AS_OF)
+    [problem] = failure.value.problems
+    assert (problem.path, problem.line, problem.rule) == (bad, 17, "s55-unanswered")
+
+
+def test_specs_without_items_make_empty_but_valid_files(tmp_path: Path) -> None:
+    spec = ROOT / "responses" / "nottinghamshire-2020-csa-family.yaml"  # the report makes no recommendations
+    for name in ("progress.pdf", "progress.docx", "register.xlsx", "deadlines.ics"):
+        verb = name.split(".")[0]
+        assert run(verb, spec, "-o", tmp_path / name, "--as-of", AS_OF) == (
+            0,
+            f"{tmp_path / name}: 1 spec, 0 register rows\n",
+            "",
+        )
+    texts = [p.text for p in docx.Document(str(tmp_path / "progress.docx")).paragraphs]
+    assert "No action is overdue." in texts
+    assert load_workbook(tmp_path / "register.xlsx").worksheets[0].max_row == 1
+    assert len(Calendar.from_ical((tmp_path / "deadlines.ics").read_bytes()).walk("VEVENT")) == 1
+
+
+def test_spec_text_is_data_in_the_register_page_and_the_progress_report(tmp_path: Path) -> None:
+    spec = loamshire(tmp_path)
+    hostile = "<script>alert(1)</script> {{ 7*7 }}"
+    text = spec.read_text(encoding="utf-8").replace(
+        "Train all call handlers in the structured risk assessment tool.", f"'{hostile}'"
+    )
+    spec.write_text(text, encoding="utf-8")
+    assert run("register", spec, "-o", tmp_path / "r.html")[0] == 0
+    assert run("progress", spec, "-o", tmp_path / "p.docx")[0] == 0
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }}" in page
+    cells = [c.text for t in docx.Document(str(tmp_path / "p.docx")).tables for row in t.rows for c in row.cells]
+    assert hostile in cells
+
+
+def test_progress_docx_headings_start_at_one_title_and_skip_no_level(progress: dict[str, Path]) -> None:
+    levels = {"Title": 1, "Heading 1": 2, "Heading 2": 3}
+    found = [levels[p.style.name] for p in docx.Document(str(progress["docx"])).paragraphs if p.style.name in levels]
+    assert found[0] == 1 and found.count(1) == 1
+    assert all(b <= a + 1 for a, b in pairwise(found)), found
