@@ -66,3 +66,10 @@ def test_every_verb_runs_with_only_the_runtime_dependencies(runtime_python: Path
     assert "letter" in verb("layouts")
     assert "layout: letter" in verb("new", "--layout", "letter")
     assert '"$schema"' in verb("schema")
+    verb("render", spec, "-o", tmp_path / "web", "--format", "html")
+    verb("register", spec, "-o", tmp_path / "register.xlsx", "--as-of", "2026-01-01")
+    verb("progress", spec, "-o", tmp_path / "progress.pdf", "--as-of", "2026-01-01")
+    verb("deadlines", spec, "-o", tmp_path / "d.ics")
+    assert (tmp_path / "d.ics").read_text().startswith("BEGIN:VCALENDAR")
+    # preview serves until stopped: its imports (the server and the file watcher) must be there
+    subprocess.run([runtime_python, "-c", "import jtai_letters.preview"], env=env, check=True)
