@@ -38,6 +38,7 @@ class HouseStyle:
     font: str = "Liberation Sans"
     text_colour: str = "#111111"
     heading_colour: str = "#111111"  # an office's brand colour replaces it
+    brand: str | None = None  # the office's brand colour itself, as `--brand` for offices' own stylesheets
     rule_colour: str = "#888888"  # the letterhead rule; also the brand colour when there is one
     link_colour: str = "#0B3D91"
     footer_colour: str = "#444444"
@@ -96,7 +97,8 @@ class HouseStyle:
         """This style with an office's font and brand colour (headings and the letterhead rule)."""
         style = replace(self, font=open_font(font))
         if brand_colour:
-            style = replace(style, heading_colour=brand_colour.upper(), rule_colour=brand_colour.upper())
+            colour = brand_colour.upper()
+            style = replace(style, heading_colour=colour, rule_colour=colour, brand=colour)
         return style
 
     @property
@@ -126,6 +128,8 @@ def _properties(style: HouseStyle) -> list[str]:
     for f in fields(style):
         value = getattr(style, f.name)
         name = "--" + f.name.removesuffix("_mm").replace("_", "-")
+        if value is None:
+            continue  # no brand colour: `var(--brand, fallback)` in an office's sheet keeps its fallback
         if f.name in _HEADINGS:
             tag = _HEADINGS[f.name]
             size, before, after = value

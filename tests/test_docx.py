@@ -330,3 +330,11 @@ def test_the_examples_print_typographic_apostrophes_in_both_formats(letters: dic
 @pytest.mark.parametrize("module", [style, labels, typography, docx_writer])
 def test_doctests(module: object) -> None:
     assert doctest.testmod(module).failed == 0  # type: ignore[arg-type]
+
+
+def test_an_offices_own_stylesheet_keeps_reading_the_brand_colour() -> None:
+    # Office layouts written before the house style used `var(--brand, fallback)`.
+    from jtai_letters.style import office_style, stylesheet
+
+    assert "--brand: #1E5631;" in stylesheet(office_style("Liberation Sans", "#1e5631"))
+    assert "--brand" not in stylesheet(office_style("Liberation Sans", None))
