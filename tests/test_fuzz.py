@@ -121,7 +121,10 @@ class _Logged(logging.Handler):
         self.lines: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(f"{record.name}: {record.getMessage()}")
+        # WeasyPrint's own warnings become located problems in the batch/render work (issue 9b);
+        # characters no font has, which it logs, are already a `font` warning here.
+        if not record.name.startswith("weasyprint"):
+            self.lines.append(f"{record.name}: {record.getMessage()}")
 
 
 def check(argv: list[str | Path], root: Path) -> None:
