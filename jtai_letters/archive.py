@@ -71,10 +71,9 @@ def _naming_profile(src: SourceMap, relative: str) -> bytes:
     text = src.path.read_text(encoding="utf-8-sig")
     office = src.root["office"]
     ref = office.get("profile") if "profile" in office.own else None
-    if isinstance(ref, str) and Path(os.path.normpath(src.path.parent / ref)) == Path(
-        os.path.normpath(src.profile or "")
-    ):
-        return src.path.read_bytes()  # the spec names it already: keep its bytes as written
+    named_here = isinstance(ref, str) and os.path.normpath(src.path.parent / ref) == os.path.normpath(src.profile or "")
+    if named_here:
+        return src.path.read_bytes()  # the spec names it already, where it is archived: keep its bytes
     lines = text.splitlines(keepends=True)
     value = json.dumps(relative)  # a YAML double-quoted scalar
     if ref is not None:
