@@ -37,12 +37,32 @@ def sources(spec: ResponseSpec) -> tuple[tuple[str, bytes], ...]:
     src = source_of(spec)
     files = [src.path, *([src.profile] if src.profile else []), *image_paths(spec).values()]
     absolute = [Path(os.path.abspath(f)) for f in files]
-    root = Path(os.path.commonpath([f.parent for f in absolute]))
-    named = [(f.relative_to(root).as_posix(), f.read_bytes()) for f in absolute]
+    names = _names(absolute, with_profile=src.profile is not None)
+    named = [(name, f.read_bytes()) for name, f in zip(names, absolute, strict=True)]
     if src.profile:
         spec_name, profile_name = named[0][0], named[1][0]
         named[0] = (spec_name, _naming_profile(src, posixpath.relpath(profile_name, posixpath.dirname(spec_name))))
     return tuple(named)
+
+
+def _names(files: list[Path], *, with_profile: bool) -> list[str]:
+    """Names for the spec (first), its profile (second, if any) and images: relative to their
+    common folder, unless the profile lies outside the spec's folder's parent (given with
+    --profile from elsewhere). Then the spec's folder and a `profiles/` folder sit side by side,
+    so the profile is found again within the spec's tree when the letter is regenerated."""
+    spec = files[0]
+    if not with_profile or files[1].is_relative_to(spec.parent.parent):
+        root = Path(os.path.commonpath([f.parent for f in files]))
+        return [f.relative_to(root).as_posix() for f in files]
+    specs = spec.parent.name or "spec"
+    profiles = "profiles" if specs != "profiles" else "office-profiles"
+    # Images lie inside the folder of the file naming them (assets.image): the spec's or the profile's.
+    return [
+        f"{specs}/{f.relative_to(spec.parent).as_posix()}"
+        if f.is_relative_to(spec.parent)
+        else f"{profiles}/{f.relative_to(files[1].parent).as_posix()}"
+        for f in files
+    ]
 
 
 def _naming_profile(src: SourceMap, relative: str) -> bytes:
@@ -51,10 +71,9 @@ def _naming_profile(src: SourceMap, relative: str) -> bytes:
     text = src.path.read_text(encoding="utf-8-sig")
     office = src.root["office"]
     ref = office.get("profile") if "profile" in office.own else None
-    if isinstance(ref, str) and Path(os.path.normpath(src.path.parent / ref)) == Path(
-        os.path.normpath(src.profile or "")
-    ):
-        return src.path.read_bytes()  # the spec names it already: keep its bytes as written
+    named_here = isinstance(ref, str) and os.path.normpath(src.path.parent / ref) == os.path.normpath(src.profile or "")
+    if named_here:
+        return src.path.read_bytes()  # the spec names it already, where it is archived: keep its bytes
     lines = text.splitlines(keepends=True)
     value = json.dumps(relative)  # a YAML double-quoted scalar
     if ref is not None:

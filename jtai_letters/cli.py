@@ -220,6 +220,10 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     except KeyboardInterrupt:
         print("interrupted", file=err)
         return 130
+    except BrokenPipeError:  # the reader went away (`validate ... | head`): stop without a traceback
+        if out is sys.stdout:  # and let Python's final flush of stdout write nowhere
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_INVALID
 
 
 def _new(args: argparse.Namespace, out: TextIO) -> int:

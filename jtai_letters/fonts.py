@@ -22,7 +22,11 @@ from .rules import texts
 from .spec import source_of
 
 _SKIPPED = {"Cc", "Cf", "Zs", "Zl", "Zp"}  # controls, format characters and spaces draw no glyph
-_SCRIPTS = {"CJK": "Chinese and Japanese (CJK)", "HANGUL": "Korean (Hangul)"}
+_SCRIPTS = {
+    "CJK": "Chinese and Japanese (CJK)",
+    "HANGUL": "Korean (Hangul)",
+    "UNKNOWN": "Unknown (unassigned or private-use)",
+}
 
 
 def _always_drawn(code: int) -> bool:

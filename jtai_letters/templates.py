@@ -6,8 +6,9 @@ Its first line may be a comment `{# layout: one line on when to use it #}`.
 
 An office's own templates are code from another hand, so they run bounded: files
 load only from inside their folder (symlinks resolved), and a render stops with a
-`SecurityError` past `RENDER_SECONDS` or `MAX_OUTPUT` characters, on a string or
-list repeated past that size, or when templates include or extend themselves.
+`SecurityError` past `RENDER_SECONDS` (checked on every call, operator, filter,
+output part and loop item) or `MAX_OUTPUT` characters, on a string or list
+repeated past that size, or when templates include or extend themselves.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import math
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from functools import lru_cache, wraps
 from pathlib import Path
@@ -32,6 +33,7 @@ from jinja2 import (
     TemplateError,
     TemplateNotFound,
     meta,
+    nodes,
     pass_context,
 )
 from jinja2.exceptions import SecurityError, TemplateSyntaxError
@@ -227,6 +229,23 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
         _in_time()
         return super().getitem(obj, argument)
 
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        # Every `{% for %}` iterates through `_ticking`, so even a loop that calls nothing
+        # (nested loops over a literal, inside a macro) meets the clock on each item.
+        tree = super()._parse(source, name, filename)
+        for loop in tree.find_all(nodes.For):
+            loop.iter = nodes.Call(nodes.Name(_TICKING, "load"), [loop.iter], [], None, None, lineno=loop.lineno)
+        return tree
+
+
+_TICKING = "_ticking"
+
+
+def _ticking(iterable: Iterable[Any]) -> Iterator[Any]:
+    for item in iterable:
+        _in_time()
+        yield item
+
 
 def _bounded_range(*args: int) -> range:
     numbers = range(*args)
@@ -282,7 +301,7 @@ def environment(templates_dir: Path) -> ImmutableSandboxedEnvironment:
     env.filters.update(long_date=long_date, month_year=month_year, quantity=quantity)
     env.filters["format"] = _checked_format(env.filters["format"])
     env.filters.update({name: _bounded_filter(f) for name, f in env.filters.items()})
-    env.globals.update(fail=_fail, range=_bounded_range)
+    env.globals.update({"fail": _fail, "range": _bounded_range, _TICKING: _ticking})
     return env
 
 

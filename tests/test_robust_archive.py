@@ -146,16 +146,19 @@ def test_to_a_plain_file_and_a_fifo_for_a_pdf_are_one_line(tmp_path: Path) -> No
     assert (code, err) == (2, f"error: {fifo}: is not a regular file (a device, FIFO or socket)\n")
 
 
-def test_a_profile_given_with_the_profile_option_travels_with_the_archive(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("specs", "office"), [("specs", "office"), ("deep/specs", "far/away/office")])
+def test_a_profile_given_with_the_profile_option_travels_with_the_archive(
+    specs: str, office: str, tmp_path: Path
+) -> None:
     from .helpers import ROOT, pdf_text
 
     minimal = Path(__file__).resolve().parent / "minimal.yaml"
-    spec = tmp_path / "specs" / "spec.yaml"
-    spec.parent.mkdir()
+    spec = tmp_path / specs / "spec.yaml"
+    spec.parent.mkdir(parents=True)
     text = minimal.read_text().replace("layout: statement", "layout: letter")
     spec.write_text(text.replace("  chief_constable:", "  sign_off: {closing: Yours sincerely}\n  chief_constable:"))
-    shutil.copytree(ROOT / "profiles", tmp_path / "office")
-    profile = tmp_path / "office" / "loamshire.yaml"
+    shutil.copytree(ROOT / "profiles", tmp_path / office)
+    profile = tmp_path / office / "loamshire.yaml"
     first = tmp_path / "first"
     code, _, err = run("render", spec, "-o", first, "--archive", "--profile", profile, "--format", "pdf,docx")
     assert code == 0, err

@@ -23,11 +23,11 @@ def run(*argv: str | Path) -> tuple[int, str, str]:
 
 @pytest.fixture
 def office(tmp_path: Path) -> Path:
-    """tmp/work/{profiles,specs}: a spec folder with a profile beside it, inside a wider tree."""
-    work = tmp_path / "work"
-    shutil.copytree(ROOT / "profiles", work / "profiles")
-    (work / "specs").mkdir()
-    return work
+    """<tmp>/opcc/{profiles,specs}: a spec folder with a profile beside it, inside a wider tree."""
+    opcc = tmp_path / "opcc"
+    shutil.copytree(ROOT / "profiles", opcc / "profiles")
+    (opcc / "specs").mkdir()
+    return opcc
 
 
 def test_a_profile_outside_the_specs_tree_is_refused(office: Path, tmp_path: Path) -> None:

@@ -175,3 +175,11 @@ def test_names_too_long_for_the_file_system_are_missing_files_not_tracebacks(tmp
     for argv in (["validate", long], ["render", MINIMAL, "--profile", long], ["render", MINIMAL, "--templates", long]):
         code, _, err = run(*argv)
         assert code == 2 and err.startswith("error: ") and len(err.splitlines()) == 1
+
+
+def test_output_to_a_closed_pipe_ends_without_a_traceback() -> None:
+    class ClosedPipe(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")  # `validate ... | head` after head has exited
+
+    assert cli.main(["validate", str(MINIMAL)], ClosedPipe(), io.StringIO()) == 1

@@ -149,3 +149,11 @@ def test_a_stylesheet_linked_from_outside_is_refused(tmp_path: Path) -> None:
 )
 def test_a_python_error_in_a_template_is_a_located_template_error(body: str, message: str, tmp_path: Path) -> None:
     assert message in refused(tmp_path, office_templates(tmp_path, body))
+
+
+def test_loops_that_call_nothing_still_meet_the_clock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(templates, "RENDER_SECONDS", 0.2)
+    ten = "{% for _ in 'abcdefghij' %}"
+    body = "{% macro m() %}" + ten * 8 + "x" + "{% endfor %}" * 8 + "{% endmacro %}{{ m()|length }}"  # 10**8 items
+    err = refused(tmp_path, office_templates(tmp_path, body))
+    assert err.endswith("the template ran for more than 0.2 seconds (a loop without end?)\n")
