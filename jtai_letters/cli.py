@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 import sys
+import traceback
 import typing
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,7 +16,19 @@ from typing import TextIO
 from . import __version__, layouts, reference
 from .errors import JtaiError, UsageError
 from .models import Profile, Report, ResponseSpec
-from .pipeline import DEFAULT_FORMATS, FORMATS, Options, SpecFailure, build_many, expand, validate_many
+from .pipeline import (
+    DEFAULT_FORMATS,
+    FORMATS,
+    MEMORY_MB,
+    TIMEOUT_SECONDS,
+    Options,
+    SpecFailure,
+    build_many,
+    expand,
+    expand_named,
+    stale_outputs,
+    validate_many,
+)
 from .skeleton import skeleton
 from .templates import DEFAULT_TEMPLATES
 
@@ -52,9 +65,21 @@ def _parser() -> argparse.ArgumentParser:
             "--format", type=_formats, default=list(DEFAULT_FORMATS), help="docx,pdf,html (default: docx,pdf)"
         )
         p.add_argument("--archive", action="store_true", help="PDF/A-3b with the spec attached")
+        p.add_argument("--strict", action="store_true", help="treat warnings as errors: no letter with a warning")
+        p.add_argument(
+            "--timeout",
+            type=_seconds,
+            default=TIMEOUT_SECONDS,
+            help=f"seconds a letter may take (default: {TIMEOUT_SECONDS:g})",
+        )
+        p.add_argument("--debug", action="store_true", help="show the traceback of an unexpected fault")
         _common(p)
     b.add_argument("--jobs", type=_positive, default=None, help="worker processes (default: one per core)")
     b.add_argument("--force", action="store_true", help="render every spec, even those up to date")
+    b.add_argument(
+        "--memory", type=_positive, default=MEMORY_MB, help=f"megabytes a worker may use (default: {MEMORY_MB})"
+    )
+    b.add_argument("--prune", action="store_true", help="remove letters whose spec is gone from the output folder")
 
     v = verbs.add_parser("validate", help="check spec files without rendering")
     v.add_argument("specs", nargs="+", type=Path, help="spec files or folders of them")
@@ -154,6 +179,16 @@ def _templates(value: str) -> Path:
     return path
 
 
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0
+    if not 0 < seconds < 86400:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got '{value}'")
+    return seconds
+
+
 def _positive(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got '{value}'")
@@ -246,10 +281,19 @@ def _new(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _batch(args: argparse.Namespace, out: TextIO) -> int:
-    from . import batch  # worker pools and hashing: only batches need them
+    from . import batch  # worker processes and hashing: only batches need them
 
-    specs = expand(args.specs)
-    options = {"options": _options(args), "jobs": args.jobs, "force": args.force}
+    specs = expand_named(args.specs)
+    options = {
+        "options": _options(args),
+        "jobs": args.jobs,
+        "force": args.force,
+        "strict": args.strict,
+        "prune": args.prune,
+        "timeout": args.timeout,
+        "memory_mb": args.memory,
+        "debug": args.debug,
+    }
     if out.isatty():
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -260,31 +304,38 @@ def _batch(args: argparse.Namespace, out: TextIO) -> int:
             report = batch.run(specs, args.out, **options, on_done=lambda s: progress.advance(task))
     else:
         report = batch.run(specs, args.out, **options, on_done=lambda s: print(f"{s.status:<8} {s.spec}", file=out))
-    failed = [s for s in report.letters if s.status == "failed"]
-    for status in failed:
-        for line in status.errors:
+    for status in report.letters:
+        for line in status.errors + status.warnings:
             print(line, file=out)
-    print(
-        f"{report.count('rendered')} rendered, {report.count('skipped')} skipped (unchanged), "
-        f"{len(failed)} failed in {report.seconds:.1f} s",
-        file=out,
-    )
-    return EXIT_INVALID if failed else EXIT_OK
+        for path in status.stale:
+            print(f"{path}: out of date: an older letter of {status.spec}, which failed this time", file=out)
+    for key in report.gone:
+        print(f"{args.out / key}: its spec is gone; its letters stay in {args.out} (--prune removes them)", file=out)
+    for path in report.pruned:
+        print(f"{path}: removed (its spec is gone)", file=out)
+    if report.manifest_error:
+        print(f"{report.manifest_error} (the manifest was not updated: the next run checks every letter)", file=out)
+    print(f"{report.summary()} in {report.seconds:.1f} s", file=out)
+    return EXIT_INVALID if report.count("failed") else EXIT_OK
 
 
 def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    specs = expand(args.specs)
+    named = expand_named(args.specs)
+    options = _options(args)
     failed = 0
-    for result in build_many(specs, args.out, _options(args)):
+    for result in build_many(named, args.out, options, strict=args.strict, timeout=args.timeout):
         if isinstance(result, SpecFailure):
             failed += 1
             print(result.error, file=err)
+            if args.debug and result.fault is not None:
+                traceback.print_exception(result.fault, file=err)
+            for path in stale_outputs(args.out, dict(named)[result.source], options.formats):
+                print(f"{path}: out of date: an older letter of {result.source}, which failed this time", file=err)
             continue
         for warning in result.warnings:
             print(warning, file=err)
         print(f"{result.source} -> {', '.join(map(str, result.outputs))}", file=out)
-    if len(specs) > 1:
-        print(f"{len(specs) - failed} rendered, {failed} failed", file=out)
+    print(f"{len(named) - failed} rendered, 0 skipped (unchanged), {failed} failed", file=out)
     return EXIT_INVALID if failed else EXIT_OK
 
 

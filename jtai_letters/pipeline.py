@@ -10,16 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gc
+import logging
 import multiprocessing
 import os
+import signal
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import archive, fonts, layouts, outputs, rules
-from .errors import JtaiError, OutputError, Problem, SpecError, UsageError, split
+from .errors import JtaiError, OutputError, Problem, SpecError, TemplateError, UsageError, split
 from .models import ResponseSpec
 from .render import image_paths, render
 from .spec import load_spec, parse_yaml, read_text
@@ -96,6 +100,7 @@ class SpecFailure:
 
     source: Path
     error: JtaiError
+    fault: BaseException | None = None  # an unexpected exception behind `error`, for --debug
 
 
 @dataclass
@@ -205,13 +210,17 @@ def _deadline_from_raw(path: Path) -> dt.date | None:
     return rules.publication_deadline(published) if is_date else None
 
 
-def expand(paths: Iterable[str | Path]) -> list[Path]:
-    """Spec files named directly, plus every *.yaml / *.yml under named folders, sorted.
+def expand_named(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
+    """Each spec with the name its letters are written under: the spec files named directly,
+    plus every *.yaml / *.yml under named folders, sorted.
 
-    A folder holding no spec at all is a usage error: a mistyped folder must not
+    A spec found in a folder keeps its place under that folder (`a/letter.yaml` in
+    `specs/` -> `a/letter`), so two specs of the same name in different folders never
+    write the same file; two that would still collide are a usage error naming both.
+    A folder holding no spec at all is a usage error too: a mistyped folder must not
     pass for a batch that was checked.
     """
-    found: list[Path] = []
+    found: dict[Path, str] = {}
     for raw in paths:
         path = Path(raw)
         if os.path.isdir(path):  # os.path: a name too long or holding NUL is no folder, not a traceback
@@ -224,60 +233,195 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
             )
             if not inside:
                 raise UsageError(Problem("holds no spec files (*.yaml, *.yml)", path, rule="usage"))
-            found += inside
+            for spec in inside:
+                found.setdefault(spec, spec.relative_to(path).with_suffix("").as_posix())
         elif os.path.exists(path):
-            found.append(path)
+            found.setdefault(path, path.stem)
         else:
             raise UsageError(Problem("no such file or folder", path, rule="usage"))
-    return list(dict.fromkeys(found))  # a spec named twice (file and folder) is built once
+    # A spec named twice (file and folder) is built once; the same file by another spelling too.
+    by_file: dict[str, Path] = {}
+    by_name: dict[str, Path] = {}
+    named: list[tuple[Path, str]] = []
+    for spec, name in found.items():
+        real = os.path.realpath(spec)
+        if real in by_file:
+            continue
+        by_file[real] = spec
+        if name in by_name:
+            raise UsageError(
+                Problem(
+                    f"and {by_name[name]} would both be written as {name}.*; "
+                    "give their folder instead, so each keeps its place under the output folder",
+                    spec,
+                    rule="usage",
+                )
+            )
+        by_name[name] = spec
+        named.append((spec, name))
+    return named
 
 
-def output_path(out_dir: Path, source: Path, fmt: str) -> Path:
-    """Where the `fmt` letter for `source` goes: its stem, inside `out_dir`."""
-    target = out_dir / f"{source.stem}.{fmt}"
+def expand(paths: Iterable[str | Path]) -> list[Path]:
+    """The spec files named directly, plus every *.yaml / *.yml under named folders (see `expand_named`)."""
+    return [spec for spec, _ in expand_named(paths)]
+
+
+def output_path(out_dir: Path, name: str, fmt: str, source: Path | None = None) -> Path:
+    """Where the `fmt` letter named `name` (a spec's stem, or its path under the folder given) goes;
+    `source`, the spec, is where a refusal is reported."""
+    target = out_dir / f"{name}.{fmt}"
     if target.is_symlink():
         raise OutputError(
             Problem(
                 f"{target} is a symbolic link (to {os.readlink(target)}); remove it: letters are not written on links",
-                source,
+                source or target,
             )
         )
-    if target.resolve().parent != out_dir.resolve():
-        raise OutputError(Problem(f"output name '{source.stem}' would leave the output folder", source))
+    if not target.resolve().is_relative_to(out_dir.resolve()):
+        raise OutputError(Problem(f"output name '{name}' would leave the output folder", source or target))
     return target
 
 
-def build(path: str | Path, out_dir: str | Path = "out", options: Options = DEFAULTS) -> BuildResult:
-    """Validate, render and write one spec's letters; nothing is written unless all succeed."""
+def stale_outputs(out_dir: Path, name: str, formats: Iterable[str]) -> list[Path]:
+    """Letters of a spec that failed which are still in the output folder: older, and now out of date."""
+    return [p for fmt in formats if (p := out_dir / f"{name}.{fmt}").is_file()]
+
+
+# Libraries whose warnings while writing a letter are the letter's problems, never lost on stderr.
+_WRITER_LOGGERS = ("weasyprint", "fontTools")
+
+
+@contextmanager
+def _writer_warnings(source: Path) -> Iterator[list[Problem]]:
+    """Collect what WeasyPrint (and the font subsetter) log while the letter is written, as problems.
+
+    A CSS mistake in an office's layout (`colr: red`), an image that does not load: the
+    letter is printed without what WeasyPrint skipped, so the officer is told, and
+    `--strict` refuses the letter.
+    """
+    found: list[Problem] = []
+
+    class _Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            message = record.getMessage().strip().splitlines()[0] if record.getMessage().strip() else ""
+            found.append(Problem(f"while printing: {message}", source, rule="template", severity="warning"))
+
+    handler = _Collect(logging.WARNING)
+    saved = []
+    for name in _WRITER_LOGGERS:
+        logger = logging.getLogger(name)
+        saved.append((logger, logger.propagate))
+        logger.addHandler(handler)
+        logger.propagate = False
+    try:
+        yield found
+    finally:
+        for logger, propagate in saved:
+            logger.removeHandler(handler)
+            logger.propagate = propagate
+
+
+def build(
+    path: str | Path,
+    out_dir: str | Path = "out",
+    options: Options = DEFAULTS,
+    *,
+    name: str | None = None,
+    strict: bool = False,
+) -> BuildResult:
+    """Validate, render and write one spec's letters; nothing is written unless all succeed.
+
+    `name` is where the letters go under `out_dir` (default: the spec's stem); with
+    `strict`, a warning (the spec's, or WeasyPrint's while printing) stops the letter.
+    """
     source, out = Path(path), Path(out_dir)
     unknown = [f for f in options.formats if f not in FORMATS]
     if unknown:
         raise UsageError(f"unknown format '{unknown[0]}'; choose from {', '.join(FORMATS)}")
-    checked = check(source, options)
+    checked = check(source, options, strict=strict)
     letter = render(checked.spec, options.templates_dir)
     if options.archive:
         letter = replace(letter, attachments=archive.sources(checked.spec))
-    blobs = {fmt: outputs.write(fmt, letter) for fmt in options.formats}
+    with _writer_warnings(source) as printed:
+        blobs = {fmt: outputs.write(fmt, letter) for fmt in options.formats}
+    errors, warnings = split(list(dict.fromkeys(printed)), strict=strict)
+    if errors:
+        raise TemplateError(errors)
+    targets = {output_path(out, name or source.stem, fmt, source): data for fmt, data in blobs.items()}
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        for parent in {t.parent for t in targets}:
+            parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise OutputError(Problem(f"cannot create the output folder: {e.strerror}", out)) from e
-    targets = {output_path(out, source, fmt): data for fmt, data in blobs.items()}
     write_atomic(targets)
-    return BuildResult(source, list(targets), checked.warnings, list(letter.inputs))
+    return BuildResult(source, list(targets), checked.warnings + warnings, list(letter.inputs))
+
+
+def unexpected(source: Path, error: BaseException) -> JtaiError:
+    """A fault no rule foresaw, as a one-line problem about its spec (the traceback is for --debug)."""
+    return JtaiError(
+        Problem(f"could not be rendered ({type(error).__name__}: {error}); please report this", source, rule="internal")
+    )
+
+
+TIMEOUT_SECONDS = 120.0  # a letter's wall-clock limit; a long letter takes about a second
+MEMORY_MB = 2048  # a batch worker's memory limit; one peaks near 120 MB on the examples
+
+
+class _Overran(BaseException):
+    # BaseException: no library's `except Exception` may swallow the time limit.
+    pass
+
+
+@contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise `_Overran` in this thread after `seconds` (main thread only, where signals arrive)."""
+    if not seconds or not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def overran(signum: int, frame: object) -> None:
+        raise _Overran
+
+    previous = signal.signal(signal.SIGALRM, overran)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def build_many(
-    paths: Iterable[Path], out_dir: str | Path = "out", options: Options = DEFAULTS
+    named: Iterable[tuple[Path, str]] | Iterable[Path],
+    out_dir: str | Path = "out",
+    options: Options = DEFAULTS,
+    *,
+    strict: bool = False,
+    timeout: float | None = None,
 ) -> Iterator[BuildResult | SpecFailure]:
-    """Build each spec in turn, yielding its result or its failure; one failure never stops the rest."""
-    for path in paths:
+    """Build each spec in turn, yielding its result or its failure; one failure never stops the rest.
+
+    Takes specs, or (spec, name) pairs from `expand_named`. With `timeout`, a letter
+    that takes longer fails alone (nothing of it is written).
+    """
+    for item in named:
+        path, name = item if isinstance(item, tuple) else (item, item.stem)
         try:
-            yield build(path, out_dir, options)
+            with _time_limit(timeout):
+                result = build(path, out_dir, options, name=name, strict=strict)
         except UsageError:
             raise
         except JtaiError as e:
             yield SpecFailure(path, e)
+        except _Overran:
+            message = f"took longer than {timeout:g} s and was stopped (see --timeout); nothing was written"
+            yield SpecFailure(path, JtaiError(Problem(message, path, rule="internal")))
+        except Exception as e:  # a library's fault on odd input costs one letter, not the run
+            yield SpecFailure(path, unexpected(path, e), e)
+        else:
+            yield result
 
 
 def write_atomic(targets: dict[Path, bytes]) -> None:

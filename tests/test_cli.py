@@ -73,7 +73,7 @@ def test_render_refuses_a_bad_spec_with_one_located_line(name: str, tmp_path: Pa
     spec = BAD / name
     code, out, err = run("render", spec, "-o", tmp_path / "out")
     assert code == 1
-    assert out == ""
+    assert out == "0 rendered, 0 skipped (unchanged), 1 failed\n"
     assert err == f"{spec}:{EXPECTED[name]}\n"
     assert not (tmp_path / "out").exists()
 
@@ -90,7 +90,10 @@ def test_render_writes_both_formats_named_after_the_spec(tmp_path: Path) -> None
     code, out, err = run("render", MINIMAL, "-o", tmp_path)
     assert (code, err) == (0, "")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["minimal.docx", "minimal.pdf"]
-    assert out == f"{MINIMAL} -> {tmp_path / 'minimal.docx'}, {tmp_path / 'minimal.pdf'}\n"
+    assert out == (
+        f"{MINIMAL} -> {tmp_path / 'minimal.docx'}, {tmp_path / 'minimal.pdf'}\n"
+        "1 rendered, 0 skipped (unchanged), 0 failed\n"
+    )
 
 
 def test_render_one_format(tmp_path: Path) -> None:
@@ -115,9 +118,17 @@ def test_a_failure_mid_render_leaves_the_earlier_letters_untouched(
         raise RuntimeError("simulated crash in the PDF writer")
 
     monkeypatch.setattr(pdf, "write", broken)
-    with pytest.raises(RuntimeError):
-        cli.main(["render", str(MINIMAL), "-o", str(tmp_path)], io.StringIO(), io.StringIO())
+    code, out, err = run("render", MINIMAL, "-o", tmp_path)
+    assert code == 1
+    assert err.splitlines() == [
+        f"{MINIMAL}: could not be rendered (RuntimeError: simulated crash in the PDF writer); please report this",
+        f"{tmp_path / 'minimal.docx'}: out of date: an older letter of {MINIMAL}, which failed this time",
+        f"{tmp_path / 'minimal.pdf'}: out of date: an older letter of {MINIMAL}, which failed this time",
+    ]
+    assert out == "0 rendered, 0 skipped (unchanged), 1 failed\n"
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+    code, _, err = run("render", MINIMAL, "-o", tmp_path, "--debug")
+    assert "Traceback (most recent call last)" in err and "simulated crash in the PDF writer" in err
 
 
 def test_validate_the_examples_reports_the_true_warnings() -> None:

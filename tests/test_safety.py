@@ -126,7 +126,7 @@ def test_hostile_templates_are_refused(folder: str, tmp_path: Path, audited: lis
     out_dir = tmp_path / "out"
     code, out, err = run("render", MINIMAL, "--templates", TEMPLATES / folder, "-o", out_dir)
     assert code == 1
-    assert out == ""
+    assert out == "0 rendered, 0 skipped (unchanged), 1 failed\n"
     assert len(err.splitlines()) == 1
     assert TEMPLATE_REFUSALS[folder] in err
     assert "Traceback" not in err
