@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,3 +37,27 @@ def browser() -> Iterator[BrowserContext]:
 
     with chromium() as context:
         yield context
+
+
+class _Logged(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def assert_no_logs() -> Iterator[None]:
+    """Any warning a library logs during a test fails it (WeasyPrint's own habit): what the tool
+    does not turn into a located problem would reach the officer as noise, or not at all."""
+    handler = _Logged()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+    unexpected = [f"{r.name}: {r.getMessage()}" for r in handler.records]
+    assert not unexpected, unexpected

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +28,7 @@ from ..errors import OutputError, Problem
 from ..render import RenderedLetter
 from ..style import HouseStyle, office_style, stylesheet
 
+_LOG = logging.getLogger("weasyprint")
 PDF_VARIANT = "pdf/ua-1"  # tagged PDF: structure tree, language and title for screen readers
 ARCHIVE_VARIANT = "pdf/a-3b"  # archival, and allowed to carry the source spec as an attachment
 
@@ -69,10 +71,33 @@ def _fonts() -> FontConfiguration:
     return FontConfiguration()
 
 
+class _Remember(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
 @lru_cache(maxsize=32)
+def _parsed(path: Path, mtime_ns: int, roots: tuple[Path, ...]) -> tuple[CSS, tuple[str, ...]]:
+    # mtime in the key: an office editing its CSS mid-batch gets the new sheet. What WeasyPrint
+    # said while parsing it (an unknown property) is kept, to be said again for every letter.
+    remember = _Remember()
+    _LOG.addHandler(remember)
+    try:
+        css = CSS(filename=str(path), url_fetcher=AssetFetcher(roots), font_config=_fonts())
+    finally:
+        _LOG.removeHandler(remember)
+    return css, tuple(remember.messages)
+
+
 def _stylesheet(path: Path, mtime_ns: int, roots: tuple[Path, ...]) -> CSS:
-    # mtime in the key: an office editing its CSS mid-batch gets the new sheet.
-    return CSS(filename=str(path), url_fetcher=AssetFetcher(roots), font_config=_fonts())
+    css, said = _parsed(path, mtime_ns, roots)
+    for message in said:
+        _LOG.warning("%s", message)
+    return css
 
 
 def warm_up() -> None:
