@@ -36,7 +36,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
 
@@ -105,6 +105,24 @@ class LibreOffice:
         text = subprocess.run([self.soffice, "--version"], capture_output=True, text=True, check=False).stdout
         found = re.search(r"\d+\.\d+\.\d+", text)
         return found.group(0) if found else "?"
+
+
+def _burn(_: int) -> float:
+    start = time.perf_counter()
+    total = 0
+    for i in range(3_000_000):
+        total += i
+    return time.perf_counter() - start
+
+
+def cores_free() -> float:
+    """How many cores this run really had: the same busy loop, once alone and once on every core."""
+    with ProcessPoolExecutor(CORES) as pool:
+        alone = statistics.median(pool.submit(_burn, 0).result() for _ in range(3))
+        start = time.perf_counter()
+        list(pool.map(_burn, range(CORES)))
+        together = time.perf_counter() - start
+    return CORES * alone / together
 
 
 def make_specs(n: int, work: Path) -> Path:
@@ -198,13 +216,15 @@ def tables(sizes: dict[int, dict[str, float]], one: tuple[float, float], setting
         target(f"{n:,} letters, cold, all cores: LibreOffice / jtai-letters", lead, ">= 3x", lead >= 3)
         speedup = t["cold1"] / t["cold"]
         target(f"{n:,} letters: speed-up from 1 to {CORES} workers", speedup, ">= 1.9x", speedup >= 1.9)
-        beyond = (t["warm"] - t["start"]) * 1000
-        lines.append(
-            f"| {n:,} letters, nothing changed: beyond the command's start-up ({t['start'] * 1000:.0f} ms)"
-            f" | {beyond:.0f} ms | < 50 ms | {'yes' if beyond < 50 else 'no'} |"
-        )
-        rerun = t["cold"] / t["warm"]
-        target(f"{n:,} letters: first run / unchanged re-run", rerun, ">= 100x", rerun >= 100)
+        if n < 1000:  # the issue's two re-run targets: a small batch against start-up, a large one against itself
+            beyond = (t["warm"] - t["start"]) * 1000
+            lines.append(
+                f"| {n:,} letters, nothing changed: beyond the command's start-up ({t['start'] * 1000:.0f} ms)"
+                f" | {beyond:.0f} ms | < 50 ms | {'yes' if beyond < 50 else 'no'} |"
+            )
+        else:
+            rerun = t["cold"] / t["warm"]
+            target(f"{n:,} letters: first run / unchanged re-run", rerun, ">= 100x", rerun >= 100)
     target("one letter, cold start: render / one soffice call", render / convert, "<= 0.5", render / convert <= 0.5)
     return "\n".join(lines)
 
@@ -227,6 +247,7 @@ def main() -> None:
     soffice = ensure_soffice()
     work = Path(tempfile.mkdtemp(prefix="jtai-bench-"))
     load_before = os.getloadavg()[0]
+    free_before = cores_free()
     try:
         office = LibreOffice(soffice, work)
         results = {}
@@ -237,8 +258,10 @@ def main() -> None:
             f"Run on {dt.date.today():%-d %B %Y}: {CORES} cores ({platform.processor() or platform.machine()}),"
             f" Python {platform.python_version()}, WeasyPrint {version('weasyprint')},"
             f" python-docx {version('python-docx')}, LibreOffice {office.version()}."
-            f" Load average (1 min) {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end:"
-            " the ratios, measured in the same rounds, are what to compare."
+            f" Load average (1 min) {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end."
+            f" Cores really free (a busy loop on every core against one alone): {free_before:.1f} of {CORES}"
+            f" at the start, {cores_free():.1f} at the end."
+            " The ratios, measured in the same rounds, are what to compare."
         )
         text = tables(results, one, setting)
     finally:
