@@ -1,0 +1,67 @@
+"""What keeps letters fast must not change them: a fast start, and images decoded once per worker."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from PIL import Image
+
+from jtai_letters import load_spec, render
+from jtai_letters.outputs import pdf
+
+from .helpers import RESPONSES, ROOT
+
+WRITERS = ("weasyprint", "docx", "fontTools", "cffi")
+
+
+def test_validate_and_layouts_never_import_the_writers() -> None:
+    # A fresh interpreter: the test session itself has long imported WeasyPrint.
+    code = (
+        "import sys\n"
+        "from jtai_letters.cli import main\n"
+        f"for argv in (['validate', {str(RESPONSES)!r}], ['layouts']):\n"
+        "    try:\n"
+        "        main(argv)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & {set(WRITERS)!r}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert "valid" in done.stdout and "narrative" in done.stdout  # both verbs ran
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def _loamshire(folder: Path) -> Path:
+    shutil.copytree(ROOT / "profiles", folder / "profiles")
+    (folder / "responses").mkdir()
+    spec = folder / "responses" / "loamshire-2025-domestic-abuse.yaml"
+    shutil.copy(RESPONSES / spec.name, spec)
+    return spec
+
+
+def test_images_cached_across_letters_give_the_same_pdf(tmp_path: Path) -> None:
+    spec = _loamshire(tmp_path)
+    pdf._images.cache_clear()
+    first = pdf.write(render(load_spec(spec)))
+    assert pdf._images.cache_info().currsize == 1
+    again = pdf.write(render(load_spec(spec)))  # logo and signature from the cache
+    assert pdf._images.cache_info().hits >= 1
+    assert again == first
+
+
+def test_an_edited_logo_is_read_again(tmp_path: Path) -> None:
+    spec = _loamshire(tmp_path)
+    logo = tmp_path / "profiles" / "loamshire-logo.png"
+    before = pdf.write(render(load_spec(spec)))
+    with Image.open(logo) as image:
+        image.convert("RGB").transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(logo)
+    stat = logo.stat()
+    os.utime(logo, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))  # a coarse clock must still see it
+    after = pdf.write(render(load_spec(spec)))
+    assert after != before
+    pdf._images.cache_clear()
+    assert pdf.write(render(load_spec(spec))) == after
