@@ -1,4 +1,4 @@
-"""Spec files -> letters on disk: the only code that writes files.
+"""Spec files -> letters on disk; `write_atomic`, through which every file the tool writes goes.
 
 Everything is rendered in memory first; files are then written atomically
 (temporary file in the same folder, then rename), so a failure never leaves a
