@@ -373,7 +373,7 @@ def _in_workers(
                         w.job, w.done = None, w.done + 1
                     finished(status)
                 elif w.process.sentinel in ready or time.monotonic() - w.started > timeout:
-                    overran = w.process.is_alive()
+                    overran = w.process.sentinel not in ready
                     w.stop(kill=True)
                     finished(_lost(spec, w.process, timeout if overran else None))
                     workers[i] = _Worker(context, args)

@@ -22,12 +22,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import archive, fonts, layouts, outputs, rules
+from . import archive, css_check, fonts, layouts, outputs, rules
 from .errors import JtaiError, OutputError, Problem, SpecError, TemplateError, UsageError, split
 from .models import ResponseSpec
 from .render import image_paths, render
 from .spec import load_spec, parse_yaml, read_text
-from .templates import DEFAULT_TEMPLATES, environment
+from .templates import DEFAULT_TEMPLATES, environment, stylesheets
 
 FORMATS = outputs.FORMATS
 DEFAULT_FORMATS = outputs.DEFAULT_FORMATS
@@ -86,6 +86,8 @@ def check(path: Path, options: Options = DEFAULTS, *, strict: bool = False) -> C
         errors, warnings = split(e.problems, strict=strict)
         return Checked(path, None, errors, warnings)
     problems = layouts.problems(spec, options.templates_dir) + rules.check(spec) + list(fonts.missing_glyphs(spec))
+    if (options.templates_dir / f"{spec.layout}.html.j2").is_file():
+        problems += css_check.problems(stylesheets(options.templates_dir, spec.layout))
     try:
         image_paths(spec)
     except SpecError as e:

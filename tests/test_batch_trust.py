@@ -172,7 +172,7 @@ def test_weasyprint_warnings_become_located_problems_and_strict_refuses_the_lett
     assert "colr" in printed[0] and "12potatoes" in printed[1]
     code, _, err = run("render", MINIMAL, "--templates", templates, "-o", tmp_path / "strict", "--strict")
     assert code == 1
-    assert "while printing: " in err
+    assert err.startswith(f"{templates / 'statement.css'}:1:5: warning: Ignored `colr: red`, unknown property\n")
     assert not (tmp_path / "strict").exists()
 
 
@@ -310,3 +310,26 @@ def test_temporary_files_of_a_killed_run_are_cleaned_up(specs: Path, tmp_path: P
     os.utime(left, (time.time() - 3600, time.time() - 3600))
     batch(specs, "-o", out)
     assert not left.exists()
+
+
+def test_validate_predicts_the_css_warnings_without_weasyprint(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    sheet = templates / "statement.css"
+    sheet.write_text("p {\n  colr: red;\n  color: #111;\n  --ok: 1;\n}\n@page { margn: 0 }\n")
+    code, lines, _ = run("validate", MINIMAL, "--templates", templates)
+    assert code == 0
+    assert [line for line in lines if "Ignored" in line] == [
+        f"{sheet}:2:3: warning: Ignored `colr: red`, unknown property",
+        f"{sheet}:6:9: warning: Ignored `margn: 0`, unknown property",
+    ]
+    code, lines, _ = run("validate", MINIMAL, "--templates", templates, "--strict")
+    assert code == 1
+
+
+def test_the_css_check_knows_every_property_weasyprint_knows() -> None:
+    from weasyprint.css.validation import NOT_PRINT_MEDIA, expanders, properties
+
+    from jtai_letters.css_check import KNOWN
+
+    assert set(properties.PROPERTIES) | set(expanders.EXPANDERS) | set(NOT_PRINT_MEDIA) == KNOWN
