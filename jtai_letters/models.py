@@ -350,7 +350,7 @@ class Themes(Model):
     """A lead-in sentence and the bulleted themes it introduces."""
 
     intro: Text = _f("The sentence introducing the list.", "Strategies need to include:")
-    items: Paragraphs = _f(
+    items: list[Text] = _f(
         "The themes, one bullet each.", ["A focus on prevalence", "Impact on children"], min_length=1
     )
 
@@ -472,9 +472,7 @@ class Answer(Model):
     or to several at once."""
 
     id: RefId | None = _f("The id of the recommendation or area for improvement answered.", "R1", default=None)
-    ids: list[RefId] = _f(
-        "Instead of id: the ids of several answered together.", ["R10", "R22"], default_factory=list
-    )
+    ids: list[RefId] = _f("Instead of id: the ids of several answered together.", ["R10", "R22"], default_factory=list)
     applies: bool = _f(
         "False when the recommendation does not apply to this office or force; response then says why.",
         True,
@@ -560,13 +558,17 @@ class BodyBlock(Model):
 
     heading: Plain | None = _f("A section heading.", "Next steps", default=None)
     subheading: Plain | None = _f("A heading one level down.", "Governance", default=None)
-    text: BlockText | None = _f("Letter text: paragraphs and lists in Markdown.", "I welcome the report ...", default=None)
+    text: BlockText | None = _f(
+        "Letter text: paragraphs and lists in Markdown.", "I welcome the report ...", default=None
+    )
     quote: Quote | None = _f(
         "A quotation with its attribution.", {"text": "...", "by": "the Commissioner"}, default=None
     )
     findings: list[Finding] | None = _f("Findings of the report.", [{"text": "..."}], default=None)
     themes: Themes | None = _f("A lead-in and bulleted themes.", {"intro": "...", "items": ["..."]}, default=None)
-    actions: list[Action] | None = _f("Actions, as a table when they have owners or dates.", [{"text": "..."}], default=None)
+    actions: list[Action] | None = _f(
+        "Actions, as a table when they have owners or dates.", [{"text": "..."}], default=None
+    )
     answers: list[RefId] | None = _f(
         "Places the answers (kept under response.recommendations, areas_for_improvement or causes_of_concern) "
         "to these ids here, in this order.",

@@ -89,6 +89,7 @@ class Validation:
     errors: list[Problem]
     warnings: list[Problem]
     deadline: dt.date | None  # last day for the response under s55, when the report date is known
+    deadline_note: str | None = None  # why there is no deadline, for reports before s55(5A)
 
     @property
     def valid(self) -> bool:
@@ -114,6 +115,7 @@ class Validation:
             "errors": [item(p) for p in self.errors],
             "warnings": [item(p) for p in self.warnings],
             "publication_deadline": self.deadline.isoformat() if self.deadline else None,
+            **({"publication_deadline_note": self.deadline_note} if self.deadline_note else {}),
         }
 
 
@@ -124,9 +126,10 @@ def validate(path: Path, options: Options = DEFAULTS, *, strict: bool = False) -
     except SpecError as e:
         return Validation(path, e.problems, [], _deadline_from_raw(path))
     deadline = rules.publication_deadline(checked.spec.report.published)
+    note = rules.deadline_note(checked.spec.report.published)
     if strict:
-        return Validation(path, checked.warnings, [], deadline)
-    return Validation(path, [], checked.warnings, deadline)
+        return Validation(path, checked.warnings, [], deadline, note)
+    return Validation(path, [], checked.warnings, deadline, note)
 
 
 def _deadline_from_raw(path: Path) -> dt.date | None:

@@ -117,8 +117,7 @@ _REFUSED = {
     "html_block": "raw HTML is not letter text: write Markdown (a blank line between paragraphs, '- ' for bullets, "
     "'1. ' for numbered lists)",
     "table_open": "a table is not letter text: give actions (text, owner, due, status), which print as a table",
-    "hr": "a line of ---, *** or ___ is not letter text: start a new section with a `heading:` block in "
-    "response.body",
+    "hr": "a line of ---, *** or ___ is not letter text: start a new section with a `heading:` block in response.body",
 }
 _ONE_PARAGRAPH = (
     "this field holds one paragraph: paragraphs and lists belong in fields of block text "
