@@ -120,6 +120,10 @@ def test_validate_the_examples_reports_the_true_warnings() -> None:
         "nottinghamshire-2020-csa-family.yaml",
     ]
     warnings = [line for line in warnings if line not in copies]
+    # The national note discusses the report's twelve recommendations without listing them.
+    counted = [line for line in warnings if "warning: report.recommendation_count: the report makes 12" in line]
+    assert len(counted) == 1
+    warnings = [line for line in warnings if line not in counted]
     assert len(warnings) == 2
     assert (
         "hampshire-2020-csa-family.yaml:28:9: warning: response.date: the response is dated 43 days after "
