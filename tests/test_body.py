@@ -12,6 +12,7 @@ import pikepdf
 import pytest
 
 from jtai_letters import build, cli
+from jtai_letters.skeleton import skeleton
 
 from .helpers import docx_paragraphs, pdf_text, spec_yaml
 
@@ -149,3 +150,13 @@ def test_a_block_has_exactly_one_key(tmp_path: Path) -> None:
     body = BODY + "    - {heading: One, text: Two}\n"
     [(_, rule, loc)] = problems(tmp_path, body_spec(body))
     assert (rule, loc) == ("schema", "response.body[7]")
+
+
+def test_new_body_starts_a_spec_that_renders_once_filled_in(tmp_path: Path) -> None:
+    for layout in ("letter", "narrative", "statement"):
+        spec = tmp_path / f"{layout}.yaml"
+        spec.write_text(skeleton(layout, area="Loamshire", published=None, body=True))
+        filled = spec.read_text().replace("TODO.invalid", "www.example.gov.uk").replace("TODO: ", "")
+        spec.write_text(filled)
+        assert problems(tmp_path, filled) == [], layout
+        assert cli.main(["render", str(spec), "-o", str(tmp_path / "out")], io.StringIO(), io.StringIO()) == 0
