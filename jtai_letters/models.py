@@ -619,6 +619,12 @@ class Response(Model):
     context: Paragraphs = _f(
         "Paragraphs on the inspection and its local context.", ["Between September 2018 ..."], default_factory=list
     )
+    findings_intro: Text | Literal[""] | None = _f(
+        "Replaces the layout's lead-in to the key findings; an empty string drops it.",
+        "The inspectors found:",
+        "",
+        default=None,
+    )
     key_findings: list[Finding] = _f(
         "The report's key findings.", [{"text": "Poor-quality criminal investigations"}], default_factory=list
     )

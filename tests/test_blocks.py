@@ -3,6 +3,7 @@ formats, and every refused Markdown form is a located error with a hint."""
 
 from __future__ import annotations
 
+import doctest
 import io
 import json
 from pathlib import Path
@@ -11,8 +12,10 @@ import docx
 import pikepdf
 import pytest
 
-from jtai_letters import build, cli
+from jtai_letters import build, cli, models, rules, text
 from jtai_letters.pipeline import Options
+from jtai_letters.render import render
+from jtai_letters.spec import parse_spec
 from jtai_letters.text import blocks_to_html
 
 from .helpers import pdf_text, spec_yaml
@@ -145,3 +148,24 @@ def test_a_list_in_a_one_paragraph_field_is_refused(tmp_path: Path) -> None:
     [error] = json.loads(out.getvalue())[0]["errors"]
     assert error["loc"] == "report.recommendations[0].text"
     assert "holds one paragraph" in error["message"]
+
+
+@pytest.mark.parametrize("module", [text, models, rules])
+def test_doctests(module: object) -> None:
+    assert doctest.testmod(module).failed == 0  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("intro", "printed"), [(None, "with the following key findings:"), ("", None), ("We found:", "We found:")]
+)
+def test_a_layouts_standard_words_can_be_replaced_or_dropped(intro: str | None, printed: str | None) -> None:
+    field = "" if intro is None else f'  findings_intro: "{intro}"\n'
+    spec = parse_spec(
+        spec_yaml(layout="letter", response=field + "  key_findings: [{text: Slow answers.}]\n  sign_off: {name: P}\n"),
+        Path("spec.yaml"),
+    )
+    html = render(spec).html
+    assert "Slow answers." in html
+    assert ("key findings" in html or "We found" in html) is (printed is not None)
+    if printed:
+        assert printed in html
