@@ -255,14 +255,17 @@ def _copies(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
         )
 
 
-# Parts a body prints only where it places them, with `show:` (the rest with their own blocks).
-_SHOWN_PARTS: dict[str, Callable[[ResponseSpec], object]] = {
-    "chief_constable": lambda spec: spec.response.chief_constable and spec.response.chief_constable.comments,
-    "judgements": lambda spec: spec.report.judgements,
-    "causes_of_concern": lambda spec: spec.report.causes_of_concern,
-    "monitoring": lambda spec: spec.response.monitoring,
-    "report_link": lambda spec: True,
-    "report_summary": lambda spec: spec.report.summary,
+# Parts a body prints only where it places them, with `show:`: where each is held, and whether the spec has it.
+_SHOWN_PARTS: dict[str, tuple[Loc, Callable[[ResponseSpec], object]]] = {
+    "chief_constable": (
+        ("response", "chief_constable"),
+        lambda spec: spec.response.chief_constable and spec.response.chief_constable.comments,
+    ),
+    "judgements": (("report", "judgements"), lambda spec: spec.report.judgements),
+    "causes_of_concern": (("report", "causes_of_concern"), lambda spec: spec.report.causes_of_concern),
+    "monitoring": (("response", "monitoring"), lambda spec: spec.response.monitoring),
+    "report_link": (("report", "url"), lambda spec: True),
+    "report_summary": (("report", "summary"), lambda spec: spec.report.summary),
 }
 # Fields a body leaves unprinted: each would be a dropped part of the letter.
 _OUTSIDE_BODY = (
@@ -295,7 +298,7 @@ def _body(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
             loc: Loc = ("response", "body", i, "show")
             if block.show in shown:
                 yield src.problem(loc, f"'{block.show}' is shown twice in the body", rule="body-placement")
-            elif not _SHOWN_PARTS[block.show](spec):
+            elif not _SHOWN_PARTS[block.show][1](spec):
                 yield src.problem(
                     loc, f"shows '{block.show}', which the spec does not hold: remove the block", rule="body-placement"
                 )
@@ -319,27 +322,24 @@ def _body(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
                 )
             for loc in where[1:]:
                 yield src.problem(loc, f"the answer to {ids} is placed twice in the body", rule="body-placement")
-    if "chief_constable" not in shown and _SHOWN_PARTS["chief_constable"](spec):
+    if "chief_constable" not in shown and _SHOWN_PARTS["chief_constable"][1](spec):
         yield src.problem(
             ("response", "chief_constable"),
             "the chief constable's comments are not placed in response.body: add `- show: chief_constable`",
             rule="body-placement",
         )
     for name in ("judgements", "causes_of_concern", "monitoring", "report_summary"):
-        if name not in shown and _SHOWN_PARTS[name](spec):
-            field = (
-                ("report", "summary")
-                if name == "report_summary"
-                else (("report", name) if name in ("judgements", "causes_of_concern") else ("response", name))
-            )
-            if name == "causes_of_concern" and all(c.id in answer_of for c in spec.report.causes_of_concern):
-                continue  # placed with their answers
-            yield src.problem(
-                field,
-                f"not printed: response.body does not place it (add `- show: {name}`)",
-                rule="body-placement",
-                warning=True,
-            )
+        field, held = _SHOWN_PARTS[name]
+        if name in shown or not held(spec):
+            continue
+        if name == "causes_of_concern" and all(c.id in answer_of for c in spec.report.causes_of_concern):
+            continue  # printed with their answers
+        yield src.problem(
+            field,
+            f"not printed: response.body does not place it (add `- show: {name}`)",
+            rule="body-placement",
+            warning=True,
+        )
     for name in _OUTSIDE_BODY:
         if getattr(spec.response, name):
             yield src.problem(
