@@ -126,6 +126,7 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("--role", default="Police and Crime Commissioner", help="the commissioner's role title")
     n.add_argument("--url", help="where the report is published")
     n.add_argument("--templates", type=_templates, default=DEFAULT_TEMPLATES, help="folder of layout templates")
+    n.add_argument("--body", action="store_true", help="start the letter as a body in your own order and headings")
     return parser
 
 
@@ -275,6 +276,7 @@ def _new(args: argparse.Namespace, out: TextIO) -> int:
             commissioner=args.commissioner,
             role=args.role,
             url=args.url,
+            body=args.body,
         )
     )
     return EXIT_OK

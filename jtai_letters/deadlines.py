@@ -52,9 +52,12 @@ def to_ics(register: Register) -> bytes:
 
     for spec in register.specs:
         report, office = spec.report, spec.office
+        deadline = publication_deadline(report.published)
+        if deadline is None:
+            continue  # a report from before s55(5A): no deadline to keep
         event(
             (office.name, report.title, report.published),
-            publication_deadline(report.published),
+            deadline,
             f"s55 deadline: {office.area} response to {report.title}",
             f"Last day to publish the response of the {office.role} for {office.area} to '{report.title}' "
             f"(published {report.published.isoformat()}): s55 allows 56 days from publication.",

@@ -35,6 +35,12 @@ DECLARATIONS = "layouts.yaml"
 # Written down for reviewers and the register, never printed by any layout: setting them is never a mistake.
 KEPT_FOR_RECORD = ("report.series", "report.areas_inspected", "report.inspection_period")
 _KEYS = ("description", "requires", "ignores")
+# What a layout prints around `response.body`: with a body, the officer places the rest, so a
+# layout's requirements on content (a report summary to open with) lapse, and these remain.
+FURNITURE = ("response.sign_off",)
+# Fields a body prints wherever it places them (`show: report_link`, `show: report_summary`), whatever
+# the layout does without one.
+BODY_PLACES = ("report.url", "response.report_link_text", "report.summary")
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,8 @@ def problems(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> lis
     found = []
     for path, why in layout.requires:
         loc = _loc(path)
+        if spec.response.body is not None and path not in FURNITURE:
+            continue
         if _empty(_value(spec, loc)):
             reason = f": {why}" if why else ""
             message = f"the {layout.name} layout needs {path}{reason}; add it, or choose another layout"
@@ -77,6 +85,8 @@ def problems(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> lis
             found.append(rules.problem(src, loc, message, "layout-requires", at=loc[:-1]))
     for path in layout.ignores:
         loc = _loc(path)
+        if spec.response.body is not None and path in BODY_PLACES:
+            continue
         if path not in KEPT_FOR_RECORD and _written(src, loc) and not _required(loc):
             message = f"the {layout.name} layout does not print {path}; remove it, or choose a layout that prints it"
             found.append(rules.problem(src, loc, message, "layout-field"))

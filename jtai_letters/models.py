@@ -9,6 +9,9 @@ themselves safely (see `text.py`).
 from __future__ import annotations
 
 import datetime as dt
+import re
+import typing
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -20,20 +23,39 @@ from pydantic import (
     EmailStr,
     Field,
     HttpUrl,
+    PlainSerializer,
+    PlainValidator,
     PrivateAttr,
     TypeAdapter,
+    WithJsonSchema,
     create_model,
     model_validator,
 )
 
 from .style import open_font
-from .text import Inline
+from .text import Block, Inline, block_problem
 
 _HTTP_URL: TypeAdapter[HttpUrl] = TypeAdapter(HttpUrl)
 
 
 def _inline(value: str) -> Inline:
+    if problem := block_problem(value, inline=True):
+        raise ValueError(problem)
     return Inline(value)
+
+
+def _block(value: str) -> Block:
+    if problem := block_problem(value):
+        raise ValueError(problem)
+    return Block(value)
+
+
+def _one_or_more(value: object) -> object:
+    # A single string of block text is as good as a list of paragraphs; but `-text` written as
+    # a list item without its space is a list the officer meant, not a paragraph starting '-'.
+    if isinstance(value, str) and re.match(r"-[^\s-]", value.strip()):
+        raise ValueError("a list item needs a space after '-' (write '- text', not '-text')")
+    return [value] if isinstance(value, str) else value
 
 
 def _http_url(value: str) -> str:
@@ -49,6 +71,14 @@ Text = Annotated[
     AfterValidator(_inline),
 ]
 """One paragraph (or list item) of letter text, with inline Markdown."""
+
+BlockText = Annotated[
+    str,
+    Field(min_length=1, json_schema_extra={"contentMediaType": "text/markdown"}),
+    AfterValidator(_block),
+]
+"""Letter text in Markdown blocks: paragraphs separated by a blank line, `- ` and `1. ` lists
+nested one level, inline Markdown within."""
 
 Plain = Annotated[str, Field(min_length=1)]
 """A short plain-text value (a name, a title): shown exactly as typed."""
@@ -73,7 +103,20 @@ def _f(description: str, *examples: object, **kwargs: Any) -> Any:
     return Field(description=description, examples=list(examples) or None, **kwargs)
 
 
-Paragraphs = list[Text]
+Paragraphs = Annotated[
+    list[BlockText],
+    BeforeValidator(_one_or_more),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                # not `-text`: a list item missing its space (see _one_or_more)
+                {"type": "string", "minLength": 1, "contentMediaType": "text/markdown", "pattern": r"^(?!\s*-[^\s-])"},
+                {"type": "array", "items": {"type": "string", "minLength": 1, "contentMediaType": "text/markdown"}},
+            ]
+        }
+    ),
+]
+"""Letter text as Markdown blocks: one string, or a list of strings (each one or more paragraphs)."""
 
 
 class Image(Model):
@@ -197,11 +240,41 @@ class Period(Model):
         return self
 
 
+Addressee = Literal[
+    "chief constables", "police and crime commissioners", "home office", "college of policing", "npcc", "other"
+]
+
+
 class Item(Model):
-    """A recommendation or area for improvement made by the report."""
+    """A recommendation, area for improvement or cause of concern made by the report."""
 
     id: RefId = _f("The report's own reference for it.", "R1", "AFI2")
     text: Text = _f("Its words, as the report gives them.", "By 31 March 2026, the force should ...")
+    addressed_to: Addressee | None = _f(
+        "Who the report addresses it to.", "chief constables", "police and crime commissioners", default=None
+    )
+
+
+class Concern(Item):
+    """A cause of concern (PEEL): a serious problem, with the recommendations made to address it."""
+
+    recommendations: list[RefId] = _f(
+        "The ids of the recommendations under this cause of concern.", ["R1", "R2"], default_factory=list
+    )
+
+
+PEEL_GRADES = ("outstanding", "good", "adequate", "requires improvement", "inadequate")
+
+
+class Judgement(Model):
+    """A graded area of the report, such as a PEEL judgement."""
+
+    area: Plain = _f("The area graded.", "Investigating crime", "Protecting vulnerable people")
+    grade: Plain = _f(
+        "The grade: for PEEL one of outstanding, good, adequate, requires improvement, inadequate; "
+        "for other frameworks the grade as the report gives it.",
+        *PEEL_GRADES,
+    )
 
 
 def _unique_ids(items: list[Item], what: str) -> None:
@@ -250,11 +323,28 @@ class Report(Model):
     areas_for_improvement: list[Item] = _f(
         "The report's areas for improvement.", [{"id": "AFI1", "text": "..."}], default_factory=list
     )
+    causes_of_concern: list[Concern] = _f(
+        "The report's causes of concern, each with the ids of the recommendations under it.",
+        [{"id": "C1", "text": "...", "recommendations": ["R1", "R2"]}],
+        default_factory=list,
+    )
+    judgements: list[Judgement] = _f(
+        "The report's graded judgements, printed as a table where response.body shows them.",
+        [{"area": "Investigating crime", "grade": "requires improvement"}],
+        default_factory=list,
+    )
+    recommendation_count: int | None = _f(
+        "How many recommendations the report makes, when the letter does not list them one by one.",
+        12,
+        default=None,
+        ge=0,
+    )
 
     @model_validator(mode="after")
     def _ids(self) -> Report:
         _unique_ids(self.recommendations, "recommendation")
         _unique_ids(self.areas_for_improvement, "area for improvement")
+        _unique_ids(list(self.causes_of_concern), "cause of concern")
         return self
 
 
@@ -270,7 +360,7 @@ class Themes(Model):
     """A lead-in sentence and the bulleted themes it introduces."""
 
     intro: Text = _f("The sentence introducing the list.", "Strategies need to include:")
-    items: Paragraphs = _f(
+    items: list[Text] = _f(
         "The themes, one bullet each.", ["A focus on prevalence", "Impact on children"], min_length=1
     )
 
@@ -278,11 +368,112 @@ class Themes(Model):
 Status = Literal["planned", "in progress", "ongoing", "complete"]
 
 
+def _any_case(word: str) -> str:
+    # A JSON Schema pattern (ECMA regex: no inline flags) for `word` in any case, spaces as any of ' _-'.
+    return "".join("[ _-]+" if c == " " else f"[{c.upper()}{c}]" for c in word)
+
+
+_STATUS_SCHEMA = {
+    "type": "string",
+    "pattern": r"^\s*(?:" + "|".join(_any_case(s) for s in typing.get_args(Status)) + r")\s*$",
+    "description": "planned, in progress, ongoing or complete (case, hyphens and underscores do not matter)",
+}
+
+
+def _status(value: object) -> object:
+    # `In Progress`, `in-progress` and `in_progress` all mean `in progress`.
+    return re.sub(r"[\s_-]+", " ", value.strip().lower()) if isinstance(value, str) else value
+
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_QUARTER = re.compile(r"^(\d{4})[-/](\d{2}) ?Q([1-4])$", re.I)
+
+
+@dataclass(frozen=True)
+class Due:
+    """When an action is due: a day, a month (`2026-03`) or a financial quarter (`2026-27 Q1`).
+
+    Rules compare `last_day`; the letter prints `day` as a date, or the text of `str()`.
+
+    >>> str(Due.parse("2026-03")), Due.parse("2026-03").last_day
+    ('March 2026', datetime.date(2026, 3, 31))
+    >>> str(Due.parse("2026-27 Q4")), Due.parse("2026-27 Q4").last_day
+    ('Q4 2026–27', datetime.date(2027, 3, 31))
+    """
+
+    first_day: dt.date
+    last_day: dt.date
+    spelled: str  # as the spec gives it, for the schema's round trip
+
+    @property
+    def day(self) -> dt.date | None:
+        """The date, when the action is due on one day."""
+        return self.first_day if self.first_day == self.last_day else None
+
+    def __str__(self) -> str:
+        if self.day:
+            return self.day.isoformat()
+        if quarter := _QUARTER.match(self.spelled):
+            return f"Q{quarter.group(3)} {quarter.group(1)}–{quarter.group(2)}"
+        return f"{self.first_day:%B %Y}"
+
+    @classmethod
+    def parse(cls, value: object) -> Due:
+        """A due date from YAML: a date, `YYYY-MM`, or `YYYY-YY Qn` (April to June is Q1)."""
+        if isinstance(value, Due):
+            return value
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return cls(value, value, value.isoformat())
+        if not isinstance(value, str):
+            raise ValueError("expected a date like 2026-03-31, a month like 2026-03 or a quarter like 2026-27 Q1")
+        text = value.strip()
+        if month := _MONTH.match(text):
+            year, number = int(month.group(1)), int(month.group(2))
+            if not 1 <= number <= 12:
+                raise ValueError(f"no month {number} in '{text}'")
+            first = dt.date(year, number, 1)
+            following = dt.date(year + number // 12, number % 12 + 1, 1)
+            return cls(first, following - dt.timedelta(days=1), text)
+        if quarter := _QUARTER.match(text):
+            year, next_two, q = int(quarter.group(1)), int(quarter.group(2)), int(quarter.group(3))
+            if next_two != (year + 1) % 100:
+                raise ValueError(f"'{text}' is not a financial year: write {year}-{(year + 1) % 100:02d} Q{q}")
+            first_month = 4 + 3 * (q - 1)  # the financial year starts in April
+            first = dt.date(year + (first_month - 1) // 12, (first_month - 1) % 12 + 1, 1)
+            after = dt.date(first.year + (first.month + 2) // 12, (first.month + 2) % 12 + 1, 1)
+            return cls(first, after - dt.timedelta(days=1), text)
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(
+                f"expected a date like 2026-03-31, a month like 2026-03 or a quarter like 2026-27 Q1, got '{text}'"
+            ) from None
+        return cls(day, day, text)
+
+
+DueDate = Annotated[
+    Due,
+    PlainValidator(Due.parse),
+    PlainSerializer(lambda due: due.spelled, return_type=str),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date"},
+                {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
+                {"type": "string", "pattern": r"^\d{4}[-/]\d{2} ?[Qq][1-4]$"},
+            ]
+        }
+    ),
+]
+
+
 class Update(Model):
     """Progress recorded on an action after the response: the register reads it, the letter never does."""
 
     date: dt.date = _f("When the progress was recorded.", "2026-01-15")
-    status: Status = _f("Where the action stands from this date.", "complete")
+    status: Annotated[Status, BeforeValidator(_status), WithJsonSchema(_STATUS_SCHEMA)] = _f(
+        "Where the action stands from this date.", "complete"
+    )
     note: Plain | None = _f("What was done or what is holding it up.", "All 212 call handlers trained.", default=None)
 
 
@@ -291,8 +482,16 @@ class Action(Model):
 
     text: Text = _f("What will be or has been done.", "Train all call handlers in the risk assessment tool.")
     owner: Plain | None = _f("Who is responsible for it.", "Head of Force Control Room", default=None)
-    due: dt.date | None = _f("When it is due.", "2026-01-31", default=None)
-    status: Status | None = _f("Where it stands.", "in progress", default=None)
+    due: DueDate | None = _f(
+        "When it is due: a date, a month (2026-03) or a financial quarter (2026-27 Q1).",
+        "2026-01-31",
+        "2026-03",
+        "2026-27 Q1",
+        default=None,
+    )
+    status: Annotated[Status, BeforeValidator(_status), WithJsonSchema(_STATUS_SCHEMA)] | None = _f(
+        "Where it stands (case and hyphens do not matter).", "in progress", default=None
+    )
     updates: list[Update] = _f(
         "Progress recorded after the response, oldest first: the letter keeps `status`, the register the latest.",
         [{"date": "2026-01-15", "status": "complete", "note": "All call handlers trained."}],
@@ -306,15 +505,35 @@ class Action(Model):
 
 
 class Answer(Model):
-    """The response to one recommendation or area for improvement (s55(5B))."""
+    """The response to one recommendation, area for improvement or cause of concern (s55(5B)),
+    or to several at once."""
 
-    id: RefId = _f("The id of the recommendation or area for improvement answered.", "R1")
-    response: Text = _f("The action taken or proposed, or why none is taken.", "Accepted. The force will ...")
+    id: RefId | None = _f("The id of the recommendation or area for improvement answered.", "R1", default=None)
+    ids: list[RefId] = _f("Instead of id: the ids of several answered together.", ["R10", "R22"], default_factory=list)
+    applies: bool = _f(
+        "False when the recommendation does not apply to this office or force; response then says why.",
+        True,
+        default=True,
+    )
+    response: BlockText = _f("The action taken or proposed, or why none is taken.", "Accepted. The force will ...")
     actions: list[Action] = _f(
         "The actions that carry it out.",
         [{"text": "...", "owner": "Deputy Chief Constable", "due": "2026-03-31"}],
         default_factory=list,
     )
+
+    @model_validator(mode="after")
+    def _id_or_ids(self) -> Answer:
+        if (self.id is None) == (not self.ids):
+            raise ValueError("give either id or ids, not both or neither")
+        if len(set(self.ids)) != len(self.ids):
+            raise ValueError("ids names one id twice")
+        return self
+
+    @property
+    def answered_ids(self) -> tuple[str, ...]:
+        """The ids this answer covers, in the order given."""
+        return (self.id,) if self.id is not None else tuple(self.ids)
 
 
 class ChiefConstable(Model):
@@ -323,6 +542,11 @@ class ChiefConstable(Model):
     name: Plain | None = _f("The chief constable's name.", "Mark Ellery", default=None)
     comments: Paragraphs = _f(
         "The chief constable's comments, published with the response.", ["I welcome ..."], default_factory=list
+    )
+    reply: Paragraphs = _f(
+        "The commissioner's response to the chief constable's comments (s55(5A)), printed after them.",
+        ["I welcome the Chief Constable's commitment ..."],
+        default_factory=list,
     )
     omitted_because: Plain | None = _f(
         "Why no comments are included: kept on record for reviewers and validate, not printed in the letter.",
@@ -335,6 +559,8 @@ class ChiefConstable(Model):
     def _one_of(self) -> ChiefConstable:
         if bool(self.comments) == bool(self.omitted_because):
             raise ValueError("give either comments or omitted_because, not both or neither")
+        if self.reply and not self.comments:
+            raise ValueError("a reply answers the chief constable's comments: give comments too")
         return self
 
 
@@ -349,6 +575,59 @@ class SignOff(Model):
     area: Plain | None = _f("Their area, under the role.", "Loamshire", default=None)
 
 
+class Quote(Model):
+    """Words of a named person, printed as a quotation with its attribution."""
+
+    text: BlockText = _f("The words quoted.", "I am determined that every victim ...")
+    by: Plain = _f("Who said or wrote them.", "Priya Marsh, Police and Crime Commissioner")
+
+
+Shown = Literal["chief_constable", "judgements", "causes_of_concern", "monitoring", "report_link", "report_summary"]
+"""Structured parts held elsewhere in the spec that a body places with `show:`."""
+
+BODY_KEYS = ("heading", "subheading", "text", "quote", "findings", "themes", "actions", "answers", "show")
+
+
+class BodyBlock(Model):
+    """One block of `response.body`: a mapping with exactly one of its keys."""
+
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1, "maxProperties": 1})
+
+    heading: Plain | None = _f("A section heading.", "Next steps", default=None)
+    subheading: Plain | None = _f("A heading one level down.", "Governance", default=None)
+    text: BlockText | None = _f(
+        "Letter text: paragraphs and lists in Markdown.", "I welcome the report ...", default=None
+    )
+    quote: Quote | None = _f(
+        "A quotation with its attribution.", {"text": "...", "by": "the Commissioner"}, default=None
+    )
+    findings: list[Finding] | None = _f("Findings of the report.", [{"text": "..."}], default=None)
+    themes: Themes | None = _f("A lead-in and bulleted themes.", {"intro": "...", "items": ["..."]}, default=None)
+    actions: list[Action] | None = _f(
+        "Actions, as a table when they have owners or dates.", [{"text": "..."}], default=None
+    )
+    answers: list[RefId] | None = _f(
+        "Places the answers (kept under response.recommendations, areas_for_improvement or causes_of_concern) "
+        "to these ids here, in this order.",
+        ["R1", "R2"],
+        default=None,
+    )
+    show: Shown | None = _f("Places a structured part held elsewhere in the spec.", "chief_constable", default=None)
+
+    @model_validator(mode="after")
+    def _one_key(self) -> BodyBlock:
+        given = [key for key in BODY_KEYS if getattr(self, key) is not None]
+        if len(given) != 1:
+            named = " and ".join(given) if given else "none"
+            raise ValueError(f"a body block has exactly one of {', '.join(BODY_KEYS)} (got {named})")
+        return self
+
+    @property
+    def kind(self) -> str:
+        """Which key the block has: 'heading', 'text', 'answers', ..."""
+        return next(key for key in BODY_KEYS if getattr(self, key) is not None)
+
+
 class Response(Model):
     """What the office says."""
 
@@ -359,9 +638,29 @@ class Response(Model):
     report_link_text: Plain | None = _f(
         "Words of the link to the report; say where it goes.", "Read the report on the HMICFRS website", default=None
     )
+    addressee: list[Plain] = _f(
+        "Who the letter is addressed to, one line per item.",
+        ["Sir Andy Cooke QPM DL", "His Majesty's Chief Inspector of Constabulary"],
+        default_factory=list,
+    )
+    reference: Plain | None = _f("The letter's reference.", "OPCC/2025/117", default=None)
+    salutation: Plain | None = _f("The greeting.", "Dear Sir Andy", default=None)
+    body: list[BodyBlock] | None = _f(
+        "The letter in the officer's own order and headings. When given, the layout prints only the "
+        "letter furniture around it, and every answer and the chief constable's comments must be placed here.",
+        [{"heading": "Our response"}, {"text": "I welcome ..."}, {"answers": ["R1"]}, {"show": "chief_constable"}],
+        default=None,
+        min_length=1,
+    )
     opening: Paragraphs = _f("Opening paragraphs.", ["I welcome the report ..."], default_factory=list)
     context: Paragraphs = _f(
         "Paragraphs on the inspection and its local context.", ["Between September 2018 ..."], default_factory=list
+    )
+    findings_intro: Text | Literal[""] | None = _f(
+        "Replaces the layout's lead-in to the key findings; an empty string drops it.",
+        "The inspectors found:",
+        "",
+        default=None,
     )
     key_findings: list[Finding] = _f(
         "The report's key findings.", [{"text": "Poor-quality criminal investigations"}], default_factory=list
@@ -395,6 +694,14 @@ class Response(Model):
     areas_for_improvement: list[Answer] = _f(
         "A response to each area for improvement.", [{"id": "AFI1", "response": "..."}], default_factory=list
     )
+    causes_of_concern: list[Answer] = _f(
+        "A response to each cause of concern.", [{"id": "C1", "response": "..."}], default_factory=list
+    )
+    monitoring: Paragraphs = _f(
+        "Who oversees delivery and how progress is reported.",
+        ["The Deputy Chief Constable's governance board tracks each action monthly ..."],
+        default_factory=list,
+    )
     closing: Paragraphs = _f(
         "Closing paragraphs before the sign-off.", ["I will publish progress ..."], default_factory=list
     )
@@ -402,6 +709,12 @@ class Response(Model):
         "Closing words and signature; layouts that end with a signature require it.",
         {"closing": "Yours sincerely", "name": "Priya Marsh", "role": "Police and Crime Commissioner"},
         default=None,
+    )
+    copies: list[Plain] = _f(
+        "Who receives a copy (printed as cc lines); s55(6) sends one to the inspectors of constabulary "
+        "and the Secretary of State.",
+        ["His Majesty's Inspectorate of Constabulary and Fire & Rescue Services", "The Home Secretary"],
+        default_factory=list,
     )
 
 

@@ -113,6 +113,7 @@ class Validation:
     errors: list[Problem]
     warnings: list[Problem]
     deadline: dt.date | None  # last day for the response under s55, when the report date is known
+    deadline_note: str | None = None  # why there is no deadline, for reports before s55(5A)
 
     @property
     def valid(self) -> bool:
@@ -138,6 +139,7 @@ class Validation:
             "errors": [item(p) for p in self.errors],
             "warnings": [item(p) for p in self.warnings],
             "publication_deadline": self.deadline.isoformat() if self.deadline else None,
+            **({"publication_deadline_note": self.deadline_note} if self.deadline_note else {}),
         }
 
 
@@ -165,7 +167,8 @@ def validate(
             render(checked.parsed, options.templates_dir)
         except JtaiError as e:
             errors += e.problems
-    return Validation(path, errors, warnings, rules.publication_deadline(checked.parsed.report.published))
+    published = checked.parsed.report.published
+    return Validation(path, errors, warnings, rules.publication_deadline(published), rules.deadline_note(published))
 
 
 POOL_FROM = 300  # specs; a worker's share (150+, ~0.3 s) should outweigh its start. A judgment, not measured

@@ -25,7 +25,7 @@ from typing import Any
 
 from . import rules
 from .errors import OutputError, Problem, SpecError, UsageError
-from .models import Action, Item, ResponseSpec, Status
+from .models import Action, Answer, Due, Item, ResponseSpec, Status
 from .pipeline import DEFAULTS, Options, check, write_atomic
 from .spec import source_of
 from .templates import DEFAULT_TEMPLATES, environment
@@ -72,8 +72,8 @@ class Row:
     report_title: str
     report_kind: str
     report_published: dt.date
-    s55_deadline: dt.date
-    deadline_met: bool
+    s55_deadline: dt.date | None  # none for reports published before 2 May 2017
+    deadline_met: bool | None
     item_type: str
     item_id: str
     item_text: str
@@ -154,25 +154,21 @@ def _check_one(
     return spec, warnings
 
 
-def _items(spec: ResponseSpec) -> Iterator[tuple[str, Item, str, Any, bool]]:
-    """(kind, item, addressed to, answer or None, whether the answer applies) for every item the report makes.
-
-    Reads fields some spec versions lack (causes of concern, answers naming several
-    ids or saying they do not apply, items addressed to others) through getattr, here only.
-    """
+def _items(spec: ResponseSpec) -> Iterator[tuple[str, Item, str, Answer | None, bool]]:
+    """(kind, item, addressed to, answer or None, whether the answer applies) for every item the report makes."""
     for field, kind in ITEM_KINDS:
-        answers: dict[str, Any] = {}
-        for answer in getattr(spec.response, field, ()):
-            for item_id in getattr(answer, "answered_ids", None) or (answer.id,):
+        answers: dict[str, Answer] = {}
+        for answer in getattr(spec.response, field):
+            for item_id in answer.answered_ids:
                 answers.setdefault(item_id, answer)
-        for item in getattr(spec.report, field, ()):
+        for item in getattr(spec.report, field):
             answer = answers.get(item.id)
-            yield kind, item, getattr(item, "addressed_to", None) or "", answer, getattr(answer, "applies", True)
+            yield kind, item, item.addressed_to or "", answer, answer.applies if answer else True
 
 
-def last_day(due: Any) -> dt.date | None:
-    """The day an action is due by: a date, or the last day of a month or quarter."""
-    return due if due is None or isinstance(due, dt.date) else typing.cast(dt.date, due.last_day)
+def last_day(due: Due | None) -> dt.date | None:
+    """The day an action is due by: the day, or the last day of a month or quarter."""
+    return due.last_day if due else None
 
 
 def rows(spec: ResponseSpec, as_of: dt.date) -> Iterator[Row]:
@@ -186,7 +182,7 @@ def rows(spec: ResponseSpec, as_of: dt.date) -> Iterator[Row]:
             "report_kind": report.kind,
             "report_published": report.published,
             "s55_deadline": deadline,
-            "deadline_met": response.date <= deadline,
+            "deadline_met": response.date <= deadline if deadline else None,  # none before 2 May 2017
             "item_type": kind,
             "item_id": item.id,
             "item_text": item.text,

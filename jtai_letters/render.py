@@ -13,9 +13,55 @@ from jinja2.exceptions import SecurityError
 from . import assets, layouts
 from .errors import Problem, SpecError, TemplateError
 from .labels import LABELS
-from .models import ResponseSpec
+from .models import Answer, Item, ResponseSpec
 from .spec import source_of
 from .templates import DEFAULT_TEMPLATES, TemplateFailure, environment, layout_files, stylesheets
+
+ANSWERED = {  # report and response key -> (one, several) as the item labels say
+    "recommendations": ("Recommendation", "Recommendations"),
+    "areas_for_improvement": ("Area for improvement", "Areas for improvement"),
+    "causes_of_concern": ("Cause of concern", "Causes of concern"),
+}
+
+
+@dataclass(frozen=True)
+class Placed:
+    """What the letter prints for one answer: its label, the items it answers, and the answer
+    (None for an item left unanswered, which validate reports)."""
+
+    label: str
+    items: tuple[Item, ...]
+    answer: Answer | None
+
+
+def placements(spec: ResponseSpec) -> dict[str, list[Placed]]:
+    """For each kind of item, the answers in the report's order; a grouped answer sits at its first item.
+
+    Template code looks them up by any item id with `by_id`.
+    """
+    found: dict[str, list[Placed]] = {}
+    for key, (one, several) in ANSWERED.items():
+        made: list[Item] = list(getattr(spec.report, key))
+        given: list[Answer] = getattr(spec.response, key)
+        placed: list[Placed] = []
+        done: set[str] = set()
+        for item in made:
+            if item.id in done:
+                continue
+            answer = next((a for a in given if item.id in a.answered_ids), None)
+            ids = answer.answered_ids if answer else (item.id,)
+            items = tuple(i for i in made if i.id in ids)
+            done.update(i.id for i in items)
+            words = [i.id for i in items]
+            label = f"{one} {words[0]}" if len(words) == 1 else f"{several} {', '.join(words[:-1])} and {words[-1]}"
+            placed.append(Placed(label, items, answer))
+        found[key] = placed
+    return found
+
+
+def by_id(sections: dict[str, list[Placed]]) -> dict[str, Placed]:
+    """Every placed answer under each id it covers."""
+    return {item.id: p for placed in sections.values() for p in placed for item in p.items}
 
 
 @dataclass(frozen=True)
@@ -56,6 +102,8 @@ def render(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> Rende
                 office=spec.office,
                 report=spec.report,
                 response=spec.response,
+                answered=(answered := placements(spec)),
+                answer_for=by_id(answered),
                 logo_url=urls.get("logo"),
                 signature_url=urls.get("signature"),
                 labels=LABELS,

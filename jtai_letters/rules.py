@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,9 +38,32 @@ RULES: dict[str, Rule] = {
         Rule(
             "s55-deadline",
             "warning",
-            "response dated after the last day: publication + 55 days (4 Feb 2020 -> 30 Mar 2020)",
+            "response dated after the last day: publication + 55 days (4 Feb 2020 -> 30 Mar 2020); "
+            "none for reports published before 2 May 2017",
         ),
-        Rule("s55-unanswered", "error", "a recommendation or area for improvement has no response"),
+        Rule(
+            "s55-unanswered",
+            "error / warning",
+            "a recommendation or area for improvement has no response (a warning for reports published before "
+            "s55(5B) came into force on 2 May 2017, and for causes of concern)",
+        ),
+        Rule(
+            "s55-copies",
+            "warning",
+            "no copies recorded: s55(6) sends them to the inspectors and the Secretary of State",
+        ),
+        Rule("s55-not-applicable", "warning", "an answer saying the recommendation does not apply also lists actions"),
+        Rule(
+            "recommendation-count",
+            "error / warning",
+            "recommendation_count below the recommendations listed (error), or above them (warning)",
+        ),
+        Rule(
+            "body-placement",
+            "error / warning",
+            "response.body places an answer or the chief constable's comments never or twice, an unknown id, or a "
+            "part the spec lacks (errors); leaves a part of the spec unprinted (warning)",
+        ),
         Rule("s55-unknown-id", "error", "a response names an id the report does not list"),
         Rule("s55-duplicate", "error", "a recommendation or area for improvement is answered twice"),
         Rule("s55-chief-constable", "warning", "neither the chief constable's comments nor why there are none"),
@@ -113,15 +136,34 @@ _BIDI_OVERRIDE = re.compile("[\u202a-\u202e]")
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u2800\u3164 \t\n\r\u00a0\u2002\u2003\u2009\u202f"
 
 
-def publication_deadline(published: dt.date) -> dt.date:
-    """The last day a response may be published: day one is the publication day itself.
+# s55(5A) and (5B), inserted by the Policing and Crime Act 2017 s37, came into force on
+# 2 May 2017 (SI 2017/399, regulation 4(a)): the 56 days and the duty to answer each
+# recommendation apply to reports published on or after that day.
+S55_5A_COMMENCEMENT = dt.date(2017, 5, 2)
 
-    >>> publication_deadline(dt.date(2020, 2, 4))
-    datetime.date(2020, 3, 30)
+
+def publication_deadline(published: dt.date) -> dt.date | None:
+    """The last day a response may be published: day one is the publication day itself.
+    None for a report published before s55(5A) came into force.
+
+    >>> publication_deadline(dt.date(2020, 2, 4)), publication_deadline(dt.date(2014, 3, 1))
+    (datetime.date(2020, 3, 30), None)
     """
+    if published < S55_5A_COMMENCEMENT:
+        return None
     if published > dt.date.max - dt.timedelta(days=DEADLINE_DAYS - 1):
         return dt.date.max  # a report dated at the end of year 9999: no later day to give
     return published + dt.timedelta(days=DEADLINE_DAYS - 1)
+
+
+def deadline_note(published: dt.date) -> str | None:
+    """Why a report has no s55 deadline, or None when it has one."""
+    if published >= S55_5A_COMMENCEMENT:
+        return None
+    return (
+        f"published on {_day(published)}, before s55(5A) and (5B) came into force on "
+        f"{_day(S55_5A_COMMENCEMENT)} (Policing and Crime Act 2017 s37; SI 2017/399 reg 4(a)): no 56-day deadline"
+    )
 
 
 def _day(value: dt.date) -> str:
@@ -135,26 +177,10 @@ def check(spec: ResponseSpec) -> list[Problem]:
     return sorted(found, key=lambda p: (p.line or 0, p.column or 0))
 
 
-def actions(spec: ResponseSpec) -> Iterator[tuple[Loc, Action]]:
-    """Every action in the spec, wherever it is listed, with its field location.
-
-    The one walk over actions: local actions, then those under each answer to a
-    recommendation or area for improvement.
-    """
-    response = spec.response
-    for i, action in enumerate(response.local_actions):
-        yield ("response", "local_actions", i), action
-    for key in ("recommendations", "areas_for_improvement"):
-        answers: list[Answer] = getattr(response, key)
-        for i, answer in enumerate(answers):
-            for j, action in enumerate(answer.actions):
-                yield ("response", key, i, "actions", j), action
-
-
 @check_rule
 def _deadline(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
     last = publication_deadline(spec.report.published)
-    if spec.response.date > last:
+    if last is not None and spec.response.date > last:
         late = (spec.response.date - last).days
         yield problem(
             src,
@@ -185,46 +211,240 @@ def _dates(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
             warning=False,
         )
     for loc, action in actions(spec):
-        if action.due and action.due < response.date:
+        # A month or quarter is due by its last day.
+        if action.due and action.due.last_day < response.date:
             yield problem(src, (*loc, "due"), "the action is due before the response date", "date-order", warning=True)
+
+
+ANSWER_KEYS = ("recommendations", "areas_for_improvement", "causes_of_concern")
+
+
+def actions(spec: ResponseSpec) -> Iterator[tuple[Loc, Action]]:
+    """Every action in the spec, wherever it sits, with its location."""
+    response = spec.response
+    for i, action in enumerate(response.local_actions):
+        yield ("response", "local_actions", i), action
+    for key in ANSWER_KEYS:
+        for i, answer in enumerate(getattr(response, key)):
+            for j, action in enumerate(answer.actions):
+                yield ("response", key, i, "actions", j), action
+    for i, block in enumerate(response.body or ()):
+        for j, action in enumerate(block.actions or ()):
+            yield ("response", "body", i, "actions", j), action
 
 
 @check_rule
 def _answered(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
-    yield from _answers(
-        spec.report.recommendations, spec.response.recommendations, "recommendations", "recommendation", src
-    )
-    yield from _answers(
-        spec.report.areas_for_improvement,
-        spec.response.areas_for_improvement,
-        "areas_for_improvement",
-        "area for improvement",
-        src,
-    )
+    in_force = publication_deadline(spec.report.published) is not None
+    for key, what, required in (
+        ("recommendations", "recommendation", True),
+        ("areas_for_improvement", "area for improvement", True),
+        ("causes_of_concern", "cause of concern", False),
+    ):
+        yield from _answers(
+            getattr(spec.report, key), getattr(spec.response, key), key, what, src, in_force=in_force, required=required
+        )
 
 
-def _answers(made: list[Item], given: list[Answer], key: str, what: str, src: SourceMap) -> Iterator[Problem]:
+def _id_loc(key: str, answer: Answer, i: int, j: int) -> Loc:
+    return ("response", key, i, "id") if answer.id is not None else ("response", key, i, "ids", j)
+
+
+def _answers(
+    made: Sequence[Item],
+    given: list[Answer],
+    key: str,
+    what: str,
+    src: SourceMap,
+    *,
+    in_force: bool,
+    required: bool = True,
+) -> Iterator[Problem]:
     made_ids = {item.id for item in made}
-    given_ids = [answer.id for answer in given]
-    for i, answer_id in enumerate(given_ids):
-        if answer_id not in made_ids:
-            known = ", ".join(sorted(made_ids)) or "none"
-            yield problem(
-                src,
-                ("response", key, i, "id"),
-                f"answers {what} '{answer_id}', which report.{key} does not list (known: {known})",
-                "s55-unknown-id",
-            )
-        elif answer_id in given_ids[:i]:
-            yield problem(src, ("response", key, i, "id"), f"{what} '{answer_id}' is answered twice", "s55-duplicate")
+    seen: set[str] = set()
+    for i, answer in enumerate(given):
+        for j, answer_id in enumerate(answer.answered_ids):
+            if answer_id not in made_ids:
+                known = ", ".join(sorted(made_ids)) or "none"
+                yield src.problem(
+                    _id_loc(key, answer, i, j),
+                    f"answers {what} '{answer_id}', which report.{key} does not list (known: {known})",
+                    rule="s55-unknown-id",
+                )
+            elif answer_id in seen:
+                yield src.problem(
+                    _id_loc(key, answer, i, j), f"{what} '{answer_id}' is answered twice", rule="s55-duplicate"
+                )
+            seen.add(answer_id)
     for i, item in enumerate(made):
-        if item.id not in given_ids:
-            yield problem(
-                src,
+        if item.id not in seen:
+            law = (
+                "s55(5B) requires an explanation of the action taken or proposed, or why none"
+                if in_force
+                else "the report predates s55(5B) (in force 2 May 2017), but an answer to each is still best practice"
+            )
+            yield src.problem(
                 ("report", key, i),
-                f"{what} '{item.id}' has no response: s55(5B) requires an explanation of the action taken "
-                f"or proposed, or why none (add it under response.{key})",
-                "s55-unanswered",
+                f"{what} '{item.id}' has no response: {law} (add it under response.{key})",
+                rule="s55-unanswered",
+                warning=not (required and in_force),
+            )
+
+
+@check_rule
+def _concern_recommendations(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
+    known = {item.id for item in spec.report.recommendations}
+    for i, concern in enumerate(spec.report.causes_of_concern):
+        for j, rec in enumerate(concern.recommendations):
+            if rec not in known:
+                yield src.problem(
+                    ("report", "causes_of_concern", i, "recommendations", j),
+                    f"cause of concern '{concern.id}' names recommendation '{rec}', which report.recommendations "
+                    f"does not list (known: {', '.join(sorted(known)) or 'none'})",
+                    rule="s55-unknown-id",
+                )
+
+
+@check_rule
+def _not_applicable(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
+    for key in ANSWER_KEYS:
+        for i, answer in enumerate(getattr(spec.response, key)):
+            if not answer.applies and answer.actions:
+                yield src.problem(
+                    ("response", key, i, "applies"),
+                    "the answer says the recommendation does not apply, yet lists actions: "
+                    "remove `applies: false`, or the actions",
+                    rule="s55-not-applicable",
+                    warning=True,
+                )
+
+
+@check_rule
+def _recommendation_count(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
+    count, listed = spec.report.recommendation_count, len(spec.report.recommendations)
+    if count is None:
+        return
+    if count < listed:
+        yield src.problem(
+            ("report", "recommendation_count"),
+            f"recommendation_count is {count}, but report.recommendations lists {listed}",
+            rule="recommendation-count",
+        )
+    elif count > listed:
+        yield src.problem(
+            ("report", "recommendation_count"),
+            f"the report makes {count} recommendations and {listed} are listed and answered: "
+            "make sure the letter says how the others are addressed",
+            rule="recommendation-count",
+            warning=True,
+        )
+
+
+@check_rule
+def _copies(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
+    if not spec.response.copies:
+        yield src.problem(
+            ("response",),
+            "no copies recorded: s55(6) sends the published response to the inspectors of constabulary and the "
+            "Secretary of State; list them in response.copies",
+            rule="s55-copies",
+            warning=True,
+        )
+
+
+# Parts a body prints only where it places them, with `show:`: where each is held, and whether the spec has it.
+_SHOWN_PARTS: dict[str, tuple[Loc, Callable[[ResponseSpec], object]]] = {
+    "chief_constable": (
+        ("response", "chief_constable"),
+        lambda spec: spec.response.chief_constable and spec.response.chief_constable.comments,
+    ),
+    "judgements": (("report", "judgements"), lambda spec: spec.report.judgements),
+    "causes_of_concern": (("report", "causes_of_concern"), lambda spec: spec.report.causes_of_concern),
+    "monitoring": (("response", "monitoring"), lambda spec: spec.response.monitoring),
+    "report_link": (("report", "url"), lambda spec: True),
+    "report_summary": (("report", "summary"), lambda spec: spec.report.summary),
+}
+# Fields a body leaves unprinted: each would be a dropped part of the letter.
+_OUTSIDE_BODY = (
+    "opening",
+    "context",
+    "key_findings",
+    "national_context",
+    "strategy_themes",
+    "local_actions",
+    "recommendations_summary",
+    "closing",
+)
+
+
+@check_rule
+def _body(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
+    body = spec.response.body
+    if body is None:
+        return
+    shown: dict[str, int] = {}
+    placed: dict[tuple[str, int], list[Loc]] = {}
+    items = {item.id: key for key in ANSWER_KEYS for item in getattr(spec.report, key)}
+    answer_of = {
+        answer_id: (key, i)
+        for key in ANSWER_KEYS
+        for i, answer in enumerate(getattr(spec.response, key))
+        for answer_id in answer.answered_ids
+    }
+    for i, block in enumerate(body):
+        if block.show is not None:
+            loc: Loc = ("response", "body", i, "show")
+            if block.show in shown:
+                yield src.problem(loc, f"'{block.show}' is shown twice in the body", rule="body-placement")
+            elif not _SHOWN_PARTS[block.show][1](spec):
+                yield src.problem(
+                    loc, f"shows '{block.show}', which the spec does not hold: remove the block", rule="body-placement"
+                )
+            shown[block.show] = i
+        for j, answer_id in enumerate(block.answers or ()):
+            loc = ("response", "body", i, "answers", j)
+            if answer_id not in items:
+                yield src.problem(loc, f"places '{answer_id}', which the report does not list", rule="body-placement")
+            elif answer_id in answer_of:
+                placed.setdefault(answer_of[answer_id], []).append(loc)
+    for key in ANSWER_KEYS:
+        for i, answer in enumerate(getattr(spec.response, key)):
+            where = placed.get((key, i), [])
+            ids = " / ".join(answer.answered_ids)
+            if not where:
+                yield src.problem(
+                    ("response", key, i),
+                    f"the answer to {ids} is not placed in response.body: add `- answers: [{answer.answered_ids[0]}]` "
+                    "where it belongs",
+                    rule="body-placement",
+                )
+            for loc in where[1:]:
+                yield src.problem(loc, f"the answer to {ids} is placed twice in the body", rule="body-placement")
+    if "chief_constable" not in shown and _SHOWN_PARTS["chief_constable"][1](spec):
+        yield src.problem(
+            ("response", "chief_constable"),
+            "the chief constable's comments are not placed in response.body: add `- show: chief_constable`",
+            rule="body-placement",
+        )
+    for name in ("judgements", "causes_of_concern", "monitoring", "report_summary"):
+        field, held = _SHOWN_PARTS[name]
+        if name in shown or not held(spec):
+            continue
+        if name == "causes_of_concern" and all(c.id in answer_of for c in spec.report.causes_of_concern):
+            continue  # printed with their answers
+        yield src.problem(
+            field,
+            f"not printed: response.body does not place it (add `- show: {name}`)",
+            rule="body-placement",
+            warning=True,
+        )
+    for name in _OUTSIDE_BODY:
+        if getattr(spec.response, name):
+            yield src.problem(
+                ("response", name),
+                "not printed: with response.body, the letter holds only what the body places; move it into the body",
+                rule="body-placement",
+                warning=True,
             )
 
 

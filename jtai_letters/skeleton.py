@@ -23,6 +23,7 @@ def skeleton(
     commissioner: str | None = None,
     role: str = "Police and Crime Commissioner",
     url: str | None = None,
+    body: bool = False,
 ) -> str:
     """The YAML text of a new spec for `layout`; every TODO is reported by validate until replaced.
 
@@ -31,6 +32,8 @@ def skeleton(
     >>> wessex = skeleton(Layout("letter"), area="Wessex", role="Police and Crime Commissioner for Wessex")
     >>> "Office of the Police and Crime Commissioner for Wessex" in wessex, "for Wessex for Wessex" in wessex
     (True, False)
+
+    With `body`, the letter starts as `response.body`: the officer's own order and headings.
     """
     published = published or dt.date.today()
     area_text = area or "TODO: police area"
@@ -49,6 +52,7 @@ def skeleton(
         )
     }
     deadline = publication_deadline(published)
+    by = f", by {deadline.isoformat()} (s55: 56 days)" if deadline else ""
     needs = {path: f"   # the {layout.name} layout needs it: {why}" for path, why in layout.requires}
     return f"""\
 # yaml-language-server: $schema=response-spec.schema.json
@@ -82,17 +86,8 @@ report:
   areas_for_improvement: []   # likewise:  - {{id: AFI1, text: "..."}}
 
 response:
-  date: {published.isoformat()}   # TODO: the date of this response, by {deadline.isoformat()} (s55: 56 days)
-  opening:
-    - "TODO: the opening paragraph"
-  context: []
-  key_findings: []   # - {{text: "...", quoted: true, commentary: ["..."]}}
-  local_actions:
-    - text: "TODO: what will be done"
-      # owner: Deputy Chief Constable
-      # due: {(published + dt.timedelta(days=90)).isoformat()}
-      # status: planned   # planned, in progress, ongoing or complete
-  chief_constable:
+  date: {published.isoformat()}   # TODO: the date of this response{by}
+{_BODY if body else _STANDARD.format(due=(published + dt.timedelta(days=90)).isoformat())}  chief_constable:
     # name: the chief constable's name
     comments:
       - "TODO: the chief constable's comments"
@@ -103,4 +98,36 @@ response:
     closing: Yours sincerely
     name: {_q(name)}
     role: {_q(role)}
+  copies:   # s55(6): the published response goes to the inspectors and the Secretary of State
+    - His Majesty's Inspectorate of Constabulary and Fire & Rescue Services
+    - The Home Secretary
+"""
+
+
+_STANDARD = """\
+  opening:
+    - "TODO: the opening paragraph"
+  context: []
+  key_findings: []   # - {{text: "...", quoted: true, commentary: ["..."]}}
+  local_actions:
+    - text: "TODO: what will be done"
+      # owner: Deputy Chief Constable
+      # due: {due}   # or a month (2026-03) or a financial quarter (2026-27 Q1)
+      # status: planned   # planned, in progress, ongoing or complete
+"""
+
+# The letter in the officer's order: the layout adds only letterhead, date, title and sign-off.
+_BODY = """\
+  # addressee: [Sir Andy Cooke QPM DL, His Majesty's Chief Inspector of Constabulary]
+  # salutation: Dear Sir Andy
+  body:
+    - show: report_summary
+    - heading: "TODO: your first heading"
+    - text: |
+        TODO: paragraphs separated by a blank line. Lists work too:
+
+        - one point
+        - another point
+    # - answers: [R1]            places the answer to R1 (kept under response.recommendations)
+    - show: chief_constable    # also: judgements, causes_of_concern, monitoring, report_link, report_summary
 """

@@ -87,6 +87,8 @@ class HouseStyle:
     header_fill: str = "#E8E8E8"
     # Shares of the text width taken by the columns of an action table (action, owner, due, status).
     action_columns: tuple[float, ...] = (0.44, 0.20, 0.21, 0.15)
+    # ... and of a table of graded judgements (area, grade).
+    judgement_columns: tuple[float, ...] = (0.68, 0.32)
 
     @property
     def text_width_mm(self) -> float:
@@ -134,8 +136,9 @@ def _properties(style: HouseStyle) -> list[str]:
             tag = _HEADINGS[f.name]
             size, before, after = value
             lines += [f"--{tag}-size: {size}pt;", f"--{tag}-before: {before}pt;", f"--{tag}-after: {after}pt;"]
-        elif f.name == "action_columns":
-            lines += [f"--action-column-{i + 1}: {share * 100:g}%;" for i, share in enumerate(value)]
+        elif f.name.endswith("_columns"):
+            kind = f.name.removesuffix("_columns")
+            lines += [f"--{kind}-column-{i + 1}: {share * 100:g}%;" for i, share in enumerate(value)]
         elif f.name == "font":
             lines.append(f'{name}: "{value}";')
         elif isinstance(value, str):

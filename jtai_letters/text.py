@@ -101,3 +101,104 @@ class Inline(str):
 
     def __html__(self) -> str:
         return to_html(str(self))
+
+
+# Block Markdown: paragraphs and lists. Raw HTML and tables are recognised here only to be
+# refused with a hint (`block_problem`); the inline text of every block goes through `to_html`.
+_BLOCKS = MarkdownIt("commonmark", {"html": True}).enable("table")
+
+LIST_DEPTH = 2  # a list, and one list nested inside its items
+
+# Refused block forms -> what to write instead.
+_REFUSED = {
+    "heading_open": "a Markdown heading ('# ...') is not letter text: use a `heading:` or `subheading:` block in "
+    "response.body",
+    "blockquote_open": "a quotation ('> ...') is not letter text: use a `quote:` block in response.body, or "
+    "`quoted: true` on a key finding",
+    "code_block": "a line indented by four spaces makes a code block, which a letter cannot hold: remove the indent",
+    "fence": "a code block (```) is not letter text: write it as a paragraph",
+    "html_block": "raw HTML is not letter text: write Markdown (a blank line between paragraphs, '- ' for bullets, "
+    "'1. ' for numbered lists)",
+    "table_open": "a table is not letter text: give actions (text, owner, due, status), which print as a table",
+    "hr": "a line of ---, *** or ___ is not letter text: start a new section with a `heading:` block in response.body",
+}
+_ONE_PARAGRAPH = (
+    "this field holds one paragraph: paragraphs and lists belong in fields of block text "
+    "(for example an answer's `response`, or a `text:` block in response.body)"
+)
+
+
+def block_problem(text: str, *, inline: bool = False) -> str | None:
+    """Why `text` cannot be letter text, or None. Block text may hold paragraphs and lists nested
+    one level; `inline` text only one paragraph.
+
+    >>> block_problem("Lead-in:\\n\\n- one\\n- two")
+    >>> block_problem("# Next steps")[:20]
+    'a Markdown heading ('
+    """
+    depth = 0
+    paragraphs: list[int] = [0]  # paragraphs in the document, then in each open list item
+    for tok in _BLOCKS.parse(text):
+        if tok.type in _REFUSED:
+            return _REFUSED[tok.type]
+        if tok.type in ("bullet_list_open", "ordered_list_open"):
+            if inline:
+                return _ONE_PARAGRAPH
+            depth += 1
+            if depth > LIST_DEPTH:
+                return "lists nest one level only: move the deeper items up a level, or into their own list"
+        elif tok.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+        elif tok.type == "list_item_open":
+            paragraphs.append(0)
+        elif tok.type == "list_item_close":
+            paragraphs.pop()
+        elif tok.type == "paragraph_open":
+            paragraphs[-1] += 1
+            if paragraphs[-1] > 1 and (inline or len(paragraphs) > 1):
+                if inline:
+                    return _ONE_PARAGRAPH
+                return "a list item holds one paragraph: remove the blank line inside it, or end the list first"
+    return None
+
+
+@lru_cache(maxsize=4096)
+def blocks_to_html(text: str) -> str:
+    """Render block Markdown (checked by `block_problem`) to `<p>`, `<ul>`, `<ol>` and `<li>`.
+
+    A list item's text sits directly in its `<li>`, a nested list after it.
+
+    >>> blocks_to_html("Lead-in:\\n\\n1. *one*\\n   - a")
+    '<p>Lead-in:</p>\\n<ol>\\n<li><em>one</em><ul>\\n<li>a</li>\\n</ul>\\n</li>\\n</ol>'
+    """
+    out: list[str] = []
+    depth = 0
+    for tok in _BLOCKS.parse(text):
+        if tok.type == "paragraph_open" and not depth:
+            out.append("<p>")
+        elif tok.type == "paragraph_close" and not depth:
+            out.append("</p>\n")
+        elif tok.type == "inline":
+            out.append(to_html(tok.content))
+        elif tok.type in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+            start = tok.attrGet("start")
+            tag = "ul" if tok.type == "bullet_list_open" else "ol"
+            out.append(f'<{tag} start="{int(start)}">\n' if start not in (None, 1) else f"<{tag}>\n")
+        elif tok.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+            out.append(f"</{'ul' if tok.type == 'bullet_list_close' else 'ol'}>\n")
+        elif tok.type == "list_item_open":
+            out.append("<li>")
+        elif tok.type == "list_item_close":
+            out.append("</li>\n")
+    return "".join(out).strip()
+
+
+class Block(Inline):
+    """A spec string holding block Markdown: paragraphs and lists, each with inline Markdown."""
+
+    __slots__ = ()
+
+    def __html__(self) -> str:
+        return blocks_to_html(str(self))

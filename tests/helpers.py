@@ -103,3 +103,39 @@ def reference_body(name: str) -> str:
 
 def reference_paragraphs(name: str) -> list[str]:
     return [p for p in re.split(r"\n\s*\n", reference_body(name)) if p.strip()]
+
+
+def spec_yaml(
+    *,
+    report: str = "",
+    response: str = "",
+    answers: str = "    - id: R1\n      response: Accepted; the force has a plan.\n",
+    published: str = "2025-09-18",
+    layout: str = "statement",
+) -> str:
+    """A small valid spec with `report` and `response` lines (YAML, indented two spaces) added."""
+    return f"""\
+schema_version: 1
+layout: {layout}
+office:
+  name: Office of the Police and Crime Commissioner for Loamshire
+  commissioner: Priya Marsh
+  role: Police and Crime Commissioner
+  area: Loamshire
+report:
+  title: An inspection of Loamshire Police
+  kind: force-specific
+  inspectorates: [HMICFRS]
+  published: {published}
+  url: https://hmicfrs.justiceinspectorates.gov.uk/publications/loamshire/
+  force_inspected: true
+  recommendations:
+    - id: R1
+      text: The force should improve.
+{report}response:
+  date: 2025-10-30
+  recommendations:
+{answers}  chief_constable:
+    omitted_because: no comments were received
+  copies: [HMICFRS, Home Secretary]
+{response}"""

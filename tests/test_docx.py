@@ -102,7 +102,7 @@ def test_every_table_is_proportioned_unsplittable_and_repeats_its_header(
         assert table.rows[0]._tr.xpath("./w:trPr/w:tblHeader")
         fills = table.rows[0]._tr.xpath(".//w:tcPr/w:shd/@w:fill")
         assert fills == [style.HOUSE_STYLE.header_fill.lstrip("#")] * len(grid)
-    if stem.startswith("loamshire"):
+    if stem.startswith("loamshire-2025"):
         assert document.tables
 
 

@@ -38,12 +38,15 @@ def test_every_header_cell_of_every_example_heads_its_column(letters: dict[str, 
             cells = header_cells(pdf)
             assert {table_attributes(c).get("/Scope") for c in cells} <= {"/Column"}, stem
             counts[stem] = len(cells)
-    # The action tables: four column headers each (Action, Owner, Due, Status).
+    # The action tables: four column headers each (Action, Owner, Due, Status); judgements: two.
     assert counts == {
+        "borsetshire-2025-national-note": 0,
         "borsetshire-2025-vawg-thematic": 8,
         "devon-and-cornwall-2020-csa-family": 0,
         "hampshire-2020-csa-family": 0,
+        "loamshire-2014-statement": 0,
         "loamshire-2025-domestic-abuse": 28,
+        "loamshire-2025-peel": 10,
         "nottinghamshire-2020-csa-family": 0,
     }
 

@@ -28,9 +28,12 @@ from jtai_letters.models import ResponseSpec
 from jtai_letters.spec import load_spec
 from jtai_letters.templates import layouts
 
-from .helpers import ROOT, SPECS
+from .helpers import ROOT
+from .helpers import SPECS as ALL_SPECS
 from .test_publication import structure
 
+# The counts below are those of the five examples that have been in responses/ since the register began.
+SPECS = [p for p in ALL_SPECS if "peel" not in p.stem and "2014" not in p.stem and "national-note" not in p.stem]
 AS_OF = dt.date(2026, 2, 1)
 LOAMSHIRE = ROOT / "responses" / "loamshire-2025-domestic-abuse.yaml"
 # The first action of Loamshire's R1, as the letter states it, and progress recorded since.
@@ -65,9 +68,10 @@ def expected_rows(spec: ResponseSpec) -> list[tuple[str, str, int]]:
     for kind, made, given in (
         ("recommendation", spec.report.recommendations, spec.response.recommendations),
         ("area for improvement", spec.report.areas_for_improvement, spec.response.areas_for_improvement),
+        ("cause of concern", spec.report.causes_of_concern, spec.response.causes_of_concern),
     ):
         for item in made:
-            actions = next(a.actions for a in given if a.id == item.id)
+            actions = next(a.actions for a in given if item.id in a.answered_ids)
             found += [(kind, item.id, n) for n in range(1, len(actions) + 1)] or [(kind, item.id, 0)]
     return found
 
@@ -161,7 +165,7 @@ def test_spreadsheet_text_is_never_a_formula(tmp_path: Path) -> None:
 
 def test_xlsx_is_an_excel_table_with_a_frozen_header_and_typed_dates(tmp_path: Path) -> None:
     target = tmp_path / "register.xlsx"
-    assert run("register", "responses", "-o", target, "--as-of", AS_OF)[0] == 0
+    assert run("register", *SPECS, "-o", target, "--as-of", AS_OF)[0] == 0
     book = load_workbook(target)
     sheet = book.worksheets[0]
     assert sheet.freeze_panes == "A2"
@@ -174,7 +178,7 @@ def test_xlsx_is_an_excel_table_with_a_frozen_header_and_typed_dates(tmp_path: P
     assert sheet.column_dimensions["I"].width == 60  # item_text wraps at a readable width
     assert book.properties.modified == book.properties.created == dt.datetime(2026, 2, 1)
     again = tmp_path / "again.xlsx"
-    run("register", "responses", "-o", again, "--as-of", AS_OF)
+    run("register", *SPECS, "-o", again, "--as-of", AS_OF)
     assert again.read_bytes() == target.read_bytes()  # nothing from the clock
     assert {info.date_time for info in zipfile.ZipFile(target).infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
@@ -302,7 +306,7 @@ def progress(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     made = {}
     for fmt in ("pdf", "docx"):
         target = out / f"progress.{fmt}"
-        code, _, err = run("progress", "responses", "-o", target, "--as-of", AS_OF, "--title", "Report to the panel")
+        code, _, err = run("progress", *SPECS, "-o", target, "--as-of", AS_OF, "--title", "Report to the panel")
         assert (code, err) == (0, "")
         made[fmt] = target
     return made
@@ -384,8 +388,8 @@ def test_the_progress_template_is_not_offered_as_a_letter_layout() -> None:
 
 def test_calendar_has_one_event_per_deadline_and_open_action_with_stable_uids(tmp_path: Path) -> None:
     first, second = tmp_path / "one.ics", tmp_path / "two.ics"
-    assert run("deadlines", "responses", "-o", first, "--as-of", AS_OF)[0] == 0
-    assert run("deadlines", "responses", "-o", second, "--as-of", "2027-01-01")[0] == 0
+    assert run("deadlines", *SPECS, "-o", first, "--as-of", AS_OF)[0] == 0
+    assert run("deadlines", *SPECS, "-o", second, "--as-of", "2027-01-01")[0] == 0
     events = Calendar.from_ical(first.read_bytes()).walk("VEVENT")
     rows = register.read(SPECS, AS_OF).rows
     open_due = [r for r in rows if r.due and r.status != "complete"]
@@ -437,15 +441,15 @@ def test_spec_text_is_data_in_the_register_page_and_the_progress_report(tmp_path
     spec = loamshire(tmp_path)
     hostile = "<script>alert(1)</script> {{ 7*7 }}"
     text = spec.read_text(encoding="utf-8").replace(
-        "Train all call handlers in the structured risk assessment tool.", f"'{hostile}'"
-    )
+        "Train all call handlers in the structured risk assessment tool.", f"'Train {hostile}'"
+    )  # inside a sentence: raw HTML opening a text is refused as a block (issue 10), inside one it is text
     spec.write_text(text, encoding="utf-8")
     assert run("register", spec, "-o", tmp_path / "r.html")[0] == 0
     assert run("progress", spec, "-o", tmp_path / "p.docx")[0] == 0
     page = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }}" in page
     cells = [c.text for t in docx.Document(str(tmp_path / "p.docx")).tables for row in t.rows for c in row.cells]
-    assert hostile in cells
+    assert f"Train {hostile}" in cells
 
 
 def test_progress_docx_headings_start_at_one_title_and_skip_no_level(progress: dict[str, Path]) -> None:

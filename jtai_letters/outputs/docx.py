@@ -283,7 +283,7 @@ def _container(w: _Writer, el: HtmlElement, container: Container) -> None:
     w.blocks(el, container)
 
 
-@block("p", None, "closing", "attribution", "response-from", "report-link")
+@block("p", None, "closing", "attribution", "response-from", "report-link", "reference", "salutation", "copies")
 def _plain(w: _Writer, el: HtmlElement, container: Container) -> None:
     w.paragraph(el, "Normal", container)
 
@@ -306,7 +306,7 @@ def _signature(w: _Writer, el: HtmlElement, container: Container) -> None:
         para.paragraph_format.space_before = Pt(w.style.signature_under_image)
 
 
-@block("address", None, "contact")
+@block("address", None, "contact", "addressee")
 def _address(w: _Writer, el: HtmlElement, container: Container) -> None:
     w.paragraph(el, "Address", container)
 
@@ -319,15 +319,21 @@ def _heading(w: _Writer, el: HtmlElement, container: Container) -> None:
     w.paragraph(el, HEADINGS[el.tag][0], container)
 
 
-@block("blockquote")
+@block("blockquote", None, "quote")
 def _quote(w: _Writer, el: HtmlElement, container: Container) -> None:
+    # A quotation's paragraphs in the Quote style; its lists as lists; its attribution as written.
     for child in el:
-        if child.tag != "p":
-            raise w.fail(f"<blockquote> may hold only <p>, not <{child.tag}>")
-        w.paragraph(child, "Quote", container)
+        if child.tag in ("ul", "ol"):
+            _list(w, child, container)
+        elif child.tag == "p" and "attribution" in child.classes:
+            w.paragraph(child, "Normal", container)
+        elif child.tag == "p" and not child.classes:
+            w.paragraph(child, "Quote", container)
+        else:
+            raise w.fail(f"<blockquote> may hold only <p>, <ul> and <ol>, not <{child.tag}>")
 
 
-@block("ul")
+@block("ul", None, "causes-of-concern")
 @block("ol")
 def _list(w: _Writer, el: HtmlElement, container: Container) -> None:
     paragraphs = _list_items(w, el, container, level=0)
@@ -441,7 +447,7 @@ def _sign_off(w: _Writer, el: HtmlElement, container: Container) -> None:
         Paragraph(p, container).paragraph_format.keep_with_next = True
 
 
-@block("table", None, "actions")
+@block("table", None, "actions", "judgements")
 def _table(w: _Writer, el: HtmlElement, container: Container) -> None:
     if container is not w.doc:
         raise w.fail("a table inside a table cannot be written to DOCX")
@@ -458,7 +464,7 @@ def _table(w: _Writer, el: HtmlElement, container: Container) -> None:
     if not rows:
         return
     width = max(len(tr) for _, tr in rows)
-    shares = w.style.action_columns if "actions" in el.classes else ()
+    shares = {"actions": w.style.action_columns, "judgements": w.style.judgement_columns}.get(el.get("class", ""), ())
     if len(shares) != width:
         shares = (1 / width,) * width
     text_width = twips(w.style.text_width_mm * 72 / 25.4)
