@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+from markupsafe import escape
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -58,11 +59,20 @@ def _one_or_more(value: object) -> object:
     return [value] if isinstance(value, str) else value
 
 
+class Address(str):
+    """A web or e-mail address: printed exactly as typed (no typographic quotes), escaped."""
+
+    __slots__ = ()
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))
+
+
 def _http_url(value: str) -> str:
     # Validate with pydantic's HttpUrl but keep the officer's spelling: the
     # normalised form (trailing slashes, punycode) must not change the letter.
     _HTTP_URL.validate_python(value)
-    return value
+    return Address(value)
 
 
 Text = Annotated[
@@ -178,7 +188,9 @@ class Office(Model):
         "Postal address, one line per item.", ["Shire Hall, Market Square", "Borchester LM1 2AB"], default_factory=list
     )
     telephone: Plain | None = _f("Telephone number for enquiries.", "01632 960 123", default=None)
-    email: EmailStr | None = _f("E-mail address for enquiries.", "enquiries@loamshire-pcc.example", default=None)
+    email: Annotated[EmailStr, AfterValidator(Address)] | None = _f(
+        "E-mail address for enquiries.", "enquiries@loamshire-pcc.example", default=None
+    )
     website: WebUrl | None = _f("The office's website.", "https://www.loamshire-pcc.example", default=None)
     logo: Image | None = _f(
         "Logo shown on the letterhead.", {"path": "assets/logo.png", "alt": "Loamshire PCC"}, default=None

@@ -43,6 +43,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import errors
 from .assets import read_regular
+from .typography import curl
 
 _HERE = Path(__file__).resolve().parent
 # Installed wheels carry the templates inside the package; a source checkout keeps
@@ -287,6 +288,12 @@ def _checked_format(format_filter: Callable[..., Any]) -> Callable[..., Any]:
     return checked
 
 
+def _typeset(value: object) -> object:
+    # Plain text printed by a template (a name, a title, words joined in the template) gets the
+    # quotes Markdown text gets; values that print themselves (Markdown, addresses) are left be.
+    return curl(value) if type(value) is str else value
+
+
 @lru_cache(maxsize=8)
 def environment(templates_dir: Path) -> ImmutableSandboxedEnvironment:
     """The sandboxed, bounded environment for one templates folder (compiled templates are cached)."""
@@ -297,6 +304,7 @@ def environment(templates_dir: Path) -> ImmutableSandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        finalize=_typeset,
     )
     env.filters.update(long_date=long_date, month_year=month_year, quantity=quantity)
     env.filters["format"] = _checked_format(env.filters["format"])

@@ -9,6 +9,9 @@ targets are left as typed.
 from __future__ import annotations
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_core.smartquotes import smartquotes
+from markdown_it.token import Token
 
 QUOTES = "“”‘’"  # double open, double close, single open, single close (also the apostrophe)
 
@@ -24,3 +27,21 @@ def smart_quotes(md: MarkdownIt) -> MarkdownIt:
     md.options["typographer"] = True  # gates both "replacements" and "smartquotes"; only the latter is on
     md.options["quotes"] = QUOTES
     return md.enable("smartquotes")
+
+
+def curl(text: str) -> str:
+    """Plain text (a name, a title) with the quotes Markdown text gets: the same rule, not a copy of it.
+
+    >>> curl("The Commissioner's response to 'Time to act'")
+    'The Commissioner’s response to ‘Time to act’'
+    """
+    if "'" not in text and '"' not in text:
+        return text
+    word = Token("text", "", 0, content=text)
+    state = StateCore(text, _PLAIN, {})
+    state.tokens = [Token("inline", "", 0, content=text, children=[word])]
+    smartquotes(state)
+    return word.content
+
+
+_PLAIN = smart_quotes(MarkdownIt("commonmark"))

@@ -20,7 +20,7 @@ import pytest
 import yaml
 from docx.shared import Mm
 
-from jtai_letters import OutputError, labels, load_spec, render, style, typography
+from jtai_letters import Options, OutputError, labels, load_spec, render, style, typography
 from jtai_letters.models import _contrast_on_white
 from jtai_letters.outputs import docx as docx_writer
 from jtai_letters.outputs import docx_base
@@ -28,7 +28,7 @@ from jtai_letters.outputs import pdf as pdf_writer
 from jtai_letters.render import RenderedLetter
 from jtai_letters.text import to_html
 
-from .helpers import ROOT, SPECS
+from .helpers import ROOT, SPECS, docx_paragraphs
 
 STEMS = [s.stem for s in SPECS]
 MINIMAL = Path(__file__).resolve().parent / "minimal.yaml"
@@ -338,3 +338,18 @@ def test_an_offices_own_stylesheet_keeps_reading_the_brand_colour() -> None:
 
     assert "--brand: #1E5631;" in stylesheet(office_style("Liberation Sans", "#1e5631"))
     assert "--brand" not in stylesheet(office_style("Liberation Sans", None))
+
+
+def test_plain_fields_get_the_same_quotes_as_markdown_text_but_addresses_never(tmp_path: Path) -> None:
+    from jtai_letters import build
+
+    text = (ROOT / "tests" / "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace("title: An inspection of Loamshire Police", "title: \"The force's 'plan'\"")
+    text = text.replace("area: Loamshire\n", "area: Loamshire\n  email: o'brien@loamshire-pcc.example\n", 1)
+    spec = tmp_path / "quotes.yaml"
+    spec.write_text(text, encoding="utf-8")
+    result = build(spec, tmp_path / "out", Options(formats=("docx", "html")))
+    page = (tmp_path / "out" / "quotes.html").read_text(encoding="utf-8")
+    assert "The force’s ‘plan’" in page
+    assert "href=\"mailto:o'brien@loamshire-pcc.example\">o'brien@loamshire-pcc.example</a>" in page
+    assert "The force’s ‘plan’" in "\n".join(docx_paragraphs(result.outputs[0]))

@@ -144,7 +144,7 @@ def test_docx_properties_come_from_the_spec(letters: dict[str, dict[str, Path]])
     assert props.author == "Paddy Tipping, Police and Crime Commissioner"
     assert props.language == "en-GB"
     assert props.created.isoformat() == "2020-03-23T00:00:00+00:00"
-    assert props.title.startswith("The Nottinghamshire Police and Crime Commissioner's response")
+    assert props.title.startswith("The Nottinghamshire Police and Crime Commissioner’s response")
 
 
 @pytest.mark.parametrize("stem", STEMS)
