@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ import pytest
 from jtai_letters import cli
 from jtai_letters.models import Due
 
-from .helpers import spec_yaml
+from .helpers import ROOT, docx_paragraphs, spec_yaml
 
 
 def problems(tmp_path: Path, text: str) -> dict[str, object]:
@@ -134,3 +135,18 @@ def test_a_cause_of_concern_names_only_listed_recommendations(tmp_path: Path) ->
     assert found(problems(tmp_path, spec_yaml(report=report, response=response))) == [
         ("error", "s55-unknown-id", "report.causes_of_concern[0].recommendations[1]")
     ]
+
+
+def test_no_recommendations_is_said_only_when_the_officer_records_it(tmp_path: Path) -> None:
+    from jtai_letters import Options, build
+
+    devon = ROOT / "responses" / "devon-and-cornwall-2020-csa-family.yaml"
+    said = build(devon, tmp_path / "said", Options(formats=("docx",))).outputs[0]
+    assert "There are no recommendations." in "\n".join(docx_paragraphs(said))
+    silent = tmp_path / "devon.yaml"
+    silent.write_text(
+        devon.read_text(encoding="utf-8").replace("  recommendation_count: 0", "  # count not given"), encoding="utf-8"
+    )
+    shutil.copytree(ROOT / "profiles", tmp_path / "profiles", dirs_exist_ok=True)
+    letter = build(silent, tmp_path / "silent", Options(formats=("docx",))).outputs[0]
+    assert "no recommendations" not in "\n".join(docx_paragraphs(letter))
