@@ -13,7 +13,7 @@ import re
 import typing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from markupsafe import escape
 from pydantic import (
@@ -23,6 +23,7 @@ from pydantic import (
     ConfigDict,
     EmailStr,
     Field,
+    GetJsonSchemaHandler,
     HttpUrl,
     PlainSerializer,
     PlainValidator,
@@ -32,6 +33,7 @@ from pydantic import (
     create_model,
     model_validator,
 )
+from pydantic_core import CoreSchema
 
 from .style import open_font
 from .text import Block, Inline, block_problem
@@ -102,10 +104,44 @@ WebUrl = Annotated[
 RefId = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 
 
+LANGUAGE_KEYS = ("en", "cy")
+"""The keys of text given in two languages, `{en: ..., cy: ...}`."""
+
+
+def _in_two_languages(schema: dict[str, Any]) -> dict[str, Any]:
+    # A translatable field: its own value, or a mapping of that value per language.
+    about = {k: schema.pop(k) for k in ("title", "description", "default", "examples") if k in schema}
+    one = dict(schema)
+    if one.get("type") == "array" and "items" in one:
+        one["items"] = _in_two_languages(dict(one["items"]))
+    both = {
+        "type": "object",
+        "properties": {key: one for key in LANGUAGE_KEYS},
+        "additionalProperties": False,
+        "minProperties": 1,
+    }
+    return {**about, "anyOf": [one, both]}
+
+
 class Model(BaseModel):
-    """Base for every spec model: unknown keys are errors, values are immutable."""
+    """Base for every spec model: unknown keys are errors, values are immutable.
+
+    `TRANSLATABLE` names the fields of free text a bilingual letter gives in both languages,
+    as `{en: ..., cy: ...}` (titles, paragraphs, headings, office name and address lines); not
+    addresses on the web, dates, ids, enumerations or personal names.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    TRANSLATABLE: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> dict[str, Any]:
+        """The schema pydantic makes, with each translatable field accepting `{en: ..., cy: ...}` too."""
+        schema: dict[str, Any] = handler(core_schema)
+        target = handler.resolve_ref_schema(schema)
+        for name in cls.TRANSLATABLE:
+            target["properties"][name] = _in_two_languages(target["properties"][name])
+        return schema
 
 
 def _f(description: str, *examples: object, **kwargs: Any) -> Any:
@@ -131,6 +167,8 @@ Paragraphs = Annotated[
 
 class Image(Model):
     """An image file beside the spec, with the alternative text screen readers announce."""
+
+    TRANSLATABLE = ("alt",)
 
     path: Plain = _f(
         "PNG or JPEG file, relative to the folder of the file that names it (spec or profile).", "loamshire-logo.png"
@@ -167,6 +205,8 @@ people use (Arial, Times New Roman, Verdana) mean their metric twins (style.py).
 
 class Office(Model):
     """Who responds: the commissioner and their office."""
+
+    TRANSLATABLE = ("name", "role", "area", "address", "closing")
 
     profile: Plain | None = _f(
         "An office profile (YAML) to start from, relative to this spec; fields given here override it.",
@@ -216,6 +256,20 @@ class Office(Model):
         "plain",
         default="plain",
     )
+    language: Literal["en-GB", "cy-GB", "cy-GB+en-GB", "en-GB+cy-GB"] = _f(
+        "The letter's language: English, Welsh, or both in one document (the first language first).",
+        "en-GB",
+        "cy-GB",
+        "cy-GB+en-GB",
+        default="en-GB",
+    )
+    bilingual: Literal["parts", "columns"] = _f(
+        "How a letter in two languages is set out: two whole parts one after the other, "
+        "or side by side in two columns, section by section.",
+        "parts",
+        "columns",
+        default="parts",
+    )
 
 
 def _optional(model: type[Model], name: str, doc: str, leave_out: tuple[str, ...]) -> type[Model]:
@@ -228,6 +282,7 @@ def _optional(model: type[Model], name: str, doc: str, leave_out: tuple[str, ...
                 Field(default=None, description=info.description, examples=info.examples),
             )
     made: type[Model] = create_model(name, __base__=Model, __doc__=doc, **fields)
+    made.TRANSLATABLE = model.TRANSLATABLE
     return made
 
 
@@ -260,6 +315,8 @@ Addressee = Literal[
 class Item(Model):
     """A recommendation, area for improvement or cause of concern made by the report."""
 
+    TRANSLATABLE = ("text",)
+
     id: RefId = _f("The report's own reference for it.", "R1", "AFI2")
     text: Text = _f("Its words, as the report gives them.", "By 31 March 2026, the force should ...")
     addressed_to: Addressee | None = _f(
@@ -281,6 +338,8 @@ PEEL_GRADES = ("outstanding", "good", "adequate", "requires improvement", "inade
 class Judgement(Model):
     """A graded area of the report, such as a PEEL judgement."""
 
+    TRANSLATABLE = ("area",)
+
     area: Plain = _f("The area graded.", "Investigating crime", "Protecting vulnerable people")
     grade: Plain = _f(
         "The grade: for PEEL one of outstanding, good, adequate, requires improvement, inadequate; "
@@ -299,6 +358,8 @@ def _unique_ids(items: list[Item], what: str) -> None:
 
 class Report(Model):
     """What is responded to: the inspectorate report."""
+
+    TRANSLATABLE = ("title", "series", "areas_inspected", "summary")
 
     title: Plain = _f(
         "The report's title.", "The multi-agency response to child sexual abuse in the family environment"
@@ -363,6 +424,8 @@ class Report(Model):
 class Finding(Model):
     """A finding of the report, quoted or summarised, with the office's commentary."""
 
+    TRANSLATABLE = ("text", "commentary")
+
     text: Text = _f("The finding, in the report's words or summarised.", "Poor-quality criminal investigations")
     quoted: bool = _f("True when text is the report's own words (shown as a quotation).", False, default=False)
     commentary: Paragraphs = _f("What the office says about it.", ["I share this concern ..."], default_factory=list)
@@ -370,6 +433,8 @@ class Finding(Model):
 
 class Themes(Model):
     """A lead-in sentence and the bulleted themes it introduces."""
+
+    TRANSLATABLE = ("intro", "items")
 
     intro: Text = _f("The sentence introducing the list.", "Strategies need to include:")
     items: list[Text] = _f(
@@ -492,6 +557,8 @@ class Update(Model):
 class Action(Model):
     """Something the office or force is doing in response."""
 
+    TRANSLATABLE = ("text", "owner")
+
     text: Text = _f("What will be or has been done.", "Train all call handlers in the risk assessment tool.")
     owner: Plain | None = _f("Who is responsible for it.", "Head of Force Control Room", default=None)
     due: DueDate | None = _f(
@@ -519,6 +586,8 @@ class Action(Model):
 class Answer(Model):
     """The response to one recommendation, area for improvement or cause of concern (s55(5B)),
     or to several at once."""
+
+    TRANSLATABLE = ("response",)
 
     id: RefId | None = _f("The id of the recommendation or area for improvement answered.", "R1", default=None)
     ids: list[RefId] = _f("Instead of id: the ids of several answered together.", ["R10", "R22"], default_factory=list)
@@ -551,6 +620,8 @@ class Answer(Model):
 class ChiefConstable(Model):
     """The chief constable's comments, or why the letter carries none (s55(4))."""
 
+    TRANSLATABLE = ("comments", "reply")
+
     name: Plain | None = _f("The chief constable's name.", "Mark Ellery", default=None)
     comments: Paragraphs = _f(
         "The chief constable's comments, published with the response.", ["I welcome ..."], default_factory=list
@@ -579,6 +650,8 @@ class ChiefConstable(Model):
 class SignOff(Model):
     """How the letter ends."""
 
+    TRANSLATABLE = ("closing", "role", "area")
+
     closing: Plain | None = _f("Closing words (default: the office's closing).", "Yours sincerely", default=None)
     name: Plain | None = _f("Who signs (default: the commissioner).", "Priya Marsh", default=None)
     role: Plain | None = _f(
@@ -589,6 +662,8 @@ class SignOff(Model):
 
 class Quote(Model):
     """Words of a named person, printed as a quotation with its attribution."""
+
+    TRANSLATABLE = ("text", "by")
 
     text: BlockText = _f("The words quoted.", "I am determined that every victim ...")
     by: Plain = _f("Who said or wrote them.", "Priya Marsh, Police and Crime Commissioner")
@@ -604,6 +679,7 @@ class BodyBlock(Model):
     """One block of `response.body`: a mapping with exactly one of its keys."""
 
     model_config = ConfigDict(json_schema_extra={"minProperties": 1, "maxProperties": 1})
+    TRANSLATABLE = ("heading", "subheading", "text")
 
     heading: Plain | None = _f("A section heading.", "Next steps", default=None)
     subheading: Plain | None = _f("A heading one level down.", "Governance", default=None)
@@ -642,6 +718,21 @@ class BodyBlock(Model):
 
 class Response(Model):
     """What the office says."""
+
+    TRANSLATABLE = (
+        "title",
+        "report_link_text",
+        "addressee",
+        "salutation",
+        "opening",
+        "context",
+        "findings_intro",
+        "national_context",
+        "recommendations_summary",
+        "monitoring",
+        "closing",
+        "copies",
+    )
 
     date: dt.date = _f("Date of the response: due by the 56th day from publication.", "2020-03-23")
     title: Plain | None = _f(
@@ -753,3 +844,5 @@ class ResponseSpec(Model):
     response: Response = _f("What the office says in reply.")
 
     _source: object = PrivateAttr(default=None)
+    _languages: object = PrivateAttr(default=None)  # {tag: this spec in that language}, first language first
+    _language_problems: object = PrivateAttr(default=None)  # what the projection to each language found

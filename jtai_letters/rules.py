@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from . import language
 from .errors import Problem
 from .models import Action, Answer, Item, ResponseSpec
 from .spec import Loc, SourceMap, source_of
@@ -87,6 +88,12 @@ RULES: dict[str, Rule] = {
             "update-future",
             "warning",
             "a progress update dated after --as-of (default today); validate and register only",
+        ),
+        Rule(
+            "translation",
+            "error / warning",
+            "a bilingual letter's text missing in one language (error); text in a language the letter is not in, "
+            "or a sentence the layout makes that will print in English in a Welsh letter (warnings)",
         ),
         Rule("font", "warning", "characters the PDF's fonts cannot draw (printed as empty boxes); names the script"),
         Rule("layout", "error", "no such layout in the templates folder"),
@@ -172,9 +179,17 @@ def _day(value: dt.date) -> str:
 
 def check(spec: ResponseSpec) -> list[Problem]:
     """Every registered check's problems for `spec`, errors and warnings, in file order."""
-    src = source_of(spec)
-    found = [p for fn in CHECKS for p in fn(spec, src)]
-    return sorted(found, key=lambda p: (p.line or 0, p.column or 0))
+    # Each language's letter is checked (a placeholder may hide in the Welsh text only); what both
+    # languages share is reported once.
+    found = [p for one in language.letters(spec).values() for fn in CHECKS for p in fn(one, source_of(one))]
+    return sorted(dict.fromkeys(found), key=lambda p: (p.line or 0, p.column or 0))
+
+
+@check_rule
+def _translation(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
+    # Found when the spec was read and projected to each language (spec.py); kept on the spec.
+    said = spec._language_problems
+    yield from said if isinstance(said, list) else ()
 
 
 @check_rule

@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import yamltree
+from . import language, yamltree
 from .assets import read_regular
 from .errors import Problem, SpecError
 from .models import Profile, ResponseSpec
@@ -155,16 +155,36 @@ def parse_spec(text: str, path: Path, profile: Path | None = None, profiles: Pat
             Problem(f"expected a mapping of keys at the top of the file, got {kind}", path, line or 1, column)
         )
     merged = _merge_profile(root, src, profile, profiles)
-    try:
-        spec = ResponseSpec.model_validate(root)
-    except ValidationError as e:
-        raise SpecError(_problems(src, e, ResponseSpec)) from None
-    if merged is not None:
-        src = SourceMap(path, root, merged.path, merged)
-        for image in ("logo", "signature"):
-            if getattr(spec.office, image) is not None and image not in root["office"].own:
-                getattr(spec.office, image)._base = merged.path.parent
-    spec._source = src
+    placed = SourceMap(path, root, merged.path, merged) if merged is not None else src
+    found = language.Finding()
+    trees = language.project(root, language.raw_language(root), found)
+    said = list(
+        language.placed(
+            found, lambda loc, message, rule, warning: placed.problem(loc, message, rule=rule, warning=warning)
+        )
+    )
+    specs: dict[str, ResponseSpec] = {}
+    problems = [p for p in said if p.rule != "translation"]
+    for tag, tree in trees.items():
+        try:
+            specs[tag] = ResponseSpec.model_validate(tree)
+        except ValidationError as e:
+            problems += _problems(SourceMap(path, tree), e, ResponseSpec)
+    if problems:
+        # A mapping of unknown languages is reported once, not again as "expected text".
+        refused = {p.field for p in said if p.rule == "schema"}
+        problems = [p for p in problems if p.rule != "schema" or p in said or p.field not in refused]
+        raise SpecError(list(dict.fromkeys([*problems, *said]))) from None
+    for tag, one in specs.items():
+        tree = trees[tag]
+        one._source = SourceMap(path, tree, merged.path, merged) if merged is not None else SourceMap(path, tree)
+        if merged is not None:
+            for image in ("logo", "signature"):
+                if getattr(one.office, image) is not None and image not in root["office"].own:
+                    getattr(one.office, image)._base = merged.path.parent
+    spec = next(iter(specs.values()))
+    spec._languages = specs
+    spec._language_problems = said
     return spec
 
 

@@ -1,0 +1,191 @@
+"""Language as data: which languages a letter is in, and spec text given in two languages.
+
+A letter's `office.language` is one BCP 47 tag (`en-GB`, `cy-GB`) or two joined by `+`,
+the first language first. Translatable text (the fields each model names in
+`TRANSLATABLE`) may be written `{en: ..., cy: ...}`; before validation the positioned
+YAML tree is projected to one language per letter language, keeping every line and
+column, so each language's model points its errors at the text the officer wrote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import Problem
+from .models import LANGUAGE_KEYS, Model, Office, ResponseSpec
+from .yamltree import Map, Seq
+
+DEFAULT = "en-GB"
+NAMES = {"en": "English", "cy": "Welsh"}
+
+
+def tags(language: str) -> tuple[str, ...]:
+    """The BCP 47 tags of a letter's language, first language first.
+
+    >>> tags("cy-GB+en-GB")
+    ('cy-GB', 'en-GB')
+    """
+    return tuple(language.split("+"))
+
+
+def key(tag: str) -> str:
+    """The key of a language in spec text and the name of its catalogue: `cy-GB` -> `cy`.
+
+    >>> key("cy-GB")
+    'cy'
+    """
+    return tag.split("-")[0]
+
+
+def of_spec(spec: ResponseSpec) -> tuple[str, ...]:
+    """The tags of the languages `spec`'s letter is written in."""
+    return tags(spec.office.language)
+
+
+def letters(spec: ResponseSpec) -> dict[str, ResponseSpec]:
+    """`spec` as each of its languages' letter, first language first (`spec` itself for one language)."""
+    found = spec._languages
+    return found if isinstance(found, dict) and found else {of_spec(spec)[0]: spec}
+
+
+def raw_language(root: Map) -> str:
+    """The `office.language` a spec (merged with its profile) asks for; the default when unreadable
+    (the schema check reports a wrong value)."""
+    office = root.get("office")
+    value = office.get("language", DEFAULT) if isinstance(office, Map) else DEFAULT
+    allowed = Office.model_fields["language"].annotation
+    return value if isinstance(value, str) and value in getattr(allowed, "__args__", ()) else DEFAULT
+
+
+Loc = tuple[int | str, ...]
+
+
+@dataclass
+class Finding:
+    """What projecting a spec found: (loc, message, rule, warning), placed by the caller."""
+
+    problems: list[tuple[Loc, str, str, bool]] = field(default_factory=list)
+
+    def add(self, loc: Loc, message: str, rule: str = "translation", *, warning: bool = False) -> None:
+        if (loc, message, rule, warning) not in self.problems:
+            self.problems.append((loc, message, rule, warning))
+
+
+def project(root: Map, language: str, found: Finding) -> dict[str, Map]:
+    """The spec tree once per letter language (tag -> tree), translatable text reduced to that language.
+
+    Text missing in a language a bilingual letter needs, or given in a language the letter is not
+    in, is recorded in `found`; a missing translation is filled from the other language, so the
+    rest of the spec is still checked.
+    """
+    wanted = tags(language)
+    return {tag: _model(root, ResponseSpec, (), key(tag), wanted, found) for tag in wanted}
+
+
+def _copy_map(node: Map) -> Map:
+    out = Map(node)
+    out.start, out.keys_at, out.values_at = node.start, dict(node.keys_at), dict(node.values_at)
+    out.own = set(node.own)
+    return out
+
+
+def _copy_seq(node: Seq, items: list[Any]) -> Seq:
+    out = Seq(items)
+    out.start, out.items_at = node.start, list(node.items_at)
+    return out
+
+
+def _model(node: Any, model: type[Model], loc: Loc, lang: str, wanted: tuple[str, ...], found: Finding) -> Any:
+    from .spec import inner_model  # spec imports this module
+
+    if not isinstance(node, Map):
+        return node
+    out = _copy_map(node)
+    for name, value in node.items():
+        info = model.model_fields.get(name)
+        if info is None:
+            continue  # an unknown key: the schema check reports it
+        if name in model.TRANSLATABLE:
+            out[name], at = _text(value, (*loc, name), lang, wanted, found)
+            if at is not None:
+                out.values_at[name] = at
+            continue
+        inner = inner_model(info.annotation)
+        if inner is None:
+            continue
+        if isinstance(value, Seq):
+            items = [_model(item, inner, (*loc, name, i), lang, wanted, found) for i, item in enumerate(value)]
+            out[name] = _copy_seq(value, items)
+        else:
+            out[name] = _model(value, inner, (*loc, name), lang, wanted, found)
+    return out
+
+
+def _text(
+    value: Any, loc: Loc, lang: str, wanted: tuple[str, ...], found: Finding
+) -> tuple[Any, tuple[int, int] | None]:
+    """One translatable value in language `lang`, and the position of the text chosen (None: unchanged)."""
+    if isinstance(value, Seq):
+        items = []
+        positions = list(value.items_at)
+        for i, item in enumerate(value):
+            if isinstance(item, Map):
+                chosen, at = _text(item, (*loc, i), lang, wanted, found)
+                items.append(chosen)
+                if at is not None:
+                    positions[i] = at
+            else:
+                items.append(item)
+                _plain((*loc, i), wanted, found)
+        out = _copy_seq(value, items)
+        out.items_at = positions
+        return out, None
+    if not isinstance(value, Map):
+        if value is not None:
+            _plain(loc, wanted, found)
+        return value, None
+    others = [k for k in value if k not in LANGUAGE_KEYS]
+    if others or not value:
+        shown = ", ".join(f"'{k}'" for k in others) or "none"
+        found.add(
+            loc,
+            f"expected text, or the text in each language as {{en: ..., cy: ...}}; got the keys {shown}",
+            "schema",
+        )
+        return value, None
+    keys = [key(t) for t in wanted]
+    for given in value:
+        if given not in keys:
+            found.add(
+                (*loc, given),
+                f"{NAMES[given]} text in a letter written in {' and '.join(NAMES[k] for k in keys)}: it is not printed "
+                "(set office.language to print it)",
+                warning=True,
+            )
+    for needed in keys:
+        if needed not in value:
+            found.add(loc, f"no {NAMES[needed]} text: give it as {needed}: ... beside {_given(value)}")
+    if lang in value:
+        return value[lang], value.values_at[lang]
+    fallback = next(iter(value))
+    return value[fallback], value.values_at[fallback]
+
+
+def _given(value: Map) -> str:
+    return " and ".join(f"{k}:" for k in value)
+
+
+def _plain(loc: Loc, wanted: tuple[str, ...], found: Finding) -> None:
+    if len(wanted) > 1:
+        found.add(
+            loc,
+            "a bilingual letter needs this text in both languages: write it as {en: ..., cy: ...}",
+        )
+
+
+def placed(found: Finding, place: Any) -> Iterator[Problem]:
+    """The projection's findings as located problems; `place(loc, message, rule, warning)` makes one."""
+    for loc, message, rule, warning in found.problems:
+        yield place(loc, message, rule, warning)
