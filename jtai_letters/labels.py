@@ -1,6 +1,6 @@
-"""The fixed words both formats print, apart from the style and ready to be translated.
+"""The fixed words both formats print, apart from the style, translated through the catalogues.
 
-Layouts get them as `labels` and the DOCX writer reads them for its page furniture.
+Layouts get them as `labels` (in the letter's language) and both writers get the page label.
 `{page}` and `{pages}` stand for the page number and the page count.
 """
 
@@ -10,16 +10,23 @@ import re
 from collections.abc import Iterator
 from types import MappingProxyType
 
+
+def N_(message: str) -> str:
+    """Marks `message` for the catalogue (the extractor finds it); it is translated where it is printed."""
+    return message
+
+
 LABELS = MappingProxyType(
     {
-        "action": "Action",
-        "owner": "Owner",
-        "due": "Due",
-        "status": "Status",
-        "page_of": "Page {page} of {pages}",
+        "action": N_("Action"),
+        "owner": N_("Owner"),
+        "due": N_("Due"),
+        "status": N_("Status"),
+        "page_of": N_("Page {page} of {pages}"),
     }
 )
-"""British English, the only language so far (Welsh comes next)."""
+"""In British English: the msgids of the templates' catalogues (`templates/locale/`), which give
+each language's words."""
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 

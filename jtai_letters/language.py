@@ -84,6 +84,20 @@ def project(root: Map, language: str, found: Finding) -> dict[str, Map]:
     return {tag: _model(root, ResponseSpec, (), key(tag), wanted, found) for tag in wanted}
 
 
+def profile_trees(root: Map, model: type[Model]) -> tuple[list[Map], list[tuple[Loc, str]]]:
+    """An office profile as each language's tree, and the mappings of unknown languages in it.
+
+    A profile serves letters in any language: which languages its texts need is checked in each
+    spec that names it.
+    """
+    trees, refused = [], []
+    for key_ in LANGUAGE_KEYS:
+        found = Finding()
+        trees.append(_model(root, model, (), key_, (f"{key_}-GB",), found))
+        refused += [(loc, message) for loc, message, rule, _ in found.problems if rule == "schema"]
+    return trees, list(dict.fromkeys(refused))
+
+
 def _copy_map(node: Map) -> Map:
     out = Map(node)
     out.start, out.keys_at, out.values_at = node.start, dict(node.keys_at), dict(node.values_at)

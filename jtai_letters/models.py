@@ -110,7 +110,7 @@ LANGUAGE_KEYS = ("en", "cy")
 
 def _in_two_languages(schema: dict[str, Any]) -> dict[str, Any]:
     # A translatable field: its own value, or a mapping of that value per language.
-    about = {k: schema.pop(k) for k in ("title", "description", "default", "examples") if k in schema}
+    about: dict[str, Any] = {k: schema.pop(k) for k in ("title", "description", "default", "examples") if k in schema}
     one = dict(schema)
     if one.get("type") == "array" and "items" in one:
         one["items"] = _in_two_languages(dict(one["items"]))
@@ -486,6 +486,11 @@ class Due:
     def day(self) -> dt.date | None:
         """The date, when the action is due on one day."""
         return self.first_day if self.first_day == self.last_day else None
+
+    @property
+    def quarter(self) -> bool:
+        """Whether it is due in a financial quarter (`2026-27 Q1`)."""
+        return bool(_QUARTER.match(self.spelled))
 
     def __str__(self) -> str:
         if self.day:

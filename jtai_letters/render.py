@@ -10,26 +10,23 @@ from pathlib import Path
 import jinja2
 from jinja2.exceptions import SecurityError
 
-from . import assets, layouts
+from . import assets, bilingual, catalogue, language, layouts
 from .errors import Problem, SpecError, TemplateError
 from .labels import LABELS
 from .models import Answer, Item, ResponseSpec
 from .spec import source_of
 from .templates import DEFAULT_TEMPLATES, TemplateFailure, environment, layout_files, stylesheets
 
-ANSWERED = {  # report and response key -> (one, several) as the item labels say
-    "recommendations": ("Recommendation", "Recommendations"),
-    "areas_for_improvement": ("Area for improvement", "Areas for improvement"),
-    "causes_of_concern": ("Cause of concern", "Causes of concern"),
-}
+ANSWERED = ("recommendations", "areas_for_improvement", "causes_of_concern")  # report and response keys
 
 
 @dataclass(frozen=True)
 class Placed:
-    """What the letter prints for one answer: its label, the items it answers, and the answer
-    (None for an item left unanswered, which validate reports)."""
+    """What the letter prints for one answer: the kind of item (a key of `ANSWERED`, which the
+    layout's heading for it names), the items it answers, and the answer (None for an item left
+    unanswered, which validate reports)."""
 
-    label: str
+    kind: str
     items: tuple[Item, ...]
     answer: Answer | None
 
@@ -40,7 +37,7 @@ def placements(spec: ResponseSpec) -> dict[str, list[Placed]]:
     Template code looks them up by any item id with `by_id`.
     """
     found: dict[str, list[Placed]] = {}
-    for key, (one, several) in ANSWERED.items():
+    for key in ANSWERED:
         made: list[Item] = list(getattr(spec.report, key))
         given: list[Answer] = getattr(spec.response, key)
         placed: list[Placed] = []
@@ -52,9 +49,7 @@ def placements(spec: ResponseSpec) -> dict[str, list[Placed]]:
             ids = answer.answered_ids if answer else (item.id,)
             items = tuple(i for i in made if i.id in ids)
             done.update(i.id for i in items)
-            words = [i.id for i in items]
-            label = f"{one} {words[0]}" if len(words) == 1 else f"{several} {', '.join(words[:-1])} and {words[-1]}"
-            placed.append(Placed(label, items, answer))
+            placed.append(Placed(key, items, answer))
         found[key] = placed
     return found
 
@@ -79,6 +74,8 @@ class RenderedLetter:
     # (name, bytes) of the spec and the files it names, embedded in an archival PDF
     attachments: tuple[tuple[str, bytes], ...] = ()
     date: dt.date = dt.date(1970, 1, 1)  # the response date: the documents' dates come from it, never the clock
+    page_label: str = LABELS["page_of"]  # the footer's words, in the letter's language or languages
+    untranslated: tuple[str, ...] = ()  # the layout's words printed in English in another language's letter
 
     def field_of(self, url: str) -> str:
         """The spec field that named `url`, or '' when the template did."""
@@ -86,17 +83,69 @@ class RenderedLetter:
 
 
 def render(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> RenderedLetter:
-    """Render `spec` with its layout's template; `TemplateError` says what the layout lacked."""
+    """Render `spec` with its layout's template, in each of its languages with that language's
+    catalogue (two languages combined as `office.bilingual` says); `TemplateError` says what the
+    layout lacked."""
     src = source_of(spec)
     unfit = [p for p in layouts.problems(spec, templates_dir) if p.severity == "error"]
     if unfit:
         raise TemplateError(unfit)
     images = image_paths(spec)
     urls = {name: path.as_uri() for name, path in images.items()}
+    renders: list[tuple[str, str]] = []
+    untranslated: list[str] = []
+    page_label = []
+    for tag, one in language.letters(spec).items():
+        words = catalogue.load(templates_dir, language.key(tag))
+        with catalogue.recording() as said:
+            renders.append((tag, _render(one, tag, words, templates_dir, urls)))
+        untranslated += said
+        page_label.append(words.plain(LABELS["page_of"]))
+    html = renders[0][1] if len(renders) == 1 else bilingual.combine(renders, spec.office.bilingual, src.path)
+    profile = (src.profile,) if src.profile else ()
+    return RenderedLetter(
+        html=html,
+        stylesheets=tuple(stylesheets(templates_dir, spec.layout)),
+        asset_roots=(templates_dir, *images.values()),
+        source=src.path,
+        asset_fields=tuple((urls[name], f"office.{name}.path") for name in urls),
+        inputs=(
+            src.path,
+            *profile,
+            *layout_files(templates_dir, spec.layout),
+            *catalogues(templates_dir, spec),
+            *images.values(),
+        ),
+        font=spec.office.font,
+        date=spec.response.date,
+        brand_colour=spec.office.brand_colour,
+        page_label=" / ".join(page_label),
+        untranslated=tuple(dict.fromkeys(untranslated)),
+    )
+
+
+def catalogues(templates_dir: Path, spec: ResponseSpec) -> list[Path]:
+    """The catalogue files a letter's words come from (none for English)."""
+    keys = [language.key(tag) for tag in language.of_spec(spec)]
+    return [
+        path
+        for key in keys
+        if key != catalogue.ENGLISH
+        for path in (
+            catalogue.catalogue_path(templates_dir, key, ".po"),
+            catalogue.catalogue_path(templates_dir, key, ".mo"),
+        )
+        if path.is_file()
+    ]
+
+
+def _render(spec: ResponseSpec, tag: str, words: catalogue.Catalogue, templates_dir: Path, urls: dict[str, str]) -> str:
+    """One language's letter as HTML."""
+    src = source_of(spec)
     template_name = f"{spec.layout}.html.j2"
     try:
-        html = (
-            environment(templates_dir)
+        return (
+            environment(templates_dir, words.language)
             .get_template(template_name)
             .render(
                 office=spec.office,
@@ -106,7 +155,8 @@ def render(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> Rende
                 answer_for=by_id(answered),
                 logo_url=urls.get("logo"),
                 signature_url=urls.get("signature"),
-                labels=LABELS,
+                labels={name: words.markup(*words.text(message), {}) for name, message in LABELS.items()},
+                lang=tag,
             )
         )
     except TemplateFailure as e:
@@ -119,18 +169,6 @@ def render(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> Rende
         raise TemplateError(Problem(f"layout '{spec.layout}' failed: {e}", where, line, rule="template")) from None
     except jinja2.TemplateError as e:
         raise TemplateError(Problem(f"template error: {e}", templates_dir / template_name, rule="template")) from None
-    profile = (src.profile,) if src.profile else ()
-    return RenderedLetter(
-        html=html,
-        stylesheets=tuple(stylesheets(templates_dir, spec.layout)),
-        asset_roots=(templates_dir, *images.values()),
-        source=src.path,
-        asset_fields=tuple((urls[name], f"office.{name}.path") for name in urls),
-        inputs=(src.path, *profile, *layout_files(templates_dir, spec.layout), *images.values()),
-        font=spec.office.font,
-        date=spec.response.date,
-        brand_colour=spec.office.brand_colour,
-    )
 
 
 def _template_line(error: Exception, default: Path) -> tuple[Path, int | None]:

@@ -259,13 +259,17 @@ def _checked_profile(path: Path, mtime_ns: int, size: int) -> Map:
     profile_root = parse_yaml(read_text(path), path)
     if not isinstance(profile_root, Map):
         raise SpecError(Problem("expected a mapping of office fields in the profile", path, 1, rule="profile"))
-    try:
-        Profile.model_validate(profile_root)
-    except ValidationError as e:
-        # Values are not echoed: a file named as a profile may not be one, and may hold secrets.
-        errors = [{**err, "input": _NotShown()} for err in e.errors(include_url=False)]
-        src = SourceMap(path, profile_root)
-        raise SpecError([_located(src, err, Profile) for err in _without_typo_echoes(errors, Profile)]) from None
+    src = SourceMap(path, profile_root)
+    trees, refused = language.profile_trees(profile_root, Profile)
+    if refused:
+        raise SpecError([src.problem(loc, message) for loc, message in refused])
+    for tree in trees:  # the texts in each language
+        try:
+            Profile.model_validate(tree)
+        except ValidationError as e:
+            # Values are not echoed: a file named as a profile may not be one, and may hold secrets.
+            errors = [{**err, "input": _NotShown()} for err in e.errors(include_url=False)]
+            raise SpecError([_located(src, err, Profile) for err in _without_typo_echoes(errors, Profile)]) from None
     return profile_root
 
 

@@ -161,15 +161,16 @@ def css_content(label: str) -> str:
 
 
 @lru_cache(maxsize=32)
-def stylesheet(style: HouseStyle = HOUSE_STYLE) -> str:
-    """The house style as CSS: custom properties for `letter.css`, and the page furniture's words.
+def stylesheet(style: HouseStyle = HOUSE_STYLE, page_label: str = LABELS["page_of"]) -> str:
+    """The house style as CSS: custom properties for `letter.css`, and the page furniture's words
+    (`page_label`: the letter's, in its language or languages).
 
-    Every value comes from the style and the labels (validated or fixed), never from spec text.
+    Every value comes from the style and the labels (validated, or from the catalogues), never from spec text.
     """
     props = "\n  ".join(_properties(style))
     return (
         f":root {{\n  {props}\n}}\n"
         f'html {{ font-family: "{style.font}", sans-serif; }}\n'
-        f"@page {{ @bottom-right {{ content: {css_content(LABELS['page_of'])}; }} }}\n"
+        f"@page {{ @bottom-right {{ content: {css_content(page_label)}; }} }}\n"
         "@page :first { @bottom-right { content: none; } }\n"
     )

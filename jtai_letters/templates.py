@@ -41,8 +41,9 @@ from jinja2.loaders import split_template_path
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from . import errors
+from . import catalogue, errors
 from .assets import read_regular
+from .models import Due
 from .typography import curl
 
 _HERE = Path(__file__).resolve().parent
@@ -71,25 +72,73 @@ def _ordinal(day: int) -> str:
     return f"{day}{suffix}"
 
 
-@pass_context
-def long_date(ctx: Context, value: dt.date) -> str:
-    """`4 February 2020`, or `4th February 2020` where the office writes dates so."""
-    day = _ordinal(value.day) if ctx["office"].date_style == "ordinal" else str(value.day)
+def long_date(value: dt.date, style: str = "plain", language: str = catalogue.ENGLISH) -> str:
+    """`4 February 2020`, or `4th February 2020` where the office writes dates so; in Welsh
+    `4 Chwefror 2020` (CLDR's month names through Babel; Welsh dates are cardinal, as Welsh
+    usage writes them, so the ordinal style is English only).
+
+    >>> long_date(dt.date(2020, 2, 4), "ordinal"), long_date(dt.date(2020, 2, 4), "ordinal", "cy")
+    ('4th February 2020', '4 Chwefror 2020')
+    """
+    if language != catalogue.ENGLISH:
+        from babel.dates import format_date
+
+        return str(format_date(value, "d MMMM y", locale=language))
+    day = _ordinal(value.day) if style == "ordinal" else str(value.day)
     return f"{day} {value:%B %Y}"
 
 
-def month_year(value: dt.date) -> str:
-    """`February 2020`."""
+def month_year(value: dt.date, language: str = catalogue.ENGLISH) -> str:
+    """`February 2020`; `Chwefror 2020` in Welsh."""
+    if language != catalogue.ENGLISH:
+        from babel.dates import format_date
+
+        return str(format_date(value, "MMMM y", locale=language))
     return f"{value:%B %Y}"
 
 
-_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+def due_date(due: Due, style: str = "plain", language: str = catalogue.ENGLISH) -> str:
+    """When an action is due, as the letter prints it: a day as a long date, a month as month and
+    year, a quarter as `Q1 2026–27`."""
+    if due.day:
+        return long_date(due.day, style, language)
+    return str(due) if due.quarter or language == catalogue.ENGLISH else month_year(due.first_day, language)
 
 
-def quantity(n: int, singular: str, plural: str) -> str:
-    """`two recommendations`, `one area for improvement`: numbers to ten in words (GOV.UK style)."""
-    number = _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
-    return f"{number} {singular if n == 1 else plural}"
+def _install(env: Environment, words: catalogue.Catalogue) -> None:
+    """The catalogue's words as `_()`, `gettext`, `ngettext` and `{% trans %}`, and the date and
+    number filters of its language."""
+    language = words.language
+
+    @pass_context
+    def gettext(__context: Context, __message: str, **variables: Any) -> str:
+        text, translated = words.text(__message)
+        return words.markup(text, translated, variables)
+
+    @pass_context
+    def ngettext(__context: Context, __singular: str, __plural: str, __num: int, **variables: Any) -> str:
+        text, translated = words.ntext(__singular, __plural, __num)
+        variables.setdefault("num", __num)
+        # Number words in the language the words are printed in.
+        variables.setdefault("words", catalogue.number_words(__num, language if translated else catalogue.ENGLISH))
+        return words.markup(text, translated, variables)
+
+    env.newstyle_gettext = True  # type: ignore[attr-defined]
+    env.globals.update(gettext=gettext, ngettext=ngettext)
+
+    @pass_context
+    def dated(ctx: Context, value: dt.date) -> str:
+        return long_date(value, ctx["office"].date_style, language)
+
+    @pass_context
+    def due(ctx: Context, value: Due) -> str:
+        return due_date(value, ctx["office"].date_style, language)
+
+    env.filters.update(
+        long_date=dated,
+        month_year=lambda value: month_year(value, language),
+        due_date=due,
+    )
 
 
 RENDER_SECONDS = 10.0  # a letter renders in milliseconds; a template past this loops
@@ -294,9 +343,14 @@ def _typeset(value: object) -> object:
     return curl(value) if type(value) is str else value
 
 
+def environment(templates_dir: Path, language: str = catalogue.ENGLISH) -> ImmutableSandboxedEnvironment:
+    """The sandboxed, bounded environment for one templates folder and language (compiled templates
+    are cached), its fixed words from the folder's catalogue of that language."""
+    return _environment(templates_dir, catalogue.load(templates_dir, language))
+
+
 @lru_cache(maxsize=8)
-def environment(templates_dir: Path) -> ImmutableSandboxedEnvironment:
-    """The sandboxed, bounded environment for one templates folder (compiled templates are cached)."""
+def _environment(templates_dir: Path, words: catalogue.Catalogue) -> ImmutableSandboxedEnvironment:
     env = BoundedEnvironment(
         loader=ConfinedLoader(templates_dir),
         autoescape=True,
@@ -305,8 +359,9 @@ def environment(templates_dir: Path) -> ImmutableSandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
         finalize=_typeset,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.filters.update(long_date=long_date, month_year=month_year, quantity=quantity)
+    _install(env, words)
     env.filters["format"] = _checked_format(env.filters["format"])
     env.filters.update({name: _bounded_filter(f) for name, f in env.filters.items()})
     env.globals.update({"fail": _fail, "range": _bounded_range, _TICKING: _ticking})

@@ -29,7 +29,7 @@ from lxml.html import HtmlElement
 
 from ..assets import read_asset
 from ..errors import OutputError, Problem
-from ..labels import LABELS, pieces
+from ..labels import pieces
 from ..render import RenderedLetter
 from ..style import HouseStyle, office_style
 from .docx_base import (
@@ -111,7 +111,7 @@ def write(letter: RenderedLetter) -> bytes:
     section = document.sections[0]
     section.different_first_page_header_footer = True  # letterhead on page 1, page numbers after
     _Writer(document, letter, style).blocks(body, document)
-    _page_numbers(section.footer.paragraphs[0], style)
+    _page_numbers(section.footer.paragraphs[0], style, letter.page_label)
     out = io.BytesIO()
     document.save(out)
     return _normalise_zip(out.getvalue())
@@ -272,6 +272,7 @@ class _Writer:
 
 
 @block("div")
+@block("div", "language-part", "language-columns", "language-column")  # interim, until issue 14's part B sets them out
 @block("section")
 @block("main")
 @block("article")
@@ -599,10 +600,10 @@ def _field(para: Paragraph, instruction: str, style: HouseStyle) -> None:
     para._p.append(field)
 
 
-def _page_numbers(para: Paragraph, style: HouseStyle) -> None:
-    """'Page X of Y' (the label's words) in the footer, as the PDF has from page 2 on."""
+def _page_numbers(para: Paragraph, style: HouseStyle, label: str) -> None:
+    """'Page X of Y' (the letter's label, in its language) in the footer, as the PDF has from page 2 on."""
     para._p.get_or_add_pPr().style = STYLE_IDS["Footer"]
-    for kind, piece in pieces(LABELS["page_of"]):
+    for kind, piece in pieces(label):
         if kind == "field":
             _field(para, _FIELDS[piece], style)
         else:

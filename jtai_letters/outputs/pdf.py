@@ -106,10 +106,10 @@ def warm_up() -> None:
 
 
 @lru_cache(maxsize=32)
-def _theme(style: HouseStyle) -> CSS:
+def _theme(style: HouseStyle, page_label: str) -> CSS:
     # The house style with the office's font and colour, both validated by the model
     # (a fixed list; #RRGGBB), so this is no injection point.
-    return CSS(string=stylesheet(style), font_config=_fonts())
+    return CSS(string=stylesheet(style, page_label), font_config=_fonts())
 
 
 @lru_cache(maxsize=8)
@@ -135,7 +135,7 @@ def write(letter: RenderedLetter) -> bytes:
     templates = letter.asset_roots[:1]  # stylesheets may load only the layout's own files
     try:
         css = [_stylesheet(p, p.stat().st_mtime_ns, templates) for p in letter.stylesheets]
-        css.append(_theme(office_style(letter.font, letter.brand_colour)))
+        css.append(_theme(office_style(letter.font, letter.brand_colour), letter.page_label))
         base = templates[0].resolve().as_uri() + "/"
         document = HTML(string=letter.html, base_url=base, url_fetcher=fetcher)
         options: dict[str, object] = {"pdf_variant": PDF_VARIANT, "cache": _image_cache(letter)}

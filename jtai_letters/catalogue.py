@@ -1,0 +1,199 @@
+"""The fixed words a letter prints, in its language: gettext catalogues per templates folder.
+
+A templates folder carries `locale/<language>/LC_MESSAGES/messages.mo` (compiled from the
+`.po` beside it; an office's own folder may carry only the `.po`, read directly). The
+words are the English msgids; a language without a catalogue, or an entry left without
+a translation (no published source for it: see the README), prints the English, marked
+`<span lang="en-GB">` so screen readers switch voice. Catalogues load only from inside
+their templates folder, like the templates themselves.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+import re
+import struct
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from .assets import read_regular
+from .errors import Problem, TemplateError
+from .typography import curl
+
+ENGLISH = "en"
+DOMAIN = "messages"
+MAX_CATALOGUE_BYTES = 1_000_000
+# English number words to ten (GOV.UK style: "two recommendations", "no areas for improvement").
+_ENGLISH_NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+_PLACEHOLDER = re.compile(r"%\(([a-z_]+)\)s")
+# The msgids printed in English in a letter of another language, as the letter is rendered.
+_untranslated: ContextVar[list[str] | None] = ContextVar("untranslated", default=None)
+
+
+def number_words(n: int, language: str = ENGLISH) -> str:
+    """A number to ten in words, in `language`; larger ones in figures.
+
+    English from the house style; Welsh from num2words' Welsh (`lang='cy'`).
+
+    >>> number_words(2), number_words(0), number_words(11), number_words(2, "cy")
+    ('two', 'no', '11', 'dau')
+    """
+    if not 0 <= n <= 10:
+        return str(n)
+    if language == ENGLISH:
+        return _ENGLISH_NUMBERS[n]
+    from num2words import num2words
+
+    return str(num2words(n, lang=language))
+
+
+def catalogue_path(templates_dir: Path, language: str, suffix: str) -> Path:
+    """Where `language`'s catalogue of a templates folder lives (`suffix`: '.po' or '.mo')."""
+    return templates_dir / "locale" / language / "LC_MESSAGES" / f"{DOMAIN}{suffix}"
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """One language's words for one templates folder."""
+
+    language: str
+    translations: gettext.NullTranslations
+
+    def _entry(self, key: str | tuple[str, int]) -> bool:
+        return self.language == ENGLISH or key in getattr(self.translations, "_catalog", {})
+
+    def text(self, message: str) -> tuple[str, bool]:
+        """(words, translated): the message in this language, or the English when it has no translation."""
+        return self.translations.gettext(message), self._entry(message)
+
+    def ntext(self, singular: str, plural: str, n: int) -> tuple[str, bool]:
+        """`text()` for a message with plural forms (Welsh has six: CLDR's zero, one, two, few, many, other)."""
+        return self.translations.ngettext(singular, plural, n), self._entry((singular, 0))
+
+    def markup(self, message: str, translated: bool, variables: dict[str, Any]) -> Markup:
+        """The words with `variables` put in (escaped, plain text with typographic quotes), and English
+        in a letter of another language marked as English."""
+        values = {k: curl(v) if type(v) is str else v for k, v in variables.items()}
+        if translated:
+            rv: Markup = Markup(message) % values
+            return rv
+        said = _untranslated.get()
+        if said is not None:
+            said.append(message)
+        # Only the English words are marked English: the values put in are the letter's own.
+        out = Markup()
+        for i, piece in enumerate(_PLACEHOLDER.split(message)):
+            if i % 2:
+                out += Markup("%(" + piece + ")s") % values
+            elif piece:
+                out += Markup('<span lang="en-GB">%s</span>') % piece.replace("%%", "%")
+        return out
+
+    def plain(self, message: str) -> str:
+        """The words as plain text, for page furniture that holds no markup."""
+        return self.text(message)[0]
+
+
+@contextmanager
+def recording() -> Iterator[list[str]]:
+    """Collect the msgids printed in English in a letter of another language while rendering."""
+    found: list[str] = []
+    token = _untranslated.set(found)
+    try:
+        yield found
+    finally:
+        _untranslated.reset(token)
+
+
+_ENGLISH = Catalogue(ENGLISH, gettext.NullTranslations())
+
+
+def load(templates_dir: Path, language: str) -> Catalogue:
+    """The catalogue of `language` in `templates_dir` (none for English: the msgids are English)."""
+    if language == ENGLISH:
+        return _ENGLISH
+    stamps = tuple(
+        (p, p.stat().st_mtime_ns) if p.exists() else (p, 0)
+        for p in (catalogue_path(templates_dir, language, s) for s in (".mo", ".po"))
+    )
+    return _load(templates_dir, language, stamps)
+
+
+@lru_cache(maxsize=16)
+def _load(templates_dir: Path, language: str, stamps: tuple[tuple[Path, int], ...]) -> Catalogue:
+    # `stamps` in the key: an edited catalogue is read again.
+    root = templates_dir.resolve()
+    for path, stamp in stamps:
+        if not stamp:
+            continue
+        if not path.resolve().is_relative_to(root):
+            message = f"refused to load the catalogue: it leads outside the templates folder {templates_dir}"
+            raise TemplateError(Problem(message, path, rule="template"))
+        try:
+            data = read_regular(path.resolve(), MAX_CATALOGUE_BYTES, "a message catalogue")
+        except (OSError, ValueError) as e:
+            raise TemplateError(Problem(f"the catalogue cannot be read: {e}", path, rule="template")) from None
+        if path.suffix == ".po":
+            data = _compiled(data, path)
+        try:
+            return Catalogue(language, gettext.GNUTranslations(io.BytesIO(data)))
+        except (OSError, ValueError, UnicodeDecodeError, struct.error, IndexError, KeyError) as e:
+            message = f"the compiled catalogue is broken ({e}); compile it again from its .po"
+            raise TemplateError(Problem(message, path, rule="template")) from None
+    return Catalogue(language, gettext.NullTranslations())
+
+
+def _compiled(data: bytes, path: Path) -> bytes:
+    from babel.messages.pofile import PoFileError, read_po
+
+    try:
+        return compile_po(read_po(io.BytesIO(data), abort_invalid=True))
+    except PoFileError as e:
+        raise TemplateError(Problem(f"the catalogue is not valid: {e}", path, e.lineno, rule="template")) from None
+    except (ValueError, UnicodeDecodeError) as e:
+        raise TemplateError(Problem(f"the catalogue is not valid: {e}", path, rule="template")) from None
+
+
+def compile_po(catalog: Any) -> bytes:
+    """A Babel catalogue as `.mo` bytes, leaving out every entry without a translation in all its forms
+    (Babel keeps a plural entry whose forms are empty, which would print nothing)."""
+    from babel.messages.mofile import write_mo
+
+    for message in list(catalog):
+        if message.id and not (all(message.string) if isinstance(message.string, tuple) else message.string):
+            catalog.delete(message.id, message.context)
+    out = io.BytesIO()
+    write_mo(out, catalog)
+    return out.getvalue()
+
+
+def extract(templates_dir: Path) -> Any:
+    """Every message the layouts in `templates_dir` and the labels print, as a Babel catalogue
+    (what `messages.pot` holds): Babel's extractors over the templates and `labels.py`."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import extract as extract_from
+    from jinja2.ext import babel_extract
+
+    from . import labels
+
+    found = Catalog(project="jtai-letters", fuzzy=False)
+    options = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}
+    sources: list[tuple[Path, Any, dict[str, str]]] = [
+        (path, babel_extract, options) for path in sorted(templates_dir.glob("*.j2"))
+    ]
+    sources.append((Path(labels.__file__), "python", {}))
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+    for path, method, opts in sources:
+        with open(path, "rb") as f:
+            for line, message, _comments, _context in extract_from(method, f, keywords=keywords, options=opts):
+                found.add(message, locations=[(path.name, line)])
+    return found
