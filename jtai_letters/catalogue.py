@@ -34,6 +34,7 @@ MAX_CATALOGUE_BYTES = 1_000_000
 # English number words to ten (GOV.UK style: "two recommendations", "no areas for improvement").
 _ENGLISH_NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
+_MARK = re.compile(r'<span lang="en-GB">|</span>')
 _PLACEHOLDER = re.compile(r"%\(([a-z_]+)\)s")
 # The msgids printed in English in a letter of another language, as the letter is rendered.
 _untranslated: ContextVar[list[str] | None] = ContextVar("untranslated", default=None)
@@ -97,6 +98,12 @@ class Catalogue:
             elif piece:
                 out += Markup('<span lang="en-GB">%s</span>') % piece.replace("%%", "%")
         return out
+
+    @staticmethod
+    def unmarked(value: object) -> object:
+        """Words as they may stand in a `<title>` or an attribute: without the marks of English
+        (markup there would be text, or end the head). Values that are not the catalogue's pass as they are."""
+        return Markup(_MARK.sub("", value)) if isinstance(value, Markup) else value
 
     def plain(self, message: str) -> str:
         """The words as plain text, for page furniture that holds no markup."""
@@ -196,4 +203,29 @@ def extract(templates_dir: Path) -> Any:
         with open(path, "rb") as f:
             for line, message, _comments, _context in extract_from(method, f, keywords=keywords, options=opts):
                 found.add(message, locations=[(path.name, line)])
+    return found
+
+
+def fields(templates_dir: Path, language: str) -> dict[str, str]:
+    """For the layouts' generated sentences, the spec field an officer fills to write their own
+    instead (the `#. field: ...` comment of the entry in the `.po`); empty without a `.po`."""
+    path = catalogue_path(templates_dir, language, ".po")
+    return _fields(path, path.stat().st_mtime_ns) if path.is_file() else {}
+
+
+@lru_cache(maxsize=8)
+def _fields(path: Path, mtime_ns: int) -> dict[str, str]:
+    from babel.messages.pofile import read_po
+
+    found: dict[str, str] = {}
+    try:
+        with open(path, "rb") as f:
+            entries = list(read_po(f))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return found  # reported when the letter is rendered
+    for entry in entries:
+        for comment in entry.auto_comments:
+            if comment.startswith("field: ") and entry.id:
+                key = entry.id if isinstance(entry.id, str) else entry.id[0]
+                found[key] = comment.removeprefix("field: ")
     return found

@@ -161,7 +161,9 @@ def _text(
             _plain(loc, wanted, found)
         return value, None
     others = [k for k in value if k not in LANGUAGE_KEYS]
-    if others or not value:
+    if len(others) == len(value):
+        return value, None  # not text in languages: the schema check says what it looks like
+    if others:
         shown = ", ".join(f"'{k}'" for k in others) or "none"
         found.add(
             loc,

@@ -111,9 +111,7 @@ LANGUAGE_KEYS = ("en", "cy")
 def _in_two_languages(schema: dict[str, Any]) -> dict[str, Any]:
     # A translatable field: its own value, or a mapping of that value per language.
     about: dict[str, Any] = {k: schema.pop(k) for k in ("title", "description", "default", "examples") if k in schema}
-    one = dict(schema)
-    if one.get("type") == "array" and "items" in one:
-        one["items"] = _in_two_languages(dict(one["items"]))
+    one = _items_in_two_languages(dict(schema))
     both = {
         "type": "object",
         "properties": {key: one for key in LANGUAGE_KEYS},
@@ -121,6 +119,15 @@ def _in_two_languages(schema: dict[str, Any]) -> dict[str, Any]:
         "minProperties": 1,
     }
     return {**about, "anyOf": [one, both]}
+
+
+def _items_in_two_languages(schema: dict[str, Any]) -> dict[str, Any]:
+    # A list of lines (an address): each line may be given in both languages.
+    if schema.get("type") == "array" and "items" in schema:
+        return {**schema, "items": _in_two_languages(dict(schema["items"]))}
+    if "anyOf" in schema:
+        return {**schema, "anyOf": [_items_in_two_languages(dict(s)) for s in schema["anyOf"]]}
+    return schema
 
 
 class Model(BaseModel):

@@ -164,9 +164,15 @@ def validate(
     warnings = checked.warnings + late_warnings
     if not errors:
         try:
-            render(checked.parsed, options.templates_dir)
+            letter = render(checked.parsed, options.templates_dir)
         except JtaiError as e:
             errors += e.problems
+        else:  # sentences of the layout left in English in a Welsh letter
+            more_errors, more_warnings = split(
+                rules.untranslated(checked.parsed, letter, options.templates_dir), strict=strict
+            )
+            errors += more_errors
+            warnings += more_warnings
     published = checked.parsed.report.published
     return Validation(path, errors, warnings, rules.publication_deadline(published), rules.deadline_note(published))
 

@@ -11,13 +11,15 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
-from . import language
+from . import catalogue, language
 from .errors import Problem
 from .models import Action, Answer, Item, ResponseSpec
+from .render import RenderedLetter
 from .spec import Loc, SourceMap, source_of
 from .text import Inline, links
 
@@ -183,6 +185,23 @@ def check(spec: ResponseSpec) -> list[Problem]:
     # languages share is reported once.
     found = [p for one in language.letters(spec).values() for fn in CHECKS for p in fn(one, source_of(one))]
     return sorted(dict.fromkeys(found), key=lambda p: (p.line or 0, p.column or 0))
+
+
+def untranslated(spec: ResponseSpec, letter: RenderedLetter, templates_dir: Path) -> list[Problem]:
+    """Warnings (rule `translation`) for each sentence the layout made that prints in English in
+    another language's letter (its catalogue has no translation), naming the field that replaces it."""
+    src = source_of(spec)
+    found = []
+    for tag in language.of_spec(spec):
+        replaced_by = catalogue.fields(templates_dir, language.key(tag)) if tag != "en-GB" else {}
+        for message in letter.untranslated:
+            if field := replaced_by.get(message):
+                said = (
+                    f"the layout's sentence “{message}” has no {language.NAMES[language.key(tag)]} translation "
+                    f"in the catalogue and prints in English; write {field} to give your own words"
+                )
+                found.append(problem(src, tuple(field.split(".")), said, "translation", warning=True))
+    return found
 
 
 @check_rule

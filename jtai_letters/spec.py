@@ -158,11 +158,14 @@ def parse_spec(text: str, path: Path, profile: Path | None = None, profiles: Pat
     placed = SourceMap(path, root, merged.path, merged) if merged is not None else src
     found = language.Finding()
     trees = language.project(root, language.raw_language(root), found)
-    said = list(
-        language.placed(
+    said = [
+        p
+        for p in language.placed(
             found, lambda loc, message, rule, warning: placed.problem(loc, message, rule=rule, warning=warning)
         )
-    )
+        # A profile serves letters in every language: its texts in another language are not a fault.
+        if not (p.severity == "warning" and merged is not None and p.path == merged.path)
+    ]
     specs: dict[str, ResponseSpec] = {}
     problems = [p for p in said if p.rule != "translation"]
     for tag, tree in trees.items():

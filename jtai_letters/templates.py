@@ -105,6 +105,12 @@ def due_date(due: Due, style: str = "plain", language: str = catalogue.ENGLISH) 
     return str(due) if due.quarter or language == catalogue.ENGLISH else month_year(due.first_day, language)
 
 
+def quantity(n: int, singular: str, plural: str) -> str:
+    """`two recommendations`, `one area for improvement`: numbers to ten in words (GOV.UK style), in
+    English (letters count through `ngettext`, in their language)."""
+    return f"{catalogue.number_words(n)} {singular if n == 1 else plural}"
+
+
 def _install(env: Environment, words: catalogue.Catalogue) -> None:
     """The catalogue's words as `_()`, `gettext`, `ngettext` and `{% trans %}`, and the date and
     number filters of its language."""
@@ -138,6 +144,8 @@ def _install(env: Environment, words: catalogue.Catalogue) -> None:
         long_date=dated,
         month_year=lambda value: month_year(value, language),
         due_date=due,
+        quantity=quantity,
+        unmarked=words.unmarked,
     )
 
 

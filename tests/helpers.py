@@ -17,7 +17,22 @@ SPECS = sorted(RESPONSES.glob("*.yaml"))
 REFERENCES = Path(__file__).resolve().parent / "reference-letters"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
-PAGE_FURNITURE = re.compile(r"^Page \d+ of \d+$")
+
+def languages(stem: str) -> list[str]:
+    """The languages an example letter is written in, the first first (its `<html lang>`, PDF `/Lang`,
+    DOCX language); a bilingual letter has a title in each."""
+    from jtai_letters.spec import load_spec
+
+    return load_spec(RESPONSES / f"{stem}.yaml").office.language.split("+")
+
+
+def first_language(stem: str) -> str:
+    """The first of `languages(stem)`."""
+    return languages(stem)[0]
+
+
+# "Page 2 of 3"; in Welsh "Tudalen 2 o 3"; in a bilingual letter both, joined by " / ".
+PAGE_FURNITURE = re.compile(r"^(?:Page \d+ of \d+|Tudalen \d+ o \d+)(?: / (?:Page \d+ of \d+|Tudalen \d+ o \d+))?$")
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "′": "'"})
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _MD_EMPHASIS = re.compile(r"(\*{1,2})(\S(?:.*?\S)?)\1")

@@ -67,6 +67,11 @@ def test_every_verb_runs_with_only_the_runtime_dependencies(runtime_python: Path
     assert "layout: letter" in verb("new", "--layout", "letter")
     assert '"$schema"' in verb("schema")
     verb("render", spec, "-o", tmp_path / "web", "--format", "html")
+    # Welsh words come from the committed compiled catalogue, dates from Babel, in every format
+    welsh = ROOT / "responses" / "tir-llechen-2025-domestic-abuse.yaml"
+    verb("render", welsh, "-o", tmp_path / "cy", "--format", "docx,pdf,html")
+    page = (tmp_path / "cy" / f"{welsh.stem}.html").read_text(encoding="utf-8")
+    assert "Argymhellion" in page and "30 Hydref 2025" in page
     verb("register", spec, "-o", tmp_path / "register.xlsx", "--as-of", "2026-01-01")
     verb("progress", spec, "-o", tmp_path / "progress.pdf", "--as-of", "2026-01-01")
     verb("deadlines", spec, "-o", tmp_path / "d.ics")

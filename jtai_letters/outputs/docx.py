@@ -272,7 +272,6 @@ class _Writer:
 
 
 @block("div")
-@block("div", "language-part", "language-columns", "language-column")  # interim, until issue 14's part B sets them out
 @block("section")
 @block("main")
 @block("article")
@@ -282,6 +281,18 @@ class _Writer:
 @block("footer")
 def _container(w: _Writer, el: HtmlElement, container: Container) -> None:
     w.blocks(el, container)
+
+
+@block("div", "language-part", "language-columns", "language-column")
+def _language(w: _Writer, el: HtmlElement, container: Container) -> None:
+    """A bilingual letter's parts and columns, one after the other (interim, until they are set out as
+    parts and side-by-side columns): a second letterhead is set where it stands, not in the page header."""
+    for child in el:
+        header = w.doc.sections[0].first_page_header
+        if "letterhead" in (child.get("class") or "").split() and any(p.text for p in header.paragraphs):
+            w.blocks(child, container)
+        elif isinstance(child.tag, str):
+            w.handler(BLOCKS, child, "")(w, child, container)
 
 
 @block("p", None, "closing", "attribution", "response-from", "report-link", "reference", "salutation", "copies")

@@ -1,0 +1,340 @@
+"""Welsh and bilingual letters: language as data, the catalogues, text in two languages, the layouts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+import io
+import re
+import shutil
+from pathlib import Path
+
+import lxml.html
+import pytest
+from babel.messages.pofile import read_po
+
+from jtai_letters import build, cli
+from jtai_letters.catalogue import catalogue_path, compile_po, extract
+from jtai_letters.errors import JtaiError
+from jtai_letters.pipeline import Options
+from jtai_letters.render import render
+from jtai_letters.spec import load_spec
+from jtai_letters.templates import DEFAULT_TEMPLATES, long_date
+
+from .helpers import ROOT, docx_paragraphs, pdf_text
+
+EXAMPLE = ROOT / "responses" / "tir-llechen-2025-domestic-abuse.yaml"
+PO = catalogue_path(DEFAULT_TEMPLATES, "cy", ".po")
+MO = catalogue_path(DEFAULT_TEMPLATES, "cy", ".mo")
+POT = DEFAULT_TEMPLATES / "locale" / "messages.pot"
+PLURAL_FORMS = "nplurals=6; plural=(n==0) ? 0 : (n==1) ? 1 : (n==2) ? 2 : (n==3) ? 3 : (n==6) ? 4 : 5;"
+_PLACEHOLDER = re.compile(r"%\([a-z_]+\)s|\{[a-z]+\}")
+
+
+def _po() -> list:  # type: ignore[type-arg]
+    with open(PO, "rb") as f:
+        return [m for m in read_po(f) if m.id]
+
+
+def _key(message_id: str | tuple[str, ...]) -> str:
+    return message_id[0] if isinstance(message_id, tuple) else message_id
+
+
+def _unsourced() -> list[str]:
+    return [_key(m.id) for m in _po() if "unsourced" in m.auto_comments]
+
+
+def run(*argv: str | Path) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.main([str(a) for a in argv], out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def variant(tmp_path: Path, text: str, **office: str) -> Path:
+    """The bilingual example with office fields replaced, beside a copy of its profile."""
+    (tmp_path / "profiles").mkdir(exist_ok=True)
+    shutil.copy(ROOT / "profiles" / "tir-llechen.yaml", tmp_path / "profiles")
+    (tmp_path / "responses").mkdir(exist_ok=True)
+    for name, value in office.items():
+        text = re.sub(rf"^  {name}: .*$", f"  {name}: {value}", text, flags=re.M)
+        if f"  {name}: {value}" not in text:
+            text = text.replace("office:\n", f"office:\n  {name}: {value}\n", 1)
+    path = tmp_path / "responses" / "letter.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# -- the catalogue ---------------------------------------------------------------------------
+
+
+def test_the_catalogue_holds_exactly_the_messages_the_layouts_and_labels_print(request: pytest.FixtureRequest) -> None:
+    extracted = {_key(m.id): m.id for m in extract(DEFAULT_TEMPLATES) if m.id}
+    translated = {_key(m.id): m.id for m in _po()}
+    missing = sorted(set(extracted) - set(translated))
+    stale = sorted(set(translated) - set(extracted))
+    assert (missing, stale) == ([], [])
+    assert extracted == translated  # plural forms too
+    pot = io.BytesIO()
+    from babel.messages.pofile import write_po
+
+    write_po(pot, extract(DEFAULT_TEMPLATES), omit_header=True, sort_output=True, width=120)
+    if request.config.getoption("--update-golden"):
+        POT.write_bytes(pot.getvalue())
+    assert POT.read_bytes() == pot.getvalue()
+
+
+def test_the_compiled_catalogue_is_the_po_compiled(request: pytest.FixtureRequest) -> None:
+    with open(PO, "rb") as f:
+        compiled = compile_po(read_po(f, abort_invalid=True))
+    if request.config.getoption("--update-golden"):
+        MO.write_bytes(compiled)
+
+    def entries(mo: bytes) -> dict[object, str]:  # the header names Babel's version: not compared
+        return {k: v for k, v in gettext.GNUTranslations(io.BytesIO(mo))._catalog.items() if k != ""}  # type: ignore[attr-defined]
+
+    assert entries(MO.read_bytes()) == entries(compiled)
+    assert entries(compiled)["Recommendations"] == "Argymhellion"
+
+
+def test_every_welsh_entry_names_its_source_or_is_left_in_english() -> None:
+    text = PO.read_text(encoding="utf-8")
+    assert f'"Plural-Forms: {PLURAL_FORMS}\\n"' in text
+    for message in _po():
+        sources = [c for c in message.auto_comments if c.startswith("source: ")]
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if "unsourced" in message.auto_comments:
+            assert not sources and not any(strings), message.id
+        else:
+            assert sources and all(strings), message.id
+            assert all(re.search(r"https?://", s) for s in sources), message.id
+    # the words the issue names, from published Welsh
+    words = {_key(m.id): m.string for m in _po()}
+    assert words["Recommendations"] == "Argymhellion"
+    assert words["Areas for improvement"] == "Meysydd i’w gwella"
+    assert words["Page {page} of {pages}"] == "Tudalen {page} o {pages}"
+
+
+def test_the_readme_lists_every_unsourced_entry(request: pytest.FixtureRequest) -> None:
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    start, end = "<!-- unsourced: generated -->\n", "<!-- /unsourced -->"
+    listed = "".join(f"- `{message}`\n" for message in _unsourced())
+    head, rest = text.split(start, 1)
+    if request.config.getoption("--update-golden"):
+        readme.write_text(head + start + listed + end + rest.split(end, 1)[1], encoding="utf-8")
+    assert rest.split(end, 1)[0] == listed
+
+
+# -- the Welsh page --------------------------------------------------------------------------
+
+
+def _welsh_text(html: str) -> tuple[str, list[str]]:
+    """The text in Welsh (of elements whose nearest `lang` is cy-GB), and the texts marked English in it."""
+    root = lxml.html.document_fromstring(html)
+    welsh: list[str] = []
+    spans: list[str] = []
+
+    def walk(el: lxml.html.HtmlElement, lang: str) -> None:
+        own = el.get("lang") or lang
+        if own == "en-GB" and lang == "cy-GB" and el.tag == "span":
+            spans.append(el.text_content())
+        if own == "cy-GB":
+            welsh.append(el.text or "")
+        for child in el:
+            walk(child, own)
+            if own == "cy-GB":
+                welsh.append(child.tail or "")
+
+    walk(root.body, root.get("lang"))
+    return "".join(welsh), spans
+
+
+@pytest.mark.parametrize("bilingual", ["parts", "columns"])
+def test_every_fixed_word_on_the_welsh_page_comes_from_the_catalogue(tmp_path: Path, bilingual: str) -> None:
+    path = variant(tmp_path, EXAMPLE.read_text(encoding="utf-8"), bilingual=bilingual)
+    html = render(load_spec(path)).html
+    welsh, spans = _welsh_text(html)
+    assert "Argymhellion" in welsh and "Ffôn:" in welsh and "Statws" in welsh
+    english = [m for m in (_key(e.id) for e in extract(DEFAULT_TEMPLATES) if e.id)]
+    pieces = {p.strip(" :,.") for m in english for p in _PLACEHOLDER.split(m)} - {""}
+    left = sorted(p for p in pieces if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", welsh))
+    assert left == []
+    unsourced = {p.strip() for m in _unsourced() for p in _PLACEHOLDER.split(m)} - {""}
+    assert spans and {s.strip() for s in spans} <= unsourced
+
+
+def test_welsh_dates_read_as_welsh_usage_writes_them() -> None:
+    assert long_date(dt.date(2020, 2, 4), "plain", "cy") == "4 Chwefror 2020"
+    assert long_date(dt.date(2020, 2, 4), "ordinal", "cy") == "4 Chwefror 2020"  # cardinal in Welsh
+    html = render(load_spec(EXAMPLE)).html
+    assert "30 Hydref 2025" in html and "31 Ionawr 2026" in html and "30 October 2025" in html
+
+
+def test_the_bilingual_example_follows_the_html_contract() -> None:
+    letter = render(load_spec(EXAMPLE))
+    root = lxml.html.document_fromstring(letter.html)
+    assert root.get("lang") == "cy-GB"
+    assert root.findtext("head/title").startswith("Ymateb Comisiynydd Heddlu a Throseddu i ‘Arolygiad")
+    pairs = root.xpath("/html/body/div")
+    assert pairs and all(p.get("class") == "language-columns" for p in pairs)
+    for pair in pairs:
+        assert [(c.get("class"), c.get("lang")) for c in pair] == [
+            ("language-column", "cy-GB"),
+            ("language-column", "en-GB"),
+        ]
+    assert [p[0][0].tag for p in pairs][:1] == ["header"]  # letterhead first
+    assert "sign-off" in pairs[-1][0][0].get("class")
+    assert letter.page_label == "Tudalen {page} o {pages} / Page {page} of {pages}"
+
+
+@pytest.mark.parametrize(
+    ("language", "bilingual", "first", "parts"),
+    [
+        ("cy-GB", "parts", "cy-GB", 0),
+        ("cy-GB+en-GB", "parts", "cy-GB", 2),
+        ("en-GB+cy-GB", "parts", "en-GB", 2),
+        ("en-GB+cy-GB", "columns", "en-GB", 0),
+    ],
+)
+def test_welsh_and_both_orders_render_in_every_format(
+    tmp_path: Path, language: str, bilingual: str, first: str, parts: int
+) -> None:
+    path = variant(tmp_path, EXAMPLE.read_text(encoding="utf-8"), language=language, bilingual=bilingual)
+    result = build(path, tmp_path / "out", Options(formats=("docx", "pdf", "html")))
+    files = {p.suffix: p for p in result.outputs}
+    html = files[".html"].read_text(encoding="utf-8")
+    root = lxml.html.document_fromstring(html)
+    assert root.get("lang") == first
+    assert len(root.xpath('//div[@class="language-part"]')) == parts
+    assert [d.get("lang") for d in root.xpath('//div[@class="language-part"]')] == (
+        [first, "cy-GB" if first == "en-GB" else "en-GB"] if parts else []
+    )
+    pdf = pdf_text(files[".pdf"])
+    docx = "\n".join(docx_paragraphs(files[".docx"]))
+    for text in (pdf, docx):
+        assert "Argymhellion" in text and "Yn gywir" in text
+        assert ("Yours sincerely" in text) == ("+" in language)
+    assert "Chwefror" not in pdf and "Hydref 2025" in pdf
+    if language == "cy-GB":
+        assert "Tudalen" in pdf or "Page" not in pdf  # one page: no footer; never the English label
+
+
+# -- text in two languages ---------------------------------------------------------------------
+
+
+def test_a_missing_translation_fails_validate_with_its_line(tmp_path: Path) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "    cy: Byddaf yn cyhoeddi diweddariad ar y cynnydd ymhen chwe mis.\n", ""
+    )
+    path = variant(tmp_path, text)
+    line = next(i for i, s in enumerate(text.splitlines(), 1) if s.startswith("  closing:")) + 1  # its mapping
+    code, out, _ = run("validate", path)
+    assert code == 1
+    assert f"{path}:{line}:5: response.closing: no Welsh text: give it as cy: ... beside en:\n" in out
+
+
+def test_a_plain_string_in_a_bilingual_letter_is_a_missing_translation(tmp_path: Path) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "  sign_off:\n    name: Elin Tegwedd\n", "  sign_off:\n    name: Elin Tegwedd\n    area: Tir Llechen\n"
+    )
+    code, out, _ = run("validate", variant(tmp_path, text))
+    assert code == 1
+    assert "response.sign_off.area: a bilingual letter needs this text in both languages" in out
+
+
+def test_welsh_text_in_an_english_letter_is_a_warning(tmp_path: Path) -> None:
+    path = variant(tmp_path, EXAMPLE.read_text(encoding="utf-8"), language="en-GB")
+    code, out, _ = run("validate", path)
+    assert code == 0
+    assert (
+        "letter.yaml:16:9: warning: report.title.cy: Welsh text in a letter written in English: it is not printed"
+        in out
+    )
+    assert "tir-llechen.yaml" not in out  # a profile serves letters in every language
+    html = render(load_spec(path)).html
+    assert "Argymhellion" not in html and "Rwy’n croesawu" not in html and 'lang="en-GB"' in html
+
+
+def test_a_mapping_of_unknown_languages_is_a_located_schema_error(tmp_path: Path) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8").replace("    - cy: Yr Ysgrifennydd Cartref\n", "    - fr: Le ministre\n")
+    code, out, _ = run("validate", variant(tmp_path, text))
+    assert code == 1
+    assert re.search(
+        r"letter\.yaml:\d+:7: response\.copies\[1\]: expected text, or the text in each language as "
+        r"\{en: \.\.\., cy: \.\.\.\}; got the keys 'fr'",
+        out,
+    )
+
+
+def test_an_unknown_language_is_a_located_schema_error(tmp_path: Path) -> None:
+    code, out, _ = run("validate", variant(tmp_path, EXAMPLE.read_text(encoding="utf-8"), language="fr-FR"))
+    assert code == 1
+    assert "office.language: expected 'en-GB', 'cy-GB', 'cy-GB+en-GB' or 'en-GB+cy-GB', got 'fr-FR'" in out
+
+
+def test_a_layout_sentence_left_in_english_is_a_warning_naming_the_field(tmp_path: Path) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "  opening:\n",
+        "  key_findings:\n    - text: {cy: Galwadau heb eu hasesu, en: Calls not assessed}\n  opening:\n",
+    )
+    code, out, _ = run("validate", variant(tmp_path, text))
+    assert code == 0
+    assert "warning: response.findings_intro: the layout's sentence “On %(date)s the report was published" in out
+    assert "write response.findings_intro to give your own words" in out
+
+
+# -- an office's own catalogue -------------------------------------------------------------------
+
+
+def _office_templates(tmp_path: Path) -> Path:
+    folder = tmp_path / "templates"
+    shutil.copytree(DEFAULT_TEMPLATES, folder)
+    return folder
+
+
+def test_an_office_catalogue_given_as_po_alone_is_used(tmp_path: Path) -> None:
+    folder = _office_templates(tmp_path)
+    catalogue_path(folder, "cy", ".mo").unlink()
+    po = catalogue_path(folder, "cy", ".po")
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Argymhellion"', 'msgstr "Argymhellion y llu"'))
+    assert "Argymhellion y llu" in render(load_spec(EXAMPLE), folder).html
+
+
+@pytest.mark.parametrize(
+    ("suffix", "content", "expected"),
+    [
+        (".mo", b"not a catalogue", r"messages\.mo: the compiled catalogue is broken"),
+        (".po", b'msgid "Grade"\nmsgstr "Gradd"\nmsgid "Area"\n', r"messages\.po:2: the catalogue is not valid"),
+    ],
+)
+def test_a_broken_catalogue_is_a_located_error(tmp_path: Path, suffix: str, content: bytes, expected: str) -> None:
+    folder = _office_templates(tmp_path)
+    catalogue_path(folder, "cy", ".mo").unlink()
+    catalogue_path(folder, "cy", suffix).write_bytes(content)
+    with pytest.raises(JtaiError) as caught:
+        render(load_spec(EXAMPLE), folder)
+    assert re.search(expected, str(caught.value.problems[0]))
+
+
+def test_a_catalogue_leading_outside_its_templates_folder_is_refused(tmp_path: Path) -> None:
+    folder = _office_templates(tmp_path)
+    mo = catalogue_path(folder, "cy", ".mo")
+    outside = tmp_path / "elsewhere.mo"
+    shutil.move(mo, outside)
+    mo.symlink_to(outside)
+    with pytest.raises(JtaiError) as caught:
+        render(load_spec(EXAMPLE), folder)
+    assert "refused to load the catalogue: it leads outside the templates folder" in str(caught.value.problems[0])
+
+
+def test_an_untranslated_title_stays_plain_text_in_the_head(tmp_path: Path) -> None:
+    folder = _office_templates(tmp_path)
+    catalogue_path(folder, "cy", ".mo").unlink()
+    po = catalogue_path(folder, "cy", ".po")
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Ymateb %(role)s i ‘%(title)s’"', 'msgstr ""'))
+    root = lxml.html.document_fromstring(render(load_spec(EXAMPLE), folder).html)
+    assert root.findtext("head/title") == (
+        "Comisiynydd Heddlu a Throseddu’s response to ‘Arolygiad o ymateb Heddlu Tir Llechen i gam-drin domestig’"
+    )
+    [welsh_title] = root.xpath('//div[@lang="cy-GB"]/h1')
+    assert [s.text for s in welsh_title.iter("span")] == ["’s response to ‘", "’"]
