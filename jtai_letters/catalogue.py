@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from jinja2.exceptions import SecurityError
 from markupsafe import Markup
 
 from .assets import read_regular
@@ -34,6 +35,7 @@ MAX_CATALOGUE_BYTES = 1_000_000
 # English number words to ten (GOV.UK style: "two recommendations", "no areas for improvement").
 _ENGLISH_NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
+_FORMAT = re.compile(r"%\([a-z_]+\)s|%%")
 _MARK = re.compile(r'<span lang="en-GB">|</span>')
 _PLACEHOLDER = re.compile(r"%\(([a-z_]+)\)s")
 # The msgids printed in English in a letter of another language, as the letter is rendered.
@@ -74,11 +76,11 @@ class Catalogue:
 
     def text(self, message: str) -> tuple[str, bool]:
         """(words, translated): the message in this language, or the English when it has no translation."""
-        return self.translations.gettext(message), self._entry(message)
+        return _plain_format(self.translations.gettext(message)), self._entry(message)
 
     def ntext(self, singular: str, plural: str, n: int) -> tuple[str, bool]:
         """`text()` for a message with plural forms (Welsh has six: CLDR's zero, one, two, few, many, other)."""
-        return self.translations.ngettext(singular, plural, n), self._entry((singular, 0))
+        return _plain_format(self.translations.ngettext(singular, plural, n)), self._entry((singular, 0))
 
     def markup(self, message: str, translated: bool, variables: dict[str, Any]) -> Markup:
         """The words with `variables` put in (escaped, plain text with typographic quotes), and English
@@ -108,6 +110,14 @@ class Catalogue:
     def plain(self, message: str) -> str:
         """The words as plain text, for page furniture that holds no markup."""
         return self.text(message)[0]
+
+
+def _plain_format(words: str) -> str:
+    # An office's catalogue is code from another hand, like its templates: a width (`%(x)999999999s`)
+    # would build a huge string, so only `%(name)s` and `%%` may stand in the words.
+    if _FORMAT.sub("", words).count("%"):
+        raise SecurityError(f"refused the catalogue's words {words[:80]!r}: only %(name)s and %% may stand in them")
+    return words
 
 
 @contextmanager

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from .errors import Problem
@@ -111,22 +112,28 @@ def _copy_seq(node: Seq, items: list[Any]) -> Seq:
     return out
 
 
-def _model(node: Any, model: type[Model], loc: Loc, lang: str, wanted: tuple[str, ...], found: Finding) -> Any:
+@lru_cache(maxsize=256)
+def _field(model: type[Model], name: str) -> tuple[bool, type[Model] | None]:
+    """(translatable, the model inside) of a field; (False, None) for an unknown key."""
     from .spec import inner_model  # spec imports this module
 
+    info = model.model_fields.get(name)
+    if info is None:
+        return False, None  # an unknown key: the schema check reports it
+    return name in model.TRANSLATABLE, inner_model(info.annotation)
+
+
+def _model(node: Any, model: type[Model], loc: Loc, lang: str, wanted: tuple[str, ...], found: Finding) -> Any:
     if not isinstance(node, Map):
         return node
     out = _copy_map(node)
     for name, value in node.items():
-        info = model.model_fields.get(name)
-        if info is None:
-            continue  # an unknown key: the schema check reports it
-        if name in model.TRANSLATABLE:
+        translatable, inner = _field(model, name)
+        if translatable:
             out[name], at = _text(value, (*loc, name), lang, wanted, found)
             if at is not None:
                 out.values_at[name] = at
             continue
-        inner = inner_model(info.annotation)
         if inner is None:
             continue
         if isinstance(value, Seq):

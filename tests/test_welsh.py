@@ -338,3 +338,17 @@ def test_an_untranslated_title_stays_plain_text_in_the_head(tmp_path: Path) -> N
     )
     [welsh_title] = root.xpath('//div[@lang="cy-GB"]/h1')
     assert [s.text for s in welsh_title.iter("span")] == ["’s response to ‘", "’"]
+
+
+def test_an_office_catalogue_cannot_widen_a_value_into_a_huge_string(tmp_path: Path) -> None:
+    folder = _office_templates(tmp_path)
+    catalogue_path(folder, "cy", ".mo").unlink()
+    po = catalogue_path(folder, "cy", ".po")
+    po.write_text(
+        po.read_text(encoding="utf-8").replace('"Darllenwch yr adroddiad: %(title)s"', '"%(title)999999999s"')
+    )
+    with pytest.raises(JtaiError) as caught:
+        render(load_spec(EXAMPLE), folder)
+    assert "refused the catalogue's words '%(title)999999999s': only %(name)s and %% may stand in them" in str(
+        caught.value.problems[0]
+    )
