@@ -171,7 +171,7 @@ def _text(
     if len(others) == len(value):
         return value, None  # not text in languages: the schema check says what it looks like
     if others:
-        shown = ", ".join(f"'{k}'" for k in others) or "none"
+        shown = ", ".join(f"'{k}'" for k in others)
         found.add(
             loc,
             f"expected text, or the text in each language as {{en: ..., cy: ...}}; got the keys {shown}",

@@ -192,12 +192,12 @@ def untranslated(spec: ResponseSpec, letter: RenderedLetter, templates_dir: Path
     another language's letter (its catalogue has no translation), naming the field that replaces it."""
     src = source_of(spec)
     found = []
-    for tag in language.of_spec(spec):
-        replaced_by = catalogue.fields(templates_dir, language.key(tag)) if tag != "en-GB" else {}
+    for key in (language.key(tag) for tag in language.of_spec(spec)):
+        replaced_by = catalogue.fields(templates_dir, key) if key != catalogue.ENGLISH else {}
         for message in letter.untranslated:
             if field := replaced_by.get(message):
                 said = (
-                    f"the layout's sentence “{message}” has no {language.NAMES[language.key(tag)]} translation "
+                    f"the layout's sentence “{message}” has no {language.NAMES[key]} translation "
                     f"in the catalogue and prints in English; write {field} to give your own words"
                 )
                 found.append(problem(src, tuple(field.split(".")), said, "translation", warning=True))
