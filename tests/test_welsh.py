@@ -157,6 +157,9 @@ def test_every_fixed_word_on_the_welsh_page_comes_from_the_catalogue(tmp_path: P
     assert "Argymhellion" in welsh and "Ffôn:" in welsh and "Statws" in welsh
     english = [m for m in (_key(e.id) for e in extract(DEFAULT_TEMPLATES) if e.id)]
     pieces = {p.strip(" :,.") for m in english for p in _PLACEHOLDER.split(m)} - {""}
+    # a word Welsh writes as English does ("cc", by HMICFRS's Welsh letters) is Welsh here
+    same = {p.strip(" :,.") for m in _po() if isinstance(m.string, str) for p in _PLACEHOLDER.split(m.string)}
+    pieces -= same
     left = sorted(p for p in pieces if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", welsh))
     assert left == []
     unsourced = {p.strip() for m in _unsourced() for p in _PLACEHOLDER.split(m)} - {""}
