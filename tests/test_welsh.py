@@ -355,3 +355,17 @@ def test_an_office_catalogue_cannot_widen_a_value_into_a_huge_string(tmp_path: P
     assert "refused the catalogue's words '%(title)999999999s': only %(name)s and %% may stand in them" in str(
         caught.value.problems[0]
     )
+
+
+def test_columns_refuse_two_letters_of_different_shapes() -> None:
+    from jtai_letters.bilingual import combine
+
+    page = '<!DOCTYPE html><html lang="{0}"><head><title>t</title></head><body><p>a</p>{1}</body></html>'
+    welsh, english = page.format("cy-GB", "<h2>Un</h2><h2>Dau</h2>"), page.format("en-GB", "<h2>One</h2>")
+    with pytest.raises(JtaiError) as caught:
+        combine([("cy-GB", welsh), ("en-GB", english)], "columns", Path("x.yaml"))
+    assert "do not have the same sections" in str(caught.value.problems[0])
+    assert "(opening, h2, h2 / opening, h2)" in str(caught.value.problems[0])
+    parts = lxml.html.document_fromstring(combine([("cy-GB", welsh), ("en-GB", english)], "parts", Path("x.yaml")))
+    assert [d.get("lang") for d in parts.body] == ["cy-GB", "en-GB"]
+    assert [h.text for h in parts.body[1].iter("h2")] == ["One"]
