@@ -86,7 +86,8 @@ RULES: dict[str, Rule] = {
         Rule(
             "update-future",
             "warning",
-            "a progress update dated after --as-of (default today); validate and register only",
+            "a progress update dated after the --as-of date (default today); from validate, register, progress "
+            "and deadlines only: letters never read the clock",
         ),
         Rule("font", "warning", "characters the PDF's fonts cannot draw (printed as empty boxes); names the script"),
         Rule("layout", "error", "no such layout in the templates folder"),
