@@ -16,11 +16,12 @@ import os
 import signal
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 from . import archive, css_check, fonts, layouts, outputs, partial, rules
 from .errors import JtaiError, OutputError, Problem, SpecError, TemplateError, UsageError, split
@@ -186,9 +187,21 @@ def validate_many(
     as_of: dt.date | None = None,
 ) -> list[Validation]:
     """`validate` each spec, in order; a large folder is shared among processes, one per core."""
-    workers = min(jobs or os.cpu_count() or 1, len(paths) // (POOL_FROM // 2) or 1)
-    if len(paths) < POOL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [validate(path, options, strict=strict, as_of=as_of) for path in paths]
+    one = functools.partial(validate, options=options, strict=strict, as_of=as_of)
+    return each_spec(one, paths, options, pool_from=POOL_FROM, jobs=jobs)
+
+
+T = TypeVar("T")
+
+
+def each_spec(
+    fn: Callable[[Path], T], paths: list[Path], options: Options, *, pool_from: int, jobs: int | None = None
+) -> list[T]:
+    """`fn` of each spec, in order; from `pool_from` specs on, shared among processes, one per core
+    (`jobs` to choose). The one process pool of validate and the register."""
+    workers = min(jobs or os.cpu_count() or 1, len(paths) // (pool_from // 2) or 1)
+    if len(paths) < pool_from or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [fn(path) for path in paths]
     for name in layouts.available(options.templates_dir):  # compiled once here, not once per worker
         environment(options.templates_dir).get_template(f"{name}.html.j2")
     # fork: the workers start with everything already imported and compiled; frozen, the collector
@@ -198,11 +211,7 @@ def validate_many(
     chunk = max(1, len(paths) // (workers * 4))
     try:
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            return list(
-                pool.map(
-                    functools.partial(validate, options=options, strict=strict, as_of=as_of), paths, chunksize=chunk
-                )
-            )
+            return list(pool.map(fn, paths, chunksize=chunk))
     finally:
         gc.unfreeze()
 

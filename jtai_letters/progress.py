@@ -19,6 +19,7 @@ from .pipeline import DEFAULTS, Options
 from .register import STATUSES, Register, Row, by_report, counts, read, save
 from .render import RenderedLetter, image_paths
 from .spec import source_of
+from .style import HOUSE_STYLE, office_style
 from .templates import DEFAULT_TEMPLATES, environment, stylesheets
 
 LAYOUT = "tracking/progress"  # beside the layouts, not one of them: `layouts` lists only the top folder
@@ -36,6 +37,7 @@ def render(register: Register, *, title: str | None = None, chart: bool = True) 
     one_office = len(offices) == 1
     images = image_paths(spec) if one_office else {}
     logo = images.get("logo")
+    style = office_style(spec.office.font, spec.office.brand_colour) if one_office else HOUSE_STYLE
     tally = counts(register)
     statuses = [s for s in STATUSES if any(s in t for t in tally.values())]
     html = (
@@ -55,6 +57,7 @@ def render(register: Register, *, title: str | None = None, chart: bool = True) 
             overdue=[row for row in register.rows if row.overdue],
             responses=len(register.specs),
             chart=chart,
+            font=style.font,  # the chart's text, in the report's own font
         )
     )
     return RenderedLetter(
@@ -63,8 +66,8 @@ def render(register: Register, *, title: str | None = None, chart: bool = True) 
         asset_roots=(DEFAULT_TEMPLATES, *images.values()),
         source=source_of(spec).path,
         asset_fields=((logo.as_uri(), "office.logo.path"),) if logo else (),
-        font=spec.office.font if one_office else "Liberation Sans",
-        brand_colour=spec.office.brand_colour if one_office else None,
+        font=style.font,
+        brand_colour=style.brand,
         date=register.as_of,
     )
 

@@ -13,12 +13,10 @@ import datetime as dt
 import functools
 import io
 import json
-import os
 import typing
 import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +24,8 @@ from typing import Any
 from . import rules
 from .errors import OutputError, Problem, SpecError, UsageError
 from .models import Action, Answer, Due, Item, ResponseSpec, Status
-from .pipeline import DEFAULTS, Options, check, write_atomic
+from .outputs import ZIP_DATE
+from .pipeline import DEFAULTS, Options, check, each_spec, write_atomic
 from .spec import source_of
 from .templates import DEFAULT_TEMPLATES, environment
 
@@ -133,24 +132,18 @@ PARALLEL_FROM = 100  # specs; below this, starting worker processes costs more t
 
 def _checked(paths: list[Path], as_of: dt.date, options: Options) -> list[tuple[ResponseSpec | None, list[Problem]]]:
     # Reading and checking a spec is nearly all of a register's time: share it among the cores.
-    workers = min(os.cpu_count() or 1, len(paths) // (PARALLEL_FROM // 2))
-    if workers < 2:
-        return [_check_one(path, as_of=as_of, options=options) for path in paths]
-    one = functools.partial(_check_one, as_of=as_of, options=options, travel=True)
-    with ProcessPoolExecutor(workers) as pool:
-        return list(pool.map(one, paths, chunksize=max(1, len(paths) // (workers * 8))))
+    one = functools.partial(_check_one, as_of=as_of, options=options)
+    return each_spec(one, paths, options, pool_from=PARALLEL_FROM)
 
 
-def _check_one(
-    path: Path, *, as_of: dt.date, options: Options, travel: bool = False
-) -> tuple[ResponseSpec | None, list[Problem]]:
+def _check_one(path: Path, *, as_of: dt.date, options: Options) -> tuple[ResponseSpec | None, list[Problem]]:
     try:
         spec = check(path, options).spec
     except SpecError as e:
         return None, e.problems
     warnings = rules.updates_after(spec, as_of)
-    if travel:  # to another process: its problems are located, so the YAML tree can stay behind
-        spec._source = dataclasses.replace(source_of(spec), root=None)
+    # Its problems are located: the YAML tree can stay behind (a worker need not send it back).
+    spec._source = dataclasses.replace(source_of(spec), root=None)
     return spec, warnings
 
 
@@ -272,7 +265,6 @@ def to_json(register: Register) -> bytes:
 # Excel column widths in characters: long text columns wrap at a readable width.
 _WIDTHS = {"item_text": 60, "answer": 60, "action": 50, "report_title": 40, "office": 30, "owner": 25}
 _WRAPPED = ("item_text", "answer", "action")
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 def to_xlsx(register: Register) -> bytes:

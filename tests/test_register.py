@@ -20,15 +20,18 @@ import docx
 import lxml.html
 import pikepdf
 import pytest
+from docx.oxml.ns import qn
 from icalendar import Calendar
 from openpyxl import load_workbook
 
 from jtai_letters import SpecError, build, cli, deadlines, register
+from jtai_letters import progress as prog
 from jtai_letters.models import ResponseSpec
 from jtai_letters.spec import load_spec
+from jtai_letters.style import HOUSE_STYLE
 from jtai_letters.templates import layouts
 
-from .helpers import ROOT
+from .helpers import ROOT, pdf_text
 from .helpers import SPECS as ALL_SPECS
 from .test_publication import structure
 
@@ -358,6 +361,31 @@ def test_progress_docx_has_the_same_numbers_as_the_register(progress: dict[str, 
     assert texts.index("Overdue actions") < texts.index("Recommendation R1")
     overdue = [[c.text for c in row.cells] for row in document.tables[1].rows[1:]]
     assert [row[1] for row in overdue] == ["Recommendation R4", "Recommendation R1"]
+
+
+def test_progress_summary_columns_are_as_wide_as_their_content(progress: dict[str, Path]) -> None:
+    # The report's title takes the room; each count is as narrow as its longest word allows.
+    summary = docx.Document(str(progress["docx"])).tables[0]
+    grid = [int(c.get(qn("w:w"))) for c in summary._tbl.tblGrid.findall(qn("w:gridCol"))]
+    header = [c.text for c in summary.rows[0].cells]
+    assert grid[0] >= 2 * max(grid[1:])
+    for width, words in zip(grid[1:], header[1:], strict=True):  # a bold word: about 0.55 em a letter
+        assert width / 20 >= max(len(w) for w in words.split()) * 0.55 * 11 + 12
+    # No word of a report's title broken across lines in the PDF
+    lines = pdf_text(progress["pdf"]).splitlines()
+    printed = {word for line in lines for word in line.split()}
+    titles = " ".join(register_counts())
+    assert [w for w in titles.split() if w not in printed] == []
+
+
+def test_progress_chart_is_in_the_house_font(progress: dict[str, Path]) -> None:
+    page = lxml.html.fromstring(prog.render(register.read(SPECS, AS_OF)).html)
+    [svg] = page.xpath("//svg")
+    assert svg.get("font-family") == HOUSE_STYLE.font  # the specs come from two offices: the house's own
+    with pikepdf.open(progress["pdf"]) as pdf:
+        fonts = [o for o in pdf.objects if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/Font"]
+        names = {str(f.get("/BaseFont")).lstrip("/").split("+")[-1] for f in fonts}  # subset prefix aside
+    assert names == {"Liberation-Sans", "Liberation-Sans-Bold"}  # the chart's text too
 
 
 def test_recorded_progress_reaches_the_progress_report(tmp_path: Path) -> None:
