@@ -67,7 +67,8 @@ def to_ics(register: Register) -> bytes:
             (row.office, row.report_title, row.report_published, row.item_type, row.item_id, row.action_number),
             row.due,
             f"Due: {row.action}",
-            f"{row.item_type.capitalize()} {row.item_id} of '{row.report_title}' ({row.office}). "
+            f"{row.item_type.capitalize()}{f' {row.item_id}' if row.item_id else ''} of '{row.report_title}' "
+            f"({row.office}). "
             f"Owner: {row.owner or 'not named'}. Status: {row.status}.",
             row.response_date,
         )

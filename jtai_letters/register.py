@@ -164,44 +164,57 @@ def last_day(due: Due | None) -> dt.date | None:
     return due.last_day if due else None
 
 
+LOCAL = "local action"
+"""The item type of the letter's own actions (`response.local_actions`), tied to no item: item columns empty."""
+
+
 def rows(spec: ResponseSpec, as_of: dt.date) -> Iterator[Row]:
-    """The register rows of one spec, in the order its letter answers the items."""
+    """The register rows of one spec, in the order its letter answers the items, then its own actions."""
     report, response = spec.report, spec.response
     deadline = rules.publication_deadline(report.published)
+    every: dict[str, Any] = {
+        "office": spec.office.name,
+        "report_title": report.title,
+        "report_kind": report.kind,
+        "report_published": report.published,
+        "s55_deadline": deadline,
+        "deadline_met": response.date <= deadline if deadline else None,  # none before 2 May 2017
+        "response_date": response.date,
+    }
     for kind, item, addressed_to, answer, applies in _items(spec):
         common: dict[str, Any] = {
-            "office": spec.office.name,
-            "report_title": report.title,
-            "report_kind": report.kind,
-            "report_published": report.published,
-            "s55_deadline": deadline,
-            "deadline_met": response.date <= deadline if deadline else None,  # none before 2 May 2017
+            **every,
             "item_type": kind,
             "item_id": item.id,
             "item_text": item.text,
             "addressed_to": addressed_to,
             "answer": answer.response if answer else "",
-            "response_date": response.date,
         }
         actions: list[Action] = list(answer.actions) if answer else []
         if not actions:
             status = NOT_ANSWERED if answer is None else NO_ACTION if applies else NOT_APPLICABLE
             yield Row(**common, action="", owner="", due=None, status=status, last_update=None, overdue=False)
-        for number, action in enumerate(actions, 1):
-            latest = action.updates[-1] if action.updates else None  # validated oldest first
-            status = latest.status if latest else action.status or NO_STATUS
-            due = last_day(action.due)
-            yield Row(
-                **common,
-                action=action.text,
-                owner=action.owner or "",
-                due=due,
-                status=status,
-                last_update=latest.date if latest else None,
-                overdue=due is not None and due < as_of and status != "complete",
-                note=(latest.note or "") if latest else "",
-                action_number=number,
-            )
+        yield from _action_rows(common, actions, as_of)
+    local = {**every, "item_type": LOCAL, "item_id": "", "item_text": "", "addressed_to": "", "answer": ""}
+    yield from _action_rows(local, response.local_actions, as_of)
+
+
+def _action_rows(common: dict[str, Any], actions: Iterable[Action], as_of: dt.date) -> Iterator[Row]:
+    for number, action in enumerate(actions, 1):
+        latest = action.updates[-1] if action.updates else None  # validated oldest first
+        status = latest.status if latest else action.status or NO_STATUS
+        due = last_day(action.due)
+        yield Row(
+            **common,
+            action=action.text,
+            owner=action.owner or "",
+            due=due,
+            status=status,
+            last_update=latest.date if latest else None,
+            overdue=due is not None and due < as_of and status != "complete",
+            note=(latest.note or "") if latest else "",
+            action_number=number,
+        )
 
 
 def by_report(register: Register) -> dict[str, list[Row]]:

@@ -495,25 +495,24 @@ def _table(w: _Writer, el: HtmlElement, container: Container) -> None:
     w.after_table = container
 
 
-# A character's width in ems, on average, in a bold sans-serif header (Arial Bold's lower case: about
-# 0.55): a little more, so no word is broken.
-_CHARACTER_EM = 0.58
+# A character's width in ems, on average, in bold sans-serif (Arial Bold's lower case: about 0.55).
+_CHARACTER_EM = 0.56
 
 
 def _by_content(style: HouseStyle, rows: list[HtmlElement], width: int) -> tuple[float, ...]:
-    """Shares of a table of counts (`class="counts"`), by content, as the PDF's automatic table layout
-    gives them: each column after the first as wide as its longest word, the first (the text the
-    row counts) taking the rest, and at least 30% of the width (its longest words fit)."""
-    longest = [0] * width
+    """Shares of a table of counts (`class="counts"`) by content, as the PDF's automatic table layout
+    gives them: every column as wide as its longest word, the room left over to the first (the text
+    each row counts); if even the longest words do not fit, each column in proportion to its own."""
+    longest = [1] * width
     for tr in rows:
         for i, cell in enumerate(tr):
             longest[i] = max(longest[i], *(len(word) for word in cell.text_content().split()), 1)
     text_pt = style.text_width_mm * 72 / 25.4
     padding = 2 * style.cell_padding_horizontal + style.table_border
-    narrow = [(n * _CHARACTER_EM * style.table_size + padding) / text_pt for n in longest[1:]]
-    scale = min(1.0, 0.7 / sum(narrow)) if narrow else 1.0
-    narrow = [share * scale for share in narrow]
-    return (1 - sum(narrow), *narrow)
+    needs = [(n * _CHARACTER_EM * style.table_size + padding) / text_pt for n in longest]
+    if sum(needs) > 1:
+        return tuple(need / sum(needs) for need in needs)
+    return (1 - sum(needs[1:]), *needs[1:])
 
 
 def _table_layout(tbl: Any, text_width: int, widths: list[int]) -> None:
