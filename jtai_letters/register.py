@@ -21,8 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jinja2
+from jinja2.exceptions import SecurityError
+
 from . import rules
-from .errors import OutputError, Problem, SpecError, UsageError
+from .errors import OutputError, Problem, SpecError, TemplateError, UsageError
 from .models import Action, Answer, Due, Item, ResponseSpec, Status
 from .outputs import ZIP_DATE
 from .pipeline import DEFAULTS, Options, check, each_spec, write_atomic
@@ -106,6 +109,25 @@ class Register:
     as_of: dt.date
     warnings: list[Problem]
     specs: list[ResponseSpec]
+    templates: Path = DEFAULT_TEMPLATES  # the folder given with --templates: its `tracking/` may replace ours
+
+    def page(self, name: str, **context: Any) -> tuple[Path, str]:
+        """`tracking/<name>` rendered with `context`, and the folder it came from: the office's, when its
+        templates folder carries one (loaded with the letters' confinement), else ours; `TemplateError`
+        (located) when it fails."""
+        folder = self.templates if (self.templates / TRACKING / name).is_file() else DEFAULT_TEMPLATES
+        where = folder / TRACKING / name
+        try:
+            return folder, environment(folder).get_template(f"{TRACKING}/{name}").render(**context)
+        except jinja2.TemplateSyntaxError as e:
+            problem = Problem(f"template error: {e.message}", Path(e.filename or where), e.lineno, rule="template")
+            raise TemplateError(problem) from None
+        except (jinja2.TemplateError, SecurityError) as e:
+            raise TemplateError(Problem(f"template error: {e}", where, rule="template")) from None
+
+
+TRACKING = "tracking"
+"""The folder of the register's and progress report's templates, inside a templates folder."""
 
 
 def read(paths: Iterable[Path], as_of: dt.date, options: Options = DEFAULTS) -> Register:
@@ -124,7 +146,8 @@ def read(paths: Iterable[Path], as_of: dt.date, options: Options = DEFAULTS) -> 
             specs.append(spec)
     if failed:
         raise SpecError(problems)
-    return Register([row for spec in specs for row in rows(spec, as_of)], as_of, problems, specs)
+    every = [row for spec in specs for row in rows(spec, as_of)]
+    return Register(every, as_of, problems, specs, options.templates_dir)
 
 
 PARALLEL_FROM = 100  # specs; below this, starting worker processes costs more than it saves
@@ -350,10 +373,13 @@ class _UndatedZip(zipfile.ZipFile):
 
 def to_html(register: Register) -> bytes:
     """An accessible web page: language, title, main landmark, a table with header scopes."""
-    template = environment(DEFAULT_TEMPLATES).get_template("tracking/register.html.j2")
-    return template.render(
-        columns=COLUMNS, rows=[[_text(v) for v in r.cells()] for r in register.rows], register=register
-    ).encode()
+    _, page = register.page(
+        "register.html.j2",
+        columns=COLUMNS,
+        rows=[[_text(v) for v in r.cells()] for r in register.rows],
+        register=register,
+    )
+    return page.encode()
 
 
 WRITERS: dict[str, Callable[[Register], bytes]] = {

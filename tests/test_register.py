@@ -512,3 +512,42 @@ def test_progress_docx_headings_start_at_one_title_and_skip_no_level(progress: d
     found = [levels[p.style.name] for p in docx.Document(str(progress["docx"])).paragraphs if p.style.name in levels]
     assert found[0] == 1 and found.count(1) == 1
     assert all(b <= a + 1 for a, b in pairwise(found)), found
+
+
+# -- an office's own tracking templates -------------------------------------------------------------
+
+
+def _office_templates(tmp_path: Path) -> Path:
+    folder = tmp_path / "office-templates"
+    shutil.copytree(ROOT / "templates", folder)
+    return folder
+
+
+def test_an_office_templates_folder_may_carry_its_own_tracking_templates(tmp_path: Path) -> None:
+    office = _office_templates(tmp_path)
+    for name in ("register.html.j2", "progress.html.j2"):
+        page = office / "tracking" / name
+        page.write_text(page.read_text().replace("</body>", "<p>Loamshire own edition</p>\n</body>"))
+    assert run("register", LOAMSHIRE, "-o", tmp_path / "r.html", "--templates", office)[0] == 0
+    assert "Loamshire own edition" in (tmp_path / "r.html").read_text()
+    assert run("progress", LOAMSHIRE, "-o", tmp_path / "p.html", "--templates", office)[0] == 0
+    assert "Loamshire own edition" in (tmp_path / "p.html").read_text()
+    # A folder without tracking/ keeps ours
+    shutil.rmtree(office / "tracking")
+    assert run("register", LOAMSHIRE, "-o", tmp_path / "ours.html", "--templates", office)[0] == 0
+    assert "own edition" not in (tmp_path / "ours.html").read_text()
+
+
+def test_an_office_tracking_template_is_confined_to_its_folder(tmp_path: Path) -> None:
+    office = _office_templates(tmp_path)
+    outside = tmp_path / "elsewhere.html.j2"
+    outside.write_text("{{ columns }}")
+    (office / "tracking" / "register.html.j2").unlink()
+    (office / "tracking" / "register.html.j2").symlink_to(outside)
+    code, out, err = run("register", LOAMSHIRE, "-o", tmp_path / "r.html", "--templates", office)
+    assert (code, out) == (1, "")
+    assert err == (
+        f"{office / 'tracking' / 'register.html.j2'}: template error: refused to load 'tracking/register.html.j2': "
+        f"it leads outside the templates folder {office}\n"
+    )
+    assert not (tmp_path / "r.html").exists()
