@@ -3,8 +3,8 @@
 `validate` shows every problem at once: a date written `31/01/2026` must not hide a
 `[TBC]` elsewhere, an unanswered recommendation or a late response until it is fixed.
 When the whole spec cannot be built, the text rules run on its YAML tree, and the
-other rules on its `report` and `response` where those two still make a model once
-optional values that fail (a wrong due date, an unknown key) are set aside.
+other rules on its `report` and `response` (and office) where those still make a model
+once optional values that fail (a wrong due date, an unknown key) are set aside.
 
 Nothing is said twice and nothing is guessed: a problem about a field the schema
 already faults, or about a part set aside (or one holding it), is left out.
@@ -20,11 +20,11 @@ from pydantic import BaseModel, ValidationError
 
 from . import rules
 from .errors import JtaiError, Problem
-from .models import Report, Response, ResponseSpec
+from .models import Office, Report, Response, ResponseSpec
 from .spec import Loc, SourceMap, _merge_profile, field_path, inner_model, parse_yaml, read_text
 from .yamltree import Map, Seq
 
-SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (("report", Report), ("response", Response))
+SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (("office", Office), ("report", Report), ("response", Response))
 _ROUNDS = 20  # set-aside rounds; each removes every failing optional value pydantic reported
 
 
@@ -52,7 +52,9 @@ def salvage(
     parts = {key: _model(model, root.get(key), (key,), set_aside) for key, model in SECTIONS}
     found = [p for loc, value in _strings(root) for p in rules.text_problems(src, loc, value)]
     partial = None
-    if all(parts.values()):
+    if parts["report"] and parts["response"]:
+        # An office that fails stands back as its defaults (the letter's language, say): no rule judges it.
+        parts["office"] = parts["office"] or Office.model_construct()
         partial = ResponseSpec.model_construct(None, **parts)
         partial._source = src
         found += [p for p in rules.check(partial) if p.rule not in _TEXT_RULES]
