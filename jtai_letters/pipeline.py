@@ -60,7 +60,7 @@ class Checked:
     parsed: ResponseSpec | None  # None when the file could not be read as a spec at all
     errors: list[Problem]
     warnings: list[Problem]
-    # When `parsed` is None: the report and response alone, if they make a model (see `partial`)
+    # When `parsed` is None: its report, response (and office) alone, if they make a model (see `partial`)
     partial: ResponseSpec | None = None
 
     @property
