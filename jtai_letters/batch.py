@@ -40,13 +40,14 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .errors import JtaiError, OutputError, Problem, UsageError
+from .errors import JtaiError, OutputError, Problem, UsageError, split
 from .pipeline import (
     DEFAULTS,
     MEMORY_MB,
     TIMEOUT_SECONDS,
     Options,
     build,
+    lines,
     stale_outputs,
     unexpected,
     write_atomic,
@@ -145,7 +146,10 @@ def render_one(spec: str, name: str, out_dir: str, options: Options, strict: boo
     try:
         result = build(spec, out_dir, options, name=name, strict=strict)
     except JtaiError as e:
-        status = LetterStatus(spec, "failed", time.perf_counter() - start, errors=str(e).splitlines())
+        faults, cautions = split(e.problems)  # the spec's warnings too, as validate shows them
+        status = LetterStatus(
+            spec, "failed", time.perf_counter() - start, errors=lines(faults), warnings=lines(cautions)
+        )
     except MemoryError:
         errors = [f"{spec}: ran out of memory (the limit is {_LIMITS['memory_mb']} MB a letter; see --memory)"]
         status = LetterStatus(spec, "failed", time.perf_counter() - start, errors=errors)
@@ -155,7 +159,7 @@ def render_one(spec: str, name: str, out_dir: str, options: Options, strict: boo
     else:
         inputs = {paths.key(p): _sha256(p) for p in result.inputs}
         outputs = {p.suffix[1:]: _output_record(p, paths) for p in result.outputs}
-        warnings = [str(w) for w in result.warnings]
+        warnings = lines(result.warnings)
         status = LetterStatus(spec, "rendered", time.perf_counter() - start, inputs, outputs, warnings=warnings)
     status.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
     return status

@@ -26,6 +26,7 @@ from .pipeline import (
     build_many,
     expand,
     expand_named,
+    lines,
     stale_outputs,
     validate_many,
 )
@@ -89,11 +90,11 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--as-of", type=_date, default=None, help="progress dated after this is a warning (default: today)")
     _common(v)
 
-    for verb, what, formats in TRACKING:
+    for verb, what, formats, as_of in TRACKING:
         t = verbs.add_parser(verb, help=what)
         t.add_argument("specs", nargs="+", type=Path, help="spec files or folders of them")
         t.add_argument("-o", "--out", type=Path, required=True, help=f"the file to write: {formats}")
-        t.add_argument("--as-of", type=_date, default=None, help="the date overdue is judged on (default: today)")
+        t.add_argument("--as-of", type=_date, default=None, help=f"{as_of} (default: today)")
         if verb == "progress":
             t.add_argument("--title", default=None, help="the report's title (default: Progress on inspection reports)")
         _common(t)
@@ -130,14 +131,26 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+# (verb, what it makes, the files it writes, what its --as-of date decides)
 TRACKING = (
     (
         "register",
         "one row per promised action across specs, as .xlsx, .csv, .json or .html",
         ".xlsx, .csv, .json, .html",
+        "actions due before this date and not complete are overdue; progress dated after it is a warning",
     ),
-    ("progress", "a progress report on the actions, for a panel or board, as PDF or DOCX", ".pdf or .docx"),
-    ("deadlines", "s55 deadlines and open actions' due dates as an iCalendar file", ".ics"),
+    (
+        "progress",
+        "a progress report on the actions, for a panel or board, as PDF, DOCX or a web page",
+        ".pdf, .docx or .html",
+        "the report's date: actions due before it and not complete are overdue; progress dated after it is a warning",
+    ),
+    (
+        "deadlines",
+        "s55 deadlines and open actions' due dates as an iCalendar file",
+        ".ics",
+        "progress dated after this date is a warning (the calendar holds every open action, whatever its date)",
+    ),
 )
 
 
@@ -328,16 +341,17 @@ def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for result in build_many(named, args.out, options, strict=args.strict, timeout=args.timeout):
         if isinstance(result, SpecFailure):
             failed += 1
-            print(result.error, file=err)
+            for line in lines(result.error.problems):
+                print(line, file=err)
             if args.debug and result.fault is not None:
                 traceback.print_exception(result.fault, file=err)
             for path in stale_outputs(args.out, dict(named)[result.source], options.formats):
                 print(f"{path}: out of date: an older letter of {result.source}, which failed this time", file=err)
             continue
-        for warning in result.warnings:
-            print(warning, file=err)
+        for line in lines(result.warnings):
+            print(line, file=err)
         print(f"{result.source} -> {', '.join(map(str, result.outputs))}", file=out)
-    print(f"{len(named) - failed} rendered, 0 skipped (unchanged), {failed} failed", file=out)
+    print(f"{len(named) - failed} rendered, {failed} failed", file=out)  # render never skips a letter
     return EXIT_INVALID if failed else EXIT_OK
 
 
@@ -348,8 +362,8 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
         out.write("\n")
     else:
         for r in reports:
-            for problem in r.errors + r.warnings:
-                print(problem, file=out)
+            for line in lines(r.errors + r.warnings):
+                print(line, file=out)
             n = len(r.warnings)
             extra = f" ({n} warning{'s' * (n != 1)})" if n else ""
             print(f"{r.path}: {'valid' if r.valid else 'invalid'}{extra}", file=out)
@@ -362,8 +376,17 @@ def _tracking(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     export = {"register": register.export, "progress": progress.export, "deadlines": deadlines.export}[args.verb]
     extra = {"title": args.title} if args.verb == "progress" else {}
     made = export(expand(args.specs), args.out, args.as_of or dt.date.today(), _options(args), **extra)
-    for warning in made.warnings:
-        print(warning, file=err)
-    n, specs = len(made.rows), len(made.specs)
-    print(f"{args.out}: {specs} spec{'s' * (specs != 1)}, {n} register row{'s' * (n != 1)}", file=out)
+    for line in lines(made.warnings):
+        print(line, file=err)
+    specs = len(made.specs)
+    if args.verb == "deadlines":
+        kept, due = deadlines.counts(made)
+        what = f"{_count(kept, 's55 deadline')}, {_count(due, 'open action due date')}"
+    else:
+        what = _count(len(made.rows), "register row")
+    print(f"{args.out}: {_count(specs, 'spec')}, {what}", file=out)
     return EXIT_OK
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'s' * (n != 1)}"

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import UsageError
+from .models import ResponseSpec
 from .pipeline import DEFAULTS, Options
 from .register import Register, Row, read, save
 from .rules import publication_deadline
@@ -50,11 +51,8 @@ def to_ics(register: Register) -> bytes:
         e.add("transp", "TRANSPARENT")
         calendar.add_component(e)
 
-    for spec in register.specs:
+    for spec, deadline in _deadlines(register):
         report, office = spec.report, spec.office
-        deadline = publication_deadline(report.published)
-        if deadline is None:
-            continue  # a report from before s55(5A): no deadline to keep
         event(
             (office.name, report.title, report.published),
             deadline,
@@ -69,11 +67,23 @@ def to_ics(register: Register) -> bytes:
             (row.office, row.report_title, row.report_published, row.item_type, row.item_id, row.action_number),
             row.due,
             f"Due: {row.action}",
-            f"{row.item_type.capitalize()} {row.item_id} of '{row.report_title}' ({row.office}). "
+            f"{row.item_type.capitalize()}{f' {row.item_id}' if row.item_id else ''} of '{row.report_title}' "
+            f"({row.office}). "
             f"Owner: {row.owner or 'not named'}. Status: {row.status}.",
             row.response_date,
         )
     return bytes(calendar.to_ical())
+
+
+def counts(register: Register) -> tuple[int, int]:
+    """(s55 deadlines, open actions' due dates): the events of the calendar."""
+    return len(_deadlines(register)), len(_due(register.rows))
+
+
+def _deadlines(register: Register) -> list[tuple[ResponseSpec, dt.date]]:
+    # A report from before s55(5A) has no deadline to keep.
+    found = ((spec, publication_deadline(spec.report.published)) for spec in register.specs)
+    return [(spec, deadline) for spec, deadline in found if deadline is not None]
 
 
 def _due(rows: Iterable[Row]) -> list[Row]:

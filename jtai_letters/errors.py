@@ -7,7 +7,7 @@ Python programmer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -37,12 +37,13 @@ class Problem:
 
 
 def split(problems: list[Problem], *, strict: bool = False) -> tuple[list[Problem], list[Problem]]:
-    """(errors, warnings) of `problems`, in their order; with `strict`, every warning is an error.
+    """(errors, warnings) of `problems`, in their order; with `strict`, every warning is an error
+    (and says so: it prints as `error`, not `warning:`).
 
     The one place `--strict` is implemented: validate, render and batch all ask here.
     """
     if strict:
-        return list(problems), []
+        return [replace(p, severity="error") for p in problems], []
     return [p for p in problems if p.severity == "error"], [p for p in problems if p.severity == "warning"]
 
 

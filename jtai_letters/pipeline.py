@@ -16,13 +16,14 @@ import os
 import signal
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
-from . import archive, css_check, fonts, layouts, outputs, rules
+from . import archive, css_check, fonts, layouts, outputs, partial, rules
 from .errors import JtaiError, OutputError, Problem, SpecError, TemplateError, UsageError, split
 from .models import ResponseSpec
 from .render import image_paths, render
@@ -59,12 +60,14 @@ class Checked:
     parsed: ResponseSpec | None  # None when the file could not be read as a spec at all
     errors: list[Problem]
     warnings: list[Problem]
+    # When `parsed` is None: its report, response (and office) alone, if they make a model (see `partial`)
+    partial: ResponseSpec | None = None
 
     @property
     def spec(self) -> ResponseSpec:
-        """The spec, if it passed every error rule; else `SpecError` listing every error (`warnings` stay here)."""
+        """The spec, if it passed every error rule; else `SpecError` listing every error, then every warning."""
         if self.errors or self.parsed is None:
-            raise SpecError(self.errors)
+            raise SpecError(self.errors + self.warnings)
         return self.parsed
 
 
@@ -83,8 +86,10 @@ def check(path: Path, options: Options = DEFAULTS, *, strict: bool = False) -> C
     try:
         spec = load_spec(path, options.profile, options.profiles)
     except SpecError as e:
-        errors, warnings = split(e.problems, strict=strict)
-        return Checked(path, None, errors, warnings)
+        # Every problem at once: what the rules still find beside the schema's faults.
+        found, more = partial.salvage(path, e.problems, options.profile, options.profiles)
+        errors, warnings = split(e.problems + more, strict=strict)
+        return Checked(path, None, errors, warnings, found)
     problems = layouts.problems(spec, options.templates_dir) + rules.check(spec) + list(fonts.missing_glyphs(spec))
     if (options.templates_dir / f"{spec.layout}.html.j2").is_file():
         problems += css_check.problems(stylesheets(options.templates_dir, spec.layout))
@@ -155,14 +160,13 @@ def validate(
     """
     checked = check(path, options, strict=strict)
     errors = list(checked.errors)
-    if checked.parsed is None:
+    model = checked.parsed or checked.partial
+    if model is None:
         return Validation(path, errors, checked.warnings, _deadline_from_raw(path))
-    late_errors, late_warnings = split(
-        list(rules.updates_after(checked.parsed, as_of or dt.date.today())), strict=strict
-    )
+    late_errors, late_warnings = split(list(rules.updates_after(model, as_of or dt.date.today())), strict=strict)
     errors += late_errors
     warnings = checked.warnings + late_warnings
-    if not errors:
+    if not errors and checked.parsed is not None:
         try:
             letter = render(checked.parsed, options.templates_dir)
         except JtaiError as e:
@@ -173,7 +177,7 @@ def validate(
             )
             errors += more_errors
             warnings += more_warnings
-    published = checked.parsed.report.published
+    published = model.report.published
     return Validation(path, errors, warnings, rules.publication_deadline(published), rules.deadline_note(published))
 
 
@@ -189,9 +193,21 @@ def validate_many(
     as_of: dt.date | None = None,
 ) -> list[Validation]:
     """`validate` each spec, in order; a large folder is shared among processes, one per core."""
-    workers = min(jobs or os.cpu_count() or 1, len(paths) // (POOL_FROM // 2) or 1)
-    if len(paths) < POOL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [validate(path, options, strict=strict, as_of=as_of) for path in paths]
+    one = functools.partial(validate, options=options, strict=strict, as_of=as_of)
+    return each_spec(one, paths, options, pool_from=POOL_FROM, jobs=jobs)
+
+
+T = TypeVar("T")
+
+
+def each_spec(
+    fn: Callable[[Path], T], paths: list[Path], options: Options, *, pool_from: int, jobs: int | None = None
+) -> list[T]:
+    """`fn` of each spec, in order; from `pool_from` specs on, shared among processes, one per core
+    (`jobs` to choose). The one process pool of validate and the register."""
+    workers = min(jobs or os.cpu_count() or 1, len(paths) // (pool_from // 2) or 1)
+    if len(paths) < pool_from or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [fn(path) for path in paths]
     for name in layouts.available(options.templates_dir):  # compiled once here, not once per worker
         environment(options.templates_dir).get_template(f"{name}.html.j2")
     # fork: the workers start with everything already imported and compiled; frozen, the collector
@@ -201,11 +217,7 @@ def validate_many(
     chunk = max(1, len(paths) // (workers * 4))
     try:
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            return list(
-                pool.map(
-                    functools.partial(validate, options=options, strict=strict, as_of=as_of), paths, chunksize=chunk
-                )
-            )
+            return list(pool.map(fn, paths, chunksize=chunk))
     finally:
         gc.unfreeze()
 
@@ -351,14 +363,16 @@ def build(
     if unknown:
         raise UsageError(f"unknown format '{unknown[0]}'; choose from {', '.join(FORMATS)}")
     checked = check(source, options, strict=strict)
-    letter = render(checked.spec, options.templates_dir)
-    if options.archive:
-        letter = replace(letter, attachments=archive.sources(checked.spec))
-    with _writer_warnings(source) as printed:
-        blobs = {fmt: outputs.write(fmt, letter) for fmt in options.formats}
-    errors, warnings = split(list(dict.fromkeys(printed)), strict=strict)
-    if errors:
-        raise TemplateError(errors)
+    spec = checked.spec
+    with _reporting(checked.warnings):
+        letter = render(spec, options.templates_dir)
+        if options.archive:
+            letter = replace(letter, attachments=archive.sources(spec))
+        with _writer_warnings(source) as printed:
+            blobs = {fmt: outputs.write(fmt, letter) for fmt in options.formats}
+        errors, warnings = split(list(dict.fromkeys(printed)), strict=strict)
+        if errors:
+            raise TemplateError(errors + warnings)
     targets = {output_path(out, name or source.stem, fmt, source): data for fmt, data in blobs.items()}
     try:
         for parent in {t.parent for t in targets}:
@@ -367,6 +381,25 @@ def build(
         raise OutputError(Problem(f"cannot create the output folder: {e.strerror}", out)) from e
     write_atomic(targets)
     return BuildResult(source, list(targets), checked.warnings + warnings, list(letter.inputs))
+
+
+@contextmanager
+def _reporting(warnings: list[Problem]) -> Iterator[None]:
+    """A letter that fails after its spec was checked still reports the spec's warnings, as validate does."""
+    try:
+        yield
+    except UsageError:
+        raise
+    except JtaiError as e:
+        if not warnings:
+            raise
+        raise type(e)(e.problems + [w for w in warnings if w not in e.problems]) from e
+
+
+def lines(problems: Iterable[Problem]) -> list[str]:
+    """How validate, render and batch all print problems: one line each, errors first, then warnings."""
+    errors, warnings = split(list(problems))
+    return [str(p) for p in errors + warnings]
 
 
 def unexpected(source: Path, error: BaseException) -> JtaiError:

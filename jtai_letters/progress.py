@@ -16,13 +16,13 @@ from pathlib import Path
 from . import outputs
 from .errors import UsageError
 from .pipeline import DEFAULTS, Options
-from .register import STATUSES, Register, Row, by_report, counts, read, save
+from .register import STATUSES, TRACKING, Register, Row, by_report, counts, read, save
 from .render import RenderedLetter, image_paths
 from .spec import source_of
-from .templates import DEFAULT_TEMPLATES, environment, stylesheets
+from .style import HOUSE_STYLE, office_style
+from .templates import stylesheets
 
-LAYOUT = "tracking/progress"  # beside the layouts, not one of them: `layouts` lists only the top folder
-TEMPLATE = f"{LAYOUT}.html.j2"
+LAYOUT = f"{TRACKING}/progress"  # beside the layouts, not one of them: `layouts` lists only the top folder
 DEFAULT_TITLE = "Progress on inspection reports"
 NO_SVG = ("docx",)  # formats whose writer cannot carry the SVG chart: their summary table gives its numbers
 
@@ -36,35 +36,34 @@ def render(register: Register, *, title: str | None = None, chart: bool = True) 
     one_office = len(offices) == 1
     images = image_paths(spec) if one_office else {}
     logo = images.get("logo")
+    style = office_style(spec.office.font, spec.office.brand_colour) if one_office else HOUSE_STYLE
     tally = counts(register)
     statuses = [s for s in STATUSES if any(s in t for t in tally.values())]
-    html = (
-        environment(DEFAULT_TEMPLATES)
-        .get_template(TEMPLATE)
-        .render(
-            title=title or DEFAULT_TITLE,
-            as_of=register.as_of,
-            office=spec.office,
-            letterhead=one_office,
-            logo_url=logo.as_uri() if logo else None,
-            statuses=statuses,
-            counts=tally,
-            totals={s: sum(t.get(s, 0) for t in tally.values()) for s in statuses},
-            widest=max((sum(t.values()) for t in tally.values()), default=0),
-            reports={label: _by_item(rows) for label, rows in by_report(register).items()},
-            overdue=[row for row in register.rows if row.overdue],
-            responses=len(register.specs),
-            chart=chart,
-        )
+    folder, html = register.page(
+        "progress.html.j2",
+        title=title or DEFAULT_TITLE,
+        as_of=register.as_of,
+        office=spec.office,
+        letterhead=one_office,
+        logo_url=logo.as_uri() if logo else None,
+        statuses=statuses,
+        counts=tally,
+        totals={s: sum(t.get(s, 0) for t in tally.values()) for s in statuses},
+        widest=max((sum(t.values()) for t in tally.values()), default=0),
+        reports={label: _by_item(rows) for label, rows in by_report(register).items()},
+        overdue=[row for row in register.rows if row.overdue],
+        responses=len(register.specs),
+        chart=chart,
+        font=style.font,  # the chart's text, in the report's own font
     )
     return RenderedLetter(
         html=html,
-        stylesheets=tuple(stylesheets(DEFAULT_TEMPLATES, LAYOUT)),
-        asset_roots=(DEFAULT_TEMPLATES, *images.values()),
+        stylesheets=tuple(stylesheets(folder, LAYOUT)),
+        asset_roots=(folder, *images.values()),
         source=source_of(spec).path,
         asset_fields=((logo.as_uri(), "office.logo.path"),) if logo else (),
-        font=spec.office.font if one_office else "Liberation Sans",
-        brand_colour=spec.office.brand_colour if one_office else None,
+        font=style.font,
+        brand_colour=style.brand,
         date=register.as_of,
     )
 

@@ -13,20 +13,22 @@ import datetime as dt
 import functools
 import io
 import json
-import os
 import typing
 import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jinja2
+from jinja2.exceptions import SecurityError
+
 from . import rules
-from .errors import OutputError, Problem, SpecError, UsageError
+from .errors import OutputError, Problem, SpecError, TemplateError, UsageError
 from .models import Action, Answer, Due, Item, ResponseSpec, Status
-from .pipeline import DEFAULTS, Options, check, write_atomic
+from .outputs import ZIP_DATE
+from .pipeline import DEFAULTS, Options, check, each_spec, write_atomic
 from .spec import source_of
 from .templates import DEFAULT_TEMPLATES, environment
 
@@ -107,6 +109,25 @@ class Register:
     as_of: dt.date
     warnings: list[Problem]
     specs: list[ResponseSpec]
+    templates: Path = DEFAULT_TEMPLATES  # the folder given with --templates: its `tracking/` may replace ours
+
+    def page(self, name: str, **context: Any) -> tuple[Path, str]:
+        """`tracking/<name>` rendered with `context`, and the folder it came from: the office's, when its
+        templates folder carries one (loaded with the letters' confinement), else ours; `TemplateError`
+        (located) when it fails."""
+        folder = self.templates if (self.templates / TRACKING / name).is_file() else DEFAULT_TEMPLATES
+        where = folder / TRACKING / name
+        try:
+            return folder, environment(folder).get_template(f"{TRACKING}/{name}").render(**context)
+        except jinja2.TemplateSyntaxError as e:
+            problem = Problem(f"template error: {e.message}", Path(e.filename or where), e.lineno, rule="template")
+            raise TemplateError(problem) from None
+        except (jinja2.TemplateError, SecurityError) as e:
+            raise TemplateError(Problem(f"template error: {e}", where, rule="template")) from None
+
+
+TRACKING = "tracking"
+"""The folder of the register's and progress report's templates, inside a templates folder."""
 
 
 def read(paths: Iterable[Path], as_of: dt.date, options: Options = DEFAULTS) -> Register:
@@ -125,7 +146,8 @@ def read(paths: Iterable[Path], as_of: dt.date, options: Options = DEFAULTS) -> 
             specs.append(spec)
     if failed:
         raise SpecError(problems)
-    return Register([row for spec in specs for row in rows(spec, as_of)], as_of, problems, specs)
+    every = [row for spec in specs for row in rows(spec, as_of)]
+    return Register(every, as_of, problems, specs, options.templates_dir)
 
 
 PARALLEL_FROM = 100  # specs; below this, starting worker processes costs more than it saves
@@ -133,24 +155,18 @@ PARALLEL_FROM = 100  # specs; below this, starting worker processes costs more t
 
 def _checked(paths: list[Path], as_of: dt.date, options: Options) -> list[tuple[ResponseSpec | None, list[Problem]]]:
     # Reading and checking a spec is nearly all of a register's time: share it among the cores.
-    workers = min(os.cpu_count() or 1, len(paths) // (PARALLEL_FROM // 2))
-    if workers < 2:
-        return [_check_one(path, as_of=as_of, options=options) for path in paths]
-    one = functools.partial(_check_one, as_of=as_of, options=options, travel=True)
-    with ProcessPoolExecutor(workers) as pool:
-        return list(pool.map(one, paths, chunksize=max(1, len(paths) // (workers * 8))))
+    one = functools.partial(_check_one, as_of=as_of, options=options)
+    return each_spec(one, paths, options, pool_from=PARALLEL_FROM)
 
 
-def _check_one(
-    path: Path, *, as_of: dt.date, options: Options, travel: bool = False
-) -> tuple[ResponseSpec | None, list[Problem]]:
+def _check_one(path: Path, *, as_of: dt.date, options: Options) -> tuple[ResponseSpec | None, list[Problem]]:
     try:
         spec = check(path, options).spec
     except SpecError as e:
         return None, e.problems
     warnings = rules.updates_after(spec, as_of)
-    if travel:  # to another process: its problems are located, so the YAML tree can stay behind
-        spec._source = dataclasses.replace(source_of(spec), root=None)
+    # Its problems are located: the YAML tree can stay behind (a worker need not send it back).
+    spec._source = dataclasses.replace(source_of(spec), root=None)
     return spec, warnings
 
 
@@ -171,44 +187,57 @@ def last_day(due: Due | None) -> dt.date | None:
     return due.last_day if due else None
 
 
+LOCAL = "local action"
+"""The item type of the letter's own actions (`response.local_actions`), tied to no item: item columns empty."""
+
+
 def rows(spec: ResponseSpec, as_of: dt.date) -> Iterator[Row]:
-    """The register rows of one spec, in the order its letter answers the items."""
+    """The register rows of one spec, in the order its letter answers the items, then its own actions."""
     report, response = spec.report, spec.response
     deadline = rules.publication_deadline(report.published)
+    every: dict[str, Any] = {
+        "office": spec.office.name,
+        "report_title": report.title,
+        "report_kind": report.kind,
+        "report_published": report.published,
+        "s55_deadline": deadline,
+        "deadline_met": response.date <= deadline if deadline else None,  # none before 2 May 2017
+        "response_date": response.date,
+    }
     for kind, item, addressed_to, answer, applies in _items(spec):
         common: dict[str, Any] = {
-            "office": spec.office.name,
-            "report_title": report.title,
-            "report_kind": report.kind,
-            "report_published": report.published,
-            "s55_deadline": deadline,
-            "deadline_met": response.date <= deadline if deadline else None,  # none before 2 May 2017
+            **every,
             "item_type": kind,
             "item_id": item.id,
             "item_text": item.text,
             "addressed_to": addressed_to,
             "answer": answer.response if answer else "",
-            "response_date": response.date,
         }
         actions: list[Action] = list(answer.actions) if answer else []
         if not actions:
             status = NOT_ANSWERED if answer is None else NO_ACTION if applies else NOT_APPLICABLE
             yield Row(**common, action="", owner="", due=None, status=status, last_update=None, overdue=False)
-        for number, action in enumerate(actions, 1):
-            latest = action.updates[-1] if action.updates else None  # validated oldest first
-            status = latest.status if latest else action.status or NO_STATUS
-            due = last_day(action.due)
-            yield Row(
-                **common,
-                action=action.text,
-                owner=action.owner or "",
-                due=due,
-                status=status,
-                last_update=latest.date if latest else None,
-                overdue=due is not None and due < as_of and status != "complete",
-                note=(latest.note or "") if latest else "",
-                action_number=number,
-            )
+        yield from _action_rows(common, actions, as_of)
+    local = {**every, "item_type": LOCAL, "item_id": "", "item_text": "", "addressed_to": "", "answer": ""}
+    yield from _action_rows(local, response.local_actions, as_of)
+
+
+def _action_rows(common: dict[str, Any], actions: Iterable[Action], as_of: dt.date) -> Iterator[Row]:
+    for number, action in enumerate(actions, 1):
+        latest = action.updates[-1] if action.updates else None  # validated oldest first
+        status = latest.status if latest else action.status or NO_STATUS
+        due = last_day(action.due)
+        yield Row(
+            **common,
+            action=action.text,
+            owner=action.owner or "",
+            due=due,
+            status=status,
+            last_update=latest.date if latest else None,
+            overdue=due is not None and due < as_of and status != "complete",
+            note=(latest.note or "") if latest else "",
+            action_number=number,
+        )
 
 
 def by_report(register: Register) -> dict[str, list[Row]]:
@@ -272,7 +301,6 @@ def to_json(register: Register) -> bytes:
 # Excel column widths in characters: long text columns wrap at a readable width.
 _WIDTHS = {"item_text": 60, "answer": 60, "action": 50, "report_title": 40, "office": 30, "owner": 25}
 _WRAPPED = ("item_text", "answer", "action")
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 def to_xlsx(register: Register) -> bytes:
@@ -345,10 +373,13 @@ class _UndatedZip(zipfile.ZipFile):
 
 def to_html(register: Register) -> bytes:
     """An accessible web page: language, title, main landmark, a table with header scopes."""
-    template = environment(DEFAULT_TEMPLATES).get_template("tracking/register.html.j2")
-    return template.render(
-        columns=COLUMNS, rows=[[_text(v) for v in r.cells()] for r in register.rows], register=register
-    ).encode()
+    _, page = register.page(
+        "register.html.j2",
+        columns=COLUMNS,
+        rows=[[_text(v) for v in r.cells()] for r in register.rows],
+        register=register,
+    )
+    return page.encode()
 
 
 WRITERS: dict[str, Callable[[Register], bytes]] = {

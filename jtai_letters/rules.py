@@ -89,7 +89,8 @@ RULES: dict[str, Rule] = {
         Rule(
             "update-future",
             "warning",
-            "a progress update dated after --as-of (default today); validate and register only",
+            "a progress update dated after the --as-of date (default today); from validate, register, progress "
+            "and deadlines only: letters never read the clock",
         ),
         Rule(
             "translation",
@@ -520,30 +521,34 @@ def _text(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
     if link_text and _VAGUE_LINK.match(link_text):
         yield _vague(src, ("response", "report_link_text"), link_text)
     for loc, value in texts(spec):
-        if isinstance(value, Inline) and ("[" in value or "<" in value):  # no link can be written without them
-            yield from _links(src, loc, value)
-        if found := placeholder(value):
-            yield problem(
-                src, loc, f"unfinished: '{found}' is a placeholder; replace it with the real text", "placeholder"
-            )
-        if match := _UNSTORABLE.search(value):
-            yield problem(
-                src,
-                loc,
-                f"contains the control character U+{ord(match.group(0)):04X}, which a letter cannot hold; delete it",
-                "character",
-            )
-        if match := _BIDI_OVERRIDE.search(value):
-            yield src.problem(
-                loc,
-                f"contains the bidirectional control U+{ord(match.group(0)):04X}, which changes the order "
-                "readers see the text in; delete it",
-                rule="character",
-            )
-        if value and not value.strip(_INVISIBLE):
-            yield src.problem(
-                loc, "holds only invisible characters (zero-width spaces); write the text", rule="character"
-            )
+        yield from text_problems(src, loc, value)
+
+
+def text_problems(src: SourceMap, loc: Loc, value: str) -> Iterator[Problem]:
+    """The text rules' problems with one string at `loc`: placeholders, characters, and links in Markdown text.
+
+    Plain strings work too: `partial` runs these on the YAML tree of a spec that does not match the schema.
+    """
+    if isinstance(value, Inline) and ("[" in value or "<" in value):  # no link can be written without them
+        yield from _links(src, loc, value)
+    if found := placeholder(value):
+        yield problem(src, loc, f"unfinished: '{found}' is a placeholder; replace it with the real text", "placeholder")
+    if match := _UNSTORABLE.search(value):
+        yield problem(
+            src,
+            loc,
+            f"contains the control character U+{ord(match.group(0)):04X}, which a letter cannot hold; delete it",
+            "character",
+        )
+    if match := _BIDI_OVERRIDE.search(value):
+        yield src.problem(
+            loc,
+            f"contains the bidirectional control U+{ord(match.group(0)):04X}, which changes the order "
+            "readers see the text in; delete it",
+            rule="character",
+        )
+    if value and not value.strip(_INVISIBLE):
+        yield src.problem(loc, "holds only invisible characters (zero-width spaces); write the text", rule="character")
 
 
 def _links(src: SourceMap, loc: Loc, value: str) -> Iterator[Problem]:

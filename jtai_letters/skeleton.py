@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
+from .errors import Problem, SpecError
 from .layouts import Layout
 from .rules import publication_deadline
+from .spec import parse_spec
 
 
 def _q(value: str) -> str:
@@ -27,7 +30,8 @@ def skeleton(
 ) -> str:
     """The YAML text of a new spec for `layout`; every TODO is reported by validate until replaced.
 
-    Fields the layout never prints are left out; those it needs are marked.
+    Fields the layout never prints are left out; those it needs are marked. A value the
+    schema refuses (`url="notaurl"`) is a `SpecError` naming its option, as validate words it.
 
     >>> wessex = skeleton(Layout("letter"), area="Wessex", role="Police and Crime Commissioner for Wessex")
     >>> "Office of the Police and Crime Commissioner for Wessex" in wessex, "for Wessex for Wessex" in wessex
@@ -54,7 +58,7 @@ def skeleton(
     deadline = publication_deadline(published)
     by = f", by {deadline.isoformat()} (s55: 56 days)" if deadline else ""
     needs = {path: f"   # the {layout.name} layout needs it: {why}" for path, why in layout.requires}
-    return f"""\
+    return _accepted(f"""\
 # yaml-language-server: $schema=response-spec.schema.json
 # A response spec for jtai-letters (Police Act 1996 s55). Replace every TODO,
 # then check it with:  jtai-letters validate THIS-FILE.yaml
@@ -101,7 +105,33 @@ response:
   copies:   # s55(6): the published response goes to the inspectors and the Secretary of State
     - His Majesty's Inspectorate of Constabulary and Fire & Rescue Services
     - The Home Secretary
-"""
+""")
+
+
+# The fields each option of `new` fills in, so a refused value is reported against the option given.
+OPTIONS = {
+    "report.title": "--report-title",
+    "report.url": "--url",
+    "office.name": "--area",
+    "office.area": "--area",
+    "office.commissioner": "--commissioner",
+    "office.role": "--role",
+    "response.sign_off.name": "--commissioner",
+    "response.sign_off.role": "--role",
+}
+
+
+def _accepted(text: str) -> str:
+    """`text`, once the schema accepts it: validate's own check, so `new` never prints a spec it would refuse."""
+    try:
+        parse_spec(text, Path("new"))
+    except SpecError as e:
+        refused: dict[tuple[str, str], str] = {}  # one value may fill two fields: said once, at the first
+        for p in e.problems:
+            refused.setdefault((OPTIONS.get(p.field, "new"), p.message), p.field)
+        problems = [Problem(message, Path(option), field=field) for (option, message), field in refused.items()]
+        raise SpecError(problems) from None
+    return text
 
 
 _STANDARD = """\

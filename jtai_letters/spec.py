@@ -326,7 +326,8 @@ def _message(err: Any) -> str:
     if kind == "missing":
         return "required field is missing"
     if kind.startswith("date") or kind.startswith("datetime"):
-        return f"expected a date like 2020-03-30, got {got}"
+        why = str(ctx.get("error", ""))  # 2025-02-30: "day value is outside expected range"
+        return f"expected a date like 2020-03-30, got {got}" + (f" ({why})" if "outside" in why else "")
     if kind == "literal_error":
         return f"expected {ctx.get('expected', 'one of the allowed values')}, got {got}"
     if kind.startswith("url") or (kind == "value_error" and "URL" in err.get("msg", "")):

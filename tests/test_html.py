@@ -126,7 +126,7 @@ def test_a_page_that_would_load_a_file_is_refused_in_one_line(folder: str, messa
         "-o",
         tmp_path,
     )
-    assert (code, out) == (1, "0 rendered, 0 skipped (unchanged), 1 failed\n")
+    assert (code, out) == (1, "0 rendered, 1 failed\n")
     assert len(err.splitlines()) == 1
     assert message in err
     assert not list(tmp_path.iterdir())

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -20,15 +21,18 @@ import docx
 import lxml.html
 import pikepdf
 import pytest
+from docx.oxml.ns import qn
 from icalendar import Calendar
 from openpyxl import load_workbook
 
 from jtai_letters import SpecError, build, cli, deadlines, register
+from jtai_letters import progress as prog
 from jtai_letters.models import ResponseSpec
 from jtai_letters.spec import load_spec
+from jtai_letters.style import HOUSE_STYLE
 from jtai_letters.templates import layouts
 
-from .helpers import ROOT
+from .helpers import ROOT, pdf_text
 from .helpers import SPECS as ALL_SPECS
 from .test_publication import structure
 
@@ -67,7 +71,8 @@ def loamshire(folder: Path, updates: str = "") -> Path:
 
 
 def expected_rows(spec: ResponseSpec) -> list[tuple[str, str, int]]:
-    """(item type, id, action number) straight from the spec: one per action, or one for an item without."""
+    """(item type, id, action number) straight from the spec: one per action, or one for an item without;
+    then one per action of the letter's own (`local_actions`), with no item."""
     found = []
     for kind, made, given in (
         ("recommendation", spec.report.recommendations, spec.response.recommendations),
@@ -77,7 +82,7 @@ def expected_rows(spec: ResponseSpec) -> list[tuple[str, str, int]]:
         for item in made:
             actions = next(a.actions for a in given if item.id in a.answered_ids)
             found += [(kind, item.id, n) for n in range(1, len(actions) + 1)] or [(kind, item.id, 0)]
-    return found
+    return found + [("local action", "", n) for n in range(1, len(spec.response.local_actions) + 1)]
 
 
 # -- the register ------------------------------------------------------------------------------------
@@ -87,7 +92,9 @@ def test_one_row_per_action_and_per_item_without_actions() -> None:
     made = register.read(SPECS, AS_OF)
     expected = [row for path in SPECS for row in expected_rows(load_spec(path))]
     assert [(r.item_type, r.item_id, r.action_number) for r in made.rows] == expected
-    assert len(expected) == 9  # the examples: Borsetshire 2 actions, Loamshire 6 actions and one AFI without
+    # the examples: Borsetshire 2 actions; Loamshire 6 actions, one AFI without and 2 local actions; local
+    # actions only in Devon and Cornwall (5), Hampshire (1) and Nottinghamshire (2)
+    assert len(expected) == 19
     afi1 = next(r for r in made.rows if r.item_id == "AFI1")
     assert (afi1.action, afi1.status, afi1.due, afi1.overdue) == ("", "no action", None, False)
 
@@ -96,9 +103,19 @@ def test_overdue_means_due_before_the_date_and_not_complete() -> None:
     def overdue(as_of: dt.date) -> list[tuple[str, int]]:
         return [(r.item_id, r.action_number) for r in register.read(SPECS, as_of).rows if r.overdue]
 
-    assert overdue(AS_OF) == [("R4", 1), ("R1", 1)]  # R2 and R3's past actions are complete
+    # R2 and R3's past actions are complete; ("", 1): Loamshire's first local action
+    assert overdue(AS_OF) == [("R4", 1), ("R1", 1), ("", 1)]
     assert overdue(dt.date(2026, 1, 31)) == [("R4", 1)]  # due on the day is not yet overdue
-    assert overdue(dt.date(2026, 7, 1)) == [("R4", 1), ("R5", 1), ("R1", 1), ("R1", 2), ("R2", 2), ("AFI2", 1)]
+    assert overdue(dt.date(2026, 7, 1)) == [
+        ("R4", 1),
+        ("R5", 1),
+        ("R1", 1),
+        ("R1", 2),
+        ("R2", 2),
+        ("AFI2", 1),
+        ("", 1),
+        ("", 2),
+    ]
 
 
 def test_report_columns_and_the_s55_deadline() -> None:
@@ -128,18 +145,20 @@ def test_csv_json_and_html_carry_the_columns_in_order(tmp_path: Path) -> None:
     for suffix in ("csv", "json", "html"):
         code, out, err = run("register", *SPECS, "-o", tmp_path / f"r.{suffix}", "--as-of", AS_OF)
         assert (code, err) == (0, "")
-        assert out == f"{tmp_path / f'r.{suffix}'}: 5 specs, 9 register rows\n"
+        assert out == f"{tmp_path / f'r.{suffix}'}: 5 specs, 19 register rows\n"
     raw = (tmp_path / "r.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
     table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert tuple(table[0]) == register.COLUMNS
-    assert len(table) == 10
-    assert table[3][register.COLUMNS.index("overdue")] == "yes"
-    assert table[3][register.COLUMNS.index("due")] == "2026-01-31"
+    assert len(table) == 20
+    assert table[9][register.COLUMNS.index("overdue")] == "yes"  # Loamshire's R1, after Devon and Cornwall's
+    assert table[9][register.COLUMNS.index("due")] == "2026-01-31"
     records = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
-    assert [tuple(r) for r in records] == [register.COLUMNS] * 9
-    assert records[2]["overdue"] is True and records[2]["due"] == "2026-01-31"
-    assert records[7]["due"] is None and records[7]["status"] == "no action"
+    assert [tuple(r) for r in records] == [register.COLUMNS] * 19
+    assert records[8]["overdue"] is True and records[8]["due"] == "2026-01-31"
+    assert records[13]["due"] is None and records[13]["status"] == "no action"
+    local = records[2]  # Devon and Cornwall's first action of its own: no item
+    assert (local["item_type"], local["item_id"], local["item_text"]) == ("local action", None, None)
     page = lxml.html.parse(str(tmp_path / "r.html")).getroot()
     assert page.get("lang") == "en-GB"
     assert page.findtext(".//title").startswith("Register of responses")
@@ -147,7 +166,7 @@ def test_csv_json_and_html_carry_the_columns_in_order(tmp_path: Path) -> None:
     assert [th.text for th in page.findall(".//thead//th")] == list(register.COLUMNS)
     assert {th.get("scope") for th in page.findall(".//th")} == {"col"}
     assert page.find(".//caption") is None  # the heading says what the table is
-    assert len(page.findall(".//tbody/tr")) == 9
+    assert len(page.findall(".//tbody/tr")) == 19
 
 
 def test_spreadsheet_text_is_never_a_formula(tmp_path: Path) -> None:
@@ -174,8 +193,8 @@ def test_xlsx_is_an_excel_table_with_a_frozen_header_and_typed_dates(tmp_path: P
     sheet = book.worksheets[0]
     assert sheet.freeze_panes == "A2"
     assert tuple(c.value for c in sheet[1]) == register.COLUMNS
-    assert [t.ref for t in sheet.tables.values()] == ["A1:Q10"]  # a table: filters on every column
-    due = sheet.cell(row=4, column=register.COLUMNS.index("due") + 1)
+    assert [t.ref for t in sheet.tables.values()] == ["A1:Q20"]  # a table: filters on every column
+    due = sheet.cell(row=10, column=register.COLUMNS.index("due") + 1)  # Loamshire's R1
     assert isinstance(due.value, dt.datetime) and due.value.date() == dt.date(2026, 1, 31)
     assert due.is_date
     assert all(sheet.column_dimensions[col].width for col in "ABCDEFGHIJKLMNOPQ")
@@ -206,7 +225,7 @@ def test_xlsx_is_an_excel_table_with_a_frozen_header_and_typed_dates(tmp_path: P
     )
     converted = (tmp_path / "lo" / "register.csv").read_text(encoding="utf-8").splitlines()
     assert converted[0] == ",".join(register.COLUMNS)
-    assert len(converted) == 10
+    assert len(converted) == 20
 
 
 def test_an_invalid_spec_fails_the_register_with_its_located_error(tmp_path: Path) -> None:
@@ -317,9 +336,10 @@ def progress(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 def register_counts() -> dict[str, Counter[str]]:
+    # By report and office: three offices answer the same joint inspection.
     found: dict[str, Counter[str]] = {}
     for row in register.read(SPECS, AS_OF).rows:
-        found.setdefault(row.report_title, Counter())[row.status] += 1
+        found.setdefault(f"{row.report_title} ({row.office})", Counter())[row.status] += 1
     return found
 
 
@@ -334,7 +354,8 @@ def test_progress_pdf_is_tagged_and_its_chart_states_the_counts(progress: dict[s
         assert all(b <= a + 1 for a, b in pairwise(headings)), headings
         [chart] = [str(e.Alt) for e in elements if str(e.S) == "/Figure"]
     assert chart.startswith(
-        "Chart of actions by status. All reports: 3 planned, 2 in progress, 1 ongoing, 2 complete, 1 no action."
+        "Chart of actions by status. All reports: 4 planned, 3 in progress, 1 ongoing, 2 complete, 8 not set, "
+        "1 no action."
     )
     for title, tally in register_counts().items():
         assert title in chart
@@ -353,15 +374,40 @@ def test_progress_docx_has_the_same_numbers_as_the_register(progress: dict[str, 
     table = {row.cells[0].text: [c.text for c in row.cells[1:]] for row in summary.rows[1:]}
     expected = register_counts()
     for title, tally in expected.items():
-        [label] = [k for k in table if k.startswith(title)]
+        [label] = [k for k in table if k == title]
         found = {status.lower(): int(n) for status, n in zip(header[1:-1], table[label][:-1], strict=True) if n != "0"}
         assert found == dict(tally)
         assert int(table[label][-1]) == sum(tally.values())
-    assert int(table["All reports"][-1]) == 9
+    assert int(table["All reports"][-1]) == 19
     texts = [p.text for p in document.paragraphs]
     assert texts.index("Overdue actions") < texts.index("Recommendation R1")
     overdue = [[c.text for c in row.cells] for row in document.tables[1].rows[1:]]
-    assert [row[1] for row in overdue] == ["Recommendation R4", "Recommendation R1"]
+    assert [row[1] for row in overdue] == ["Recommendation R4", "Recommendation R1", "Local action"]
+
+
+def test_progress_summary_columns_are_as_wide_as_their_content(progress: dict[str, Path]) -> None:
+    # The report's title takes the room; each count is as narrow as its longest word allows.
+    summary = docx.Document(str(progress["docx"])).tables[0]
+    grid = [int(c.get(qn("w:w"))) for c in summary._tbl.tblGrid.findall(qn("w:gridCol"))]
+    header = [c.text for c in summary.rows[0].cells]
+    assert grid[0] > max(grid[1:])
+    for width, words in zip(grid[1:], header[1:], strict=True):  # a bold word: about 0.55 em a letter
+        assert width / 20 >= max(len(w) for w in words.split()) * 0.55 * 11 + 12
+    # No word of a report's title broken across lines in the PDF
+    lines = pdf_text(progress["pdf"]).splitlines()
+    printed = {word for line in lines for word in line.split()}
+    titles = " ".join(register_counts())
+    assert [w for w in titles.split() if w not in printed] == []
+
+
+def test_progress_chart_is_in_the_house_font(progress: dict[str, Path]) -> None:
+    page = lxml.html.fromstring(prog.render(register.read(SPECS, AS_OF)).html)
+    [svg] = page.xpath("//svg")
+    assert svg.get("font-family") == HOUSE_STYLE.font  # the specs come from two offices: the house's own
+    with pikepdf.open(progress["pdf"]) as pdf:
+        fonts = [o for o in pdf.objects if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/Font"]
+        names = {str(f.get("/BaseFont")).lstrip("/").split("+")[-1] for f in fonts}  # subset prefix aside
+    assert names == {"Liberation-Sans", "Liberation-Sans-Bold"}  # the chart's text too
 
 
 def test_recorded_progress_reaches_the_progress_report(tmp_path: Path) -> None:
@@ -370,15 +416,15 @@ def test_recorded_progress_reaches_the_progress_report(tmp_path: Path) -> None:
     assert run("progress", spec, "-o", target, "--as-of", AS_OF)[0] == 0
     document = docx.Document(str(target))
     assert [c.text for c in document.tables[0].rows[1].cells][1:] == [
-        "2",
+        "3",
+        "1",
         "1",
         "3",
         "1",
-        "7",
-    ]  # planned, ongoing, complete, no action
-    assert document.paragraphs[[p.text for p in document.paragraphs].index("Overdue actions") + 1].text == (
-        "No action is overdue."
-    )
+        "9",
+    ]  # planned, in progress (a local action), ongoing, complete, no action
+    overdue = [[c.text for c in row.cells] for row in document.tables[1].rows[1:]]
+    assert [row[1] for row in overdue] == ["Local action"]  # R1's first action, complete now, is not
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     assert "20 January 2026: All 212 call handlers trained." in cells
 
@@ -392,12 +438,15 @@ def test_the_progress_template_is_not_offered_as_a_letter_layout() -> None:
 
 def test_calendar_has_one_event_per_deadline_and_open_action_with_stable_uids(tmp_path: Path) -> None:
     first, second = tmp_path / "one.ics", tmp_path / "two.ics"
-    assert run("deadlines", *SPECS, "-o", first, "--as-of", AS_OF)[0] == 0
+    assert run("deadlines", *SPECS, "-o", first, "--as-of", AS_OF)[:2] == (
+        0,
+        f"{first}: 5 specs, 5 s55 deadlines, 8 open action due dates\n",  # what the calendar holds, counted below
+    )
     assert run("deadlines", *SPECS, "-o", second, "--as-of", "2027-01-01")[0] == 0
     events = Calendar.from_ical(first.read_bytes()).walk("VEVENT")
     rows = register.read(SPECS, AS_OF).rows
     open_due = [r for r in rows if r.due and r.status != "complete"]
-    assert len(events) == len(SPECS) + len(open_due) == 5 + 6
+    assert len(events) == len(SPECS) + len(open_due) == 5 + 8  # Loamshire's two local actions among them
     deadlines_ = [e for e in events if str(e["SUMMARY"]).startswith("s55 deadline")]
     assert sorted(e.decoded("DTSTART") for e in deadlines_)[-1] == dt.date(2025, 11, 12)
     due = {str(e["SUMMARY"]): e.decoded("DTSTART") for e in events}
@@ -412,7 +461,7 @@ def test_a_completed_action_leaves_the_calendar(tmp_path: Path) -> None:
     before = register.read([loamshire(tmp_path / "a")], AS_OF)
     after = register.read([loamshire(tmp_path / "b", UPDATES)], AS_OF)
     count = [len(Calendar.from_ical(deadlines.to_ics(r)).walk("VEVENT")) for r in (before, after)]
-    assert count == [5, 4]
+    assert count == [7, 6]  # the deadline, four actions and two local actions; then R1's first is complete
 
 
 def test_many_specs_are_read_in_parallel_with_the_same_rows_and_errors(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -427,12 +476,18 @@ def test_many_specs_are_read_in_parallel_with_the_same_rows_and_errors(monkeypat
 
 
 def test_specs_without_items_make_empty_but_valid_files(tmp_path: Path) -> None:
-    spec = ROOT / "responses" / "nottinghamshire-2020-csa-family.yaml"  # the report makes no recommendations
+    # The report makes no recommendations; without the letter's own actions, nothing is promised.
+    text = (ROOT / "responses" / "nottinghamshire-2020-csa-family.yaml").read_text(encoding="utf-8")
+    spec = tmp_path / "nottinghamshire.yaml"
+    spec.write_text(re.sub(r"\n  local_actions:\n(?:    .*\n|\n)*", "\n", text), encoding="utf-8")
+    assert register.read([spec], AS_OF).specs[0].response.local_actions == []
     for name in ("progress.pdf", "progress.docx", "register.xlsx", "deadlines.ics"):
         verb = name.split(".")[0]
+        # the calendar speaks of what it holds: the response's deadline, and no action's due date
+        made = "1 s55 deadline, 0 open action due dates" if verb == "deadlines" else "0 register rows"
         assert run(verb, spec, "-o", tmp_path / name, "--as-of", AS_OF) == (
             0,
-            f"{tmp_path / name}: 1 spec, 0 register rows\n",
+            f"{tmp_path / name}: 1 spec, {made}\n",
             "",
         )
     texts = [p.text for p in docx.Document(str(tmp_path / "progress.docx")).paragraphs]
@@ -461,3 +516,42 @@ def test_progress_docx_headings_start_at_one_title_and_skip_no_level(progress: d
     found = [levels[p.style.name] for p in docx.Document(str(progress["docx"])).paragraphs if p.style.name in levels]
     assert found[0] == 1 and found.count(1) == 1
     assert all(b <= a + 1 for a, b in pairwise(found)), found
+
+
+# -- an office's own tracking templates -------------------------------------------------------------
+
+
+def _office_templates(tmp_path: Path) -> Path:
+    folder = tmp_path / "office-templates"
+    shutil.copytree(ROOT / "templates", folder)
+    return folder
+
+
+def test_an_office_templates_folder_may_carry_its_own_tracking_templates(tmp_path: Path) -> None:
+    office = _office_templates(tmp_path)
+    for name in ("register.html.j2", "progress.html.j2"):
+        page = office / "tracking" / name
+        page.write_text(page.read_text().replace("</body>", "<p>Loamshire own edition</p>\n</body>"))
+    assert run("register", LOAMSHIRE, "-o", tmp_path / "r.html", "--templates", office)[0] == 0
+    assert "Loamshire own edition" in (tmp_path / "r.html").read_text()
+    assert run("progress", LOAMSHIRE, "-o", tmp_path / "p.html", "--templates", office)[0] == 0
+    assert "Loamshire own edition" in (tmp_path / "p.html").read_text()
+    # A folder without tracking/ keeps ours
+    shutil.rmtree(office / "tracking")
+    assert run("register", LOAMSHIRE, "-o", tmp_path / "ours.html", "--templates", office)[0] == 0
+    assert "own edition" not in (tmp_path / "ours.html").read_text()
+
+
+def test_an_office_tracking_template_is_confined_to_its_folder(tmp_path: Path) -> None:
+    office = _office_templates(tmp_path)
+    outside = tmp_path / "elsewhere.html.j2"
+    outside.write_text("{{ columns }}")
+    (office / "tracking" / "register.html.j2").unlink()
+    (office / "tracking" / "register.html.j2").symlink_to(outside)
+    code, out, err = run("register", LOAMSHIRE, "-o", tmp_path / "r.html", "--templates", office)
+    assert (code, out) == (1, "")
+    assert err == (
+        f"{office / 'tracking' / 'register.html.j2'}: template error: refused to load 'tracking/register.html.j2': "
+        f"it leads outside the templates folder {office}\n"
+    )
+    assert not (tmp_path / "r.html").exists()

@@ -15,6 +15,9 @@ FORMATS: tuple[str, ...] = ("docx", "pdf", "html")
 """Output formats by file extension, in the order they are written."""
 DEFAULT_FORMATS: tuple[str, ...] = ("docx", "pdf")
 """What `render` and `batch` make unless told otherwise: the web page is asked for."""
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+"""The date of every entry in the zip packages the tool writes (DOCX, and the register's XLSX): fixed,
+so the same letter or register gives the same bytes."""
 
 
 def write(fmt: str, letter: RenderedLetter) -> bytes:

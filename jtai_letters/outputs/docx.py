@@ -32,6 +32,7 @@ from ..errors import OutputError, Problem
 from ..labels import pieces
 from ..render import RenderedLetter
 from ..style import HouseStyle, office_style
+from . import ZIP_DATE
 from .docx_base import (
     BULLETS_NUM_ID,
     HEADINGS,
@@ -44,7 +45,6 @@ from .docx_base import (
     twips,
 )
 
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so the same letter gives the same bytes
 CORE_PROPERTY_LIMIT = 255  # characters Word allows in a document property
 _SPACE = re.compile(r"[ \t\n\r\f]+")
 _FIELDS = {"page": "PAGE", "pages": "NUMPAGES"}
@@ -459,7 +459,7 @@ def _sign_off(w: _Writer, el: HtmlElement, container: Container) -> None:
         Paragraph(p, container).paragraph_format.keep_with_next = True
 
 
-@block("table", None, "actions", "judgements")
+@block("table", None, "actions", "judgements", "counts")
 def _table(w: _Writer, el: HtmlElement, container: Container) -> None:
     if container is not w.doc:
         raise w.fail("a table inside a table cannot be written to DOCX")
@@ -477,6 +477,8 @@ def _table(w: _Writer, el: HtmlElement, container: Container) -> None:
         return
     width = max(len(tr) for _, tr in rows)
     shares = {"actions": w.style.action_columns, "judgements": w.style.judgement_columns}.get(el.get("class", ""), ())
+    if el.get("class") == "counts":
+        shares = _by_content(w.style, [tr for _, tr in rows], width)
     if len(shares) != width:
         shares = (1 / width,) * width
     text_width = twips(w.style.text_width_mm * 72 / 25.4)
@@ -503,6 +505,26 @@ def _table(w: _Writer, el: HtmlElement, container: Container) -> None:
                 shading.set(qn("w:fill"), colour(w.style.header_fill))
                 cell._tc.get_or_add_tcPr().append(shading)
     w.after_table = container
+
+
+# A character's width in ems, on average, in bold sans-serif (Arial Bold's lower case: about 0.55).
+_CHARACTER_EM = 0.56
+
+
+def _by_content(style: HouseStyle, rows: list[HtmlElement], width: int) -> tuple[float, ...]:
+    """Shares of a table of counts (`class="counts"`) by content, as the PDF's automatic table layout
+    gives them: every column as wide as its longest word, the room left over to the first (the text
+    each row counts); if even the longest words do not fit, each column in proportion to its own."""
+    longest = [1] * width
+    for tr in rows:
+        for i, cell in enumerate(tr):
+            longest[i] = max(longest[i], *(len(word) for word in cell.text_content().split()), 1)
+    text_pt = style.text_width_mm * 72 / 25.4
+    padding = 2 * style.cell_padding_horizontal + style.table_border
+    needs = [(n * _CHARACTER_EM * style.table_size + padding) / text_pt for n in longest]
+    if sum(needs) > 1:
+        return tuple(need / sum(needs) for need in needs)
+    return (1 - sum(needs[1:]), *needs[1:])
 
 
 def _table_layout(tbl: Any, text_width: int, widths: list[int]) -> None:

@@ -51,16 +51,20 @@ class _Fetched(URLFetcherResponse):  # type: ignore[misc]
 
 
 class AssetFetcher(URLFetcher):  # type: ignore[misc]
-    """A WeasyPrint URL fetcher that serves `read_asset` and refuses everything else."""
+    """A WeasyPrint URL fetcher that serves `read_asset` and refuses everything else.
 
-    def __init__(self, roots: tuple[Path, ...]) -> None:
+    `named` maps the path-independent URLs of the spec's images (see `_by_role`) to their files' URLs.
+    """
+
+    def __init__(self, roots: tuple[Path, ...], named: dict[str, str] | None = None) -> None:
         super().__init__(allowed_protocols={"file"})
         self.roots = roots
+        self.named = named or {}
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
         """Serve `url` from the allowed folders, or stop the render."""
         try:
-            data, mime = read_asset(url, self.roots)
+            data, mime = read_asset(self.named.get(url, url), self.roots)
         except OutputError as e:
             raise AssetRefused(e.problems[0].message, url) from None
         return _Fetched(url, data, {"Content-Type": mime})
@@ -126,18 +130,35 @@ def _image_cache(letter: RenderedLetter) -> dict[str, object]:
     return _images(letter.asset_roots, stamps)
 
 
+def _by_role(letter: RenderedLetter) -> tuple[str, dict[str, str]]:
+    """The letter's HTML with each image the spec names under a URL made of its role
+    (`office.logo.path`), and those URLs -> the files' own.
+
+    WeasyPrint names an image in the PDF after its URL, and orders images by name: with
+    the files' URLs, the same letter made from another folder (regenerated from its
+    archive, say) would give other bytes.
+    """
+    html, named = letter.html, {}
+    for url, field in letter.asset_fields:
+        role = f"file:///{field}"
+        html = html.replace(f'src="{url}"', f'src="{role}"')
+        named[role] = url
+    return html, named
+
+
 def write(letter: RenderedLetter) -> bytes:
-    """The letter as a PDF file (bytes). Deterministic: same letter, same bytes.
+    """The letter as a PDF file (bytes). Deterministic: same letter, same bytes, wherever its files sit.
 
     Tagged PDF/UA-1 by default; with attachments (the spec and its files), tagged PDF/A-3b.
     """
-    fetcher = AssetFetcher(letter.asset_roots)
+    html, named = _by_role(letter)
+    fetcher = AssetFetcher(letter.asset_roots, named)
     templates = letter.asset_roots[:1]  # stylesheets may load only the layout's own files
     try:
         css = [_stylesheet(p, p.stat().st_mtime_ns, templates) for p in letter.stylesheets]
         css.append(_theme(office_style(letter.font, letter.brand_colour), letter.page_label))
         base = templates[0].resolve().as_uri() + "/"
-        document = HTML(string=letter.html, base_url=base, url_fetcher=fetcher)
+        document = HTML(string=html, base_url=base, url_fetcher=fetcher)
         options: dict[str, object] = {"pdf_variant": PDF_VARIANT, "cache": _image_cache(letter)}
         if letter.attachments:
             when = dt.datetime.combine(letter.date, dt.time())
@@ -156,7 +177,7 @@ def write(letter: RenderedLetter) -> bytes:
             options = {**options, "pdf_variant": ARCHIVE_VARIANT, "pdf_tags": True, "attachments": files}
         pdf = document.write_pdf(stylesheets=css, font_config=_fonts(), **options)
     except AssetRefused as e:
-        field = letter.field_of(e.url)
+        field = letter.field_of(named.get(e.url, e.url))
         raise OutputError(Problem(f"PDF not written: {e}", letter.source, field=field, rule="asset")) from None
     assert isinstance(pdf, bytes)
     return scope_table_headers(pdf)

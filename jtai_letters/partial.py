@@ -1,0 +1,141 @@
+"""What can still be checked in a spec that does not match the schema.
+
+`validate` shows every problem at once: a date written `31/01/2026` must not hide a
+`[TBC]` elsewhere, an unanswered recommendation or a late response until it is fixed.
+When the whole spec cannot be built, the text rules run on its YAML tree, and the
+other rules on its `report` and `response` (and office) where those still make a model
+once optional values that fail (a wrong due date, an unknown key) are set aside.
+
+Nothing is said twice and nothing is guessed: a problem about a field the schema
+already faults, or about a part set aside (or one holding it), is left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from . import rules
+from .errors import JtaiError, Problem
+from .models import Office, Report, Response, ResponseSpec
+from .spec import Loc, SourceMap, _merge_profile, field_path, inner_model, parse_yaml, read_text
+from .yamltree import Map, Seq
+
+SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (("office", Office), ("report", Report), ("response", Response))
+_ROUNDS = 20  # set-aside rounds; each removes every failing optional value pydantic reported
+
+
+def salvage(
+    path: Path, faults: list[Problem], profile: Path | None = None, profiles: Path | None = None
+) -> tuple[ResponseSpec | None, list[Problem]]:
+    """(the spec's report and response as a model, or None; the further problems found) for the spec
+    at `path`, whose loading failed with `faults`. `profile` and `profiles` as for `load_spec`."""
+    if any(p.rule == "yaml" for p in faults):
+        return None, []  # no tree to look at
+    try:
+        root = parse_yaml(read_text(path), path)
+    except JtaiError:
+        return None, []  # unreadable: `faults` says why
+    if not isinstance(root, Map):
+        return None, []
+    src = SourceMap(path, root)
+    try:
+        merged = _merge_profile(root, src, profile, profiles)
+    except JtaiError:
+        merged = None  # `faults` names the profile's problem; the office is then looked at alone
+    if merged is not None:
+        src = SourceMap(path, root, merged.path, merged)
+    set_aside: list[Loc] = []
+    parts = {key: _model(model, root.get(key), (key,), set_aside) for key, model in SECTIONS}
+    found = [p for loc, value in _strings(root) for p in rules.text_problems(src, loc, value)]
+    partial = None
+    if parts["report"] and parts["response"]:
+        # An office that fails stands back as its defaults (the letter's language, say): no rule judges it.
+        parts["office"] = parts["office"] or Office.model_construct()
+        partial = ResponseSpec.model_construct(None, **parts)
+        partial._source = src
+        found += [p for p in rules.check(partial) if p.rule not in _TEXT_RULES]
+    faulted = [p.field for p in faults] + [field_path(loc) for loc in set_aside]
+    seen: set[tuple[object, ...]] = set()
+    kept = []
+    for p in sorted(found, key=lambda p: (p.line or 0, p.column or 0)):
+        key = (p.rule, p.path, p.line, p.column)
+        if key in seen or any(_related(p.field, f) for f in faulted):
+            continue
+        seen.add(key)
+        kept.append(p)
+    return partial, kept
+
+
+# Found on the tree, for every string: not again from the partial model.
+_TEXT_RULES = frozenset({"placeholder", "character"})
+
+
+def _model(model: type[BaseModel], tree: Any, at: Loc, set_aside: list[Loc]) -> BaseModel | None:
+    """`tree` as `model`, with failing optional values set aside (recorded in `set_aside`); None if it cannot be."""
+    if not isinstance(tree, Map):
+        return None
+    for _ in range(_ROUNDS):
+        try:
+            return model.model_validate(tree)
+        except ValidationError as e:
+            failing = [(tuple(err["loc"]), err["type"]) for err in e.errors(include_url=False)]
+        if not all(_optional_value(model, tree, loc, kind) for loc, kind in failing):
+            return None
+        for loc, _kind in failing:
+            parent = _at(tree, loc[:-1])
+            if isinstance(parent, Map):
+                parent.pop(loc[-1], None)
+            set_aside.append((*at, *loc))
+    return None
+
+
+def _optional_value(model: type[BaseModel], tree: Any, loc: Loc, kind: str) -> bool:
+    """Whether the value at `loc` can be left out without changing what the rest means:
+    an unknown key, or a single optional value (never a list or mapping, whose parts rules count)."""
+    if not loc or not isinstance(loc[-1], str) or not isinstance(_at(tree, loc[:-1]), Map):
+        return False
+    if kind == "extra_forbidden":
+        return True
+    if isinstance(_at(tree, loc), (Map, Seq)) or kind == "missing":
+        return False
+    field = None
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fields = getattr(current, "model_fields", None)
+        field = fields.get(part) if isinstance(fields, dict) else None
+        if field is None:
+            return False
+        current = inner_model(field.annotation)
+    return field is not None and not field.is_required()
+
+
+def _at(tree: Any, loc: Loc) -> Any:
+    for part in loc:
+        in_map = isinstance(tree, Map) and part in tree
+        if not (in_map or (isinstance(tree, Seq) and isinstance(part, int) and 0 <= part < len(tree))):
+            return None
+        tree = tree[part]
+    return tree
+
+
+def _strings(node: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
+    """Every string value in a YAML tree (keys aside), with its location."""
+    if isinstance(node, Map):
+        for key, value in node.items():
+            yield from _strings(value, (*loc, key))
+    elif isinstance(node, Seq):
+        for i, value in enumerate(node):
+            yield from _strings(value, (*loc, i))
+    elif isinstance(node, str):
+        yield loc, node
+
+
+def _related(field: str, other: str) -> bool:
+    """Whether one field path holds the other (or they are the same)."""
+    return any(a == b or a.startswith((f"{b}.", f"{b}[")) for a, b in ((field, other), (other, field)))
