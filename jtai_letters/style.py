@@ -89,6 +89,8 @@ class HouseStyle:
     action_columns: tuple[float, ...] = (0.44, 0.20, 0.21, 0.15)
     # ... and of a table of graded judgements (area, grade).
     judgement_columns: tuple[float, ...] = (0.68, 0.32)
+    # a bilingual letter side by side: the space each column keeps on its side of the middle
+    column_gap: float = 7
 
     @property
     def text_width_mm(self) -> float:

@@ -13,7 +13,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import lxml.html
@@ -86,6 +86,7 @@ class _Segment:
     code: bool = False
     href: str | None = None
     image: tuple[str, str, float] | None = None  # (src, alt, height in mm)
+    lang: str | None = None  # the language of an element with `lang` around it
 
 
 @dataclass(frozen=True)
@@ -94,23 +95,25 @@ class _Fmt:
     italic: bool = False
     code: bool = False
     href: str | None = None
+    lang: str | None = None
 
     def segment(self, text: str) -> _Segment:
-        return _Segment(text, self.bold, self.italic, self.code, self.href)
+        return _Segment(text, self.bold, self.italic, self.code, self.href, lang=self.lang)
 
 
 def write(letter: RenderedLetter) -> bytes:
     """The letter as a DOCX file (bytes). Deterministic: same letter, same bytes."""
     root = lxml.html.document_fromstring(letter.html)
     style = office_style(letter.font, letter.brand_colour)
-    document = new_document(style)
+    language = root.get("lang") or "en-GB"
+    document = new_document(style, language)
     _properties(document, root)
     body = root.find("body")
     if body is None:
         raise OutputError(Problem("the rendered letter has no <body>", letter.source, rule="docx"))
     section = document.sections[0]
     section.different_first_page_header_footer = True  # letterhead on page 1, page numbers after
-    _Writer(document, letter, style).blocks(body, document)
+    _Writer(document, letter, style, language).blocks(body, document)
     _page_numbers(section.footer.paragraphs[0], style, letter.page_label)
     out = io.BytesIO()
     document.save(out)
@@ -137,7 +140,7 @@ def _properties(document: Document, root: HtmlElement) -> None:
     props.author = fit_property(_meta(root, "author"))
     props.subject = fit_property(_meta(root, "description"))
     props.keywords = fit_property(_meta(root, "keywords"))
-    props.language = root.get("lang") or "en-GB"
+    props.language = root.get("lang") or "en-GB"  # the first language of a bilingual letter
     props.last_modified_by = props.author
     props.revision = 1
     props.comments = ""
@@ -163,11 +166,18 @@ def _normalise_zip(data: bytes) -> bytes:
 class _Writer:
     """Walks the HTML body, adding one Word block per HTML block through the registry."""
 
-    def __init__(self, document: Document, letter: RenderedLetter, style: HouseStyle) -> None:
+    def __init__(self, document: Document, letter: RenderedLetter, style: HouseStyle, language: str) -> None:
         self.doc = document
         self.letter = letter
         self.style = style
         self.after_table: Container | None = None  # the container whose last block is a table
+        # Languages: the document's (every run's unless marked), and that of the block being written.
+        # A run of another language carries `w:lang`, so Word checks its spelling and a screen
+        # reader switches voice, as `lang` does in the HTML and `/Lang` in the PDF.
+        self.language = self.lang = language
+        self.width = twips(style.text_width_mm * 72 / 25.4)  # of the container being written
+        self.columns: tuple[Container, Any] | None = None  # (container, table) of side-by-side columns
+        self.letterhead_placed = False  # the first goes into the first page's header
 
     def fail(self, message: str) -> OutputError:
         return OutputError(Problem(message, self.letter.source, rule="docx"))
@@ -189,10 +199,20 @@ class _Writer:
     def blocks(self, parent: HtmlElement, container: Container) -> None:
         for el in parent:
             if isinstance(el.tag, str):  # not a comment
-                self.handler(BLOCKS, el, "")(self, el, container)
+                outer, self.lang = self.lang, el.get("lang") or self.lang
+                if container is self.doc and el.get("class") != "language-columns":
+                    self.columns = None  # side-by-side columns continue only from one pair to the next
+                try:
+                    self.handler(BLOCKS, el, "")(self, el, container)
+                finally:
+                    self.lang = outer
+
+    def fmt(self) -> _Fmt:
+        """Plain text in the language of the block being written."""
+        return _Fmt(lang=self.lang)
 
     def paragraph(self, el: HtmlElement, style: str, container: Container) -> Paragraph:
-        return self.paragraph_of(list(self.inline(el, _Fmt())), style, container)
+        return self.paragraph_of(list(self.inline(el, self.fmt())), style, container)
 
     def paragraph_of(self, segments: list[_Segment], style: str, container: Container) -> Paragraph:
         para: Paragraph = container.add_paragraph()
@@ -207,6 +227,8 @@ class _Writer:
             self.runs(para, _collapse(segments))
         except ValueError as e:  # python-docx refuses XML-illegal characters
             raise self.fail(f"text cannot be stored in a Word document: {e}") from None
+        if self.lang != self.language:  # the paragraph mark, as its text
+            para._p.get_or_add_pPr().append(_language_rpr(self.lang))
         return para
 
     def css_before(self, style: str) -> float:
@@ -222,7 +244,8 @@ class _Writer:
             yield fmt.segment(el.text)
         for child in el:
             if isinstance(child.tag, str):
-                yield from self.handler(INLINES, child, "inline ")(self, child, fmt)
+                inner = replace(fmt, lang=child.get("lang")) if child.get("lang") else fmt
+                yield from self.handler(INLINES, child, "inline ")(self, child, inner)
             if child.tail:
                 yield fmt.segment(child.tail)
 
@@ -237,6 +260,8 @@ class _Writer:
                 link = None
                 continue
             run = para.add_run(seg.text)
+            if seg.lang and seg.lang != self.language:
+                run._r.get_or_add_rPr().append(_language_rpr(seg.lang)[0])
             run.bold = seg.bold or None
             run.italic = seg.italic or None
             if seg.code:
@@ -283,16 +308,54 @@ def _container(w: _Writer, el: HtmlElement, container: Container) -> None:
     w.blocks(el, container)
 
 
-@block("div", "language-part", "language-columns", "language-column")
-def _language(w: _Writer, el: HtmlElement, container: Container) -> None:
-    """A bilingual letter's parts and columns, one after the other (interim, until they are set out as
-    parts and side-by-side columns): a second letterhead is set where it stands, not in the page header."""
-    for child in el:
-        header = w.doc.sections[0].first_page_header
-        if "letterhead" in (child.get("class") or "").split() and any(p.text for p in header.paragraphs):
-            w.blocks(child, container)
-        elif isinstance(child.tag, str):
-            w.handler(BLOCKS, child, "")(w, child, container)
+@block("div", "language-part")
+def _language_part(w: _Writer, el: HtmlElement, container: Container) -> None:
+    """One language's whole letter; the second starts a new page, as the PDF's does."""
+    body = w.doc.element.body
+    start = len(body)
+    w.blocks(el, container)
+    if start and container is w.doc:
+        first = next((p for p in body[start - 1 :] if p.tag == qn("w:p")), None)
+        if first is not None:
+            Paragraph(first, container).paragraph_format.page_break_before = True
+
+
+@block("div", "language-columns")
+def _language_columns(w: _Writer, el: HtmlElement, container: Container) -> None:
+    """A section in both languages side by side: a row of a borderless two-column table, the first
+    language on the left (its cells read in order, as the PDF's columns). Word has no layout-table
+    flag: no header row and no borders tell it and its users that this table only places text."""
+    columns = [c for c in el if isinstance(c.tag, str)]
+    if len(columns) != 2 or any(c.get("class") != "language-column" for c in columns):
+        raise w.fail('<div class="language-columns"> holds two <div class="language-column">')
+    if container is not w.doc:
+        raise w.fail("side-by-side columns must be at the top level of the letter")
+    if w.columns is None or w.columns[0] is not container:
+        half = w.width // 2
+        table = w.doc.add_table(rows=0, cols=2)
+        _table_layout(table._tbl, w.width, [half, w.width - half])
+        w.columns = (container, table)
+    table = w.columns[1]
+    row = table.add_row()
+    outer, gap = w.width, twips(w.style.column_gap)
+    w.width = w.width // 2 - gap
+    try:
+        for side, (cell, column) in enumerate(zip(row.cells, columns, strict=True)):
+            cell.width = Twips(outer // 2 if side == 0 else outer - outer // 2)
+            _cell_margins(cell, left=gap if side else 0, right=0 if side else gap)
+            cell._tc.remove(cell.paragraphs[0]._p)
+            outer_lang, w.lang = w.lang, column.get("lang") or w.lang
+            try:
+                w.blocks(column, cell)
+            finally:
+                w.lang = outer_lang
+            if not cell.paragraphs and not cell.tables:
+                cell.add_paragraph()  # a cell must end with a paragraph
+            elif cell._tc[-1].tag != qn("w:p"):
+                cell.add_paragraph()
+    finally:
+        w.width = outer
+    w.columns = (container, table)
 
 
 @block("p", None, "closing", "attribution", "response-from", "report-link", "reference", "salutation", "copies")
@@ -365,7 +428,7 @@ def _list_items(w: _Writer, el: HtmlElement, container: Container, level: int) -
         if li.tag != "li":
             raise w.fail(f"<{el.tag}> may hold only <li>, not <{li.tag}>")
         start = len(written)
-        segments: list[_Segment] = [_Fmt().segment(li.text or "")]
+        segments: list[_Segment] = [w.fmt().segment(li.text or "")]
 
         def flush(segments: list[_Segment], start: int = start) -> None:
             if _collapse(list(segments)):  # whitespace between blocks makes no paragraph
@@ -379,13 +442,13 @@ def _list_items(w: _Writer, el: HtmlElement, container: Container, level: int) -
                 flush(segments)
                 segments = []
                 if child.tag == "p":
-                    segments = list(w.inline(child, _Fmt()))
+                    segments = list(w.inline(child, w.fmt()))
                 else:
                     written.extend(_list_items(w, child, container, level + 1))
             elif isinstance(child.tag, str):
-                segments.extend(w.handler(INLINES, child, "inline ")(w, child, _Fmt()))
+                segments.extend(w.handler(INLINES, child, "inline ")(w, child, w.fmt()))
             if child.tail:
-                segments.append(_Fmt().segment(child.tail))
+                segments.append(w.fmt().segment(child.tail))
         flush(segments)
     return written
 
@@ -421,17 +484,21 @@ def _signature_image(w: _Writer, el: HtmlElement, container: Container) -> None:
 @block("header", "letterhead")
 def _letterhead(w: _Writer, el: HtmlElement, container: Container) -> None:
     """The letterhead goes into the first page's header, where Word keeps page furniture,
-    with the rule under it in the office's colour."""
-    if container is not w.doc:
-        raise w.fail("a letterhead must be at the top level of the letter")
+    with the rule under it in the office's colour. A bilingual letter's other letterheads (the
+    second part's, or both side by side) stand in the text where the PDF has them."""
     header = w.doc.sections[0].first_page_header
-    header.is_linked_to_previous = False
-    for para in header.paragraphs:  # the empty paragraph a new header starts with
-        para._p.getparent().remove(para._p)
-    w.blocks(el, header)
-    if not header.paragraphs:
+    target: Any = container
+    if container is w.doc and not w.letterhead_placed:
+        header.is_linked_to_previous = False
+        for para in header.paragraphs:  # the empty paragraph a new header starts with
+            para._p.getparent().remove(para._p)
+        target = header
+    w.letterhead_placed = True
+    before = len(target.paragraphs)
+    w.blocks(el, target)
+    if len(target.paragraphs) == before:
         return
-    last = header.paragraphs[-1]
+    last = target.paragraphs[-1]
     last.paragraph_format.space_after = Pt(w.style.letterhead_after)
     border = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
@@ -461,7 +528,8 @@ def _sign_off(w: _Writer, el: HtmlElement, container: Container) -> None:
 
 @block("table", None, "actions", "judgements", "counts")
 def _table(w: _Writer, el: HtmlElement, container: Container) -> None:
-    if container is not w.doc:
+    in_column = w.columns is not None and container is not w.doc
+    if container is not w.doc and not in_column:
         raise w.fail("a table inside a table cannot be written to DOCX")
     rows: list[tuple[bool, HtmlElement]] = []
     for part in el:
@@ -477,14 +545,14 @@ def _table(w: _Writer, el: HtmlElement, container: Container) -> None:
         return
     width = max(len(tr) for _, tr in rows)
     shares = {"actions": w.style.action_columns, "judgements": w.style.judgement_columns}.get(el.get("class", ""), ())
-    if el.get("class") == "counts":
-        shares = _by_content(w.style, [tr for _, tr in rows], width)
+    text_width = w.width
+    if el.get("class") == "counts" or in_column:  # half a page is too narrow for fixed shares
+        shares = _by_content(w.style, [tr for _, tr in rows], width, text_width / 20)
     if len(shares) != width:
         shares = (1 / width,) * width
-    text_width = twips(w.style.text_width_mm * 72 / 25.4)
     widths = [round(text_width * share) for share in shares]
     widths[-1] = text_width - sum(widths[:-1])  # exactly the text width, whatever the rounding
-    table = w.doc.add_table(rows=0, cols=width)
+    table = container.add_table(rows=0, cols=width) if in_column else w.doc.add_table(rows=0, cols=width)
     table._tbl.tblPr.style = STYLE_IDS["Table Grid"]
     _table_layout(table._tbl, text_width, widths)
     for is_head, tr in rows:
@@ -511,7 +579,7 @@ def _table(w: _Writer, el: HtmlElement, container: Container) -> None:
 _CHARACTER_EM = 0.56
 
 
-def _by_content(style: HouseStyle, rows: list[HtmlElement], width: int) -> tuple[float, ...]:
+def _by_content(style: HouseStyle, rows: list[HtmlElement], width: int, text_pt: float) -> tuple[float, ...]:
     """Shares of a table of counts (`class="counts"`) by content, as the PDF's automatic table layout
     gives them: every column as wide as its longest word, the room left over to the first (the text
     each row counts); if even the longest words do not fit, each column in proportion to its own."""
@@ -519,7 +587,6 @@ def _by_content(style: HouseStyle, rows: list[HtmlElement], width: int) -> tuple
     for tr in rows:
         for i, cell in enumerate(tr):
             longest[i] = max(longest[i], *(len(word) for word in cell.text_content().split()), 1)
-    text_pt = style.text_width_mm * 72 / 25.4
     padding = 2 * style.cell_padding_horizontal + style.table_border
     needs = [(n * _CHARACTER_EM * style.table_size + padding) / text_pt for n in longest]
     if sum(needs) > 1:
@@ -542,6 +609,25 @@ def _table_layout(tbl: Any, text_width: int, widths: list[int]) -> None:
         grid_col.set(qn("w:w"), str(width))
 
 
+def _cell_margins(cell: Any, *, left: int, right: int) -> None:
+    margins = OxmlElement("w:tcMar")
+    for side, value in (("w:top", 0), ("w:left", left), ("w:bottom", 0), ("w:right", right)):
+        margin = OxmlElement(side)
+        margin.set(qn("w:w"), str(value))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    cell._tc.get_or_add_tcPr().append(margins)
+
+
+def _language_rpr(lang: str) -> Any:
+    """`<w:rPr><w:lang w:val=lang/></w:rPr>`: a run's or a paragraph mark's language."""
+    props = OxmlElement("w:rPr")
+    mark = OxmlElement("w:lang")
+    mark.set(qn("w:val"), lang)
+    props.append(mark)
+    return props
+
+
 # -- the vocabulary: inline elements ------------------------------------------------------------
 
 
@@ -561,6 +647,7 @@ def _formatted(w: _Writer, el: HtmlElement, fmt: _Fmt) -> Iterator[_Segment]:
             italic=fmt.italic or tag in ("em", "i"),
             code=fmt.code or tag == "code",
             href=el.get("href") if tag == "a" else fmt.href,
+            lang=fmt.lang,
         ),
     )
 
@@ -671,7 +758,7 @@ def _collapse(segments: list[_Segment]) -> list[_Segment]:
             text = text[1:]
             if not text:
                 continue
-        seg = _Segment(text, seg.bold, seg.italic, seg.code, seg.href, seg.image)
+        seg = replace(seg, text=text)
         out.append(seg)
         at_line_start = False
     while out and out[-1].image is None and out[-1].text.strip(" ") == "" and out[-1].text != "\n":

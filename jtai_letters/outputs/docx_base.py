@@ -148,8 +148,9 @@ def _list_indent(level: int, style: HouseStyle) -> str:
     return f'<w:ind w:left="{left}" w:hanging="{twips(style.list_indent * 2 / 3)}"/>'
 
 
-def styles_xml(style: HouseStyle) -> str:
-    """styles.xml: Normal, Title, Heading 1-3, lists, Quote, Caption, Header/Footer, table styles."""
+def styles_xml(style: HouseStyle, language: str = "en-GB") -> str:
+    """styles.xml: Normal, Title, Heading 1-3, lists, Quote, Caption, Header/Footer, table styles;
+    `language` (the letter's first) is every run's unless the run says otherwise."""
     body, text = style.body_size, style.text_colour
     styles = [
         _paragraph_style(style, "Normal", size=body, after=style.paragraph_after, col=text, based_on=None),
@@ -223,7 +224,7 @@ def styles_xml(style: HouseStyle) -> str:
     font = quoteattr(style.word_font)
     defaults = (
         f"<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii={font} w:hAnsi={font} w:cs={font} w:eastAsia={font}/>"
-        f'<w:sz w:val="{half_points(body)}"/><w:szCs w:val="{half_points(body)}"/><w:lang w:val="en-GB"/></w:rPr>'
+        f'<w:sz w:val="{half_points(body)}"/><w:szCs w:val="{half_points(body)}"/><w:lang w:val={quoteattr(language)}/></w:rPr>'
         "</w:rPrDefault><w:pPrDefault/></w:docDefaults>"
     )
     return f'<w:styles xmlns:w="{_W}">{defaults}{"".join(styles)}</w:styles>'
@@ -271,7 +272,7 @@ def _drop_parts(document: Document) -> None:
             rels.pop(r_id)
 
 
-def _settings(document: Document) -> None:
+def _settings(document: Document, language: str) -> None:
     settings = document.settings.element
     for name in ("w:savePreviewPicture", "w:rsids"):
         for el in settings.findall(qn(name)):
@@ -280,7 +281,7 @@ def _settings(document: Document) -> None:
         if compat.get(qn("w:name")) == "compatibilityMode":
             compat.set(qn("w:val"), "15")  # Word 2013+: a table's border, not its text, sits on the margin
     for lang in settings.iter(qn("w:themeFontLang")):
-        lang.set(qn("w:val"), "en-GB")
+        lang.set(qn("w:val"), language)
 
 
 def _page(document: Document, style: HouseStyle) -> None:
@@ -296,14 +297,14 @@ def _page(document: Document, style: HouseStyle) -> None:
 
 
 @lru_cache(maxsize=16)
-def base_document(style: HouseStyle) -> bytes:
-    """An empty DOCX in the house style: styles, numbering, page, settings, truthful app.xml."""
+def base_document(style: HouseStyle, language: str = "en-GB") -> bytes:
+    """An empty DOCX in the house style and `language`: styles, numbering, page, settings, truthful app.xml."""
     document = docx.Document()
     _drop_parts(document)
-    for reltype, xml in ((RT.STYLES, styles_xml(style)), (RT.NUMBERING, numbering_xml(style))):
+    for reltype, xml in ((RT.STYLES, styles_xml(style, language)), (RT.NUMBERING, numbering_xml(style))):
         part: Any = document.part.part_related_by(reltype)  # an XmlPart: its element is replaced
         part._element = parse_xml(xml)
-    _settings(document)
+    _settings(document, language)
     _page(document, style)
     app = document.part.package.part_related_by(RT.EXTENDED_PROPERTIES)
     app._blob = app_xml()
@@ -312,6 +313,6 @@ def base_document(style: HouseStyle) -> bytes:
     return out.getvalue()
 
 
-def new_document(style: HouseStyle) -> Document:
+def new_document(style: HouseStyle, language: str = "en-GB") -> Document:
     """A fresh document to write a letter into, from the cached base."""
-    return docx.Document(io.BytesIO(base_document(style)))
+    return docx.Document(io.BytesIO(base_document(style, language)))

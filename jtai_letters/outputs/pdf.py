@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import logging
 from collections.abc import Iterator
+from typing import Any
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,7 +19,9 @@ import pikepdf
 from ._fastimport import linux_sonames_first
 
 with linux_sonames_first():
+    import pydyf
     from weasyprint import CSS, HTML, Attachment
+    from weasyprint.pdf import tags as _tags
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
@@ -29,6 +32,34 @@ from ..render import RenderedLetter
 from ..style import HouseStyle, office_style, stylesheet
 
 _LOG = logging.getLogger("weasyprint")
+
+
+def _marking_languages(build: Any) -> Any:
+    """WeasyPrint's structure-element builder, also writing `/Lang` where the HTML says `lang`.
+
+    WeasyPrint 70 gives the PDF one `/Lang`, the document's (from `<html lang>`), so a screen
+    reader would read a Welsh part of a bilingual letter with an English voice. A structure
+    element made for an element carrying `lang` (the other language's part or column, a word
+    left in English) gets it as `/Lang`, as PDF/UA-1 (ISO 14289-1, 7.2) asks. The builder
+    (`weasyprint.pdf.tags._build_box_tree`) calls itself through its module, so wrapping the
+    module's name reaches every element; a post-processing pass could not, as a structure
+    element no longer says which HTML element it came from. WeasyPrint is pinned (70.0) and
+    `tests/test_languages.py` checks the builder is still there and the tags still right.
+    """
+
+    def build_with_language(box: Any, parent: Any, *args: Any) -> Iterator[Any]:
+        element = box.element
+        skip = element is None or box.element_tag in ("html", "body")
+        lang = None if skip else element.get("lang")
+        for made in build(box, parent, *args):
+            if lang and made.get("P") == parent.reference and "Lang" not in made:
+                made["Lang"] = pydyf.String(lang)
+            yield made
+
+    return build_with_language
+
+
+_tags._build_box_tree = _marking_languages(_tags._build_box_tree)
 PDF_VARIANT = "pdf/ua-1"  # tagged PDF: structure tree, language and title for screen readers
 ARCHIVE_VARIANT = "pdf/a-3b"  # archival, and allowed to carry the source spec as an attachment
 
