@@ -55,7 +55,14 @@ def docx_paragraphs(path: Path) -> list[str]:
 
 
 def _cells(table: Table) -> list[Paragraph]:
-    return [p for row in table.rows for cell in row.cells for p in cell.paragraphs]
+    """The paragraphs of a table's cells in reading order, those of tables inside them included
+    (a bilingual letter's side-by-side columns hold its action tables)."""
+    out: list[Paragraph] = []
+    for row in table.rows:
+        for cell in row.cells:
+            for block in cell.iter_inner_content():
+                out += [block] if isinstance(block, Paragraph) else _cells(block)
+    return out
 
 
 def docx_header_rows(path: Path) -> list[list[str]]:

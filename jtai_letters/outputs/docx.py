@@ -312,11 +312,11 @@ def _container(w: _Writer, el: HtmlElement, container: Container) -> None:
 def _language_part(w: _Writer, el: HtmlElement, container: Container) -> None:
     """One language's whole letter; the second starts a new page, as the PDF's does."""
     body = w.doc.element.body
-    start = len(body)
+    start = len(body.xpath("./w:p|./w:tbl"))  # the blocks before this part (the first has none)
     w.blocks(el, container)
     if start and container is w.doc:
-        first = next((p for p in body[start - 1 :] if p.tag == qn("w:p")), None)
-        if first is not None:
+        first = next(iter(body.xpath("./w:p|./w:tbl")[start:]), None)
+        if first is not None and first.tag == qn("w:p"):
             Paragraph(first, container).paragraph_format.page_break_before = True
 
 

@@ -1,0 +1,214 @@
+"""The language marked in every output, so screen readers switch voice and Word checks spelling
+in the right language: `lang` in the web page, `/Lang` on the PDF's structure elements, `w:lang`
+on the Word runs; and the two bilingual structures (parts, side-by-side columns) in each format."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+import docx
+import lxml.html
+import pikepdf
+import pytest
+from docx.oxml.ns import qn
+from lxml import etree
+
+from jtai_letters import build
+from jtai_letters.pipeline import Options
+
+from .helpers import ROOT
+
+EXAMPLE = ROOT / "responses" / "tir-llechen-2025-domestic-abuse.yaml"
+ENGLISH = ROOT / "responses" / "loamshire-2025-domestic-abuse.yaml"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def variant(tmp_path: Path, **office: str) -> Path:
+    """The bilingual example with its office's language and layout set, beside its profile."""
+    (tmp_path / "profiles").mkdir(exist_ok=True)
+    (tmp_path / "profiles" / "tir-llechen.yaml").write_bytes((ROOT / "profiles" / "tir-llechen.yaml").read_bytes())
+    (tmp_path / "responses").mkdir(exist_ok=True)
+    text = EXAMPLE.read_text(encoding="utf-8")
+    for name, value in office.items():
+        text = re.sub(rf"^  {name}: .*\n", "", text, flags=re.M)
+        text = text.replace("office:\n", f"office:\n  {name}: {value}\n", 1)
+    path = tmp_path / "responses" / "letter.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def outputs(path: Path, out: Path) -> dict[str, Path]:
+    result = build(path, out, Options(formats=("docx", "pdf", "html")))
+    return {p.suffix: p for p in result.outputs}
+
+
+def marked(html: Path) -> list[tuple[str, str]]:
+    """(PDF role, language) of every element of the page carrying `lang`, in document order."""
+    root = lxml.html.document_fromstring(html.read_text(encoding="utf-8"))
+    return [("/" + el.tag.capitalize(), el.get("lang")) for el in root.iter() if el.get("lang")][1:]
+
+
+def in_order(wanted: list[tuple[str, str]], found: list[tuple[str, str]]) -> bool:
+    """Whether `wanted` appears in `found` in the same order (an element split across pages
+    has a structure element on each)."""
+    rest = iter(found)
+    return all(any(item == seen for seen in rest) for item in wanted)
+
+
+# -- PDF -------------------------------------------------------------------------------------------
+
+
+def structure(pdf: Path) -> tuple[str, list[tuple[str, str | None, int]]]:
+    """The catalog's /Lang, and (role, /Lang, depth) of every structure element in reading order."""
+    with pikepdf.open(pdf) as document:
+        found: list[tuple[str, str | None, int]] = []
+
+        def walk(node: object, depth: int) -> None:
+            if isinstance(node, pikepdf.Array):
+                for child in node:
+                    walk(child, depth)
+            elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+                lang = node.get("/Lang")
+                found.append((str(node["/S"]), None if lang is None else str(lang), depth))
+                walk(node.get("/K"), depth + 1)
+
+        walk(document.Root.StructTreeRoot.get("/K"), 0)
+        return str(document.Root.Lang), found
+
+
+def test_weasyprint_still_builds_its_structure_tree_where_the_language_hook_wraps_it() -> None:
+    import weasyprint
+    from weasyprint.pdf import tags
+
+    import jtai_letters.outputs.pdf  # noqa: F401  # installs the hook
+
+    assert weasyprint.__version__ == "70.0"  # the hook wraps a private function of this version
+    assert tags._build_box_tree.__name__ == "build_with_language"
+
+
+def test_the_pdf_marks_each_column_and_each_word_left_in_english_with_its_language(tmp_path: Path) -> None:
+    files = outputs(EXAMPLE, tmp_path)
+    document_lang, elements = structure(files[".pdf"])
+    assert document_lang == "cy-GB"
+    html_marks = marked(files[".html"])
+    pdf_marks = [(role, lang) for role, lang, _depth in elements if lang]
+    # Every element the page marks is marked in the PDF, in the same order, and nothing else is.
+    assert in_order(html_marks, pdf_marks)
+    assert set(pdf_marks) == set(html_marks) == {("/Div", "cy-GB"), ("/Div", "en-GB"), ("/Span", "en-GB")}
+    assert pdf_marks[:2] == [("/Div", "cy-GB"), ("/Div", "en-GB")]  # the letterheads side by side
+    assert pdf_marks.count(("/Span", "en-GB")) >= len([m for m in html_marks if m[0] == "/Span"]) > 0
+
+
+def test_an_english_letter_has_one_language_in_its_pdf(tmp_path: Path) -> None:
+    files = outputs(ENGLISH, tmp_path)
+    document_lang, elements = structure(files[".pdf"])
+    assert document_lang == "en-GB"
+    assert not [e for e in elements if e[1]]
+
+
+def test_parts_start_the_second_language_on_a_new_page_in_both_formats(tmp_path: Path) -> None:
+    files = outputs(variant(tmp_path, language="en-GB+cy-GB", bilingual="parts"), tmp_path / "out")
+    document_lang, elements = structure(files[".pdf"])
+    assert document_lang == "en-GB"
+    parts = [(role, lang) for role, lang, _depth in elements if role == "/Div" and lang]
+    assert parts[0] == ("/Div", "en-GB") and parts[-1] == ("/Div", "cy-GB")
+    printed = subprocess.run(["pdftotext", "-raw", files[".pdf"], "-"], capture_output=True, check=True, text=True)
+    pages = printed.stdout.split("\f")
+    welsh_starts = [i for i, page in enumerate(pages) if page.lstrip().startswith("Swyddfa Comisiynydd")]
+    assert len(welsh_starts) == 1 and welsh_starts[0] > 0
+    body = docx.Document(str(files[".docx"])).paragraphs
+    breaks = [p.text for p in body if p.paragraph_format.page_break_before]
+    assert breaks == ["Swyddfa Comisiynydd Heddlu a Throseddu Tir Llechen"]
+
+
+# -- DOCX ------------------------------------------------------------------------------------------
+
+
+def docx_xml(path: Path, part: str) -> etree._Element:
+    with zipfile.ZipFile(path) as z:
+        return etree.fromstring(z.read(part))
+
+
+def run_languages(cell: etree._Element) -> list[tuple[str | None, str]]:
+    out = []
+    for run in cell.iter(f"{W}r"):
+        text = "".join(t.text or "" for t in run.iter(f"{W}t"))
+        if text.strip():
+            lang = run.find(f"{W}rPr/{W}lang")
+            out.append((None if lang is None else lang.get(f"{W}val"), text))
+    return out
+
+
+@pytest.mark.parametrize(("language", "other"), [("cy-GB+en-GB", "en-GB"), ("en-GB+cy-GB", "cy-GB")])
+def test_word_marks_every_run_of_the_other_language(tmp_path: Path, language: str, other: str) -> None:
+    files = outputs(variant(tmp_path, language=language, bilingual="columns"), tmp_path / "out")
+    first = language.split("+")[0]
+    styles = docx_xml(files[".docx"], "word/styles.xml")
+    assert styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang").get(f"{W}val") == first
+    settings = docx_xml(files[".docx"], "word/settings.xml")
+    assert settings.find(f"{W}themeFontLang").get(f"{W}val") == first
+    assert docx.Document(str(files[".docx"])).core_properties.language == first
+    body = docx_xml(files[".docx"], "word/document.xml").find(f"{W}body")
+    columns = body.find(f"{W}tbl")  # the side-by-side table: a row per section
+    rows = columns.findall(f"{W}tr")
+    assert len(rows) >= 4
+    for row in rows:
+        first_cell, other_cell = row.findall(f"{W}tc")
+        # The other language's column: every run marked.
+        assert run_languages(other_cell) and all(lang == other for lang, _ in run_languages(other_cell))
+        # The first language's column: unmarked, but for words left in English in a Welsh column.
+        for lang, text in run_languages(first_cell):
+            assert lang is None or (first == "cy-GB" and lang == "en-GB"), text
+    if first == "cy-GB":
+        english_in_welsh = [t for row in rows for lang, t in run_languages(row.findall(f"{W}tc")[0]) if lang]
+        # The words only, never the values put into them: "R1" is the same in both languages.
+        assert english_in_welsh[:3] == ["Recommendation ", "Action", "Owner"]
+
+
+def test_a_welsh_letter_is_welsh_throughout_its_word_file(tmp_path: Path) -> None:
+    files = outputs(variant(tmp_path, language="cy-GB"), tmp_path / "out")
+    styles = docx_xml(files[".docx"], "word/styles.xml")
+    assert styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang").get(f"{W}val") == "cy-GB"
+    body = docx_xml(files[".docx"], "word/document.xml")
+    marks = {lang for lang, _ in run_languages(body)}
+    assert marks == {None, "en-GB"}  # Welsh by default; only the words left in English are marked
+    assert structure(files[".pdf"])[0] == "cy-GB"
+
+
+def test_columns_are_a_borderless_table_of_equal_halves_with_no_header_row(tmp_path: Path) -> None:
+    files = outputs(EXAMPLE, tmp_path)
+    document = docx.Document(str(files[".docx"]))
+    table = document.tables[0]
+    grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert len(grid) == 2 and abs(grid[0] - grid[1]) <= 1
+    assert table._tbl.tblPr.style is None  # no borders: a table that only places text
+    assert not table._tbl.xpath("./w:tr/w:trPr/w:tblHeader")
+    assert not [tr for tr in table._tbl.findall(qn("w:tr")) if tr.xpath("./w:trPr/w:cantSplit")]
+    texts = [[cell.paragraphs[0].text if cell.paragraphs else "" for cell in row.cells] for row in table.rows]
+    assert texts[0] == [
+        "Swyddfa Comisiynydd Heddlu a Throseddu Tir Llechen",
+        "Office of the Police and Crime Commissioner for Tir Llechen",
+    ]
+
+
+def test_the_web_page_marks_the_other_language_and_only_valid_tags(tmp_path: Path) -> None:
+    files = outputs(EXAMPLE, tmp_path)
+    root = lxml.html.document_fromstring(files[".html"].read_bytes())
+    assert root.get("lang") == "cy-GB"
+    assert root.findtext(".//title", "").startswith("Ymateb")
+    tags = {el.get("lang") for el in root.iter() if el.get("lang")}
+    assert tags == {"cy-GB", "en-GB"}
+    english = [el for el in root.iter() if el.get("class") == "language-column" and el.get("lang") == "en-GB"]
+    assert english and all("Recommendations" in el.text_content() or el.text_content() for el in english)
+
+
+def test_marking_the_language_changes_no_byte_of_a_rerender(tmp_path: Path) -> None:
+    first = outputs(EXAMPLE, tmp_path / "a")
+    second = outputs(EXAMPLE, tmp_path / "b")
+    for suffix in (".pdf", ".docx", ".html"):
+        assert first[suffix].read_bytes() == second[suffix].read_bytes()
+    assert io.BytesIO(first[".pdf"].read_bytes()).getbuffer().nbytes > 0
