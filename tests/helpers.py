@@ -48,10 +48,35 @@ def docx_paragraphs(path: Path) -> list[str]:
     out: list[str] = []
     if section.different_first_page_header_footer and not header.is_linked_to_previous:
         out += [p.text for p in header.paragraphs if p.text.strip()]
+    return out + [p.text for p in body_paragraphs(document) if p.text.strip()]
+
+
+def body_paragraphs(document: docx.document.Document) -> list[Paragraph]:
+    """Every paragraph of a DOCX's body in reading order, those of table cells included."""
+    out: list[Paragraph] = []
     for block in document.iter_inner_content():
-        paragraphs = [block] if isinstance(block, Paragraph) else _cells(block)
-        out += [p.text for p in paragraphs if p.text.strip()]
+        out += [block] if isinstance(block, Paragraph) else _cells(block)
     return out
+
+
+def docx_columns(path: Path) -> tuple[list[str], list[str]]:
+    """The non-empty paragraphs of each side of a bilingual letter's side-by-side columns."""
+    [table] = [t for t in docx.Document(str(path)).tables if t._tbl.tblPr.style is None]
+    sides: tuple[list[str], list[str]] = ([], [])
+    for row in table.rows:
+        for side, cell in zip(sides, row.cells, strict=True):
+            for block in cell.iter_inner_content():
+                paragraphs = [block] if isinstance(block, Paragraph) else _cells(block)
+                side += [p.text for p in paragraphs if p.text.strip()]
+    return sides
+
+
+def side_by_side(stem: str) -> bool:
+    """Whether an example letter is set in two languages side by side."""
+    from jtai_letters.spec import load_spec
+
+    office = load_spec(RESPONSES / f"{stem}.yaml").office
+    return "+" in office.language and office.bilingual == "columns"
 
 
 def _cells(table: Table) -> list[Paragraph]:
@@ -82,15 +107,17 @@ def docx_styles(path: Path) -> list[tuple[str, str]]:
     return [(p.style.name, p.text) for p in document.paragraphs if p.text.strip()]
 
 
-def pdf_text(path: Path) -> str:
-    """The text of a PDF, page furniture (page X of Y) removed.
+def pdf_text(path: Path, half: int | None = None) -> str:
+    """The text of a PDF, page furniture (page X of Y) removed; with `half` (0 or 1), only the
+    left or right half of each A4 page (a bilingual letter's side-by-side columns).
 
     Poppler's pdftotext, not a Python extractor: pypdf and pdfminer garble or drop
     lines set in fallback fonts (emoji, Welsh), and reading them right is the point.
     Raw mode keeps the content order and leaves line-end hyphens as printed.
     """
+    crop = [] if half is None else ["-x", str(half * 298), "-y", "0", "-W", "298", "-H", "842"]
     text = subprocess.run(
-        ["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+        ["pdftotext", "-raw", "-enc", "UTF-8", *crop, str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
     lines = text.replace("\f", "\n").splitlines()
     return "\n".join(line for line in lines if not PAGE_FURNITURE.match(line.strip()))

@@ -224,7 +224,8 @@ def styles_xml(style: HouseStyle, language: str = "en-GB") -> str:
     font = quoteattr(style.word_font)
     defaults = (
         f"<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii={font} w:hAnsi={font} w:cs={font} w:eastAsia={font}/>"
-        f'<w:sz w:val="{half_points(body)}"/><w:szCs w:val="{half_points(body)}"/><w:lang w:val={quoteattr(language)}/></w:rPr>'
+        f'<w:sz w:val="{half_points(body)}"/><w:szCs w:val="{half_points(body)}"/>'
+        f"<w:lang w:val={quoteattr(language)}/></w:rPr>"
         "</w:rPrDefault><w:pPrDefault/></w:docDefaults>"
     )
     return f'<w:styles xmlns:w="{_W}">{defaults}{"".join(styles)}</w:styles>'

@@ -10,9 +10,9 @@ import datetime as dt
 import io
 import logging
 from collections.abc import Iterator
-from typing import Any
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 
