@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+import weakref
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -47,16 +48,31 @@ def _marking_languages(build: Any) -> Any:
     `tests/test_languages.py` checks the builder is still there and the tags still right.
     """
 
+    inherited: weakref.WeakKeyDictionary[Any, str | None] = weakref.WeakKeyDictionary()
+
     def build_with_language(box: Any, parent: Any, *args: Any) -> Iterator[Any]:
         element = box.element
+        if box.element_tag == "html":  # once a document: the language around each element
+            _languages_around(element, element.get("lang"), inherited)
         skip = element is None or box.element_tag in ("html", "body")
         lang = None if skip else element.get("lang")
+        if lang and lang == inherited.get(element):
+            lang = None  # the same as the element's around it: /Lang is inherited down the tree
         for made in build(box, parent, *args):
             if lang and made.get("P") == parent.reference and "Lang" not in made:
                 made["Lang"] = pydyf.String(lang)
             yield made
 
     return build_with_language
+
+
+def _languages_around(element: Any, language: str | None, around: weakref.WeakKeyDictionary[Any, str | None]) -> None:
+    stack = [(element, language)]
+    while stack:
+        parent, lang = stack.pop()
+        for child in parent:
+            around[child] = lang
+            stack.append((child, child.get("lang") or lang))
 
 
 _tags._build_box_tree = _marking_languages(_tags._build_box_tree)
