@@ -279,9 +279,9 @@ def _serve(conn: Connection, out_dir: str, options: Options, strict: bool, memor
     limit = memory_mb * 1024 * 1024
     with contextlib.suppress(ValueError, OSError):  # a hard limit already lower: keep it
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    from .outputs import pdf
+    from . import outputs
 
-    pdf.warm_up()  # fonts and WeasyPrint's own stylesheets, once, before the first letter
+    outputs.warm_up(options.formats)  # imports, fonts, stylesheets: once, not in the first letter's time
     while True:
         try:
             job = conn.recv()
@@ -333,53 +333,62 @@ def _lost(spec: str, process: Any, timeout: float | None) -> LetterStatus:
     return LetterStatus(spec, "failed", errors=[f"{spec}: {why}; the other letters went on"])
 
 
+class _Pool:
+    """Workers started before their first letter is known, so they warm up while specs are checked."""
+
+    def __init__(self, jobs: int, args: tuple[Any, ...]) -> None:
+        start = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        self.context = multiprocessing.get_context(start)
+        self.args = args
+        self.workers = [_Worker(self.context, args) for _ in range(jobs)]
+
+    def close(self) -> None:
+        for w in self.workers:
+            w.stop(kill=w.job is not None)
+        self.workers = []
+
+
 def _in_workers(
     todo: list[tuple[str, str]],
-    jobs: int,
-    args: tuple[Any, ...],
+    pool: _Pool,
     timeout: float,
     finished: Callable[[LetterStatus], None],
 ) -> None:
     # One pipe per worker, not a shared pool: a worker that dies or overruns loses only the
     # letter it was given (multiprocessing.Pool waits for a lost task forever).
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    context, args, workers = pool.context, pool.args, pool.workers
     pending = deque(todo)
-    workers = [_Worker(context, args) for _ in range(jobs)]
-    try:
-        while pending or any(w.job for w in workers):
-            for i, w in enumerate(workers):
-                if w.job is None and pending:
-                    if w.done >= TASKS_PER_WORKER:
-                        w.stop()
-                        workers[i] = w = _Worker(context, args)
-                    w.give(pending.popleft())
-            busy = [w for w in workers if w.job]
-            now = time.monotonic()
-            wait_for = max(0.0, min(w.started + timeout - now for w in busy))
-            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=wait_for + 0.05)
-            for i, w in enumerate(workers):
-                if w.job is None:
-                    continue
-                spec = w.job[0]
-                if w.conn in ready:
-                    try:
-                        status = w.conn.recv()
-                    except (EOFError, OSError):
-                        w.process.join(1)
-                        status = _lost(spec, w.process, None)
-                        w.stop(kill=True)
-                        workers[i] = _Worker(context, args)
-                    else:
-                        w.job, w.done = None, w.done + 1
-                    finished(status)
-                elif w.process.sentinel in ready or time.monotonic() - w.started > timeout:
-                    overran = w.process.sentinel not in ready
+    while pending or any(w.job for w in workers):
+        for i, w in enumerate(workers):
+            if w.job is None and pending:
+                if w.done >= TASKS_PER_WORKER:
+                    w.stop()
+                    workers[i] = w = _Worker(context, args)
+                w.give(pending.popleft())
+        busy = [w for w in workers if w.job]
+        now = time.monotonic()
+        wait_for = max(0.0, min(w.started + timeout - now for w in busy))
+        ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=wait_for + 0.05)
+        for i, w in enumerate(workers):
+            if w.job is None:
+                continue
+            spec = w.job[0]
+            if w.conn in ready:
+                try:
+                    status = w.conn.recv()
+                except (EOFError, OSError):
+                    w.process.join(1)
+                    status = _lost(spec, w.process, None)
                     w.stop(kill=True)
-                    finished(_lost(spec, w.process, timeout if overran else None))
                     workers[i] = _Worker(context, args)
-    finally:
-        for w in workers:
-            w.stop(kill=w.job is not None)
+                else:
+                    w.job, w.done = None, w.done + 1
+                finished(status)
+            elif w.process.sentinel in ready or time.monotonic() - w.started > timeout:
+                overran = w.process.sentinel not in ready
+                w.stop(kill=True)
+                finished(_lost(spec, w.process, timeout if overran else None))
+                workers[i] = _Worker(context, args)
 
 
 def run(
@@ -427,20 +436,24 @@ def run(
             on_done(status)
 
     todo: list[tuple[str, str]] = []
-    for spec, name in named:
-        skipped = unchanged.check(str(spec))
-        if skipped is not None:
-            results[str(spec)] = skipped
-            if on_done:
-                on_done(skipped)
-        else:
-            todo.append((str(spec), name))
+    pool: _Pool | None = None
     try:
-        if todo:
-            jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-            args = (str(out_dir), options, strict, memory_mb, debug)
-            _in_workers(todo, jobs, args, timeout, finished)
+        for i, (spec, name) in enumerate(named):
+            skipped = unchanged.check(str(spec))
+            if skipped is not None:
+                results[str(spec)] = skipped
+                if on_done:
+                    on_done(skipped)
+                continue
+            todo.append((str(spec), name))
+            if pool is None:  # the first letter to make: start the workers while the rest are checked
+                workers = max(1, min(jobs or os.cpu_count() or 1, len(named) - i))
+                pool = _Pool(workers, (str(out_dir), options, strict, memory_mb, debug))
+        if pool is not None:
+            _in_workers(todo, pool, timeout, finished)
     finally:
+        if pool is not None:
+            pool.close()
         journal.close()
     report = BatchReport([results[str(s)] for s, _ in named], time.perf_counter() - start)
     for status in report.letters:
