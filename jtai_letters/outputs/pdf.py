@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pikepdf
 
-from ._fastimport import linux_sonames_first
+from ._fastimport import linux_sonames_first, long_lived
 
-with linux_sonames_first():
+with linux_sonames_first(), long_lived():
     from weasyprint import CSS, HTML, Attachment
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
