@@ -369,37 +369,40 @@ def _in_workers(
     # letter it was given (multiprocessing.Pool waits for a lost task forever).
     context, args, workers = pool.context, pool.args, pool.workers
     pending = deque(todo)
-    while pending or any(w.job for w in workers):
-        for i, w in enumerate(workers):
-            if w.job is None and pending:
-                if w.done >= TASKS_PER_WORKER:
-                    w.stop()
-                    workers[i] = w = _Worker(context, args)
-                w.give(pending.popleft())
-        busy = [w for w in workers if w.job]
-        now = time.monotonic()
-        wait_for = max(0.0, min(w.started + timeout - now for w in busy))
-        ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=wait_for + 0.05)
-        for i, w in enumerate(workers):
-            if w.job is None:
-                continue
-            spec = w.job[0]
-            if w.conn in ready:
-                try:
-                    status = w.conn.recv()
-                except (EOFError, OSError):
-                    w.process.join(1)
-                    status = _lost(spec, w.process, None)
+    try:
+        while pending or any(w.job for w in workers):
+            for i, w in enumerate(workers):
+                if w.job is None and pending:
+                    if w.done >= TASKS_PER_WORKER:
+                        w.stop()
+                        workers[i] = w = _Worker(context, args)
+                    w.give(pending.popleft())
+            busy = [w for w in workers if w.job]
+            now = time.monotonic()
+            wait_for = max(0.0, min(w.started + timeout - now for w in busy))
+            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=wait_for + 0.05)
+            for i, w in enumerate(workers):
+                if w.job is None:
+                    continue
+                spec = w.job[0]
+                if w.conn in ready:
+                    try:
+                        status = w.conn.recv()
+                    except (EOFError, OSError):
+                        w.process.join(1)
+                        status = _lost(spec, w.process, None)
+                        w.stop(kill=True)
+                        workers[i] = _Worker(context, args)
+                    else:
+                        w.job, w.done = None, w.done + 1
+                    finished(status)
+                elif w.process.sentinel in ready or time.monotonic() - w.started > timeout:
+                    overran = w.process.sentinel not in ready
                     w.stop(kill=True)
+                    finished(_lost(spec, w.process, timeout if overran else None))
                     workers[i] = _Worker(context, args)
-                else:
-                    w.job, w.done = None, w.done + 1
-                finished(status)
-            elif w.process.sentinel in ready or time.monotonic() - w.started > timeout:
-                overran = w.process.sentinel not in ready
-                w.stop(kill=True)
-                finished(_lost(spec, w.process, timeout if overran else None))
-                workers[i] = _Worker(context, args)
+    finally:
+        pool.close()
 
 
 def run(
