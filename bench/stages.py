@@ -14,7 +14,9 @@ examples so that load from other processes falls on all of them alike):
   drawing, tagging (PDF/UA structure tree), fonts (subsetting and embedding) and
   serialising; "passes" is how many times each page was laid out;
 - untagged: the PDF writer again without PDF/UA, for what tagging costs in all;
-- docx: the Word writer (`outputs.docx.write`).
+- docx: the Word writer (`outputs.docx.write`);
+- collect: the cyclic collector's pass after the letter (and its untagged PDF). As in a batch worker, what
+  warming up made is frozen (`gc.freeze`) and no collection runs during a letter.
 
 With --top N, the N functions costing most (cumulative) across all letters follow.
 Prints Markdown, ready for docs/benchmarks.md.
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import io
 import os
 import pstats
@@ -77,6 +80,7 @@ def main() -> None:
         letter = render(check(spec).spec)
         pdf_writer.write(letter)
         docx_writer.write(letter)
+    gc.freeze()  # as batch workers do after warming up
 
     times: dict[Path, dict[str, list[float]]] = {s: defaultdict(list) for s in specs}
     profiles = {s: cProfile.Profile() for s in specs}
@@ -88,6 +92,7 @@ def main() -> None:
         times[spec][stage].append(time.perf_counter() - start)
         return result
 
+    gc.disable()  # as in a batch worker: a letter's garbage is collected once, after it
     for _ in range(args.rounds):
         for spec in specs:
             checked = timed(spec, "check", lambda spec=spec: check(spec))
@@ -100,13 +105,15 @@ def main() -> None:
             finally:
                 pdf_writer.PDF_VARIANT = tagged
             pages[spec] = len(PdfReader(io.BytesIO(pdf)).pages)  # type: ignore[arg-type]
+            timed(spec, "collect", gc.collect)
     for _ in range(args.rounds):  # the profile runs apart: its overhead must not bend the clock figures
         for spec in specs:
             letter = render(check(spec).spec)
             profiles[spec].runcall(pdf_writer.write, letter)
+            gc.collect()
 
     print(f"Per letter, ms (median of {args.rounds} rounds, one warm process); load: {os.getloadavg()[0]:.2f}\n")
-    columns = ["check", "html", "pdf", *PARTS, "passes", "untagged", "docx", "total"]
+    columns = ["check", "html", "pdf", *PARTS, "passes", "untagged", "docx", "collect", "total"]
     print("| example | pages | " + " | ".join(columns) + " |\n| --- | ---: |" + " ---: |" * len(columns))
     rows = []
     for spec in specs:
@@ -115,7 +122,7 @@ def main() -> None:
         profiled_total = _cumulative(stats, ("jtai_letters/outputs/pdf.py", "write"))[1]
         row = {part: _cumulative(stats, where)[1] / profiled_total * med["pdf"] for part, where in PARTS.items()}
         row["passes"] = _cumulative(stats, PAGE_LAYOUTS)[0] / args.rounds / pages[spec]
-        row.update(med, total=med["check"] + med["html"] + med["pdf"] + med["docx"])
+        row.update(med, total=med["check"] + med["html"] + med["pdf"] + med["docx"] + med["collect"])
         rows.append(row)
         print(f"| {spec.stem} | {pages[spec]} | " + " | ".join(f"{row[c]:.1f}" for c in columns) + " |")
     n = len(specs)

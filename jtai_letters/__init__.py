@@ -12,11 +12,14 @@ try:
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0+unknown"
 
-from .errors import JtaiError, OutputError, SpecError, TemplateError, UsageError
-from .models import ResponseSpec
-from .pipeline import Options, build, build_many, check, validate
-from .render import RenderedLetter, render
-from .spec import load_spec
+from .outputs._fastimport import long_lived
+
+with long_lived():  # the models and every module a command needs: made once, kept for the process
+    from .errors import JtaiError, OutputError, SpecError, TemplateError, UsageError
+    from .models import ResponseSpec
+    from .pipeline import Options, build, build_many, check, validate
+    from .render import RenderedLetter, render
+    from .spec import load_spec
 
 __all__ = [
     "JtaiError",

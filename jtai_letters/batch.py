@@ -21,6 +21,7 @@ its letter alone, is replaced, and the batch goes on.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -283,9 +284,13 @@ def _serve(conn: Connection, out_dir: str, options: Options, strict: bool, memor
     limit = memory_mb * 1024 * 1024
     with contextlib.suppress(ValueError, OSError):  # a hard limit already lower: keep it
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    from .outputs import pdf
+    from . import outputs
 
-    pdf.warm_up()  # fonts and WeasyPrint's own stylesheets, once, before the first letter
+    outputs.warm_up(options.formats)  # imports, fonts, stylesheets: once, not in the first letter's time
+    # The cyclic collector took a tenth of a letter, walking what the worker keeps for its life
+    # (modules, fonts, stylesheets) again and again while WeasyPrint allocates: that is frozen
+    # out of its sight, and a letter's own garbage is collected once, after the letter is sent.
+    gc.freeze()
     while True:
         try:
             job = conn.recv()
@@ -294,7 +299,13 @@ def _serve(conn: Connection, out_dir: str, options: Options, strict: bool, memor
         if job is None:
             return
         spec, name = job
-        conn.send(render_one(spec, name, out_dir, options, strict))
+        gc.disable()
+        try:
+            status = render_one(spec, name, out_dir, options, strict)
+        finally:
+            gc.enable()
+        conn.send(status)
+        gc.collect()
 
 
 class _Worker:
@@ -337,18 +348,31 @@ def _lost(spec: str, process: Any, timeout: float | None) -> LetterStatus:
     return LetterStatus(spec, "failed", errors=[f"{spec}: {why}; the other letters went on"])
 
 
+class _Pool:
+    """Workers started before their first letter is known, so they warm up while specs are checked."""
+
+    def __init__(self, jobs: int, args: tuple[Any, ...]) -> None:
+        start = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        self.context = multiprocessing.get_context(start)
+        self.args = args
+        self.workers = [_Worker(self.context, args) for _ in range(jobs)]
+
+    def close(self) -> None:
+        for w in self.workers:
+            w.stop(kill=w.job is not None)
+        self.workers = []
+
+
 def _in_workers(
     todo: list[tuple[str, str]],
-    jobs: int,
-    args: tuple[Any, ...],
+    pool: _Pool,
     timeout: float,
     finished: Callable[[LetterStatus], None],
 ) -> None:
     # One pipe per worker, not a shared pool: a worker that dies or overruns loses only the
     # letter it was given (multiprocessing.Pool waits for a lost task forever).
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    context, args, workers = pool.context, pool.args, pool.workers
     pending = deque(todo)
-    workers = [_Worker(context, args) for _ in range(jobs)]
     try:
         while pending or any(w.job for w in workers):
             for i, w in enumerate(workers):
@@ -382,8 +406,7 @@ def _in_workers(
                     finished(_lost(spec, w.process, timeout if overran else None))
                     workers[i] = _Worker(context, args)
     finally:
-        for w in workers:
-            w.stop(kill=w.job is not None)
+        pool.close()
 
 
 def run(
@@ -431,20 +454,24 @@ def run(
             on_done(status)
 
     todo: list[tuple[str, str]] = []
-    for spec, name in named:
-        skipped = unchanged.check(str(spec))
-        if skipped is not None:
-            results[str(spec)] = skipped
-            if on_done:
-                on_done(skipped)
-        else:
-            todo.append((str(spec), name))
+    pool: _Pool | None = None
     try:
-        if todo:
-            jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-            args = (str(out_dir), options, strict, memory_mb, debug)
-            _in_workers(todo, jobs, args, timeout, finished)
+        for i, (spec, name) in enumerate(named):
+            skipped = unchanged.check(str(spec))
+            if skipped is not None:
+                results[str(spec)] = skipped
+                if on_done:
+                    on_done(skipped)
+                continue
+            todo.append((str(spec), name))
+            if pool is None:  # the first letter to make: start the workers while the rest are checked
+                workers = max(1, min(jobs or os.cpu_count() or 1, len(named) - i))
+                pool = _Pool(workers, (str(out_dir), options, strict, memory_mb, debug))
+        if pool is not None:
+            _in_workers(todo, pool, timeout, finished)
     finally:
+        if pool is not None:
+            pool.close()
         journal.close()
     report = BatchReport([results[str(s)] for s, _ in named], time.perf_counter() - start)
     for status in report.letters:

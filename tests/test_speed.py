@@ -8,9 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
-from jtai_letters import load_spec, render
+from jtai_letters import batch, load_spec, render
 from jtai_letters.outputs import pdf
 
 from .helpers import RESPONSES, ROOT
@@ -65,3 +66,46 @@ def test_an_edited_logo_is_read_again(tmp_path: Path) -> None:
     assert after != before
     pdf._images.cache_clear()
     assert pdf.write(render(load_spec(spec))) == after
+
+
+def test_the_pool_starts_at_the_first_letter_to_make_while_the_rest_are_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    for name in ("a", "b", "c"):
+        shutil.copy(ROOT / "tests" / "minimal.yaml", specs / f"{name}.yaml")
+    paths = sorted(specs.glob("*.yaml"))
+    assert batch.run(paths, tmp_path / "out", jobs=2).summary().startswith("3 rendered")
+    (specs / "b.yaml").write_text((specs / "b.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    events: list[str] = []
+    real_check, real_pool = batch._Unchanged.check, batch._Pool.__init__
+
+    def check(self: batch._Unchanged, spec: str) -> batch.LetterStatus | None:
+        events.append(f"check {Path(spec).name}")
+        return real_check(self, spec)
+
+    def pool(self: batch._Pool, jobs: int, args: tuple[object, ...]) -> None:
+        events.append(f"start {jobs} worker(s)")
+        real_pool(self, jobs, args)
+
+    monkeypatch.setattr(batch._Unchanged, "check", check)
+    monkeypatch.setattr(batch._Pool, "__init__", pool)
+    report = batch.run(paths, tmp_path / "out", jobs=2)
+    assert [s.status for s in report.letters] == ["skipped", "rendered", "skipped"]
+    # Workers start at b, the first letter to make, before c is checked; two specs are left, so two workers.
+    assert events == ["check a.yaml", "check b.yaml", "start 2 worker(s)", "check c.yaml"]
+    events.clear()
+    assert batch.run(paths, tmp_path / "out", jobs=2).summary().startswith("0 rendered, 3 skipped")
+    assert "start" not in " ".join(events)  # nothing to make: no worker, no WeasyPrint
+
+
+def test_writers_warm_up_before_the_first_letter_and_unknown_formats_are_left_to_it() -> None:
+    code = (
+        "import sys\n"
+        "from jtai_letters import outputs\n"
+        "outputs.warm_up(['docx', 'pdf', 'odt'])\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'docx', 'weasyprint'}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert done.stdout.strip() == "['docx', 'weasyprint']"

@@ -26,3 +26,11 @@ def write(fmt: str, letter: RenderedLetter) -> bytes:
         raise ValueError(f"unknown format {fmt!r}")
     data: bytes = import_module(f"{__name__}.{fmt}").write(letter)
     return data
+
+
+def warm_up(formats: tuple[str, ...] | list[str]) -> None:
+    """Import the writers of `formats` and let each load what it keeps per process (fonts, stylesheets)."""
+    for fmt in (f for f in formats if f in FORMATS):  # an unknown one is the letter's error to report
+        module = import_module(f"{__name__}.{fmt}")
+        if hasattr(module, "warm_up"):
+            module.warm_up()

@@ -17,9 +17,9 @@ from typing import Any
 
 import pikepdf
 
-from ._fastimport import linux_sonames_first
+from ._fastimport import linux_sonames_first, long_lived
 
-with linux_sonames_first():
+with linux_sonames_first(), long_lived():
     import pydyf
     from weasyprint import CSS, HTML, Attachment
     from weasyprint.pdf import tags as _tags
