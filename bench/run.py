@@ -212,7 +212,8 @@ def tables(sizes: dict[int, dict[str, float]], one: tuple[float, float], setting
             f"{n:,} letters, the sum of each letter's own time in its worker (from the manifest):"
             f" {t['letters1']:.2f} s with 1 worker, {t['letters']:.2f} s with {CORES} ({slower:+.0%}: the same"
             f" letters, slower when every core is busy). The 1-worker batch spent"
-            f" {t['cold1'] - t['letters1']:.2f} s outside its letters (start-up, imports, warm-up, a collection after each letter, hand-offs).",
+            f" {t['cold1'] - t['letters1']:.2f} s outside its letters"
+            " (start-up, imports, warm-up, a collection after each letter, hand-offs).",
         ]
     lines += [
         "",

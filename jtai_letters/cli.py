@@ -52,12 +52,13 @@ def _formats(value: str) -> list[str]:
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
-        prog="jtai-letters", description="Turn response specs (YAML) into s55 response letters (DOCX and PDF)."
+        prog="jtai-letters",
+        description="Turn response specs (YAML) into s55 response letters (DOCX, PDF and web page).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     verbs = parser.add_subparsers(dest="verb", required=True, parser_class=_Parser)
 
-    r = verbs.add_parser("render", help="render spec files to DOCX and PDF")
+    r = verbs.add_parser("render", help="render spec files to DOCX, PDF and web page (--format)")
     b = verbs.add_parser("batch", help="render many specs in parallel, skipping letters that are up to date")
     for p in (r, b):
         p.add_argument("specs", nargs="+", type=Path, help="spec files or folders of them")

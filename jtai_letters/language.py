@@ -9,6 +9,7 @@ column, so each language's model points its errors at the text the officer wrote
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -51,13 +52,13 @@ def letters(spec: ResponseSpec) -> dict[str, ResponseSpec]:
     return found if isinstance(found, dict) and found else {of_spec(spec)[0]: spec}
 
 
-def raw_language(root: Map) -> str:
-    """The `office.language` a spec (merged with its profile) asks for; the default when unreadable
-    (the schema check reports a wrong value)."""
+def raw_language(root: Map) -> str | None:
+    """The `office.language` a spec (merged with its profile) asks for, the default when not given;
+    None when it is not one the schema allows (the schema check reports it)."""
     office = root.get("office")
     value = office.get("language", DEFAULT) if isinstance(office, Map) else DEFAULT
     allowed = Office.model_fields["language"].annotation
-    return value if isinstance(value, str) and value in getattr(allowed, "__args__", ()) else DEFAULT
+    return value if isinstance(value, str) and value in getattr(allowed, "__args__", ()) else None
 
 
 Loc = tuple[int | str, ...]
@@ -171,12 +172,14 @@ def _text(
     if len(others) == len(value):
         return value, None  # not text in languages: the schema check says what it looks like
     if others:
-        shown = ", ".join(f"'{k}'" for k in others)
-        found.add(
-            loc,
-            f"expected text, or the text in each language as {{en: ..., cy: ...}}; got the keys {shown}",
-            "schema",
-        )
+        for other in others:
+            close = difflib.get_close_matches(str(other), LANGUAGE_KEYS, n=1, cutoff=0.5)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            found.add(
+                (*loc, other),
+                f"unknown language '{other}'{hint}: give the text in each language as {{en: ..., cy: ...}}",
+                "schema",
+            )
         return value, None
     keys = [key(t) for t in wanted]
     for given in value:

@@ -96,7 +96,8 @@ RULES: dict[str, Rule] = {
             "translation",
             "error / warning",
             "a bilingual letter's text missing in one language (error); text in a language the letter is not in, "
-            "or a sentence the layout makes that will print in English in a Welsh letter (warnings)",
+            "a sentence the layout makes that will print in English in a Welsh letter, or ordinal dates asked of a "
+            "Welsh letter (warnings)",
         ),
         Rule("font", "warning", "characters the PDF's fonts cannot draw (printed as empty boxes); names the script"),
         Rule("layout", "error", "no such layout in the templates folder"),
@@ -185,7 +186,10 @@ def check(spec: ResponseSpec) -> list[Problem]:
     # Each language's letter is checked (a placeholder may hide in the Welsh text only); what both
     # languages share is reported once.
     found = [p for one in language.letters(spec).values() for fn in CHECKS for p in fn(one, source_of(one))]
-    return sorted(dict.fromkeys(found), key=lambda p: (p.line or 0, p.column or 0))
+    # A warning about a field (not printed, a glyph the fonts lack) is said once, where the first
+    # language has it; an error stays at each line it is on (a placeholder in both texts is two).
+    once = {(p.path, p.field, p.rule, p.message) if p.severity == "warning" else p: p for p in reversed(found)}
+    return sorted(once.values(), key=lambda p: (p.line or 0, p.column or 0))
 
 
 def untranslated(spec: ResponseSpec, letter: RenderedLetter, templates_dir: Path) -> list[Problem]:
@@ -210,6 +214,19 @@ def _translation(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
     # Found when the spec was read and projected to each language (spec.py); kept on the spec.
     said = spec._language_problems
     yield from said if isinstance(said, list) else ()
+
+
+@check_rule
+def _ordinal_in_welsh(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
+    if spec.office.date_style == "ordinal" and spec.office.language == "cy-GB":
+        yield problem(
+            src,
+            ("office", "date_style"),
+            "Welsh dates are cardinal (‘30 Hydref 2025’), as Welsh usage writes them: "
+            "ordinal dates are for English text only, so this letter prints none",
+            "translation",
+            warning=True,
+        )
 
 
 @check_rule

@@ -157,7 +157,10 @@ def parse_spec(text: str, path: Path, profile: Path | None = None, profiles: Pat
     merged = _merge_profile(root, src, profile, profiles)
     placed = SourceMap(path, root, merged.path, merged) if merged is not None else src
     found = language.Finding()
-    trees = language.project(root, language.raw_language(root), found)
+    asked = language.raw_language(root)
+    trees = language.project(root, asked or language.DEFAULT, found)
+    if asked is None:  # a wrong office.language: which text is missing or not printed is not known
+        found.problems = [p for p in found.problems if p[2] != "translation"]
     said = [
         p
         for p in language.placed(

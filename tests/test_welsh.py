@@ -263,10 +263,27 @@ def test_a_mapping_of_unknown_languages_is_a_located_schema_error(tmp_path: Path
     code, out, _ = run("validate", variant(tmp_path, text))
     assert code == 1
     assert re.search(
-        r"letter\.yaml:\d+:7: response\.copies\[1\]: expected text, or the text in each language as "
-        r"\{en: \.\.\., cy: \.\.\.\}; got the keys 'fr'",
+        r"letter\.yaml:\d+:11: response\.copies\[1\]\.fr: unknown language 'fr': give the text in each "
+        r"language as \{en: \.\.\., cy: \.\.\.\}",
         out,
     )
+
+
+def test_a_mistyped_language_is_named_with_the_likely_one(tmp_path: Path) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8").replace("    cy: Byddaf yn cyhoeddi", "    cyy: Byddaf yn cyhoeddi")
+    code, out, _ = run("validate", variant(tmp_path, text))
+    assert code == 1
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if t.startswith("    cyy:"))
+    assert f"letter.yaml:{line}:10: response.closing.cyy: unknown language 'cyy' (did you mean 'cy'?)" in out
+    # The mistake is named once, not as a missing Welsh text besides.
+    assert "no Welsh text" not in out
+
+
+def test_a_wrong_office_language_is_one_error_not_a_guess_at_every_text(tmp_path: Path) -> None:
+    code, out, _ = run("validate", variant(tmp_path, EXAMPLE.read_text(encoding="utf-8"), language="cy"))
+    assert code == 1
+    assert "office.language: expected 'en-GB', 'cy-GB', 'cy-GB+en-GB' or 'en-GB+cy-GB', got 'cy'" in out
+    assert "translation" not in out and "is not printed" not in out
 
 
 def test_an_unknown_language_is_a_located_schema_error(tmp_path: Path) -> None:
@@ -369,3 +386,12 @@ def test_columns_refuse_two_letters_of_different_shapes() -> None:
     parts = lxml.html.document_fromstring(combine([("cy-GB", welsh), ("en-GB", english)], "parts", Path("x.yaml")))
     assert [d.get("lang") for d in parts.body] == ["cy-GB", "en-GB"]
     assert [h.text for h in parts.body[1].iter("h2")] == ["One"]
+
+
+def test_ordinal_dates_asked_of_a_welsh_letter_are_a_warning(tmp_path: Path) -> None:
+    path = variant(tmp_path, EXAMPLE.read_text(encoding="utf-8"), language="cy-GB", date_style="ordinal")
+    code, out, _ = run("validate", path)
+    assert code == 0
+    assert "warning: office.date_style: Welsh dates are cardinal (‘30 Hydref 2025’)" in out
+    code, out, _ = run("validate", variant(tmp_path, EXAMPLE.read_text(encoding="utf-8"), date_style="ordinal"))
+    assert "office.date_style" not in out  # bilingual: the English text has its ordinals
