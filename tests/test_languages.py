@@ -223,3 +223,14 @@ def test_marking_the_language_changes_no_byte_of_a_rerender(tmp_path: Path) -> N
     for suffix in (".pdf", ".docx", ".html"):
         assert first[suffix].read_bytes() == second[suffix].read_bytes()
     assert io.BytesIO(first[".pdf"].read_bytes()).getbuffer().nbytes > 0
+
+
+def test_the_copies_list_stays_on_the_page_of_the_signature_in_both_formats(tmp_path: Path) -> None:
+    files = outputs(variant(tmp_path, language="en-GB+cy-GB", bilingual="parts"), tmp_path / "out")
+    printed = subprocess.run(["pdftotext", "-raw", files[".pdf"], "-"], capture_output=True, check=True, text=True)
+    pages = [page for page in printed.stdout.split("\f") if "\ncc " in "\n" + page]
+    assert len(pages) == 2 and all("Elin Tegwedd" in page for page in pages)  # one per language part
+    paragraphs = docx.Document(str(files[".docx"])).paragraphs
+    for i, paragraph in enumerate(paragraphs):
+        if paragraph.text.startswith("cc "):
+            assert paragraphs[i - 1].paragraph_format.keep_with_next, paragraphs[i - 1].text

@@ -358,8 +358,20 @@ def _language_columns(w: _Writer, el: HtmlElement, container: Container) -> None
     w.columns = (container, table)
 
 
-@block("p", None, "closing", "attribution", "response-from", "report-link", "reference", "salutation", "copies")
+@block("p", None, "closing", "attribution", "response-from", "report-link", "reference", "salutation")
 def _plain(w: _Writer, el: HtmlElement, container: Container) -> None:
+    w.paragraph(el, "Normal", container)
+
+
+@block("p", "copies")
+def _copies(w: _Writer, el: HtmlElement, container: Container) -> None:
+    """The copies list, kept on the page of the signature it follows (as the PDF's)."""
+    previous = el.getprevious()
+    if previous is not None and previous.get("class") == "sign-off":
+        body = container._element if container is not w.doc else w.doc.element.body
+        signed = body.findall(qn("w:p"))
+        if signed:
+            Paragraph(signed[-1], container).paragraph_format.keep_with_next = True
     w.paragraph(el, "Normal", container)
 
 
