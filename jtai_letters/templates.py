@@ -251,6 +251,10 @@ def _template_line(tb: TracebackType | None) -> tuple[str | None, int]:
     return found
 
 
+_SAFE_ATTRIBUTES: dict[tuple[type, str], bool] = {}
+_SAFE_ATTRIBUTES_KEPT = 10_000  # (type, name) pairs: the layouts use a few hundred
+
+
 class BoundedEnvironment(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox with the clock checked on every call, attribute and operator,
     and repeats (`'x' * 10**9`) refused before they are built."""
@@ -281,6 +285,18 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
         """Every `a.b` in a template."""
         _in_time()
         return super().getattr(obj, attribute)
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """Jinja's answer, remembered per type and name: it reads nothing else (names starting
+        with `_`, and `isinstance` checks in `is_internal_attribute` and `modifies_known_mutable`),
+        and it is asked on every `a.b` of every letter."""
+        key = (type(obj), attr)
+        safe = _SAFE_ATTRIBUTES.get(key)
+        if safe is None:
+            safe = super().is_safe_attribute(obj, attr, value)
+            if len(_SAFE_ATTRIBUTES) < _SAFE_ATTRIBUTES_KEPT:
+                _SAFE_ATTRIBUTES[key] = safe
+        return safe
 
     def getitem(self, obj: Any, argument: Any) -> Any:
         """Every `a[b]` in a template."""
