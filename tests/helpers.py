@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 import unicodedata
@@ -16,6 +17,14 @@ RESPONSES = ROOT / "responses"
 SPECS = sorted(RESPONSES.glob("*.yaml"))
 REFERENCES = Path(__file__).resolve().parent / "reference-letters"
 GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def run(*argv: str | Path) -> tuple[int, str, str]:
+    """The command line as a user runs it, in this process: exit code, standard output, standard error."""
+    from jtai_letters import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    return cli.main([str(a) for a in argv], out, err), out.getvalue(), err.getvalue()
 
 
 def languages(stem: str) -> list[str]:

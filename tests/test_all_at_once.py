@@ -3,11 +3,10 @@ validate print the same list (errors, then warnings), with --strict warnings pri
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
-from jtai_letters import cli
+from .helpers import run
 
 MINIMAL = (Path(__file__).resolve().parent / "minimal.yaml").read_text()
 
@@ -30,12 +29,6 @@ DUE = "30:16: response.recommendations[0].actions[0].due: expected a date like 2
 UNANSWERED = "19:7: report.recommendations[1]: recommendation 'R2' has no response: s55(5B) requires an explanation of the action taken or proposed, or why none (add it under response.recommendations)"
 PLACEHOLDER = "24:7: response.context[0]: unfinished: '[TBC]' is a placeholder; replace it with the real text"
 LATE = "warning: response.date: the response is dated 8 days after the s55 deadline of 12 November 2025 (56 days beginning with publication on 18 September 2025)"
-
-
-def run(*argv: str | Path) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = cli.main([str(a) for a in argv], out, err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def _spec(tmp_path: Path, text: str = MANY_FAULTS) -> Path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
@@ -10,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from jtai_letters import cli
 from jtai_letters.outputs import pdf
 
-from .helpers import ROOT
+from .helpers import ROOT, run
 
 BAD = Path(__file__).resolve().parent / "bad"
 MINIMAL = Path(__file__).resolve().parent / "minimal.yaml"
@@ -56,12 +54,6 @@ EXPECTED = {
     "a list item needs a space after '-' (write '- text', not '-text')",
     "yaml-tab-inside-a-list.yaml": "22:1: a tab is used for indentation; indent with spaces",
 }
-
-
-def run(*argv: str | Path) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = cli.main([str(a) for a in argv], out, err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_every_bad_case_has_an_expected_message() -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from jtai_letters import cli
 
-from .helpers import ROOT
+from .helpers import ROOT, run
 
 MINIMAL = Path(__file__).resolve().parent / "minimal.yaml"
 
@@ -31,12 +31,6 @@ SECTIONS = {
     "new": "## Using it",
 }
 _OPTION = re.compile(r"(?<![\w-])--[a-z][a-z-]*(?![\w-])")
-
-
-def run(*argv: str | Path) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = cli.main([str(a) for a in argv], out, err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def _help(verb: str) -> str:

@@ -3,7 +3,6 @@ accessible in a real browser (axe-core, WCAG 2.2 A and AA; reflow at 320 CSS pix
 
 from __future__ import annotations
 
-import io
 import shutil
 from itertools import pairwise
 from pathlib import Path
@@ -13,20 +12,15 @@ import pytest
 from lxml.html import HtmlElement
 from playwright.sync_api import BrowserContext
 
-from jtai_letters import cli, load_spec, render
+from jtai_letters import load_spec, render
 from jtai_letters.outputs import html as html_writer
 
 from .browser import axe_violations, horizontal_overflow
-from .helpers import ROOT, SPECS, docx_paragraphs, first_language, languages, squashed
+from .helpers import ROOT, SPECS, docx_paragraphs, first_language, languages, run, squashed
 from .test_safety import LITERAL
 
 HERE = Path(__file__).resolve().parent
 STEMS = [s.stem for s in SPECS]
-
-
-def run(*argv: str | Path) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    return cli.main([str(a) for a in argv], out, err), out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
@@ -14,18 +13,11 @@ import docx
 import pikepdf
 import pytest
 
-from jtai_letters import cli
-
-from .helpers import ROOT, SPECS, body_paragraphs, docx_paragraphs, first_language, languages, pdf_text, squashed
+from .helpers import ROOT, SPECS, body_paragraphs, docx_paragraphs, first_language, languages, pdf_text, run, squashed
 
 HERE = Path(__file__).resolve().parent
 MINIMAL = HERE / "minimal.yaml"
 STEMS = [s.stem for s in SPECS]
-
-
-def run(*argv: str | Path) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    return cli.main([str(a) for a in argv], out, err), out.getvalue(), err.getvalue()
 
 
 # -- PDF accessibility (PDF/UA-1, WCAG 2.2 AA for published documents) ---------------------------

@@ -25,14 +25,14 @@ from docx.oxml.ns import qn
 from icalendar import Calendar
 from openpyxl import load_workbook
 
-from jtai_letters import SpecError, build, cli, deadlines, register
+from jtai_letters import SpecError, build, deadlines, register
 from jtai_letters import progress as prog
 from jtai_letters.models import ResponseSpec
 from jtai_letters.spec import load_spec
 from jtai_letters.style import HOUSE_STYLE
 from jtai_letters.templates import layouts
 
-from .helpers import ROOT, pdf_text
+from .helpers import ROOT, pdf_text, run
 from .helpers import SPECS as ALL_SPECS
 from .test_publication import structure
 
@@ -52,11 +52,6 @@ UPDATES = """          updates:
             - {date: 2025-12-01, status: in progress, note: Half of the call handlers trained.}
             - {date: 2026-01-20, status: complete, note: All 212 call handlers trained.}
 """
-
-
-def run(*argv: str | Path) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    return cli.main([str(a) for a in argv], out, err), out.getvalue(), err.getvalue()
 
 
 def loamshire(folder: Path, updates: str = "") -> Path:

@@ -3,7 +3,6 @@ unless everything can be, no file overwritten without --force, bounded memory.""
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import shutil
@@ -13,14 +12,9 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from jtai_letters import cli
+from .helpers import run
 
 SPEC = b"schema_version: 1\nlayout: letter\n"
-
-
-def run(*argv: str | Path) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    return cli.main([str(a) for a in argv], out, err), out.getvalue(), err.getvalue()
 
 
 def crafted(path: Path, files: list[tuple[str, bytes]], *, deflated: bool = False, **save: object) -> Path:

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import pytest
 
-from jtai_letters import cli, fonts
+from jtai_letters import fonts
 
-from .helpers import pdf_text
+from .helpers import pdf_text, run
 
 MINIMAL = Path(__file__).resolve().parent / "minimal.yaml"
 # Hindi, Panjabi, Bengali, Urdu, Chinese, Gujarati, Tamil: among the languages most spoken after English and Welsh.
 WORDS = ["हिन्दी", "ਪੰਜਾਬੀ", "বাংলা", "اردو", "中文", "ગુજરાતી", "தமிழ்"]
-
-
-def run(*argv: str | Path) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    return cli.main([str(a) for a in argv], out, err), out.getvalue(), err.getvalue()
 
 
 def spec_with(tmp_path: Path, text: str) -> Path:

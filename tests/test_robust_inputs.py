@@ -15,17 +15,10 @@ import docx
 import pytest
 from PIL import Image
 
-from jtai_letters import cli
-
-from .helpers import ROOT
+from .helpers import ROOT, run
 
 MINIMAL = Path(__file__).resolve().parent / "minimal.yaml"
 LOAMSHIRE = ROOT / "responses" / "loamshire-2025-domestic-abuse.yaml"
-
-
-def run(*argv: str | Path) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    return cli.main([str(a) for a in argv], out, err), out.getvalue(), err.getvalue()
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:

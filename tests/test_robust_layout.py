@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
-from jtai_letters import cli
-
-from .helpers import pdf_text
+from .helpers import pdf_text, run
 
 MINIMAL = Path(__file__).resolve().parent / "minimal.yaml"
 # As SharePoint makes them: after the host, one run of 60 characters with no place to break.
 SHAREPOINT = (
     "https://loamshire.sharepoint.com/:w:/Doc.aspx?sourcedoc=%7B4F3A2B1C9D8E4F7AB6C5D4E3F2A1B0C9%7D%7B4F3A2B1C9D%7D"
 )
-
-
-def run(*argv: str | Path) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    return cli.main([str(a) for a in argv], out, err), out.getvalue(), err.getvalue()
 
 
 def test_a_long_link_in_a_table_cell_wraps_and_every_column_is_printed(tmp_path: Path) -> None:

@@ -3,22 +3,14 @@ what a file that is not a profile holds; a profile's signature kept for its own 
 
 from __future__ import annotations
 
-import io
 import shutil
 from pathlib import Path
 
 import docx
 import pytest
 
-from jtai_letters import cli
-
-from .helpers import ROOT
+from .helpers import ROOT, run
 from .test_publication import with_office
-
-
-def run(*argv: str | Path) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    return cli.main([str(a) for a in argv], out, err), out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

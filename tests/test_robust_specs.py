@@ -10,12 +10,9 @@ import pytest
 
 from jtai_letters import cli
 
+from .helpers import run
+
 MINIMAL = Path(__file__).resolve().parent / "minimal.yaml"
-
-
-def run(*argv: str | Path) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    return cli.main([str(a) for a in argv], out, err), out.getvalue(), err.getvalue()
 
 
 def first_problem(tmp_path: Path, text: str) -> str:

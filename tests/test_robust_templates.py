@@ -4,21 +4,17 @@ memory, end in a RecursionError, or print a file from outside the folder."""
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from jtai_letters import cli, templates
+from jtai_letters import templates
+
+from .helpers import run
 
 MINIMAL = Path(__file__).resolve().parent / "minimal.yaml"
-
-
-def run(*argv: str | Path) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    return cli.main([str(a) for a in argv], out, err), out.getvalue(), err.getvalue()
 
 
 def office_templates(tmp_path: Path, body: str, *, base: str = "_base.html.j2") -> Path:

@@ -18,7 +18,7 @@ import pytest
 
 from jtai_letters import cli
 
-from .helpers import ROOT, docx_paragraphs, pdf_text, squashed
+from .helpers import ROOT, docx_paragraphs, pdf_text, run, squashed
 
 HERE = Path(__file__).resolve().parent
 HOSTILE = HERE / "hostile"
@@ -86,11 +86,6 @@ def assert_contained(events: list[tuple[str, str]], *allowed: Path) -> None:
             continue
         path = Path(os.path.realpath(name))
         assert any(path.is_relative_to(r.resolve()) for r in roots), f"opened {path}"
-
-
-def run(*argv: str | Path) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    return cli.main([str(a) for a in argv], out, err), out.getvalue(), err.getvalue()
 
 
 def test_every_hostile_case_has_an_expectation() -> None:

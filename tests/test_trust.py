@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import doctest
-import io
 import json
 import re
 import subprocess
@@ -13,20 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from jtai_letters import cli, layouts, pipeline, rules, skeleton, yamltree
+from jtai_letters import layouts, pipeline, rules, skeleton, yamltree
 from jtai_letters.errors import JtaiError
 from jtai_letters.rules import RULES, placeholder, rule_table
 
-from .helpers import ROOT
+from .helpers import ROOT, run
 
 TESTS = Path(__file__).resolve().parent
 MINIMAL = TESTS / "minimal.yaml"
-
-
-def run(*argv: str | Path) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = cli.main([str(a) for a in argv], out, err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def write(folder: Path, text: str, name: str = "spec.yaml") -> Path:

@@ -13,7 +13,7 @@ import lxml.html
 import pytest
 from babel.messages.pofile import read_po
 
-from jtai_letters import build, cli
+from jtai_letters import build
 from jtai_letters.catalogue import catalogue_path, compile_po, extract
 from jtai_letters.errors import JtaiError
 from jtai_letters.pipeline import Options
@@ -21,7 +21,7 @@ from jtai_letters.render import render
 from jtai_letters.spec import load_spec
 from jtai_letters.templates import DEFAULT_TEMPLATES, long_date
 
-from .helpers import ROOT, docx_paragraphs, pdf_text
+from .helpers import ROOT, docx_paragraphs, pdf_text, run
 
 EXAMPLE = ROOT / "responses" / "tir-llechen-2025-domestic-abuse.yaml"
 PO = catalogue_path(DEFAULT_TEMPLATES, "cy", ".po")
@@ -42,12 +42,6 @@ def _key(message_id: str | tuple[str, ...]) -> str:
 
 def _unsourced() -> list[str]:
     return [_key(m.id) for m in _po() if "unsourced" in m.auto_comments]
-
-
-def run(*argv: str | Path) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = cli.main([str(a) for a in argv], out, err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def variant(tmp_path: Path, text: str, **office: str) -> Path:
