@@ -18,8 +18,6 @@ from lxml.html import HtmlElement
 
 from .errors import Problem, TemplateError
 
-LAYOUTS = ("parts", "columns")
-
 
 def combine(renders: list[tuple[str, str]], layout: str, source: Path) -> str:
     """One HTML document from (BCP 47 tag, HTML) renders of the same letter, first language first."""

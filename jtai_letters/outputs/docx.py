@@ -228,7 +228,9 @@ class _Writer:
         except ValueError as e:  # python-docx refuses XML-illegal characters
             raise self.fail(f"text cannot be stored in a Word document: {e}") from None
         if self.lang != self.language:  # the paragraph mark, as its text
-            para._p.get_or_add_pPr().append(_language_rpr(self.lang))
+            mark = OxmlElement("w:rPr")
+            mark.append(_language(self.lang))
+            para._p.get_or_add_pPr().append(mark)
         return para
 
     def css_before(self, style: str) -> float:
@@ -261,7 +263,7 @@ class _Writer:
                 continue
             run = para.add_run(seg.text)
             if seg.lang and seg.lang != self.language:
-                run._r.get_or_add_rPr().append(_language_rpr(seg.lang)[0])
+                run._r.get_or_add_rPr().append(_language(seg.lang))
             run.bold = seg.bold or None
             run.italic = seg.italic or None
             if seg.code:
@@ -631,13 +633,11 @@ def _cell_margins(cell: Any, *, left: int, right: int) -> None:
     cell._tc.get_or_add_tcPr().append(margins)
 
 
-def _language_rpr(lang: str) -> Any:
-    """`<w:rPr><w:lang w:val=lang/></w:rPr>`: a run's or a paragraph mark's language."""
-    props = OxmlElement("w:rPr")
+def _language(lang: str) -> Any:
+    """`<w:lang w:val=lang/>`: a run's or a paragraph mark's language."""
     mark = OxmlElement("w:lang")
     mark.set(qn("w:val"), lang)
-    props.append(mark)
-    return props
+    return mark
 
 
 # -- the vocabulary: inline elements ------------------------------------------------------------
