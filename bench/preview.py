@@ -44,8 +44,8 @@ def percentile(values: list[float], p: float) -> float:
 def render_only(spec: Path, runs: int) -> list[float]:
     """Milliseconds for check + render + web page in one warm process: the server's share."""
     from jtai_letters import outputs
-    from jtai_letters.pipeline import check
-    from jtai_letters.render import render
+    from jtai_letters.letter.render import render
+    from jtai_letters.pipeline.build import check
 
     times = []
     for _ in range(runs + 1):

@@ -41,7 +41,7 @@ from pypdf import PdfReader
 from jtai_letters import render
 from jtai_letters.outputs import docx as docx_writer
 from jtai_letters.outputs import pdf as pdf_writer
-from jtai_letters.pipeline import check
+from jtai_letters.pipeline.build import check
 
 ROOT = Path(__file__).resolve().parent.parent
 

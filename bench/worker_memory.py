@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from jtai_letters import batch
+from jtai_letters.pipeline import batch
 
 ROOT = Path(__file__).resolve().parent.parent
 

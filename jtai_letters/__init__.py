@@ -12,14 +12,14 @@ try:
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0+unknown"
 
-from .outputs._fastimport import long_lived
+from jtai_letters.outputs._fastimport import long_lived
 
 with long_lived():  # the models and every module a command needs: made once, kept for the process
-    from .errors import JtaiError, OutputError, SpecError, TemplateError, UsageError
-    from .models import ResponseSpec
-    from .pipeline import Options, build, build_many, check, validate
-    from .render import RenderedLetter, render
-    from .spec import load_spec
+    from jtai_letters.errors import JtaiError, OutputError, SpecError, TemplateError, UsageError
+    from jtai_letters.letter.render import RenderedLetter, render
+    from jtai_letters.pipeline.build import Options, build, build_many, check, validate
+    from jtai_letters.spec.load import load_spec
+    from jtai_letters.spec.models import ResponseSpec
 
 __all__ = [
     "JtaiError",

@@ -13,10 +13,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import __version__, layouts, reference
-from .errors import JtaiError, UsageError
-from .models import Profile, Report, ResponseSpec
-from .pipeline import (
+from jtai_letters import __version__
+from jtai_letters.errors import JtaiError, UsageError
+from jtai_letters.faces.skeleton import skeleton
+from jtai_letters.letter import layouts
+from jtai_letters.letter.templates import DEFAULT_TEMPLATES
+from jtai_letters.pipeline.build import (
     DEFAULT_FORMATS,
     FORMATS,
     MEMORY_MB,
@@ -30,8 +32,8 @@ from .pipeline import (
     stale_outputs,
     validate_many,
 )
-from .skeleton import skeleton
-from .templates import DEFAULT_TEMPLATES
+from jtai_letters.spec import schema as reference
+from jtai_letters.spec.models import Profile, Report, ResponseSpec
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 REPORT_KINDS = typing.get_args(Report.model_fields["kind"].annotation)
@@ -246,12 +248,12 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         if args.verb == "new":
             return _new(args, out)
         if args.verb == "preview":
-            from .preview import serve  # a web server: only the preview needs one
+            from jtai_letters.faces.preview import serve  # a web server: only the preview needs one
 
             serve(args.spec, _options(args), port=args.port, open_browser=not args.no_browser, out=out)
             return EXIT_OK
         if args.verb == "extract-spec":
-            from .archive import extract_all, extract_spec
+            from jtai_letters.pipeline.archive import extract_all, extract_spec
 
             if args.to:
                 print(extract_all(args.pdf, args.to, force=args.force), file=out)
@@ -297,7 +299,7 @@ def _new(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _batch(args: argparse.Namespace, out: TextIO) -> int:
-    from . import batch  # worker processes and hashing: only batches need them
+    from jtai_letters.pipeline import batch  # worker processes and hashing: only batches need them
 
     specs = expand_named(args.specs)
     options = {
@@ -372,7 +374,7 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _tracking(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from . import deadlines, progress, register
+    from jtai_letters.tracking import deadlines, progress, register
 
     export = {"register": register.export, "progress": progress.export, "deadlines": deadlines.export}[args.verb]
     extra = {"title": args.title} if args.verb == "progress" else {}

@@ -30,7 +30,7 @@ def run(*argv: str | Path) -> tuple[int, str, str]:
 def languages(stem: str) -> list[str]:
     """The languages an example letter is written in, the first first (its `<html lang>`, PDF `/Lang`,
     DOCX language); a bilingual letter has a title in each."""
-    from jtai_letters.spec import load_spec
+    from jtai_letters.spec.load import load_spec
 
     return load_spec(RESPONSES / f"{stem}.yaml").office.language.split("+")
 
@@ -82,7 +82,7 @@ def docx_columns(path: Path) -> tuple[list[str], list[str]]:
 
 def side_by_side(stem: str) -> bool:
     """Whether an example letter is set in two languages side by side."""
-    from jtai_letters.spec import load_spec
+    from jtai_letters.spec.load import load_spec
 
     office = load_spec(RESPONSES / f"{stem}.yaml").office
     return "+" in office.language and office.bilingual == "columns"

@@ -147,7 +147,7 @@ def test_a_worker_pool_gives_the_same_letters(workdir: Path) -> None:
 
 
 def test_workers_are_replaced_and_the_batch_completes(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from jtai_letters import batch as batch_module
+    from jtai_letters.pipeline import batch as batch_module
 
     monkeypatch.setattr(batch_module, "TASKS_PER_WORKER", 1)  # every worker retires after one letter
     for i in range(3):
@@ -173,7 +173,7 @@ def test_a_terminal_gets_a_progress_bar_and_the_same_summary(workdir: Path) -> N
 
 
 def test_an_unexpected_crash_costs_one_letter_not_the_batch(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from jtai_letters import batch as batch_module
+    from jtai_letters.pipeline import batch as batch_module
 
     real_build = batch_module.build
 

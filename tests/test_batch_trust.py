@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from jtai_letters import batch as batch_module
 from jtai_letters import cli
+from jtai_letters.pipeline import batch as batch_module
 
 from .helpers import ROOT
 
@@ -217,7 +217,7 @@ def test_a_letter_over_its_time_limit_fails_alone(specs: Path, tmp_path: Path, m
 
 
 def test_render_has_the_same_time_limit(specs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from jtai_letters import pipeline
+    from jtai_letters.pipeline import build as pipeline
 
     real = pipeline.render
 
@@ -331,6 +331,6 @@ def test_validate_predicts_the_css_warnings_without_weasyprint(tmp_path: Path) -
 def test_the_css_check_knows_every_property_weasyprint_knows() -> None:
     from weasyprint.css.validation import NOT_PRINT_MEDIA, expanders, properties
 
-    from jtai_letters.css_check import KNOWN
+    from jtai_letters.checks.css import KNOWN
 
     assert set(properties.PROPERTIES) | set(expanders.EXPANDERS) | set(NOT_PRINT_MEDIA) == KNOWN

@@ -12,11 +12,14 @@ import docx
 import pikepdf
 import pytest
 
-from jtai_letters import build, cli, models, rules, text
-from jtai_letters.pipeline import Options
-from jtai_letters.render import render
-from jtai_letters.spec import parse_spec
-from jtai_letters.text import blocks_to_html
+from jtai_letters import build, cli
+from jtai_letters.checks import rules
+from jtai_letters.letter import text
+from jtai_letters.letter.render import render
+from jtai_letters.letter.text import blocks_to_html
+from jtai_letters.pipeline.build import Options
+from jtai_letters.spec import models
+from jtai_letters.spec.load import parse_spec
 
 from .helpers import pdf_text, spec_yaml
 

@@ -11,9 +11,10 @@ import docx
 import pikepdf
 import pytest
 
-from jtai_letters import build, cli, layouts
-from jtai_letters.skeleton import skeleton
-from jtai_letters.templates import DEFAULT_TEMPLATES
+from jtai_letters import build, cli
+from jtai_letters.faces.skeleton import skeleton
+from jtai_letters.letter import layouts
+from jtai_letters.letter.templates import DEFAULT_TEMPLATES
 
 from .helpers import docx_paragraphs, pdf_text, spec_yaml
 

@@ -23,13 +23,14 @@ from docx.document import Document as DocxDocument
 from docx.shared import Mm
 from docx.table import Table
 
-from jtai_letters import Options, OutputError, labels, load_spec, render, style, typography
-from jtai_letters.models import _contrast_on_white
+from jtai_letters import Options, OutputError, load_spec, render
+from jtai_letters.letter import labels, style, typography
+from jtai_letters.letter.render import RenderedLetter
+from jtai_letters.letter.text import to_html
 from jtai_letters.outputs import docx as docx_writer
 from jtai_letters.outputs import docx_base
 from jtai_letters.outputs import pdf as pdf_writer
-from jtai_letters.render import RenderedLetter
-from jtai_letters.text import to_html
+from jtai_letters.spec.models import _contrast_on_white
 
 from .helpers import ROOT, SPECS, docx_paragraphs
 
@@ -351,7 +352,7 @@ def test_doctests(module: object) -> None:
 
 def test_an_offices_own_stylesheet_keeps_reading_the_brand_colour() -> None:
     # Office layouts written before the house style used `var(--brand, fallback)`.
-    from jtai_letters.style import office_style, stylesheet
+    from jtai_letters.letter.style import office_style, stylesheet
 
     assert "--brand: #1E5631;" in stylesheet(office_style("Liberation Sans", "#1e5631"))
     assert "--brand" not in stylesheet(office_style("Liberation Sans", None))

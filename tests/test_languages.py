@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from jtai_letters import build
-from jtai_letters.pipeline import Options
+from jtai_letters.pipeline.build import Options
 
 from .helpers import ROOT
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from jtai_letters import cli
-from jtai_letters.models import Due
+from jtai_letters.spec.models import Due
 
 from .helpers import ROOT, docx_paragraphs, spec_yaml
 

@@ -11,9 +11,10 @@ import pikepdf
 import pytest
 from weasyprint import HTML
 
-from jtai_letters import archive, load_spec, render
+from jtai_letters import load_spec, render
 from jtai_letters.outputs import pdf as pdf_writer
 from jtai_letters.outputs.pdf import PDF_VARIANT, scope_table_headers
+from jtai_letters.pipeline import archive
 
 from .helpers import ROOT, SPECS
 from .test_publication import structure

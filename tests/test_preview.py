@@ -19,7 +19,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from watchfiles import Change
 
 from jtai_letters import cli
-from jtai_letters.preview import Preview, problems_html
+from jtai_letters.faces.preview import Preview, problems_html
 
 from .browser import axe_violations
 from .helpers import ROOT

@@ -25,12 +25,13 @@ from docx.oxml.ns import qn
 from icalendar import Calendar
 from openpyxl import load_workbook
 
-from jtai_letters import SpecError, build, deadlines, register
-from jtai_letters import progress as prog
-from jtai_letters.models import ResponseSpec
-from jtai_letters.spec import load_spec
-from jtai_letters.style import HOUSE_STYLE
-from jtai_letters.templates import layouts
+from jtai_letters import SpecError, build
+from jtai_letters.letter.style import HOUSE_STYLE
+from jtai_letters.letter.templates import layouts
+from jtai_letters.spec.load import load_spec
+from jtai_letters.spec.models import ResponseSpec
+from jtai_letters.tracking import deadlines, register
+from jtai_letters.tracking import progress as prog
 
 from .helpers import ROOT, pdf_text, run
 from .helpers import SPECS as ALL_SPECS

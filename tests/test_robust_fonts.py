@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from jtai_letters import fonts
+from jtai_letters.checks import fonts
 
 from .helpers import pdf_text, run
 

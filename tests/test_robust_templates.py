@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from jtai_letters import templates
+from jtai_letters.letter import templates
 
 from .helpers import run
 

@@ -77,4 +77,4 @@ def test_every_verb_runs_with_only_the_runtime_dependencies(runtime_python: Path
     verb("deadlines", spec, "-o", tmp_path / "d.ics")
     assert (tmp_path / "d.ics").read_text().startswith("BEGIN:VCALENDAR")
     # preview serves until stopped: its imports (the server and the file watcher) must be there
-    subprocess.run([runtime_python, "-c", "import jtai_letters.preview"], env=env, check=True)
+    subprocess.run([runtime_python, "-c", "import jtai_letters.faces.preview"], env=env, check=True)

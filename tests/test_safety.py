@@ -232,8 +232,8 @@ def test_the_pdf_renderer_fetches_only_the_layout_and_the_office_images(
     ],
 )
 def test_asset_reader_refusals(url: str, message: str) -> None:
-    from jtai_letters.assets import read_asset
     from jtai_letters.errors import OutputError
+    from jtai_letters.letter.assets import read_asset
 
     with pytest.raises(OutputError) as refused:
         read_asset(url, (ROOT / "templates",))
@@ -243,7 +243,7 @@ def test_asset_reader_refusals(url: str, message: str) -> None:
 def test_a_small_data_image_is_allowed() -> None:
     import base64
 
-    from jtai_letters.assets import read_asset
+    from jtai_letters.letter.assets import read_asset
 
     png = (ROOT / "profiles" / "loamshire-signature.png").read_bytes()
     data, mime = read_asset("data:image/png;base64," + base64.b64encode(png).decode(), ())

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pikepdf
 
-from jtai_letters import pipeline
-from jtai_letters.archive import extract_all
+from jtai_letters.pipeline import build as pipeline
+from jtai_letters.pipeline.archive import extract_all
 
 from .helpers import ROOT
 

@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
-from jtai_letters import pipeline
+from jtai_letters.pipeline import build as pipeline
 
 from .helpers import ROOT
 

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from jtai_letters import batch, load_spec, render
+from jtai_letters import load_spec, render
 from jtai_letters.outputs import pdf
+from jtai_letters.pipeline import batch
 
 from .helpers import RESPONSES, ROOT
 

@@ -12,9 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from jtai_letters import layouts, pipeline, rules, skeleton, yamltree
+from jtai_letters.checks import rules
+from jtai_letters.checks.rules import RULES, placeholder, rule_table
 from jtai_letters.errors import JtaiError
-from jtai_letters.rules import RULES, placeholder, rule_table
+from jtai_letters.faces import skeleton
+from jtai_letters.letter import layouts
+from jtai_letters.pipeline import build as pipeline
+from jtai_letters.spec import yamltree
 
 from .helpers import ROOT, run
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from jtai_letters import cli
-from jtai_letters.layouts import declaration
-from jtai_letters.reference import json_schema, json_schema_text, markdown
-from jtai_letters.skeleton import skeleton
-from jtai_letters.templates import DEFAULT_TEMPLATES
+from jtai_letters.faces.skeleton import skeleton
+from jtai_letters.letter.layouts import declaration
+from jtai_letters.letter.templates import DEFAULT_TEMPLATES
+from jtai_letters.spec.schema import json_schema, json_schema_text, markdown
 
 from .helpers import ROOT
 

@@ -14,12 +14,12 @@ import pytest
 from babel.messages.pofile import read_po
 
 from jtai_letters import build
-from jtai_letters.catalogue import catalogue_path, compile_po, extract
 from jtai_letters.errors import JtaiError
-from jtai_letters.pipeline import Options
-from jtai_letters.render import render
-from jtai_letters.spec import load_spec
-from jtai_letters.templates import DEFAULT_TEMPLATES, long_date
+from jtai_letters.letter.catalogue import catalogue_path, compile_po, extract
+from jtai_letters.letter.render import render
+from jtai_letters.letter.templates import DEFAULT_TEMPLATES, long_date
+from jtai_letters.pipeline.build import Options
+from jtai_letters.spec.load import load_spec
 
 from .helpers import ROOT, docx_paragraphs, pdf_text, run
 
@@ -369,7 +369,7 @@ def test_an_office_catalogue_cannot_widen_a_value_into_a_huge_string(tmp_path: P
 
 
 def test_columns_refuse_two_letters_of_different_shapes() -> None:
-    from jtai_letters.bilingual import combine
+    from jtai_letters.letter.bilingual import combine
 
     page = '<!DOCTYPE html><html lang="{0}"><head><title>t</title></head><body><p>a</p>{1}</body></html>'
     welsh, english = page.format("cy-GB", "<h2>Un</h2><h2>Dau</h2>"), page.format("en-GB", "<h2>One</h2>")

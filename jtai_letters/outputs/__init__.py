@@ -9,7 +9,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..render import RenderedLetter
+    from jtai_letters.letter.render import RenderedLetter
 
 FORMATS: tuple[str, ...] = ("docx", "pdf", "html")
 """Output formats by file extension, in the order they are written."""

@@ -27,13 +27,13 @@ from docx.shared import Mm, Pt, Twips
 from docx.text.paragraph import Paragraph
 from lxml.html import HtmlElement
 
-from ..assets import read_asset
-from ..errors import OutputError, Problem
-from ..labels import pieces
-from ..render import RenderedLetter
-from ..style import HouseStyle, office_style
-from . import ZIP_DATE
-from .docx_base import (
+from jtai_letters.errors import OutputError, Problem
+from jtai_letters.letter.assets import read_asset
+from jtai_letters.letter.labels import pieces
+from jtai_letters.letter.render import RenderedLetter
+from jtai_letters.letter.style import HouseStyle, office_style
+from jtai_letters.outputs import ZIP_DATE
+from jtai_letters.outputs.docx_base import (
     BULLETS_NUM_ID,
     HEADINGS,
     LIST_LEVELS,

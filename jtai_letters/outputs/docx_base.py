@@ -21,8 +21,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from .. import __version__
-from ..style import HouseStyle
+from jtai_letters import __version__
+from jtai_letters.letter.style import HouseStyle
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 APPLICATION = f"jtai-letters/{__version__}"

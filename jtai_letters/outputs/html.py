@@ -16,10 +16,10 @@ from importlib.resources import files
 import lxml.html
 from lxml.html import HtmlElement
 
-from ..assets import read_asset
-from ..errors import OutputError, Problem
-from ..render import RenderedLetter
-from ..style import office_style, stylesheet
+from jtai_letters.errors import OutputError, Problem
+from jtai_letters.letter.assets import read_asset
+from jtai_letters.letter.render import RenderedLetter
+from jtai_letters.letter.style import office_style, stylesheet
 
 # The page stands alone: images are inside it, styles inline, and nothing may run or load.
 PAGE_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"

@@ -17,7 +17,7 @@ from typing import Any
 
 import pikepdf
 
-from ._fastimport import linux_sonames_first, long_lived
+from jtai_letters.outputs._fastimport import linux_sonames_first, long_lived
 
 with linux_sonames_first(), long_lived():
     import pydyf
@@ -26,11 +26,11 @@ with linux_sonames_first(), long_lived():
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from ..archive import SPEC_DESCRIPTION
-from ..assets import read_asset
-from ..errors import OutputError, Problem
-from ..render import RenderedLetter
-from ..style import HouseStyle, office_style, stylesheet
+from jtai_letters.errors import OutputError, Problem
+from jtai_letters.letter.assets import read_asset
+from jtai_letters.letter.render import RenderedLetter
+from jtai_letters.letter.style import HouseStyle, office_style, stylesheet
+from jtai_letters.pipeline.archive import SPEC_DESCRIPTION
 
 _LOG = logging.getLogger("weasyprint")
 

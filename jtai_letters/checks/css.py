@@ -16,8 +16,8 @@ from typing import Any
 
 import tinycss2
 
-from .assets import MAX_ASSET_BYTES, read_regular
-from .errors import Problem
+from jtai_letters.errors import Problem
+from jtai_letters.letter.assets import MAX_ASSET_BYTES, read_regular
 
 # Every property WeasyPrint 70 knows (its validators, its shorthands, and those it ignores for
 # print without a warning); a test compares this list with WeasyPrint's own.

@@ -40,9 +40,9 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .errors import JtaiError, OutputError, Problem, UsageError, split
-from .pipeline import (
+from jtai_letters import __version__
+from jtai_letters.errors import JtaiError, OutputError, Problem, UsageError, split
+from jtai_letters.pipeline.build import (
     DEFAULTS,
     MEMORY_MB,
     TIMEOUT_SECONDS,
@@ -60,14 +60,14 @@ MANIFEST_VERSION = 2
 # Then the worker is replaced, a guard against creeping memory: bench/worker_memory.py measured a
 # worker at 86 MB after its first letter and 98 MB after 300 (caches fill, then level off).
 TASKS_PER_WORKER = 250
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent
 
 
 @lru_cache(maxsize=1)
 def code_digest() -> str:
     """sha256 over jtai-letters' own code and built-in templates: a fix in a writer re-renders."""
     digest = hashlib.sha256()
-    from .templates import DEFAULT_TEMPLATES
+    from jtai_letters.letter.templates import DEFAULT_TEMPLATES
 
     files = sorted(_PACKAGE.rglob("*.py")) + sorted(p for p in DEFAULT_TEMPLATES.rglob("*") if p.is_file())
     for path in files:
@@ -284,7 +284,7 @@ def _serve(conn: Connection, out_dir: str, options: Options, strict: bool, memor
     limit = memory_mb * 1024 * 1024
     with contextlib.suppress(ValueError, OSError):  # a hard limit already lower: keep it
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    from . import outputs
+    from jtai_letters import outputs
 
     outputs.warm_up(options.formats)  # imports, fonts, stylesheets: once, not in the first letter's time
     # The cyclic collector took a tenth of a letter, walking what the worker keeps for its life

@@ -24,13 +24,13 @@ from typing import Any
 import jinja2
 from jinja2.exceptions import SecurityError
 
-from . import rules
-from .errors import OutputError, Problem, SpecError, TemplateError, UsageError
-from .models import Action, Answer, Due, Item, ResponseSpec, Status
-from .outputs import ZIP_DATE
-from .pipeline import DEFAULTS, Options, check, each_spec, write_atomic
-from .spec import source_of
-from .templates import DEFAULT_TEMPLATES, environment
+from jtai_letters.checks import rules
+from jtai_letters.errors import OutputError, Problem, SpecError, TemplateError, UsageError
+from jtai_letters.letter.templates import DEFAULT_TEMPLATES, environment
+from jtai_letters.outputs import ZIP_DATE
+from jtai_letters.pipeline.build import DEFAULTS, Options, check, each_spec, write_atomic
+from jtai_letters.spec.load import source_of
+from jtai_letters.spec.models import Action, Answer, Due, Item, ResponseSpec, Status
 
 COLUMNS = (
     "office",

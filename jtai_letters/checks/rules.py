@@ -12,16 +12,19 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from . import catalogue, language
-from .errors import Problem
-from .models import Action, Answer, Item, ResponseSpec
-from .render import RenderedLetter
-from .spec import Loc, SourceMap, source_of
-from .text import Inline, links
+from jtai_letters.errors import Problem
+from jtai_letters.letter import catalogue
+from jtai_letters.letter.text import Inline, links
+from jtai_letters.spec import language
+from jtai_letters.spec.load import Loc, SourceMap, source_of
+from jtai_letters.spec.models import Action, Answer, Item, ResponseSpec
+
+if TYPE_CHECKING:
+    from jtai_letters.letter.render import RenderedLetter
 
 DEADLINE_DAYS = 56  # s55(5A): "within 56 days beginning with the day" of publication
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .typography import smart_quotes
+from jtai_letters.letter.typography import smart_quotes
 
 # Images would make the renderer fetch a URL; entities would turn the `&lt;` an
 # officer typed into `<`. Both are off: what is typed is what is printed.

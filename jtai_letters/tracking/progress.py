@@ -13,14 +13,14 @@ import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
-from . import outputs
-from .errors import UsageError
-from .pipeline import DEFAULTS, Options
-from .register import STATUSES, TRACKING, Register, Row, by_report, counts, read, save
-from .render import RenderedLetter, image_paths
-from .spec import source_of
-from .style import HOUSE_STYLE, office_style
-from .templates import stylesheets
+from jtai_letters import outputs
+from jtai_letters.errors import UsageError
+from jtai_letters.letter.render import RenderedLetter, image_paths
+from jtai_letters.letter.style import HOUSE_STYLE, office_style
+from jtai_letters.letter.templates import stylesheets
+from jtai_letters.pipeline.build import DEFAULTS, Options
+from jtai_letters.spec.load import source_of
+from jtai_letters.tracking.register import STATUSES, TRACKING, Register, Row, by_report, counts, read, save
 
 LAYOUT = f"{TRACKING}/progress"  # beside the layouts, not one of them: `layouts` lists only the top folder
 DEFAULT_TITLE = "Progress on inspection reports"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 
-from .labels import LABELS, pieces
+from jtai_letters.letter.labels import LABELS, pieces
 
 # The open fonts the PDF is set in, each with the font every Windows PC has in the same
 # metrics (Word versions use it, so lines break in the same places).

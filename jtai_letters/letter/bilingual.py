@@ -16,7 +16,7 @@ from pathlib import Path
 import lxml.html
 from lxml.html import HtmlElement
 
-from .errors import Problem, TemplateError
+from jtai_letters.errors import Problem, TemplateError
 
 
 def combine(renders: list[tuple[str, str]], layout: str, source: Path) -> str:

@@ -6,10 +6,10 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from .errors import Problem, SpecError
-from .layouts import Layout
-from .rules import publication_deadline
-from .spec import parse_spec
+from jtai_letters.checks.rules import publication_deadline
+from jtai_letters.errors import Problem, SpecError
+from jtai_letters.letter.layouts import Layout
+from jtai_letters.spec.load import parse_spec
 
 
 def _q(value: str) -> str:

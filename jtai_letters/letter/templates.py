@@ -41,12 +41,13 @@ from jinja2.loaders import split_template_path
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from . import catalogue, errors
-from .assets import read_regular
-from .models import Due
-from .typography import curl
+from jtai_letters import errors
+from jtai_letters.letter import catalogue
+from jtai_letters.letter.assets import read_regular
+from jtai_letters.letter.typography import curl
+from jtai_letters.spec.models import Due
 
-_HERE = Path(__file__).resolve().parent
+_HERE = Path(__file__).resolve().parent.parent  # the package folder
 # Installed wheels carry the templates inside the package; a source checkout keeps
 # them at the top level, where offices can read and copy them.
 DEFAULT_TEMPLATES = _HERE / "templates" if (_HERE / "templates").is_dir() else _HERE.parent / "templates"

@@ -20,11 +20,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import language, yamltree
-from .assets import read_regular
-from .errors import Problem, SpecError
-from .models import Profile, ResponseSpec
-from .yamltree import Map, Seq
+from jtai_letters.errors import Problem, SpecError
+from jtai_letters.letter.assets import read_regular
+from jtai_letters.spec import language, yamltree
+from jtai_letters.spec.models import Profile, ResponseSpec
+from jtai_letters.spec.yamltree import Map, Seq
 
 MAX_SPEC_BYTES = 2 * 1024 * 1024  # a long letter is ~30 kB; anything near this is not a spec
 

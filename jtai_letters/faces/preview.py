@@ -38,11 +38,11 @@ from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 from watchfiles import Change, awatch
 
-from . import outputs
-from .errors import JtaiError, Problem, UsageError
-from .outputs.html import PAGE_POLICY
-from .pipeline import Options, check
-from .render import RenderedLetter, render
+from jtai_letters import outputs
+from jtai_letters.errors import JtaiError, Problem, UsageError
+from jtai_letters.letter.render import RenderedLetter, render
+from jtai_letters.outputs.html import PAGE_POLICY
+from jtai_letters.pipeline.build import Options, check
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8055

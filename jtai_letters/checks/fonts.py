@@ -17,10 +17,10 @@ import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
-from .errors import Problem
-from .models import ResponseSpec
-from .rules import texts
-from .spec import source_of
+from jtai_letters.checks.rules import texts
+from jtai_letters.errors import Problem
+from jtai_letters.spec.load import source_of
+from jtai_letters.spec.models import ResponseSpec
 
 _SKIPPED = {"Cc", "Cf", "Zs", "Zl", "Zp"}  # controls, format characters and spaces draw no glyph
 _SCRIPTS = {

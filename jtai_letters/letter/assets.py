@@ -24,7 +24,7 @@ from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from PIL import Image, ImageFile
 
-from .errors import OutputError, Problem
+from jtai_letters.errors import OutputError, Problem
 
 MAX_ASSET_BYTES = 5 * 1024 * 1024
 MAX_DATA_URL_BYTES = 64 * 1024

@@ -18,11 +18,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import rules
-from .errors import JtaiError, Problem
-from .models import Office, Report, Response, ResponseSpec
-from .spec import Loc, SourceMap, _merge_profile, field_path, inner_model, parse_yaml, read_text
-from .yamltree import Map, Seq
+from jtai_letters.checks import rules
+from jtai_letters.errors import JtaiError, Problem
+from jtai_letters.spec.load import Loc, SourceMap, _merge_profile, field_path, inner_model, parse_yaml, read_text
+from jtai_letters.spec.models import Office, Report, Response, ResponseSpec
+from jtai_letters.spec.yamltree import Map, Seq
 
 SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (("office", Office), ("report", Report), ("response", Response))
 _ROUNDS = 20  # set-aside rounds; each removes every failing optional value pydantic reported

@@ -24,12 +24,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from . import rules
-from .errors import Problem, TemplateError
-from .models import ResponseSpec
-from .spec import Loc, SourceMap, inner_model, parse_yaml, read_text, source_of
-from .templates import DEFAULT_TEMPLATES, layouts
-from .yamltree import Map
+from jtai_letters.checks import rules
+from jtai_letters.errors import Problem, TemplateError
+from jtai_letters.letter.templates import DEFAULT_TEMPLATES, layouts
+from jtai_letters.spec.load import Loc, SourceMap, inner_model, parse_yaml, read_text, source_of
+from jtai_letters.spec.models import ResponseSpec
+from jtai_letters.spec.yamltree import Map
 
 DECLARATIONS = "layouts.yaml"
 # Written down for reviewers and the register, never printed by any layout: setting them is never a mistake.

@@ -10,12 +10,13 @@ from pathlib import Path
 import jinja2
 from jinja2.exceptions import SecurityError
 
-from . import assets, bilingual, catalogue, language, layouts
-from .errors import Problem, SpecError, TemplateError
-from .labels import LABELS
-from .models import Answer, Item, ResponseSpec
-from .spec import source_of
-from .templates import DEFAULT_TEMPLATES, TemplateFailure, environment, layout_files, stylesheets
+from jtai_letters.errors import Problem, SpecError, TemplateError
+from jtai_letters.letter import assets, bilingual, catalogue, layouts
+from jtai_letters.letter.labels import LABELS
+from jtai_letters.letter.templates import DEFAULT_TEMPLATES, TemplateFailure, environment, layout_files, stylesheets
+from jtai_letters.spec import language
+from jtai_letters.spec.load import source_of
+from jtai_letters.spec.models import Answer, Item, ResponseSpec
 
 ANSWERED = ("recommendations", "areas_for_improvement", "causes_of_concern")  # report and response keys
 

@@ -12,11 +12,11 @@ import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import UsageError
-from .models import ResponseSpec
-from .pipeline import DEFAULTS, Options
-from .register import Register, Row, read, save
-from .rules import publication_deadline
+from jtai_letters.checks.rules import publication_deadline
+from jtai_letters.errors import UsageError
+from jtai_letters.pipeline.build import DEFAULTS, Options
+from jtai_letters.spec.models import ResponseSpec
+from jtai_letters.tracking.register import Register, Row, read, save
 
 UID_DOMAIN = "jtai-letters"
 

@@ -25,9 +25,9 @@ from typing import Any
 from jinja2.exceptions import SecurityError
 from markupsafe import Markup
 
-from .assets import read_regular
-from .errors import Problem, TemplateError
-from .typography import curl
+from jtai_letters.errors import Problem, TemplateError
+from jtai_letters.letter.assets import read_regular
+from jtai_letters.letter.typography import curl
 
 ENGLISH = "en"
 DOMAIN = "messages"
@@ -200,7 +200,7 @@ def extract(templates_dir: Path) -> Any:
     from babel.messages.extract import extract as extract_from
     from jinja2.ext import babel_extract
 
-    from . import labels
+    from jtai_letters.letter import labels
 
     found = Catalog(project="jtai-letters", fuzzy=False)
     options = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}

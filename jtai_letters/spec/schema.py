@@ -12,8 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .models import Profile, ResponseSpec, _http_url
-from .spec import inner_model
+from jtai_letters.spec.load import inner_model
+from jtai_letters.spec.models import Profile, ResponseSpec, _http_url
 
 # What the tool refuses, said as patterns so that every validator applies them (many skip `format`).
 URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#@]+(?:[/?#]\S*)?$"

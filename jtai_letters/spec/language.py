@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from .errors import Problem
-from .models import LANGUAGE_KEYS, Model, Office, ResponseSpec
-from .yamltree import Map, Seq
+from jtai_letters.errors import Problem
+from jtai_letters.spec.models import LANGUAGE_KEYS, Model, Office, ResponseSpec
+from jtai_letters.spec.yamltree import Map, Seq
 
 DEFAULT = "en-GB"
 NAMES = {"en": "English", "cy": "Welsh"}
@@ -116,7 +116,7 @@ def _copy_seq(node: Seq, items: list[Any]) -> Seq:
 @lru_cache(maxsize=256)
 def _field(model: type[Model], name: str) -> tuple[bool, type[Model] | None]:
     """(translatable, the model inside) of a field; (False, None) for an unknown key."""
-    from .spec import inner_model  # spec imports this module
+    from jtai_letters.spec.load import inner_model  # spec imports this module
 
     info = model.model_fields.get(name)
     if info is None:

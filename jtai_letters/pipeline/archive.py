@@ -14,14 +14,14 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from .assets import read_regular
-from .errors import JtaiError, OutputError, Problem, UsageError
+from jtai_letters.errors import JtaiError, OutputError, Problem, UsageError
+from jtai_letters.letter.assets import read_regular
 
 if TYPE_CHECKING:
     from pypdf.generic import StreamObject
 
-    from .models import ResponseSpec
-    from .spec import SourceMap
+    from jtai_letters.spec.load import SourceMap
+    from jtai_letters.spec.models import ResponseSpec
 
 SPEC_DESCRIPTION = "jtai-letters response spec and the files it names"
 
@@ -31,8 +31,8 @@ def sources(spec: ResponseSpec) -> tuple[tuple[str, bytes], ...]:
 
     Written out again side by side (`extract-spec --to`), they render the same letter.
     """
-    from .render import image_paths
-    from .spec import source_of
+    from jtai_letters.letter.render import image_paths
+    from jtai_letters.spec.load import source_of
 
     src = source_of(spec)
     files = [src.path, *([src.profile] if src.profile else []), *image_paths(spec).values()]
@@ -257,7 +257,7 @@ def extract_all(pdf: Path, folder: Path, *, force: bool = False) -> Path:
     Names come from the PDF, so all are checked before any file is written: each
     must stay inside `folder`. Existing files are kept unless `force`.
     """
-    from .pipeline import write_atomic
+    from jtai_letters.pipeline.build import write_atomic
 
     files = _attachments(pdf)
     if folder.exists() and not folder.is_dir():

@@ -23,12 +23,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
-from . import archive, css_check, fonts, layouts, outputs, partial, rules
-from .errors import JtaiError, OutputError, Problem, SpecError, TemplateError, UsageError, split
-from .models import ResponseSpec
-from .render import image_paths, render
-from .spec import load_spec, parse_yaml, read_text
-from .templates import DEFAULT_TEMPLATES, environment, stylesheets
+from jtai_letters import outputs
+from jtai_letters.checks import css as css_check
+from jtai_letters.checks import fonts, rules
+from jtai_letters.checks import salvage as partial
+from jtai_letters.errors import JtaiError, OutputError, Problem, SpecError, TemplateError, UsageError, split
+from jtai_letters.letter import layouts
+from jtai_letters.letter.render import image_paths, render
+from jtai_letters.letter.templates import DEFAULT_TEMPLATES, environment, stylesheets
+from jtai_letters.pipeline import archive
+from jtai_letters.spec.load import load_spec, parse_yaml, read_text
+from jtai_letters.spec.models import ResponseSpec
 
 FORMATS = outputs.FORMATS
 DEFAULT_FORMATS = outputs.DEFAULT_FORMATS

@@ -35,8 +35,8 @@ from pydantic import (
 )
 from pydantic_core import CoreSchema
 
-from .style import open_font
-from .text import Block, Inline, block_problem
+from jtai_letters.letter.style import open_font
+from jtai_letters.letter.text import Block, Inline, block_problem
 
 _HTTP_URL: TypeAdapter[HttpUrl] = TypeAdapter(HttpUrl)
 

@@ -1,0 +1,1 @@
+"""The checks beyond types: the rule registry and each family of rules."""

@@ -1,0 +1,1 @@
+"""From spec files to files on disk: checking, building, batches, the archive."""

@@ -1,0 +1,1 @@
+"""The spec: YAML with positions, office profiles, the models, languages, the schema."""

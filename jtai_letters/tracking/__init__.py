@@ -1,0 +1,1 @@
+"""What was promised, across letters: the register, the progress report, the deadlines calendar."""
