@@ -449,24 +449,58 @@ class Themes(Model):
     )
 
 
-Status = Literal["planned", "in progress", "ongoing", "complete"]
+Status = Literal[
+    "planned",
+    "awaiting allocation",
+    "in progress",
+    "ongoing",
+    "pending sign-off",
+    "awaiting review",
+    "complete",
+    "superseded",
+    "not applicable",
+]
+"""Where an action (or an item answered without actions) stands, in the order reports count them."""
+
+STATUS_SPELLINGS: dict[str, Status] = {
+    "being progressed": "in progress",  # HMICFRS's monitoring portal
+    "completed": "complete",
+    "pending sign off": "pending sign-off",  # how `_status` reads "pending sign-off"
+    "pending signoff": "pending sign-off",
+    "awaiting sign off": "pending sign-off",
+    "unallocated": "awaiting allocation",
+    "n/a": "not applicable",
+}
+"""Other words the inspectorate and panels use for a status, as `_status` reads them (lower case,
+one space for any run of spaces, hyphens and underscores)."""
+
+
+def _spelled(value: str) -> str:
+    return re.sub(r"[\s_-]+", " ", value.strip().lower())
 
 
 def _any_case(word: str) -> str:
     # A JSON Schema pattern (ECMA regex: no inline flags) for `word` in any case, spaces as any of ' _-'.
-    return "".join("[ _-]+" if c == " " else f"[{c.upper()}{c}]" for c in word)
+    return "".join("[ _-]+" if c == " " else re.escape(c) if not c.isalpha() else f"[{c.upper()}{c}]" for c in word)
 
 
 _STATUS_SCHEMA = {
     "type": "string",
-    "pattern": r"^\s*(?:" + "|".join(_any_case(s) for s in typing.get_args(Status)) + r")\s*$",
-    "description": "planned, in progress, ongoing or complete (case, hyphens and underscores do not matter)",
+    "pattern": r"^\s*(?:"
+    + "|".join(_any_case(_spelled(s)) for s in (*typing.get_args(Status), *STATUS_SPELLINGS))
+    + r")\s*$",
+    "description": ", ".join(typing.get_args(Status))
+    + " (case, hyphens and underscores do not matter; 'being progressed' means in progress)",
 }
 
 
 def _status(value: object) -> object:
-    # `In Progress`, `in-progress` and `in_progress` all mean `in progress`.
-    return re.sub(r"[\s_-]+", " ", value.strip().lower()) if isinstance(value, str) else value
+    # `In Progress`, `in-progress` and `in_progress` all mean `in progress`; `Being progressed` too.
+    if not isinstance(value, str):
+        return value
+    word = _spelled(value)
+    canonical = {_spelled(s): s for s in typing.get_args(Status)}
+    return STATUS_SPELLINGS.get(word) or canonical.get(word, word)
 
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -556,6 +590,16 @@ DueDate = Annotated[
 ]
 
 
+class Successor(Model):
+    """The later recommendation or area for improvement that carries on a superseded one."""
+
+    report: Plain = _f("The later report's title.", "PEEL 2025-27: an inspection of Loamshire Police")
+    item: RefId | None = _f("The later item's id in that report.", "AFI3", default=None)
+
+    def __str__(self) -> str:
+        return f"{self.item} of {self.report}" if self.item else self.report
+
+
 class Update(Model):
     """Progress recorded on an action after the response: the register reads it, the letter never does."""
 
@@ -563,7 +607,24 @@ class Update(Model):
     status: Annotated[Status, BeforeValidator(_status), WithJsonSchema(_STATUS_SCHEMA)] = _f(
         "Where the action stands from this date.", "complete"
     )
-    note: Plain | None = _f("What was done or what is holding it up.", "All 212 call handlers trained.", default=None)
+    note: Plain | None = _f(
+        "What was done or what is holding it up; for `not applicable`, why.",
+        "All 212 call handlers trained.",
+        default=None,
+    )
+    by: Plain | None = _f(
+        "Who recorded it, or who signed it off when it closes the action.", "Police and Crime Panel", default=None
+    )
+    evidence: Plain | None = _f(
+        "What shows it: a document, a report to a board, an inspection's finding.",
+        "Training records, Force Control Room, January 2026",
+        default=None,
+    )
+    superseded_by: Successor | None = _f(
+        "For `superseded`: the later report and item that carry it on.",
+        {"report": "PEEL 2025-27: an inspection of Loamshire Police", "item": "AFI3"},
+        default=None,
+    )
 
 
 class Action(Model):
@@ -609,9 +670,20 @@ class Answer(Model):
         default=True,
     )
     response: BlockText = _f("The action taken or proposed, or why none is taken.", "Accepted. The force will ...")
+    accepted: bool = _f(
+        "False when the office does not accept it and takes no action; response then says why.",
+        True,
+        default=True,
+    )
     actions: list[Action] = _f(
         "The actions that carry it out.",
         [{"text": "...", "owner": "Deputy Chief Constable", "due": "2026-03-31"}],
+        default_factory=list,
+    )
+    updates: list[Update] = _f(
+        "Progress recorded after the response on an answer without actions (superseded, complete ...), "
+        "oldest first: the register reads it, the letter never does.",
+        [{"date": "2026-06-01", "status": "superseded", "superseded_by": {"report": "PEEL 2025-27", "item": "AFI3"}}],
         default_factory=list,
     )
 
@@ -642,6 +714,11 @@ class ChiefConstable(Model):
         "The commissioner's response to the chief constable's comments (s55(5A)), printed after them.",
         ["I welcome the Chief Constable's commitment ..."],
         default_factory=list,
+    )
+    requested_by: dt.date | None = _f(
+        "The date by which the chief constable's comments were asked for (s55(4)): on the deadlines calendar.",
+        "2026-01-10",
+        default=None,
     )
     omitted_because: Plain | None = _f(
         "Why no comments are included: kept on record for reviewers and validate, not printed in the letter.",
@@ -681,7 +758,9 @@ class Quote(Model):
     by: Plain = _f("Who said or wrote them.", "Priya Marsh, Police and Crime Commissioner")
 
 
-Shown = Literal["chief_constable", "judgements", "causes_of_concern", "monitoring", "report_link", "report_summary"]
+Shown = Literal[
+    "chief_constable", "judgements", "causes_of_concern", "monitoring", "report_link", "report_summary", "local_actions"
+]
 """Structured parts held elsewhere in the spec that a body places with `show:`."""
 
 BODY_KEYS = ("heading", "subheading", "text", "quote", "findings", "themes", "actions", "answers", "show")
