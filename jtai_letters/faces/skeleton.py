@@ -90,7 +90,7 @@ report:
   areas_for_improvement: []   # likewise:  - {{id: AFI1, text: "..."}}
 
 response:
-  date: TODO   # the date this response is published, like {published.isoformat()}{by}
+  date: TODO   # the date this response is published, as YYYY-MM-DD{by}
 {_BODY if body else _STANDARD.format(due=(published + dt.timedelta(days=90)).isoformat())}  chief_constable:
     # name: the chief constable's name
     comments:
