@@ -21,15 +21,20 @@ from jtai_letters.errors import Problem
 from jtai_letters.letter import catalogue
 from jtai_letters.letter.text import Block, Inline, layout_problems, links
 from jtai_letters.spec import language
-
-# The law's dates live with the spec (the skeleton and the messages about dates read them); named here too.
-from jtai_letters.spec.deadline import DEADLINE_DAYS as DEADLINE_DAYS
-from jtai_letters.spec.deadline import S55_5A_COMMENCEMENT as S55_5A_COMMENCEMENT
-from jtai_letters.spec.deadline import day as _day
 from jtai_letters.spec.deadline import deadline_note as deadline_note
 from jtai_letters.spec.deadline import publication_deadline as publication_deadline
 from jtai_letters.spec.load import Loc, SourceMap, field_path, source_of, text_field
-from jtai_letters.spec.models import PEEL_GRADES, Action, Answer, Item, ResponseSpec
+from jtai_letters.spec.models import Action, Answer, Item, ResponseSpec
+from jtai_letters.spec.vocabulary import (
+    DEADLINE_DAYS,
+    FRAMEWORK_GRADES,
+    ITEM_FIELDS,
+    ITEM_KINDS,
+    LANGUAGE_NAMES,
+    S55_5A_COMMENCEMENT,
+    SOURCE_LANGUAGE,
+    spelled,
+)
 from jtai_letters.spec.yamltree import Cut
 
 if TYPE_CHECKING:
@@ -51,14 +56,14 @@ RULES: dict[str, Rule] = {
         Rule(
             "s55-deadline",
             "warning",
-            "response dated after the last day: publication + 55 days (4 Feb 2020 -> 30 Mar 2020); "
-            "none for reports published before 2 May 2017",
+            f"response dated after the last day: publication + {DEADLINE_DAYS - 1} days (4 Feb 2020 -> 30 Mar 2020); "
+            f"none for reports published before {spelled(S55_5A_COMMENCEMENT)}",
         ),
         Rule(
             "s55-unanswered",
             "error / warning",
             "a recommendation or area for improvement has no response (a warning for reports published before "
-            "s55(5B) came into force on 2 May 2017, and for causes of concern)",
+            f"s55(5B) came into force on {spelled(S55_5A_COMMENCEMENT)}, and for causes of concern)",
         ),
         Rule(
             "s55-copies",
@@ -173,6 +178,9 @@ _BIDI_OVERRIDE = re.compile("[\u202a-\u202e]")
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u2800\u3164 \t\n\r\u00a0\u2002\u2003\u2009\u202f"
 
 
+_day = spelled
+
+
 def check(spec: ResponseSpec) -> list[Problem]:
     """Every registered check's problems for `spec`, errors and warnings, in file order."""
     # Each language's letter is checked (a placeholder may hide in the Welsh text only); what both
@@ -190,11 +198,11 @@ def untranslated(spec: ResponseSpec, letter: RenderedLetter, templates_dir: Path
     src = source_of(spec)
     found = []
     for key in (language.key(tag) for tag in language.of_spec(spec)):
-        replaced_by = catalogue.fields(templates_dir, key) if key != catalogue.ENGLISH else {}
+        replaced_by = catalogue.fields(templates_dir, key) if key != SOURCE_LANGUAGE else {}
         for message in letter.untranslated:
             if field := replaced_by.get(message):
                 said = (
-                    f"the layout's sentence “{message}” has no {language.NAMES[key]} translation "
+                    f"the layout's sentence “{message}” has no {LANGUAGE_NAMES[key]} translation "
                     f"in the catalogue and prints in English; write {field} to give your own words"
                 )
                 found.append(problem(src, tuple(field.split(".")), said, "translation", warning=True))
@@ -210,7 +218,8 @@ def _translation(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
 
 @check_rule
 def _ordinal_in_welsh(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
-    if spec.office.date_style == "ordinal" and spec.office.language == "cy-GB":
+    # Ordinal dates are English only: a letter with no English in it prints none.
+    if spec.office.date_style == "ordinal" and SOURCE_LANGUAGE not in map(language.key, language.of_spec(spec)):
         yield problem(
             src,
             ("office", "date_style"),
@@ -230,7 +239,7 @@ def _deadline(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
             src,
             ("response", "date"),
             f"the response is dated {late} day{'s' * (late != 1)} after the s55 deadline of {_day(last)} "
-            f"(56 days beginning with publication on {_day(spec.report.published)})",
+            f"({DEADLINE_DAYS} days beginning with publication on {_day(spec.report.published)})",
             "s55-deadline",
         )
 
@@ -260,7 +269,7 @@ def _dates(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
             yield problem(src, (*loc, "due"), "the action is due before the response date", "date-order", warning=True)
 
 
-ANSWER_KEYS = ("recommendations", "areas_for_improvement", "causes_of_concern")
+ANSWER_KEYS = ITEM_FIELDS
 
 
 def actions(spec: ResponseSpec) -> Iterator[tuple[Loc, Action]]:
@@ -280,13 +289,16 @@ def actions(spec: ResponseSpec) -> Iterator[tuple[Loc, Action]]:
 @check_rule
 def _answered(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
     in_force = publication_deadline(spec.report.published) is not None
-    for key, what, required in (
-        ("recommendations", "recommendation", True),
-        ("areas_for_improvement", "area for improvement", True),
-        ("causes_of_concern", "cause of concern", False),
-    ):
+    for kind in ITEM_KINDS:
+        key = kind.field
         yield from _answers(
-            getattr(spec.report, key), getattr(spec.response, key), key, what, src, in_force=in_force, required=required
+            getattr(spec.report, key),
+            getattr(spec.response, key),
+            key,
+            kind.name,
+            src,
+            in_force=in_force,
+            required=kind.required,
         )
 
 
@@ -325,7 +337,8 @@ def _answers(
             law = (
                 "s55(5B) requires an explanation of the action taken or proposed, or why none"
                 if in_force
-                else "the report predates s55(5B) (in force 2 May 2017), but an answer to each is still best practice"
+                else f"the report predates s55(5B) (in force {_day(S55_5A_COMMENCEMENT)}), but an answer to each "
+                "is still best practice"
             )
             yield src.problem(
                 ("report", key, i),
@@ -523,13 +536,9 @@ def _cut(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
     yield from cut_problems(src)
 
 
-# The grades each framework gives. One line to change when the vocabulary table names them.
-GRADES: dict[str, tuple[str, ...]] = {"peel": PEEL_GRADES}
-
-
 @check_rule
 def _grades(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
-    allowed = GRADES.get(spec.report.kind)
+    allowed = FRAMEWORK_GRADES.get(spec.report.kind)
     if allowed is None:
         return  # other frameworks: the grade as the report gives it
     for i, judgement in enumerate(spec.report.judgements):

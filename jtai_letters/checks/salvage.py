@@ -22,7 +22,6 @@ from pydantic import BaseModel, ValidationError
 from jtai_letters.checks import rules
 from jtai_letters.errors import JtaiError, Problem
 from jtai_letters.spec import yamltree
-from jtai_letters.spec.deadline import S55_5A_COMMENCEMENT
 from jtai_letters.spec.load import (
     Loc,
     SourceMap,
@@ -34,6 +33,7 @@ from jtai_letters.spec.load import (
     read_text,
 )
 from jtai_letters.spec.models import Office, Report, Response, ResponseSpec
+from jtai_letters.spec.vocabulary import S55_5A_COMMENCEMENT
 from jtai_letters.spec.yamltree import Map, Seq
 
 SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (("office", Office), ("report", Report), ("response", Response))

@@ -1,16 +1,11 @@
-"""The s55 deadline: the law's dates, read by the checks, the skeleton and the messages about dates."""
+"""The s55 deadline, counted from the vocabulary's constants: read by the checks, the skeleton and
+the messages about dates (which sit in the spec layer, below the checks)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-DEADLINE_DAYS = 56  # s55(5A): "within 56 days beginning with the day" of publication
-
-
-# s55(5A) and (5B), inserted by the Policing and Crime Act 2017 s37, came into force on
-# 2 May 2017 (SI 2017/399, regulation 4(a)): the 56 days and the duty to answer each
-# recommendation apply to reports published on or after that day.
-S55_5A_COMMENCEMENT = dt.date(2017, 5, 2)
+from jtai_letters.spec.vocabulary import COMMENCEMENT_SOURCE, DEADLINE_DAYS, S55_5A_COMMENCEMENT, spelled
 
 
 def publication_deadline(published: dt.date) -> dt.date | None:
@@ -32,11 +27,6 @@ def deadline_note(published: dt.date) -> str | None:
     if published >= S55_5A_COMMENCEMENT:
         return None
     return (
-        f"published on {day(published)}, before s55(5A) and (5B) came into force on "
-        f"{day(S55_5A_COMMENCEMENT)} (Policing and Crime Act 2017 s37; SI 2017/399 reg 4(a)): no 56-day deadline"
+        f"published on {spelled(published)}, before s55(5A) and (5B) came into force on "
+        f"{spelled(S55_5A_COMMENCEMENT)} ({COMMENCEMENT_SOURCE}): no {DEADLINE_DAYS}-day deadline"
     )
-
-
-def day(value: dt.date) -> str:
-    """`4 February 2020`."""
-    return f"{value.day} {value:%B %Y}"

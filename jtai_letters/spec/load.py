@@ -23,7 +23,8 @@ from pydantic import BaseModel, ValidationError
 from jtai_letters.errors import Problem, SpecError
 from jtai_letters.letter.assets import read_regular
 from jtai_letters.spec import deadline, language, yamltree
-from jtai_letters.spec.models import LANGUAGE_KEYS, Profile, ResponseSpec
+from jtai_letters.spec.models import Profile, ResponseSpec
+from jtai_letters.spec.vocabulary import DEFAULT_LANGUAGE, LANGUAGE_KEYS, spelled
 from jtai_letters.spec.yamltree import Map, Seq
 
 MAX_SPEC_BYTES = 2 * 1024 * 1024  # a long letter is ~30 kB; anything near this is not a spec
@@ -160,7 +161,7 @@ def parse_spec(text: str, path: Path, profile: Path | None = None, profiles: Pat
     placed = SourceMap(path, root, merged.path, merged, cut) if merged is not None else src
     found = language.Finding()
     asked = language.raw_language(root)
-    trees = language.project(root, asked or language.DEFAULT, found)
+    trees = language.project(root, asked or DEFAULT_LANGUAGE, found)
     if asked is None:  # a wrong office.language: which text is missing or not printed is not known
         found.problems = [p for p in found.problems if p[2] != "translation"]
     said = [
@@ -318,7 +319,7 @@ def _response_date(src: SourceMap, given: str) -> str:
     published = report.get("published") if isinstance(report, Map) else None
     last = deadline.publication_deadline(published) if isinstance(published, dt.date) else None
     known = last is not None and last != dt.date.max
-    by = f": the s55 deadline is {deadline.day(last)}" if known and last else ""
+    by = f": the s55 deadline is {spelled(last)}" if known and last else ""
     like = last.isoformat() if known and last else "2025-11-30"
     return f"write the date the response will be published (like {like}) instead of {given!r}{by}"
 
