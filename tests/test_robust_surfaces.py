@@ -17,7 +17,6 @@ import pytest
 from watchfiles import Change
 
 from jtai_letters.faces import preview as preview_module
-from jtai_letters.faces.preview import Preview, application, content_disposition
 from jtai_letters.pipeline.build import Options
 
 from .helpers import run
@@ -73,8 +72,8 @@ def test_a_layout_name_of_300_letters_is_a_located_error_in_every_verb(tmp_path:
         ["render", spec, "-o", tmp_path / "out"],
     ):
         one_error(*run(*argv), message)
-    state = Preview(spec).refresh()  # the preview starts, and shows the problem
-    assert state.stale and [p.message for p in state.problems][0].startswith("string should have at most 64")
+    state = preview_module.Preview(spec).refresh()  # the preview starts, and shows the problem
+    assert state.stale and state.problems[0].message.startswith("string should have at most 64")
 
 
 # -- 3, 4, 5. office catalogues: their headers and plural forms are the office's own code ---------
@@ -90,7 +89,10 @@ def test_a_layout_name_of_300_letters_is_a_located_error_in_every_verb(tmp_path:
             "catalogue-plural-divides-by-zero",
             "the catalogue's Plural-Forms fails for 0 (ZeroDivisionError: integer division or modulo by zero)",
         ),
-        ("catalogue-thirty-million-plurals", "declares nplurals=30000000; a language has from 1 to 6 plural forms"),
+        (
+            "catalogue-thirty-million-plurals",
+            "the catalogue's header declares nplurals=30000000; a language has from 1 to 6 plural forms",
+        ),
     ],
 )
 def test_a_hostile_catalogue_header_is_one_located_error(fixture: str, message: str, tmp_path: Path) -> None:
@@ -133,7 +135,7 @@ def test_css_nested_thousands_deep_is_a_located_error(fixture: str, where: str, 
 def test_the_nesting_count_skips_comments_and_strings() -> None:
     from jtai_letters.checks.css import too_deep
 
-    assert too_deep('/* ' + "{" * 100 + ' */ a { content: "' + "(" * 100 + '" }') is None
+    assert too_deep("/* " + "{" * 100 + ' */ a { content: "' + "(" * 100 + '" }') is None
     assert too_deep("a" + "{" * 33) == (1, 34)
     assert too_deep("a" + "{}" * 1000) is None
 
@@ -146,7 +148,7 @@ def test_a_layout_that_is_only_its_comment_is_refused_by_validate_and_render(tmp
     message = f"{templates / 'statement.html.j2'}: layout 'statement' printed nothing"
     one_error(*run("validate", "--templates", templates, MINIMAL), message)
     one_error(*run("render", "--templates", templates, MINIMAL, "-o", tmp_path, "--format", "pdf,docx,html"), message)
-    state = Preview(MINIMAL, Options(templates_dir=templates)).refresh()
+    state = preview_module.Preview(MINIMAL, Options(templates_dir=templates)).refresh()
     assert state.stale and state.problems[0].message.startswith("layout 'statement' printed nothing")
 
 
@@ -186,9 +188,9 @@ def asgi_get(app: Any, path: str) -> tuple[int, dict[str, str], bytes]:
 def test_a_download_of_a_spec_with_a_welsh_name_carries_its_name_encoded(tmp_path: Path) -> None:
     spec = tmp_path / "ymateb-ŵyl.yaml"
     shutil.copy(SURFACES / "ymateb-ŵyl.yaml", spec)
-    preview = Preview(spec, Options(formats=("docx",)))
+    preview = preview_module.Preview(spec, Options(formats=("docx",)))
     preview.refresh()
-    status, headers, body = asgi_get(application(preview), "/letter.docx")
+    status, headers, body = asgi_get(preview_module.application(preview), "/letter.docx")
     assert status == 200 and body.startswith(b"PK")
     assert headers["content-disposition"] == (
         "attachment; filename=\"ymateb-_yl.docx\"; filename*=UTF-8''ymateb-%C5%B5yl.docx"
@@ -199,11 +201,14 @@ def test_a_download_of_a_spec_with_a_welsh_name_carries_its_name_encoded(tmp_pat
     ("name", "header"),
     [
         ('say "hi".pdf', "attachment; filename=\"say _hi_.pdf\"; filename*=UTF-8''say%20%22hi%22.pdf"),
-        ("a\r\nSet-Cookie: x.pdf", "attachment; filename=\"a__Set-Cookie: x.pdf\"; filename*=UTF-8''a%0D%0ASet-Cookie%3A%20x.pdf"),
+        (
+            "a\r\nSet-Cookie: x.pdf",
+            "attachment; filename=\"a__Set-Cookie: x.pdf\"; filename*=UTF-8''a%0D%0ASet-Cookie%3A%20x.pdf",
+        ),
     ],
 )
 def test_quotes_and_line_breaks_in_a_name_cannot_break_the_header(name: str, header: str) -> None:
-    assert content_disposition(name) == header
+    assert preview_module.content_disposition(name) == header
     assert "\r" not in header and "\n" not in header
     header.encode("latin-1")  # what the server sends headers in
 
@@ -213,7 +218,7 @@ def test_a_refresh_that_fails_unexpectedly_shows_the_fault_and_keeps_the_live_re
 ) -> None:
     spec = tmp_path / "spec.yaml"
     shutil.copy(MINIMAL, spec)
-    preview = Preview(spec)
+    preview = preview_module.Preview(spec)
     assert not preview.refresh().stale
 
     def broken(*args: object, **kwargs: object) -> object:
@@ -233,7 +238,7 @@ def test_the_preview_watches_the_folder_its_spec_sits_in_so_a_folder_made_again_
     folder.mkdir()
     spec = folder / "spec.yaml"
     shutil.copy(MINIMAL, spec)
-    preview = Preview(spec)
+    preview = preview_module.Preview(spec)
     preview.refresh()
     assert tmp_path in preview.folders() and folder in preview.folders()
     shutil.rmtree(folder)

@@ -323,12 +323,14 @@ async def _in_own_thread(fn: Callable[[str], bytes | None], fmt: str) -> bytes |
     done: asyncio.Future[bytes | None] = loop.create_future()
 
     def work() -> None:
+        result: bytes | None = None
+        error: BaseException | None = None
         try:
             result = fn(fmt)
         except BaseException as e:  # handed to the waiting request, which reports it
-            loop.call_soon_threadsafe(_settle, done, None, e)
-        else:
-            loop.call_soon_threadsafe(_settle, done, result, None)
+            error = e
+        with contextlib.suppress(RuntimeError):  # the server stopped meanwhile: nobody waits for it
+            loop.call_soon_threadsafe(_settle, done, result, error)
 
     threading.Thread(target=work, daemon=True).start()
     return await done

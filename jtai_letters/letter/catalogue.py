@@ -217,7 +217,10 @@ def _check_plural(translations: gettext.GNUTranslations, nplurals: int, path: Pa
             message = f"the catalogue's Plural-Forms fails for {n} ({type(e).__name__}: {e}); correct its plural="
             raise TemplateError(Problem(message, path, rule="template")) from None
         if not (isinstance(form, int) and 0 <= form < nplurals):
-            message = f"the catalogue's Plural-Forms gives form {form} for {n}; nplurals={nplurals} allows 0 to {nplurals - 1}"
+            message = (
+                f"the catalogue's Plural-Forms gives form {form} for {n}; "
+                f"nplurals={nplurals} allows 0 to {nplurals - 1}"
+            )
             raise TemplateError(Problem(message, path, rule="template"))
 
 

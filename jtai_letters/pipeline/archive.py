@@ -186,7 +186,9 @@ def _name_tree(node: Any, pdf: Path | None = None) -> Iterator[tuple[str, Any]]:
             seen.add(key)
         visited += 1
         if visited > MAX_TREE_NODES or depth > MAX_TREE_DEPTH:
-            raise _refused(pdf, f"its attachments' name tree is larger than {MAX_TREE_NODES} nodes or {MAX_TREE_DEPTH} levels")
+            raise _refused(
+                pdf, f"its attachments' name tree is larger than {MAX_TREE_NODES} nodes or {MAX_TREE_DEPTH} levels"
+            )
         current = _resolved(ref)
         pairs = _resolved(current.get("/Names")) or []
         for i in range(0, len(pairs) - 1, 2):
