@@ -306,13 +306,16 @@ def application(preview: Preview) -> Starlette:
 
 
 def content_disposition(name: str) -> str:
-    """`attachment` with the file's name as RFC 6266 gives it: `filename*` in UTF-8, percent-encoded,
-    and an ASCII `filename` for old clients (quotes, backslashes and control characters replaced).
+    """`attachment` with the file's name as RFC 6266 gives it: a name that is not plain ASCII also as
+    `filename*` in UTF-8, percent-encoded, beside an ASCII `filename` for old clients (quotes,
+    backslashes and control characters replaced).
 
     >>> print(content_disposition("ymateb-ŵyl.pdf"))
     attachment; filename="ymateb-_yl.pdf"; filename*=UTF-8''ymateb-%C5%B5yl.pdf
     """
     plain = "".join(c if " " <= c <= "~" and c not in '"\\' else "_" for c in name)
+    if plain == name:
+        return f'attachment; filename="{name}"'
     return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{urllib.parse.quote(name, safe='')}"
 
 
