@@ -3,9 +3,8 @@ when it should not be, or was refused with a misleading message."""
 
 from __future__ import annotations
 
-import json
-
 import io
+import json
 from pathlib import Path
 
 import pytest
