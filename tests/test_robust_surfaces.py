@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -179,7 +180,8 @@ def asgi_get(app: Any, path: str) -> tuple[int, dict[str, str], bytes]:
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    # A thread of its own: the browser tests' Playwright keeps an event loop running in this one.
+    in_fresh_thread(lambda: asyncio.run(app(scope, receive, send)))
     start = sent[0]
     headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in start["headers"]}
     return start["status"], headers, b"".join(m.get("body", b"") for m in sent[1:])
@@ -264,7 +266,7 @@ def test_a_download_being_made_when_the_server_stops_does_not_hold_it() -> None:
         with pytest.raises(asyncio.CancelledError):
             await task
 
-    asyncio.run(main())
+    in_fresh_thread(lambda: asyncio.run(main()))
     assert not release.is_set()  # the slow letter is still being made, and the loop has ended
     release.set()
 
@@ -452,3 +454,20 @@ def test_the_fixtures_are_what_their_names_say() -> None:
     assert os.path.islink(SURFACES / "layouts-yaml-linked-out" / "layouts.yaml")
     assert os.path.islink(SURFACES / "journal-linked-out" / "out" / ".manifest.journal")
     assert len((SURFACES / "name-tree-kids-point-at-itself.pdf").read_bytes()) < 600
+
+
+def in_fresh_thread(fn: Callable[[], object]) -> None:
+    """Run `fn` in a new thread and wait for it, raising what it raised."""
+    failed: list[BaseException] = []
+
+    def run_it() -> None:
+        try:
+            fn()
+        except BaseException as e:
+            failed.append(e)
+
+    thread = threading.Thread(target=run_it)
+    thread.start()
+    thread.join()
+    if failed:
+        raise failed[0]
