@@ -10,11 +10,7 @@ import re
 from collections.abc import Iterator
 from types import MappingProxyType
 
-
-def N_(message: str) -> str:
-    """Marks `message` for the catalogue (the extractor finds it); it is translated where it is printed."""
-    return message
-
+from jtai_letters.spec.vocabulary import N_
 
 LABELS = MappingProxyType(
     {
@@ -71,11 +67,7 @@ TRACKING_LABELS = MappingProxyType(
         "superseded_by": N_("Superseded by"),
         "overdue": N_("Overdue"),
         "spec": N_("Spec file"),
-        # The register's own statuses, and the words of its sheets and pages
-        "not set": N_("Not set"),
-        "answered, no separate action": N_("Answered, no separate action"),
-        "no action": N_("No action"),
-        "not answered": N_("Not answered"),
+        # The words of its sheets and pages (the statuses' are the vocabulary's)
         "yes": N_("yes"),
         "no": N_("no"),
         "summary": N_("Summary"),
@@ -84,5 +76,4 @@ TRACKING_LABELS = MappingProxyType(
         "register_title": N_("Register of responses to inspection reports"),
     }
 )
-"""The tracking outputs' fixed words (msgids, like `LABELS`): column headings, the register's own
-statuses, sheet names."""
+"""The tracking outputs' fixed words (msgids, like `LABELS`): column headings, sheet names."""

@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import io
 import json
-import typing
+import os
 import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -28,12 +28,27 @@ from jtai_letters.checks import rules
 from jtai_letters.errors import JtaiError, OutputError, Problem, SpecError, TemplateError, UsageError
 from jtai_letters.files import write_atomic
 from jtai_letters.letter import catalogue
-from jtai_letters.letter.labels import N_, TRACKING_LABELS
+from jtai_letters.letter.labels import TRACKING_LABELS
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES, environment
 from jtai_letters.outputs import ZIP_DATE
 from jtai_letters.pipeline.build import DEFAULTS, Options, check, each_spec
 from jtai_letters.spec.load import parse_yaml, read_text, source_of
-from jtai_letters.spec.models import Action, Answer, Due, Item, ResponseSpec, Status, Update
+from jtai_letters.spec.models import Action, Answer, Due, Item, ResponseSpec, Update
+from jtai_letters.spec.vocabulary import (
+    ANSWERED,
+    CLOSED,
+    DEFAULT_LANGUAGE,
+    ITEM_FIELDS,
+    ITEM_KINDS,
+    NO_ACTION,
+    NO_STATUS,
+    NOT_ANSWERED,
+    NOT_APPLICABLE,
+    ROW_STATUSES,
+    STATUS,
+    STATUS_TABLE,
+    WORDS,
+)
 
 COLUMNS = (
     "office",
@@ -66,58 +81,8 @@ them with `TRACKING_LABELS`."""
 HEADINGS: dict[str, str] = {name: TRACKING_LABELS[name] for name in COLUMNS}
 """Each column's heading, as a msgid of the catalogue."""
 
-# The report's lists of items, in the order a letter answers them: (field, what one is called).
-ITEM_KINDS = (
-    ("recommendations", "recommendation"),
-    ("areas_for_improvement", "area for improvement"),
-    ("causes_of_concern", "cause of concern"),
-)
-
-
-@dataclass(frozen=True)
-class StatusWord:
-    """One value of the status column: a spec's status, or one the register gives a row itself."""
-
-    value: str
-    label: str  # msgid: how the tracking outputs print it
-    colour: str  # its bar in the progress report's chart (which also labels every bar in words)
-    closed: bool  # needs no more following up (an open action past its due date is overdue)
-    in_spec: bool = True
-
-
-STATUS_TABLE: tuple[StatusWord, ...] = (
-    StatusWord("planned", N_("Planned"), "#c6dbef", closed=False),
-    StatusWord("awaiting allocation", N_("Awaiting allocation"), "#fee391", closed=False),
-    StatusWord("in progress", N_("In progress"), "#fdd49e", closed=False),
-    StatusWord("ongoing", N_("Ongoing"), "#d9d2e9", closed=False),
-    StatusWord("pending sign-off", N_("Pending sign-off"), "#c7e9c0", closed=False),
-    StatusWord("awaiting review", N_("Awaiting review"), "#bcbddc", closed=False),
-    StatusWord("complete", N_("Complete"), "#a1d99b", closed=True),
-    StatusWord("superseded", N_("Superseded"), "#d9d9d9", closed=True),
-    StatusWord("not applicable", N_("Not applicable"), "#ffffff", closed=True),
-    # The register's own: an action without a status, an item answered without actions of its own,
-    # one the office declines (no action, with the answer's reason), and one not answered at all.
-    StatusWord("not set", TRACKING_LABELS["not set"], "#e0e0e0", closed=False, in_spec=False),
-    StatusWord(
-        "answered, no separate action",
-        TRACKING_LABELS["answered, no separate action"],
-        "#e5f5e0",
-        closed=True,
-        in_spec=False,
-    ),
-    StatusWord("no action", TRACKING_LABELS["no action"], "#f4f4f4", closed=True, in_spec=False),
-    StatusWord("not answered", TRACKING_LABELS["not answered"], "#fcae91", closed=False, in_spec=False),
-)
-"""Every status, in the order reports count them: the spec's (`models.Status`, same order), then the register's."""
-assert tuple(s.value for s in STATUS_TABLE if s.in_spec) == typing.get_args(Status)
-STATUS = {s.value: s for s in STATUS_TABLE}
-STATUSES: tuple[str, ...] = tuple(STATUS)
+STATUSES = ROW_STATUSES
 """Every value of the status column, in the order reports count them."""
-CLOSED: tuple[str, ...] = tuple(s.value for s in STATUS_TABLE if s.closed)
-"""Statuses that need no more following up."""
-NO_STATUS, ANSWERED, NO_ACTION, NOT_ANSWERED = (s.value for s in STATUS_TABLE if not s.in_spec)
-NOT_APPLICABLE = "not applicable"
-COMPLETE = "complete"
 
 
 @dataclass(frozen=True)
@@ -128,7 +93,7 @@ class Row:
     report_title: str
     report_kind: str
     report_published: dt.date
-    s55_deadline: dt.date | None  # none for reports published before 2 May 2017
+    s55_deadline: dt.date | None  # none for reports published before s55(5A) came into force
     deadline_met: bool | None
     item_type: str
     item_id: str
@@ -188,7 +153,8 @@ class Register:
         context.setdefault("status_colours", {s.value: s.colour for s in STATUS_TABLE})
         context.setdefault("office", _ACROSS_OFFICES)  # dates as plain "4 February 2020" unless an office's style
         try:
-            return folder, environment(folder).get_template(f"{TRACKING}/{name}").render(**context)
+            page = environment(folder).get_template(f"{TRACKING}/{name}")
+            return folder, page.render(**context, vocabulary=WORDS, lang=DEFAULT_LANGUAGE)
         except jinja2.TemplateSyntaxError as e:
             problem = Problem(f"template error: {e.message}", Path(e.filename or where), e.lineno, rule="template")
             raise TemplateError(problem) from None
@@ -276,21 +242,21 @@ def _draft_deadline(path: Path) -> dt.date | None:
 
 def _items(spec: ResponseSpec) -> Iterator[tuple[str, Item, str, Answer | None, bool]]:
     """(kind, item, addressed to, answer or None, whether the answer applies) for every item the report makes."""
-    for field, kind in ITEM_KINDS:
+    for kind in ITEM_KINDS:
         answers: dict[str, Answer] = {}
-        for answer in getattr(spec.response, field):
+        for answer in getattr(spec.response, kind.field):
             for item_id in answer.answered_ids:
                 answers.setdefault(item_id, answer)
-        for item in getattr(spec.report, field):
+        for item in getattr(spec.report, kind.field):
             answer = answers.get(item.id)
-            yield kind, item, item.addressed_to or "", answer, answer.applies if answer else True
+            yield kind.name, item, item.addressed_to or "", answer, answer.applies if answer else True
 
 
 def _answer_locs(spec: ResponseSpec) -> dict[int, tuple[str | int, ...]]:
     # Where each answer sits in the spec, by identity: rows point there for `update`.
     return {
         id(answer): ("response", field, i)
-        for field, _ in ITEM_KINDS
+        for field in ITEM_FIELDS
         for i, answer in enumerate(getattr(spec.response, field))
     }
 
@@ -331,7 +297,7 @@ def rows(spec: ResponseSpec, as_of: dt.date) -> Iterator[Row]:
         "report_kind": report.kind,
         "report_published": report.published,
         "s55_deadline": deadline,
-        "deadline_met": response.date <= deadline if deadline else None,  # none before 2 May 2017
+        "deadline_met": response.date <= deadline if deadline else None,  # none before s55(5A)
         "response_date": response.date,
         "spec": _shown_path(source) if source else "",
     }
@@ -728,9 +694,18 @@ def writer(target: Path) -> Callable[[Register], bytes]:
 def export(paths: Iterable[Path], target: Path, as_of: dt.date, options: Options = DEFAULTS) -> Register:
     """Write the register of the specs at `paths` to `target`, in the format its extension names."""
     make = writer(target)
-    register = read(paths, as_of, options)
+    register = read(not_an_input(target, paths), as_of, options)
     save(target, make(register))
     return register
+
+
+def not_an_input(target: Path, paths: Iterable[Path]) -> list[Path]:
+    """`paths` as a list; `UsageError` when `target` is one of them: a register never replaces a spec."""
+    given = list(paths)
+    real = os.path.realpath(target)
+    if any(os.path.realpath(p) == real for p in given):
+        raise UsageError(Problem("is one of the specs read; name another file to write (-o)", target, rule="usage"))
+    return given
 
 
 def save(target: Path, data: bytes) -> None:

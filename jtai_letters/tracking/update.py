@@ -29,7 +29,8 @@ from jtai_letters.errors import Problem, SpecError, UsageError
 from jtai_letters.files import write_atomic
 from jtai_letters.pipeline.build import DEFAULTS, SPEC_SUFFIXES, Options, check
 from jtai_letters.spec.load import load_spec, parse_spec
-from jtai_letters.spec.models import ResponseSpec, Status, _status
+from jtai_letters.spec.models import ResponseSpec, _status
+from jtai_letters.spec.vocabulary import Status
 from jtai_letters.spec.writer import SpecChanged, SpecDocument
 from jtai_letters.tracking.register import LOCAL, STATUSES, Row, rows
 
