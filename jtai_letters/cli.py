@@ -100,6 +100,9 @@ def _parser() -> argparse.ArgumentParser:
         t.add_argument("--as-of", type=_date, default=None, help=f"{as_of} (default: today)")
         if verb == "progress":
             t.add_argument("--title", default=None, help="the report's title (default: Progress on inspection reports)")
+            t.add_argument(
+                "--since", type=_date, default=None, help="the last report's date: what was completed and updated since"
+            )
         _common(t)
 
     u = verbs.add_parser(
@@ -413,7 +416,7 @@ def _tracking(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from jtai_letters.tracking import deadlines, progress, register
 
     export = {"register": register.export, "progress": progress.export, "deadlines": deadlines.export}[args.verb]
-    extra = {"title": args.title} if args.verb == "progress" else {}
+    extra = {"title": args.title, "since": args.since} if args.verb == "progress" else {}
     made = export(expand(args.specs), args.out, args.as_of or dt.date.today(), _options(args), **extra)
     for line in lines(made.warnings):
         print(line, file=err)

@@ -31,8 +31,10 @@ from jtai_letters.spec.vocabulary import (
     ITEM_FIELDS,
     ITEM_KINDS,
     LANGUAGE_NAMES,
+    NOT_APPLICABLE,
     S55_5A_COMMENCEMENT,
     SOURCE_LANGUAGE,
+    SUPERSEDED,
     spelled,
 )
 from jtai_letters.spec.yamltree import Cut
@@ -742,28 +744,28 @@ def _update_details(src: SourceMap, loc: Loc, updates: Sequence[Update]) -> Iter
     # A status that needs its reason or its successor says it.
     for i, update in enumerate(updates):
         at = (*loc, "updates", i)
-        if update.status == "superseded" and update.superseded_by is None:
+        if update.status == SUPERSEDED and update.superseded_by is None:
             yield problem(
                 src,
                 (*at, "superseded_by"),
                 "a superseded update names what supersedes it: add superseded_by: {report: ..., item: ...}",
                 "update-status",
             )
-        elif update.status != "superseded" and update.superseded_by is not None:
+        elif update.status != SUPERSEDED and update.superseded_by is not None:
             yield problem(
                 src,
                 (*at, "superseded_by"),
                 f"superseded_by is for the status superseded, not {update.status}: remove it or change the status",
                 "update-status",
             )
-        if update.status == "not applicable" and not update.note:
+        if update.status == NOT_APPLICABLE and not update.note:
             yield problem(src, (*at, "note"), "say why it does not apply: add a note", "update-status")
 
 
 @check_rule
 def _action_statuses(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
     for loc, action in actions(spec):
-        if action.status == "superseded":
+        if action.status == SUPERSEDED:
             yield problem(
                 src,
                 (*loc, "status"),

@@ -38,6 +38,7 @@ from jtai_letters.letter.style import open_font
 from jtai_letters.letter.text import Block, Inline, block_problem, pasted
 from jtai_letters.spec.vocabulary import (
     BLOCK_KINDS,
+    COMPLETE,
     DEADLINE_DAYS,
     DEFAULT_LANGUAGE,
     IN_PROGRESS,
@@ -48,6 +49,7 @@ from jtai_letters.spec.vocabulary import (
     REPORT_KINDS,
     STATUS_TABLE,
     STATUSES,
+    SUPERSEDED,
     Addressee,
     LetterLanguage,
     ReportKind,
@@ -468,8 +470,8 @@ class Themes(Model):
 
 
 def _any_case(word: str) -> str:
-    # A JSON Schema pattern (ECMA regex: no inline flags) for `word` in any case, spaces as any of ' _-'.
-    return "".join("[ _-]+" if c == " " else re.escape(c) if not c.isalpha() else f"[{c.upper()}{c}]" for c in word)
+    # A JSON Schema pattern (ECMA regex: no inline flags) for `word` in any case, spaces and hyphens as any of ' _-'.
+    return "".join("[ _-]+" if c in " -" else f"[{c.upper()}{c}]" if c.isalpha() else re.escape(c) for c in word)
 
 
 _STATUS_SCHEMA = {
@@ -481,7 +483,7 @@ _STATUS_SCHEMA = {
 }
 
 
-_COMPLETE: Status = "complete"  # for the examples
+_COMPLETE: Status = COMPLETE  # for the examples
 
 
 def _status(value: object) -> object:
@@ -675,7 +677,7 @@ class Answer(Model):
     updates: list[Update] = _f(
         "Progress recorded after the response on an answer without actions (superseded, complete ...), "
         "oldest first: the register reads it, the letter never does.",
-        [{"date": "2026-06-01", "status": "superseded", "superseded_by": {"report": "PEEL 2025-27", "item": "AFI3"}}],
+        [{"date": "2026-06-01", "status": SUPERSEDED, "superseded_by": {"report": "PEEL 2025-27", "item": "AFI3"}}],
         default_factory=list,
     )
 

@@ -176,13 +176,11 @@ ROW_STATUSES: tuple[str, ...] = tuple(s.value for s in STATUS_TABLE)
 """Every value of the register's status column, in the order reports count them."""
 CLOSED: tuple[str, ...] = tuple(s.value for s in STATUS_TABLE if s.closed)
 NO_STATUS, ANSWERED, NO_ACTION, NOT_ANSWERED = (s.value for s in STATUS_TABLE if not s.in_spec)
-PLANNED, IN_PROGRESS, COMPLETE, SUPERSEDED, NOT_APPLICABLE = (
-    "planned",
-    "in progress",
-    "complete",
-    "superseded",
-    "not applicable",
-)
+PLANNED: Status = "planned"
+IN_PROGRESS: Status = "in progress"
+COMPLETE: Status = "complete"
+SUPERSEDED: Status = "superseded"  # an update saying so names its successor
+NOT_APPLICABLE: Status = "not applicable"  # an update saying so says why
 
 
 def status_spelling(value: str) -> str:
@@ -192,11 +190,15 @@ def status_spelling(value: str) -> str:
     >>> status_spelling("In_Progress"), status_spelling(" COMPLETE ")
     ('in progress', 'complete')
     """
-    word = " ".join(value.strip().lower().replace("_", " ").replace("-", " ").split())
+    word = _normalised(value)
     return _ALIASES.get(word, word)
 
 
-_ALIASES = {status_spelling(alias): s.value for s in STATUS_TABLE if s.in_spec for alias in s.aliases}
+def _normalised(value: str) -> str:
+    return " ".join(value.strip().lower().replace("_", " ").replace("-", " ").split())
+
+
+_ALIASES = {_normalised(alias): s.value for s in STATUS_TABLE if s.in_spec for alias in s.aliases}
 
 
 # -- grades, blocks, parts, kinds ---------------------------------------------------------------
