@@ -166,19 +166,20 @@ TRACKING = (
         "register",
         "one row per promised action across specs, as .xlsx, .csv, .json or .html",
         ".xlsx, .csv, .json, .html",
-        "actions due before this date and not complete are overdue; progress dated after it is a warning",
+        "actions due before this date and still open are overdue; progress dated after it is left out, with a warning",
     ),
     (
         "progress",
         "a progress report on the actions, for a panel or board, as PDF, DOCX or a web page",
         ".pdf, .docx or .html",
-        "the report's date: actions due before it and not complete are overdue; progress dated after it is a warning",
+        "the report's date: actions due before it and still open are overdue; progress dated after it is left out",
     ),
     (
         "deadlines",
-        "s55 deadlines and open actions' due dates as an iCalendar file",
+        "s55 deadlines (drafts too), chief constables' comment dates and open actions' due dates as an iCalendar file",
         ".ics",
-        "progress dated after this date is a warning (the calendar holds every open action, whatever its date)",
+        "progress dated after this date is left out, with a warning (the calendar holds every open action, "
+        "whatever its date, and each draft's s55 deadline)",
     ),
 )
 
@@ -422,8 +423,9 @@ def _tracking(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(line, file=err)
     specs = len(made.specs)
     if args.verb == "deadlines":
-        kept, due = deadlines.counts(made)
-        what = f"{_count(kept, 's55 deadline')}, {_count(due, 'open action due date')}"
+        kept, asked, due = deadlines.counts(made)
+        comments = f"{_count(asked, 'date')} for the chief constable's comments, " if asked else ""
+        what = f"{_count(kept, 's55 deadline')}, {comments}{_count(due, 'open action due date')}"
     else:
         what = _count(len(made.rows), "register row")
     print(f"{args.out}: {_count(specs, 'spec')}, {what}", file=out)

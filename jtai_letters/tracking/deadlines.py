@@ -62,6 +62,27 @@ def to_ics(register: Register) -> bytes:
             f"(published {report.published.isoformat()}): s55 allows {DEADLINE_DAYS} days from publication.",
             spec.response.date,
         )
+    for spec in register.specs:
+        chief = spec.response.chief_constable
+        if chief is not None and chief.requested_by is not None:
+            report, office = spec.report, spec.office
+            event(
+                (office.name, report.title, report.published, "chief constable"),
+                chief.requested_by,
+                f"Chief constable's comments due: {office.area} response to {report.title}",
+                f"The date by which the chief constable's comments on '{report.title}' were asked for "
+                f"(s55(4): the response publishes them).",
+                spec.response.date,
+            )
+    for path, deadline in register.drafts:
+        event(
+            ("draft", _shown(path)),
+            deadline,
+            f"s55 deadline (draft): {path.stem}",
+            f"Last day to publish the response drafted in {_shown(path)}: the draft is not yet valid "
+            "(validate lists what it lacks).",
+            deadline,
+        )
     for row in _due(register.rows):
         assert row.due is not None
         event(
@@ -76,9 +97,14 @@ def to_ics(register: Register) -> bytes:
     return bytes(calendar.to_ical())
 
 
-def counts(register: Register) -> tuple[int, int]:
-    """(s55 deadlines, open actions' due dates): the events of the calendar."""
-    return len(_deadlines(register)), len(_due(register.rows))
+def counts(register: Register) -> tuple[int, int, int]:
+    """(s55 deadlines, chief constables' comments asked for, open actions' due dates): the events of the calendar."""
+    asked = sum(1 for s in register.specs if s.response.chief_constable and s.response.chief_constable.requested_by)
+    return len(_deadlines(register)) + len(register.drafts), asked, len(_due(register.rows))
+
+
+def _shown(path: Path) -> str:
+    return path.as_posix()
 
 
 def _deadlines(register: Register) -> list[tuple[ResponseSpec, dt.date]]:
@@ -95,6 +121,6 @@ def export(paths: Iterable[Path], target: Path, as_of: dt.date, options: Options
     """Write the calendar of the specs at `paths` to `target` (.ics)."""
     if target.suffix.lower() != ".ics":
         raise UsageError(f"cannot write a calendar as '{target.name}'; name it .ics")
-    register = read(not_an_input(target, paths), as_of, options)
+    register = read(not_an_input(target, paths), as_of, options, drafts=True)
     save(target, to_ics(register))
     return register

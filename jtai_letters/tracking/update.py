@@ -284,7 +284,7 @@ def from_csv(
                 target(_valid(spec, options), item, number, spec)  # names what exists
                 raise SpecError(Problem(f"no {cell['item_type']} {cell['item_id']} {number or ''} in it", spec))
             said = (
-                cell["status"].strip(),
+                str(_status(cell["status"])),
                 cell["note"].strip(),
                 cell.get("updated_by", row.updated_by).strip(),
                 cell.get("evidence", row.evidence).strip(),
