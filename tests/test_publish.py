@@ -13,6 +13,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from playwright.sync_api import BrowserContext
 
 from jtai_letters import load_spec
 from jtai_letters.checks.sign_off import Stage, stage
@@ -150,8 +151,8 @@ def test_the_fragment_keeps_links_and_languages(tmp_path: Path) -> None:
     assert '<a href="https://www.loamshire-police.example/plan">the force’s plan</a>' in html
 
 
-def test_the_fragment_reads_as_wcag_aa_inside_a_plain_page(office: Path) -> None:
-    from .browser import axe_violations, chromium
+def test_the_fragment_reads_as_wcag_aa_inside_a_plain_page(office: Path, browser: BrowserContext) -> None:
+    from .browser import axe_violations
 
     out = office / "set"
     run("publish", str(office / "responses" / f"{PEEL}.yaml"), "-o", str(out), "--date", DAY)
@@ -162,10 +163,12 @@ def test_the_fragment_reads_as_wcag_aa_inside_a_plain_page(office: Path) -> None
         f"<body><main><h1>Response</h1>{body}</main></body></html>",
         encoding="utf-8",
     )
-    with chromium() as browser:
-        page = browser.new_page()
+    page = browser.new_page()
+    try:
         page.goto(page_file.as_uri())
         assert axe_violations(page) == []
+    finally:
+        page.close()
 
 
 def test_the_emails_carry_the_pdf_to_the_profiles_addresses(office: Path) -> None:

@@ -40,9 +40,6 @@ COLUMNS = (
     "report_published",
     "s55_deadline",
     "deadline_met",
-    "stage",
-    "next_due",
-    "next_due_date",
     "item_type",
     "item_id",
     "item_text",
@@ -54,6 +51,9 @@ COLUMNS = (
     "status",
     "last_update",
     "overdue",
+    "stage",
+    "next_due",
+    "next_due_date",
 )
 """The register's columns, in order: the header of the CSV, the JSON keys and the first sheet."""
 
