@@ -15,10 +15,8 @@ from dataclasses import dataclass
 from jtai_letters.checks.rules import check_rule, problem, publication_deadline
 from jtai_letters.errors import Problem
 from jtai_letters.spec.load import SourceMap, source_of
-from jtai_letters.spec.models import SIGN_OFF_STEPS, ResponseSpec, SignOffStep
-
-REPEATABLE = ("copies_sent",)
-"""Steps that may be recorded more than once (copies sent on different days)."""
+from jtai_letters.spec.models import ResponseSpec, SignOffStep
+from jtai_letters.spec.vocabulary import REPEATABLE_STEPS, SIGN_OFF_STEPS, STAGE_LABELS
 
 
 def _day(value: dt.date) -> str:
@@ -33,7 +31,7 @@ def steps_in_order(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
     seen: dict[str, int] = {}
     for i, step in enumerate(steps):
         loc = (*here, i, "step")
-        if step.step in seen and step.step not in REPEATABLE:
+        if step.step in seen and step.step not in REPEATABLE_STEPS:
             yield problem(src, loc, f"{step.step} is recorded twice (also as step {seen[step.step] + 1})", "sign-off")
         seen.setdefault(step.step, i)
         if step.date < spec.report.published:
@@ -101,7 +99,7 @@ def recorded_after(spec: ResponseSpec, as_of: dt.date) -> list[Problem]:
 class Stage:
     """Where a response stands and what is due next."""
 
-    step: str  # the furthest step recorded, or "draft"
+    step: str  # the furthest step recorded, or "draft" (a key of vocabulary.STAGE_LABELS)
     next_due: str  # what is due next, in words ("" when nothing is)
     next_due_date: dt.date | None
 
@@ -109,16 +107,6 @@ class Stage:
     def label(self) -> str:
         """The stage in words, as the register prints it."""
         return STAGE_LABELS[self.step]
-
-
-STAGE_LABELS = {
-    "draft": "draft",
-    "chief_constable_invited": "chief constable invited to comment",
-    "chief_constable_comments_received": "chief constable's comments received",
-    "approved": "approved",
-    "published": "published",
-    "copies_sent": "copies sent",
-}
 
 
 def furthest(steps: list[SignOffStep], name: str) -> SignOffStep | None:
