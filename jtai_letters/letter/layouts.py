@@ -147,6 +147,10 @@ def _declarations(templates_dir: Path) -> dict[str, Layout]:
             stat = path.stat()
         except OSError:
             continue
+        # Like every other file of the folder: never read through a link leading out of it.
+        if not path.resolve().is_relative_to(folder.resolve()):
+            message = f"refused to read {DECLARATIONS}: it is a link to a file outside the templates folder {folder}"
+            raise TemplateError(Problem(message, path, rule="layout"))
         found.update(_read(path, stat.st_mtime_ns, stat.st_size))
     return found
 
