@@ -66,6 +66,9 @@ TRACKING_LABELS = MappingProxyType(
         "evidence": N_("Evidence"),
         "superseded_by": N_("Superseded by"),
         "overdue": N_("Overdue"),
+        "stage": N_("Stage"),
+        "next_due": N_("Next step"),
+        "next_due_date": N_("Next step due"),
         "spec": N_("Spec file"),
         # The words of its sheets and pages (the statuses' are the vocabulary's)
         "yes": N_("yes"),

@@ -13,9 +13,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from jtai_letters.checks.rules import publication_deadline
+from jtai_letters.checks.sign_off import furthest
 from jtai_letters.errors import UsageError
 from jtai_letters.pipeline.build import DEFAULTS, Options
-from jtai_letters.spec.models import ResponseSpec
+from jtai_letters.spec.models import ResponseSpec, SignOffStep
 from jtai_letters.spec.vocabulary import DEADLINE_DAYS
 from jtai_letters.tracking.register import Register, Row, not_an_input, read, save
 
@@ -62,18 +63,17 @@ def to_ics(register: Register) -> bytes:
             f"(published {report.published.isoformat()}): s55 allows {DEADLINE_DAYS} days from publication.",
             spec.response.date,
         )
-    for spec in register.specs:
-        chief = spec.response.chief_constable
-        if chief is not None and chief.requested_by is not None:
-            report, office = spec.report, spec.office
-            event(
-                (office.name, report.title, report.published, "chief constable"),
-                chief.requested_by,
-                f"Chief constable's comments due: {office.area} response to {report.title}",
-                f"The date by which the chief constable's comments on '{report.title}' were asked for "
-                f"(s55(4): the response publishes them).",
-                spec.response.date,
-            )
+    for spec, invited in _comments_due(register):
+        assert invited.due is not None
+        report, office = spec.report, spec.office
+        event(
+            (office.name, report.title, report.published, "chief_constable_invited"),
+            invited.due,
+            f"Chief constable's comments due: {office.area} response to {report.title}",
+            f"The {office.role} for {office.area} asked the chief constable to comment on '{report.title}' "
+            f"by this date (s55(4)).",
+            invited.date,
+        )
     for path, deadline in register.drafts:
         event(
             ("draft", _shown(path)),
@@ -98,9 +98,19 @@ def to_ics(register: Register) -> bytes:
 
 
 def counts(register: Register) -> tuple[int, int, int]:
-    """(s55 deadlines, chief constables' comments asked for, open actions' due dates): the events of the calendar."""
-    asked = sum(1 for s in register.specs if s.response.chief_constable and s.response.chief_constable.requested_by)
-    return len(_deadlines(register)) + len(register.drafts), asked, len(_due(register.rows))
+    """(s55 deadlines, drafts' too; chief constables' comments due; open actions' due dates): the calendar's events."""
+    return len(_deadlines(register)) + len(register.drafts), len(_comments_due(register)), len(_due(register.rows))
+
+
+def _comments_due(register: Register) -> list[tuple[ResponseSpec, SignOffStep]]:
+    # Asked for by a date and not yet received: the date to chase.
+    found = []
+    for spec in register.specs:
+        invited = furthest(spec.response.sign_off_steps, "chief_constable_invited")
+        received = furthest(spec.response.sign_off_steps, "chief_constable_comments_received")
+        if invited is not None and invited.due is not None and received is None:
+            found.append((spec, invited))
+    return found
 
 
 def _shown(path: Path) -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from jtai_letters import outputs
 from jtai_letters.errors import UsageError
+from jtai_letters.letter.folders import search_path
 from jtai_letters.letter.render import RenderedLetter, image_paths
 from jtai_letters.letter.style import HOUSE_STYLE, office_style
 from jtai_letters.letter.templates import stylesheets
@@ -60,7 +61,7 @@ def render(
     groups = by_report(register)
     summaries = {label: _summary(rows, since) for label, rows in groups.items()}
     overdue = sorted((row for row in register.rows if row.overdue), key=lambda r: r.due or register.as_of)
-    folder, html = register.page(
+    html = register.page(
         "progress.html.j2",
         title=title or DEFAULT_TITLE,
         as_of=register.as_of,
@@ -83,8 +84,9 @@ def render(
     )
     return RenderedLetter(
         html=html,
-        stylesheets=tuple(stylesheets(folder, LAYOUT)),
-        asset_roots=(folder, *images.values()),
+        stylesheets=tuple(stylesheets(register.templates, LAYOUT)),
+        asset_roots=(*search_path(register.templates), *images.values()),
+        template_folders=search_path(register.templates),
         source=source_of(spec).path,
         asset_fields=((logo.as_uri(), "office.logo.path"),) if logo else (),
         font=style.font,

@@ -24,10 +24,11 @@ from typing import Any
 import jinja2
 from jinja2.exceptions import SecurityError
 
-from jtai_letters.checks import rules
+from jtai_letters.checks import rules, sign_off
 from jtai_letters.errors import JtaiError, OutputError, Problem, SpecError, TemplateError, UsageError
 from jtai_letters.files import write_atomic
 from jtai_letters.letter import catalogue
+from jtai_letters.letter.folders import find
 from jtai_letters.letter.labels import TRACKING_LABELS
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES, environment
 from jtai_letters.outputs import ZIP_DATE
@@ -62,17 +63,20 @@ COLUMNS = (
     "item_text",
     "addressed_to",
     "answer",
-    "action_number",
     "action",
     "owner",
     "due",
     "status",
     "last_update",
+    "overdue",
+    "stage",
+    "next_due",
+    "next_due_date",
+    "action_number",
     "note",
     "updated_by",
     "evidence",
     "superseded_by",
-    "overdue",
     "spec",
 )
 """The register's columns, in order: the header of the CSV, the JSON keys and the register sheet.
@@ -95,6 +99,9 @@ class Row:
     report_published: dt.date
     s55_deadline: dt.date | None  # none for reports published before s55(5A) came into force
     deadline_met: bool | None
+    stage: str  # where the response stands (its furthest sign-off step, or draft)
+    next_due: str  # what the response waits for next, in words ("" when nothing)
+    next_due_date: dt.date | None
     item_type: str
     item_id: str
     item_text: str
@@ -138,23 +145,22 @@ class Register:
     as_of: dt.date
     warnings: list[Problem]
     specs: list[ResponseSpec]
-    templates: Path = DEFAULT_TEMPLATES  # the folder given with --templates: its `tracking/` may replace ours
+    templates: Path = DEFAULT_TEMPLATES  # the folder given with --templates, in front of ours
     drafts: list[tuple[Path, dt.date]] = dataclasses.field(default_factory=list)  # (spec, s55 deadline): invalid yet
 
-    def page(self, name: str, **context: Any) -> tuple[Path, str]:
-        """`tracking/<name>` rendered with `context`, and the folder it came from: the office's, when its
-        templates folder carries one (loaded with the letters' confinement), else ours; `TemplateError`
-        (located) when it fails."""
-        folder = self.templates if (self.templates / TRACKING / name).is_file() else DEFAULT_TEMPLATES
-        where = folder / TRACKING / name
-        words = catalogue.load(folder, catalogue.ENGLISH)
+    def page(self, name: str, **context: Any) -> str:
+        """`tracking/<name>` rendered with `context`: the office's, when its templates folder carries
+        one, else ours (each file from the first folder holding it, as the letters' are);
+        `TemplateError` (located) when it fails."""
+        where = find(self.templates, f"{TRACKING}/{name}") or DEFAULT_TEMPLATES / TRACKING / name
+        words = catalogue.load(self.templates, catalogue.ENGLISH)
         context.setdefault("headings", {k: words.plain(v) for k, v in HEADINGS.items()})
         context.setdefault("status_labels", {s.value: words.plain(s.label) for s in STATUS_TABLE})
         context.setdefault("status_colours", {s.value: s.colour for s in STATUS_TABLE})
         context.setdefault("office", _ACROSS_OFFICES)  # dates as plain "4 February 2020" unless an office's style
         try:
-            page = environment(folder).get_template(f"{TRACKING}/{name}")
-            return folder, page.render(**context, vocabulary=WORDS, lang=DEFAULT_LANGUAGE)
+            page = environment(self.templates).get_template(f"{TRACKING}/{name}")
+            return page.render(**context, vocabulary=WORDS, lang=DEFAULT_LANGUAGE)
         except jinja2.TemplateSyntaxError as e:
             problem = Problem(f"template error: {e.message}", Path(e.filename or where), e.lineno, rule="template")
             raise TemplateError(problem) from None
@@ -291,6 +297,7 @@ def rows(spec: ResponseSpec, as_of: dt.date) -> Iterator[Row]:
     report, response = spec.report, spec.response
     deadline = rules.publication_deadline(report.published)
     source = source_of(spec).path if spec._source is not None else None
+    standing = sign_off.stage(spec)
     every: dict[str, Any] = {
         "office": spec.office.name,
         "report_title": report.title,
@@ -298,6 +305,9 @@ def rows(spec: ResponseSpec, as_of: dt.date) -> Iterator[Row]:
         "report_published": report.published,
         "s55_deadline": deadline,
         "deadline_met": response.date <= deadline if deadline else None,  # none before s55(5A)
+        "stage": standing.label,
+        "next_due": standing.next_due,
+        "next_due_date": standing.next_due_date,
         "response_date": response.date,
         "spec": _shown_path(source) if source else "",
     }
@@ -447,7 +457,18 @@ _WIDEST = {"item_text": 32, "answer": 32, "action": 30, "note": 26, "evidence": 
 _NARROWEST = 4
 _WIDEST_OTHER = 13
 _LINE_POINTS = 15.0  # the height of one line of the sheet's 11-point text
-_FOLDED = ("office", "report_kind", "report_published", "s55_deadline", "deadline_met", "addressed_to", "spec")
+_FOLDED = (
+    "office",
+    "report_kind",
+    "report_published",
+    "s55_deadline",
+    "deadline_met",
+    "addressed_to",
+    "stage",
+    "next_due",
+    "next_due_date",
+    "spec",
+)
 _WRAPPED = (
     "report_title",
     "item_type",
@@ -662,7 +683,7 @@ def to_html(register: Register) -> bytes:
     """An accessible web page, readable from 320 px wide: a table per report, a row group per item
     (its words and the answer heading the group), one row per action with its latest update."""
     groups = {label: _by_item(rows) for label, rows in by_report(register).items()}
-    _, page = register.page("register.html.j2", reports=groups, register=register)
+    page = register.page("register.html.j2", reports=groups, register=register)
     return page.encode()
 
 
