@@ -450,7 +450,7 @@ def test_the_calendar_holds_the_chief_constables_date_and_each_drafts_deadline(t
     code, out, err = run("deadlines", WESSEX, draft, "-o", target, "--as-of", AS_OF)
     assert code == 0
     assert out == (
-        f"{target}: 1 spec, 2 s55 deadlines, 1 date for the chief constable's comments, 3 open action due dates\n"
+        f"{target}: 1 spec, 2 s55 deadlines, 1 date the chief constable's comments are due, 3 open action due dates\n"
     )
     assert err == (
         f"{draft}: warning: a draft, not yet valid (1 error: validate lists them): on the calendar with its s55 "
