@@ -104,6 +104,10 @@ def _parser() -> argparse.ArgumentParser:
             t.add_argument(
                 "--since", type=_date, default=None, help="the last report's date: what was completed and updated since"
             )
+        if verb == "deadlines":
+            t.add_argument(
+                "--drafts", action="store_true", help="a spec not yet valid adds its s55 deadline instead of failing"
+            )
         _common(t)
 
     u = verbs.add_parser(
@@ -461,7 +465,9 @@ def _tracking(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from jtai_letters.tracking import deadlines, progress, register
 
     export = {"register": register.export, "progress": progress.export, "deadlines": deadlines.export}[args.verb]
-    extra = {"title": args.title, "since": args.since} if args.verb == "progress" else {}
+    extra: dict[str, object] = {"title": args.title, "since": args.since} if args.verb == "progress" else {}
+    if args.verb == "deadlines":
+        extra = {"drafts": args.drafts}
     made = export(expand(args.specs), args.out, args.as_of or dt.date.today(), _options(args), **extra)
     for line in lines(made.warnings):
         print(line, file=err)

@@ -447,7 +447,8 @@ def test_the_calendar_holds_the_chief_constables_date_and_each_drafts_deadline(t
     draft = tmp_path / "draft.yaml"
     draft.write_text(WESSEX.read_text(encoding="utf-8").replace("I welcome the report and accept", "TODO"))
     target = tmp_path / "d.ics"
-    code, out, err = run("deadlines", WESSEX, draft, "-o", target, "--as-of", AS_OF)
+    assert run("deadlines", WESSEX, draft, "-o", target, "--as-of", AS_OF)[0] == 1  # a draft fails, unless asked
+    code, out, err = run("deadlines", WESSEX, draft, "-o", target, "--as-of", AS_OF, "--drafts")
     assert code == 0
     assert out == (
         f"{target}: 1 spec, 2 s55 deadlines, 1 date the chief constable's comments are due, 3 open action due dates\n"

@@ -127,10 +127,13 @@ def _due(rows: Iterable[Row]) -> list[Row]:
     return [row for row in rows if row.due is not None and row.open]
 
 
-def export(paths: Iterable[Path], target: Path, as_of: dt.date, options: Options = DEFAULTS) -> Register:
-    """Write the calendar of the specs at `paths` to `target` (.ics)."""
+def export(
+    paths: Iterable[Path], target: Path, as_of: dt.date, options: Options = DEFAULTS, *, drafts: bool = False
+) -> Register:
+    """Write the calendar of the specs at `paths` to `target` (.ics); with `drafts`, a spec not yet
+    valid adds its s55 deadline (with a warning) instead of failing the calendar."""
     if target.suffix.lower() != ".ics":
         raise UsageError(f"cannot write a calendar as '{target.name}'; name it .ics")
-    register = read(not_an_input(target, paths), as_of, options, drafts=True)
+    register = read(not_an_input(target, paths), as_of, options, drafts=drafts)
     save(target, to_ics(register))
     return register

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jtai_letters import outputs
+from jtai_letters.checks import rules
 from jtai_letters.errors import UsageError
 from jtai_letters.letter.folders import search_path
 from jtai_letters.letter.render import RenderedLetter, image_paths
@@ -30,6 +31,7 @@ from jtai_letters.tracking.register import (
     Row,
     by_report,
     counts,
+    not_an_input,
     read,
     save,
 )
@@ -128,6 +130,9 @@ def export(
     if fmt not in outputs.FORMATS:
         names = " or ".join(f".{f}" for f in outputs.FORMATS)
         raise UsageError(f"cannot write a progress report as '{target.name}'; name it {names}")
+    if title is not None and (why := rules.unprintable(title)):
+        raise UsageError(f"--title {why}")
+    paths = not_an_input(target, paths)
     register = read(paths, as_of, options)
     save(target, outputs.write(fmt, render(register, title=title, chart=fmt not in NO_SVG, since=since)))
     return register

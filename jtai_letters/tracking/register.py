@@ -683,7 +683,9 @@ def to_html(register: Register) -> bytes:
     """An accessible web page, readable from 320 px wide: a table per report, a row group per item
     (its words and the answer heading the group), one row per action with its latest update."""
     groups = {label: _by_item(rows) for label, rows in by_report(register).items()}
-    page = register.page("register.html.j2", reports=groups, register=register)
+    page = register.page(
+        "register.html.j2", reports=groups, register=register, rows=register.rows, columns=COLUMNS
+    )  # `rows` and `columns` too, for an office's own page
     return page.encode()
 
 
