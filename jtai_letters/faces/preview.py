@@ -21,7 +21,7 @@ import json
 import socket
 import threading
 import webbrowser
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from pathlib import Path
@@ -35,7 +35,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from watchfiles import Change, awatch
 
 from jtai_letters import outputs
@@ -213,8 +213,8 @@ def _shell(preview: Preview) -> str:
     )
 
 
-def application(preview: Preview) -> Starlette:
-    """The web application: a fixed list of paths, each answering one thing."""
+def application(preview: Preview, extra: Sequence[BaseRoute] = ()) -> Starlette:
+    """The web application: a fixed list of paths, each answering one thing (`extra` first: the editor's)."""
 
     headers = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 
@@ -264,6 +264,7 @@ def application(preview: Preview) -> Starlette:
                 await watcher
 
     routes = [
+        *extra,
         Route("/", shell),
         Route("/letter", letter),
         Route("/events", events),
@@ -293,10 +294,20 @@ class _Server(uvicorn.Server):
         super().handle_exit(sig, frame)
 
 
+Face = Callable[[str], tuple[Preview, Sequence[BaseRoute]]]
+"""Given the address the server prints: the session it serves, and the routes it adds (the editor's)."""
+
+
 def serve(
-    spec: Path, options: Options, port: int = DEFAULT_PORT, open_browser: bool = True, out: TextIO | None = None
+    spec: Path,
+    options: Options,
+    port: int = DEFAULT_PORT,
+    open_browser: bool = True,
+    out: TextIO | None = None,
+    *,
+    face: Face | None = None,
 ) -> None:
-    """Serve the preview of `spec` on 127.0.0.1 until Ctrl-C; print its URL first."""
+    """Serve the preview of `spec` (or what `face` makes) on 127.0.0.1 until Ctrl-C; print its URL first."""
     if not spec.is_file():
         raise UsageError(Problem("no such file", spec, rule="usage"))
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -309,9 +320,9 @@ def serve(
         raise UsageError(f"cannot listen on {HOST}:{port} ({e.strerror}); choose another port with --port") from None
     url = f"http://{HOST}:{listener.getsockname()[1]}/"
     print(url, file=out, flush=True)
-    preview = Preview(spec, options)
+    preview, extra = face(url) if face is not None else (Preview(spec, options), ())
     config = uvicorn.Config(
-        application(preview), log_level="warning", access_log=False, timeout_graceful_shutdown=2, lifespan="on"
+        application(preview, extra), log_level="warning", access_log=False, timeout_graceful_shutdown=2, lifespan="on"
     )
     if open_browser:
         # The socket already listens, so the browser's request waits for the first render.
