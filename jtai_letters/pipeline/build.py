@@ -34,9 +34,8 @@ from jtai_letters.letter.templates import DEFAULT_TEMPLATES, environment, styles
 from jtai_letters.pipeline import archive
 from jtai_letters.spec.load import load_spec, parse_yaml, read_text
 from jtai_letters.spec.models import ResponseSpec
+from jtai_letters.spec.vocabulary import DEFAULT_FORMATS, FORMATS
 
-FORMATS = outputs.FORMATS
-DEFAULT_FORMATS = outputs.DEFAULT_FORMATS
 SPEC_SUFFIXES = (".yaml", ".yml")
 
 
