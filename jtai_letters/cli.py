@@ -120,7 +120,7 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("spec", type=Path, help="the spec file (with --new: the file to start)")
     e.add_argument("--new", action="store_true", help="start the spec file first, as `new` would write it")
     e.add_argument("--layout", default="letter", help="with --new: the layout to use (default: letter)")
-    e.add_argument("--kind", choices=REPORT_KINDS, default="force-specific", help="with --new: the kind of report")
+    e.add_argument("--kind", choices=REPORT_KINDS, default=DEFAULT_REPORT_KIND, help="with --new: the kind of report")
     e.add_argument("--port", type=_port, default=8055, help="port on 127.0.0.1 (default: 8055; 0: any free port)")
     e.add_argument("--no-browser", action="store_true", help="print the address only; do not open a browser")
     _common(e)
