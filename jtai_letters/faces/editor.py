@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
 from typing import Any, TextIO
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -47,7 +47,7 @@ from jtai_letters.faces import preview as shared
 from jtai_letters.faces.preview import Preview, State
 from jtai_letters.files import write_atomic
 from jtai_letters.letter.render import render
-from jtai_letters.pipeline.build import Options, check
+from jtai_letters.pipeline.build import Options, check, unexpected
 from jtai_letters.spec import schema as reference
 from jtai_letters.spec.load import MAX_SPEC_BYTES
 from jtai_letters.spec.models import ResponseSpec
@@ -254,8 +254,8 @@ class Editor(Preview):
                 version, old.page_version, problems, True, old.page, old.letter, old.watched | {self.spec.resolve()}
             )
         except Exception as e:  # a fault in rendering: the form, the text and the file stay as they are
-            fault = Problem(f"the letter could not be made ({type(e).__name__}: {e}); please report this", self.spec)
-            self.state = State(version, old.page_version, (fault,), True, old.page, old.letter, old.watched)
+            faults = tuple(unexpected(self.spec, e).problems)
+            self.state = State(version, old.page_version, faults, True, old.page, old.letter, old.watched)
         else:
             watched = frozenset(p.resolve() for p in letter.inputs) | {self.spec.resolve()}
             self._good = spec
@@ -444,9 +444,7 @@ def routes(editor: Editor) -> list[BaseRoute]:
             return answer({"error": str(e)}, 409)
         if data is None:
             return answer({"error": "No letter yet: correct the problems first."}, 409)
-        name = f"{editor.spec.stem}.html"
-        fallback = re.sub(r"[^A-Za-z0-9._-]", "_", name)
-        disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
+        disposition = shared.content_disposition(f"{editor.spec.stem}.html")
         return Response(
             data, media_type="text/html; charset=utf-8", headers={**headers, "Content-Disposition": disposition}
         )

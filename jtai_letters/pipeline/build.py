@@ -380,6 +380,11 @@ def build(
         if errors:
             raise TemplateError(errors + warnings)
     targets = {output_path(out, name or source.stem, fmt, source): data for fmt, data in blobs.items()}
+    made_from = {os.path.realpath(p) for p in (source, *letter.inputs)}
+    for target in targets:
+        if os.path.realpath(target) in made_from:  # `render letter.html --format html -o .`
+            message = f"{target} is a file this letter is made from; it is never written over: choose another -o"
+            raise OutputError(Problem(message, source, rule="usage"))
     try:
         for parent in {t.parent for t in targets}:
             parent.mkdir(parents=True, exist_ok=True)
