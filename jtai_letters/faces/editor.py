@@ -161,7 +161,7 @@ class Editor(Preview):
             try:
                 for change in changes:
                     self._apply_one(change)
-                text = self.doc.text()
+                text = self.doc.text(checked=False)  # the live view; saving checks the text it writes
             except ChangeRefused:
                 self._restore(before)
                 raise

@@ -16,7 +16,7 @@
   const conflictText = document.getElementById("conflict-text");
   const undoButton = document.getElementById("undo");
   const staleNote = document.getElementById("stale-note");
-  const DEBOUNCE_MS = 250;
+  const DEBOUNCE_MS = 60; // a pause in typing; while a change is in flight, what follows waits for it
   const MARKDOWN_HELP =
     "Write as in an e-mail: a blank line starts a new paragraph; a line starting with “- ” is a list item; " +
     "**bold**; [the words of a link](https://www.example.gov.uk/page).";
@@ -29,6 +29,7 @@
   const pending = new Map(); // path -> change waiting for its debounce
   let timer = null;
   let queue = Promise.resolve();
+  let inFlight = false;
 
   // -- talking to the server ---------------------------------------------------------------
 
@@ -42,7 +43,9 @@
     });
   }
 
+  // One change set in flight at a time: what is typed meanwhile waits, and goes in the next one.
   function send(changes, structural) {
+    inFlight = true;
     queue = queue.then(function () {
       return post("/api/change", { changes: changes }).then(function (answer) {
         const refused = answer.json.refused;
@@ -52,16 +55,26 @@
           showRefusal(refused);
         }
       });
-    }).catch(function (error) { say("The editor's server did not answer (" + error + "): is it still running?"); });
+    }).catch(function (error) {
+      say("The editor's server did not answer (" + error + "): is it still running?");
+    }).then(function () {
+      inFlight = false;
+      if (pending.size && timer === null) flush();
+    });
     return queue;
   }
 
   function flush() {
     if (timer !== null) { clearTimeout(timer); timer = null; }
-    if (pending.size === 0) return queue;
+    if (pending.size === 0 || inFlight) return queue;
     const changes = Array.from(pending.values());
     pending.clear();
     return send(changes, false);
+  }
+
+  // Everything typed so far applied on the server (before a save, an undo or a change of structure).
+  function settle() {
+    return flush().then(function () { return pending.size || inFlight ? settle() : undefined; });
   }
 
   function schedule(change) {
@@ -396,7 +409,7 @@
     const shown = value === undefined || value === null ? "" : String(value);
     if (d.kind === "markdown") {
       const lines = shown.split("\n").length + Math.floor(shown.length / 70);
-      input = el("textarea", { rows: String(Math.min(14, Math.max(2, lines))) });
+      input = el("textarea", { rows: String(Math.min(14, Math.max(3, lines + 1))) });
       input.value = shown;
     } else if (d.kind === "select") {
       input = el("select", {});
@@ -446,8 +459,7 @@
   }
 
   function structural(changes, focusPath) {
-    flush().then(function () {
-      changes.forEach(function (c) { if (c.op === "set") c.after = c.after || null; });
+    settle().then(function () {
       return send(changes, true);
     }).then(function () { if (focusPath) focusField(focusPath, false); });
   }
@@ -561,7 +573,7 @@
 
   function save() {
     say("Saving…");
-    return flush().then(function () { return post("/api/save"); }).then(function (answer) {
+    return settle().then(function () { return post("/api/save"); }).then(function (answer) {
       const body = answer.json;
       receive(body, false);
       if (body.conflict) {
@@ -583,7 +595,7 @@
     if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "s") { event.preventDefault(); save(); }
   });
   undoButton.addEventListener("click", function () {
-    flush().then(function () { return post("/api/undo"); }).then(function (answer) { receive(answer.json, true); say("Undone."); });
+    settle().then(function () { return post("/api/undo"); }).then(function (answer) { receive(answer.json, true); say("Undone."); });
   });
   document.getElementById("reload").addEventListener("click", function () {
     post("/api/reload").then(function (answer) { receive(answer.json, true); conflict.hidden = true; say("Reloaded from disk."); });
