@@ -29,6 +29,7 @@ from jtai_letters.checks import salvage as partial
 from jtai_letters.errors import JtaiError, OutputError, Problem, SpecError, TemplateError, UsageError, split
 from jtai_letters.files import write_atomic
 from jtai_letters.letter import layouts
+from jtai_letters.letter.folders import find
 from jtai_letters.letter.render import image_paths, render
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES, environment, stylesheets
 from jtai_letters.pipeline import archive
@@ -97,7 +98,7 @@ def check(path: Path, options: Options = DEFAULTS, *, strict: bool = False, text
         errors, warnings = split(e.problems + more, strict=strict)
         return Checked(path, None, errors, warnings, found)
     problems = layouts.problems(spec, options.templates_dir) + rules.check(spec) + list(fonts.missing_glyphs(spec))
-    if (options.templates_dir / f"{spec.layout}.html.j2").is_file():
+    if find(options.templates_dir, f"{spec.layout}.html.j2") is not None:
         problems += css_check.problems(stylesheets(options.templates_dir, spec.layout))
     try:
         image_paths(spec)
@@ -183,7 +184,10 @@ def validate(
             )
             errors += more_errors
             warnings += more_warnings
-    published = model.report.published
+    # A spec that failed may hold a stand-in for its publication date (salvage): say only what it gives.
+    published = model.report.published if checked.parsed is not None else _published_from_raw(path)
+    if published is None:
+        return Validation(path, errors, warnings, None)
     return Validation(path, errors, warnings, rules.publication_deadline(published), rules.deadline_note(published))
 
 
@@ -229,6 +233,11 @@ def each_spec(
 
 
 def _deadline_from_raw(path: Path) -> dt.date | None:
+    published = _published_from_raw(path)
+    return rules.publication_deadline(published) if published else None
+
+
+def _published_from_raw(path: Path) -> dt.date | None:
     # An invalid spec may still say when its report was published.
     try:
         root = parse_yaml(read_text(path), path)
@@ -236,7 +245,7 @@ def _deadline_from_raw(path: Path) -> dt.date | None:
     except (JtaiError, KeyError, TypeError):
         return None
     is_date = isinstance(published, dt.date) and not isinstance(published, dt.datetime)
-    return rules.publication_deadline(published) if is_date else None
+    return published if is_date else None
 
 
 def expand_named(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
