@@ -314,3 +314,90 @@ def test_edit_new_starts_a_spec_and_never_over_one(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="already exists: open it with `edit` without --new"):
         editing.new_spec(target, "x: 1\n")
     assert target.read_text(encoding="utf-8") == text
+
+
+def test_a_new_response_written_in_the_form_alone_validates_and_downloads(
+    browser: BrowserContext, tmp_path: Path
+) -> None:
+    spec = tmp_path / "wessex-2026-peel.yaml"
+    argv = ["edit", "--new", "--kind", "peel", str(spec), "--port", "0", "--no-browser"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jtai_letters", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    url = process.stdout.readline().strip()
+    page = browser.new_page()
+    try:
+        page.goto(url)
+        expect(page.locator("body")).to_have_attribute("data-ready", "true")
+        typed = {
+            "office.name": "Office of the Police and Crime Commissioner for Wessex",
+            "office.commissioner": "Alex Moreton",
+            "office.area": "Wessex",
+            "office.address[0]": "1 Minster Street, Casterbridge WX1 1AA",
+            "report.title": "PEEL 2026: An inspection of Wessex Police",
+            "report.url": "https://hmicfrs.justiceinspectorates.gov.uk/publications/peel-2026-wessex/",
+            "report.summary[0]": "HMICFRS graded how well Wessex Police keeps people safe.",
+            "response.opening[0]": "I welcome the report and accept its recommendation.",
+            "response.local_actions[0].text": "Publish the force's progress every quarter",
+            "response.chief_constable.comments[0]": "I accept the findings.",
+            "response.sign_off.name": "Alex Moreton",
+        }
+        for path, text in typed.items():
+            page.locator(f'[id="f-{path}"]').fill(text)
+        page.locator('[id="f-report.published"]').fill("2026-11-02")
+        page.locator('[id="f-response.date"]').fill("2026-12-14")
+        page.get_by_role("button", name="Add recommendation").first.click()
+        page.locator('[id="f-report.recommendations[0].id"]').fill("R1")
+        page.locator('[id="f-report.recommendations[0].text"]').fill("The force should answer 999 calls faster.")
+        page.get_by_role("button", name="Answer every recommendation").click()
+        answer = page.locator('[id="f-response.recommendations[0].response"]')
+        expect(answer).to_be_focused()
+        answer.fill("Accepted. Twelve more call handlers start in January.")
+        expect(page.locator("#problems-heading")).to_have_text("No problems found")
+        page.get_by_role("button", name="Save").click()
+        expect(page.locator("#status")).to_have_text("Saved.")
+        for fmt, magic in (("docx", b"PK\x03\x04"), ("pdf", b"%PDF-"), ("html", b"<!DOCTYPE html>")):
+            response = page.request.get(url + f"letter.{fmt}")
+            assert response.status == 200 and response.body().startswith(magic), fmt
+            assert b"data-spec-path" not in response.body()
+    finally:
+        page.close()
+        process.send_signal(signal.SIGINT)
+        _, errors = process.communicate(timeout=10)
+    assert process.returncode == 0 and "Traceback" not in errors, errors
+    text = spec.read_text(encoding="utf-8")
+    assert "TODO" not in text.split("\nschema_version")[1]
+    assert "# telephone: 01632 960 123" in text  # the skeleton's comments stay
+    assert (
+        "    - id: R1\n      text: The force should answer 999 calls faster.\n  areas_for_improvement: []   # likewise"
+        in text
+    )
+    assert "  date: 2026-12-14 # the date this response is published, as YYYY-MM-DD" in text
+    found = load_spec(spec)
+    assert found.response.recommendations[0].id == "R1"
+
+
+def test_a_fault_while_rendering_keeps_the_text_the_file_and_the_last_letter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = copy_example(tmp_path)
+    before = path.read_bytes()
+    editor = Editor(path)
+    good = editor.refresh()
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a fault no rule foresaw")
+
+    monkeypatch.setattr("jtai_letters.faces.editor.render", broken)
+    editor.apply([{"op": "set", "path": "response.reference", "value": "OPCC/2025/999"}])
+    state = editor.refresh()
+    assert [(p.rule, p.message) for p in state.problems] == [
+        ("internal", "could not be rendered (RuntimeError: a fault no rule foresaw); please report this")
+    ]
+    assert state.stale and state.page == good.page
+    assert editor.snapshot()["data"]["response"]["reference"] == "OPCC/2025/999"
+    assert path.read_bytes() == before

@@ -602,17 +602,22 @@
   });
   document.getElementById("answer-all").addEventListener("click", function () {
     const changes = [];
+    let first = null; // the first new answer's words: where the officer writes next
     ANSWERED.forEach(function (key) {
       const items = (data.report && data.report[key]) || [];
       const given = (data.response && data.response[key]) || [];
       const answered = new Set();
       given.forEach(function (a) { if (a && a.id) answered.add(a.id); ((a && a.ids) || []).forEach(function (id) { answered.add(id); }); });
+      let next = given.length;
       items.forEach(function (item) {
-        if (item && item.id && !answered.has(item.id)) changes.push({ op: "append", path: "response." + key, value: { id: item.id, response: "" } });
+        if (!item || !item.id || answered.has(item.id)) return;
+        if (!first) first = "response." + key + "[" + next + "].response";
+        next += 1;
+        changes.push({ op: "append", path: "response." + key, value: { id: item.id, response: "" } });
       });
     });
     if (!changes.length) { say("Every recommendation, area for improvement and cause of concern has an answer."); return; }
-    structural(changes, changes[0].path);
+    structural(changes, first);
     say("Added " + changes.length + (changes.length === 1 ? " answer" : " answers") + " to write.");
   });
   document.getElementById("add-block").addEventListener("click", function () {
