@@ -24,7 +24,7 @@ from typing import TypeVar
 
 from jtai_letters import outputs
 from jtai_letters.checks import css as css_check
-from jtai_letters.checks import fonts, rules
+from jtai_letters.checks import fonts, rules, sign_off
 from jtai_letters.checks import salvage as partial
 from jtai_letters.errors import JtaiError, OutputError, Problem, SpecError, TemplateError, UsageError, split
 from jtai_letters.files import write_atomic
@@ -170,7 +170,10 @@ def validate(
     model = checked.parsed or checked.partial
     if model is None:
         return Validation(path, errors, checked.warnings, _deadline_from_raw(path))
-    late_errors, late_warnings = split(list(rules.updates_after(model, as_of or dt.date.today())), strict=strict)
+    day = as_of or dt.date.today()
+    late_errors, late_warnings = split(
+        [*rules.updates_after(model, day), *sign_off.recorded_after(model, day)], strict=strict
+    )
     errors += late_errors
     warnings = checked.warnings + late_warnings
     if not errors and checked.parsed is not None:
