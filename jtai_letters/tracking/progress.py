@@ -83,6 +83,7 @@ def render(
         responses=len(register.specs),
         chart=chart,
         font=style.font,  # the chart's text, in the report's own font
+        style=style,
     )
     return RenderedLetter(
         html=html,

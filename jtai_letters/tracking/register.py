@@ -28,6 +28,7 @@ from jtai_letters.checks import rules, sign_off
 from jtai_letters.errors import JtaiError, OutputError, Problem, SpecError, TemplateError, UsageError
 from jtai_letters.files import write_atomic
 from jtai_letters.letter import catalogue
+from jtai_letters.letter import style as house
 from jtai_letters.letter.folders import find
 from jtai_letters.letter.labels import TRACKING_LABELS
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES, environment
@@ -160,7 +161,7 @@ class Register:
         context.setdefault("office", _ACROSS_OFFICES)  # dates as plain "4 February 2020" unless an office's style
         try:
             page = environment(self.templates).get_template(f"{TRACKING}/{name}")
-            return page.render(**context, vocabulary=WORDS, lang=DEFAULT_LANGUAGE)
+            return page.render(**{"style": house.HOUSE_STYLE, **context}, vocabulary=WORDS, lang=DEFAULT_LANGUAGE)
         except jinja2.TemplateSyntaxError as e:
             problem = Problem(f"template error: {e.message}", Path(e.filename or where), e.lineno, rule="template")
             raise TemplateError(problem) from None
