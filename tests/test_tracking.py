@@ -15,12 +15,14 @@ import lxml.html
 import pytest
 from icalendar import Calendar
 from openpyxl import load_workbook
+from playwright.sync_api import BrowserContext
 
 from jtai_letters.checks import rules
 from jtai_letters.spec.load import load_spec
 from jtai_letters.tracking import register
 from jtai_letters.tracking import update as updating
 
+from .browser import axe_violations, horizontal_overflow
 from .helpers import ROOT, SPECS, pdf_text, run
 
 HERE = ROOT / "tests" / "tracking"
@@ -394,19 +396,18 @@ def test_the_register_page_is_headed_in_words(register_page: Path) -> None:
     )
 
 
-def test_the_register_page_reads_at_1280_and_320_pixels_with_no_wcag_violation(register_page: Path) -> None:
-    from .browser import axe_violations, chromium, horizontal_overflow
-
-    with chromium() as browser:
-        page = browser.new_page()
-        try:
-            for width in (1280, 320):
-                page.set_viewport_size({"width": width, "height": 900})
-                page.goto(register_page.as_uri())
-                assert horizontal_overflow(page) == 0, width
-                assert axe_violations(page) == [], width
-        finally:
-            page.close()
+def test_the_register_page_reads_at_1280_and_320_pixels_with_no_wcag_violation(
+    browser: BrowserContext, register_page: Path
+) -> None:
+    page = browser.new_page()
+    try:
+        for width in (1280, 320):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(register_page.as_uri())
+            assert horizontal_overflow(page) == 0, width
+            assert axe_violations(page) == [], width
+    finally:
+        page.close()
 
 
 # -- 6. a progress report a panel reads --------------------------------------------------------------------
