@@ -18,7 +18,7 @@ from lxml.html import HtmlElement
 
 from jtai_letters.errors import OutputError, Problem
 from jtai_letters.letter.assets import read_asset
-from jtai_letters.letter.render import RenderedLetter
+from jtai_letters.letter.render import RenderedLetter, unanchored
 from jtai_letters.letter.style import office_style, stylesheet
 
 # The page stands alone: images are inside it, styles inline, and nothing may run or load.
@@ -31,7 +31,7 @@ WEB_CSS = files(__package__).joinpath("web.css").read_text(encoding="utf-8")
 
 def write(letter: RenderedLetter) -> bytes:
     """The letter as an accessible HTML page (UTF-8 bytes). Deterministic: same letter, same bytes."""
-    root = lxml.html.document_fromstring(letter.html)
+    root = lxml.html.document_fromstring(unanchored(letter.html))  # the anchors are for the DOCX and the editor
     head, body = root.find("head"), root.find("body")
     if head is None or body is None:  # lxml always makes both; a guard for mypy and odd templates
         raise OutputError(Problem("web page not written: the layout made no <head> and <body>", letter.source))
