@@ -40,14 +40,13 @@ from jinja2.exceptions import SecurityError, TemplateSyntaxError
 from jinja2.loaders import split_template_path
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-
 from markupsafe import Markup, escape
 
 from jtai_letters import errors
 from jtai_letters.letter import catalogue
 from jtai_letters.letter.assets import read_regular
-from jtai_letters.letter.typography import curl
 from jtai_letters.letter.text import Block
+from jtai_letters.letter.typography import curl
 from jtai_letters.spec.models import Due
 
 _HERE = Path(__file__).resolve().parent.parent  # the package folder
