@@ -54,6 +54,25 @@ class Edited:
                 return found[0]
         raise KeyError(path)
 
+    def names(self) -> list[str]:
+        """The anchors' bookmark names, in document order."""
+        return [str(n) for n in self.root.xpath("//w:bookmarkStart/@w:name", namespaces=NS) if n.startswith("_jt")]
+
+    def touch(self, name: str, words: str, *, tracked: bool = False) -> None:
+        """`words` typed at the end of the anchor named `name` (inside it)."""
+        start = self.root.xpath(f"//w:bookmarkStart[@w:name='{name}']", namespaces=NS)[0]
+        end = self.root.xpath(f"//w:bookmarkEnd[@w:id='{start.get(w('id'))}']", namespaces=NS)[0]
+        r = etree.Element(w("r"))
+        r.set(w("rsidR"), "00D4E5F6")
+        t = etree.SubElement(r, w("t"))
+        t.text = words
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        if tracked:
+            holder = self._revision("ins")
+            holder.append(r)
+            r = holder
+        end.addprevious(r)
+
     def paragraphs(self, path: str, language: str = "") -> list[Any]:
         """The paragraphs an anchor spans."""
         start = self.start(path, language)

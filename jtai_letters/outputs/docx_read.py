@@ -164,10 +164,11 @@ class _Parts:
 
     def read(self, name: str) -> bytes:
         info = self.infos[name]
-        if info.file_size > self.limits.part_bytes:
-            raise _fail(self.path, f"{name} is {info.file_size // 2**20} MB uncompressed: refused")
         if info.compress_size and info.file_size / info.compress_size > self.limits.ratio and info.file_size > 2**20:
-            raise _fail(self.path, f"{name} compresses {info.file_size // info.compress_size}:1: refused as a zip bomb")
+            ratio = info.file_size // info.compress_size
+            raise _fail(self.path, f"{name} unpacks {ratio} times its packed size: refused as a zip bomb")
+        if info.file_size > self.limits.part_bytes:
+            raise _fail(self.path, f"{name} unpacks to {info.file_size // 2**20} MB: refused as a zip bomb")
         out = bytearray()
         try:
             with self.zip.open(info) as stream:  # the sizes in the header are not trusted: count what comes
@@ -636,6 +637,13 @@ def _resolve(piece: Piece, mode: Mode) -> Piece:
     if mode == "reject" and piece.old_format is not None:
         return replace(piece, bold=piece.old_format[0], italic=piece.old_format[1], old_format=None, change=None)
     return replace(piece, change=None, old_format=None)
+
+
+def body_text(package: Package, mode: Mode = "accept") -> list[str]:
+    """The text of the body's paragraphs as Word shows them with every change accepted (or rejected),
+    spaces collapsed, empty paragraphs left out: what two versions of a letter are compared by."""
+    texts = (re.sub(r"\s+", " ", p.text()).strip() for p in resolved(package.paragraphs, mode))
+    return [t for t in texts if t]
 
 
 def changes(paragraphs: Iterable[Para]) -> list[tuple[Revision, str, int]]:

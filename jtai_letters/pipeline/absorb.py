@@ -502,10 +502,11 @@ def _yaml_path(doc: SpecDocument, target: Field) -> str:
         for cut in range(len(steps), 0, -1):
             node = doc.get(steps[:cut])
             if isinstance(node, dict) and target.language in node and set(node) <= set(language.NAMES):
-                return show_path((*steps[:cut], target.language, *steps[cut:]))
+                steps = (*steps[:cut], target.language, *steps[cut:])
+                break
     if steps and steps[-1] == 0 and isinstance(doc.get(steps[:-1]), str):
         return show_path(steps[:-1])
-    return target.path
+    return show_path(steps)
 
 
 def _status_words(spec: ResponseSpec, options: Options) -> dict[str, str]:
