@@ -39,6 +39,7 @@ NONE_MARK = "–"  # what an action table prints for an owner, due date or statu
 _ACTION_CELL = re.compile(r"^(?P<list>.*actions)\[(?P<index>\d+)\]\.(?P<cell>text|owner|due|status)$")
 _COLUMNS = ("text", "owner", "due", "status")  # an action table's columns (templates/_parts.html.j2)
 _DUPLICATE = re.compile(r"_\d+$")
+MAX_OPEN = 64  # anchors open at one place: a letter has two or three (a block, a value inside it)
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class Absorbed:
     pending: list[str] = field(default_factory=list)  # tracked changes not yet accepted or rejected
     comments: list[str] = field(default_factory=list)
     unmapped: list[Problem] = field(default_factory=list)  # named, never dropped
+    blocking: list[Problem] = field(default_factory=list)  # of those, what stops --write: anchors not ours
     written: bool = False
     checked: list[Problem] = field(default_factory=list)  # validate's word on the written spec
 
@@ -107,6 +109,7 @@ class _Reading:
     header_rows: set[tuple[int, int]]
     comments: dict[str, tuple[int, int, list[str]]]  # id -> (paragraph, piece) it starts at, anchors open
     row_of: dict[int, tuple[int, int]]  # paragraph index -> the (table, row) it sits in
+    body: list[str]  # every paragraph's text, spaces collapsed
 
 
 def fields_of(spec: ResponseSpec) -> dict[str, Field]:
@@ -177,6 +180,8 @@ def _read(package: Package, mode: Mode, names: dict[str, Field]) -> _Reading:
     paragraphs = docx_read.resolved(package.paragraphs, mode)
     anchors: dict[str, _Anchor] = {}
     open_ids: dict[str, str] = {}  # bookmark id -> name, for the anchors open
+    open_names: dict[str, str] = {}  # and back
+    package_path = package.path
     outside: list[tuple[int, str]] = []
     last_seen: list[str | None] = []
     rows: dict[tuple[int, int], list[str]] = {}
@@ -202,10 +207,18 @@ def _read(package: Package, mode: Mode, names: dict[str, Field]) -> _Reading:
                 if what == "bookmark-start":
                     number, _, name = value.partition("\t")
                     if name.startswith(ANCHOR_PREFIXES):
-                        for other, was in list(open_ids.items()):
-                            if was == name:  # the same anchor started again (LibreOffice splits some): one
-                                del open_ids[other]
+                        if name in open_names:  # the same anchor started again (LibreOffice splits some): one
+                            open_ids.pop(open_names[name], None)
                         open_ids[number] = name
+                        open_names[name] = number
+                        if len(open_ids) > MAX_OPEN:
+                            raise OutputError(
+                                Problem(
+                                    f"more than {MAX_OPEN} anchors open at once: not a letter this tool made",
+                                    package_path,
+                                    rule="absorb",
+                                )
+                            )
                         if name not in anchors:
                             base = _DUPLICATE.sub("", name) if len(name) > 21 else name
                             target = names.get(base, Field("?" + name))
@@ -219,7 +232,7 @@ def _read(package: Package, mode: Mode, names: dict[str, Field]) -> _Reading:
                     if name.startswith("_jtb_"):
                         closing.append(value)  # a block's bookmark covers whole paragraphs, whatever
                     else:  # LibreOffice's save may end it a character early, after a comment
-                        open_ids.pop(value, None)
+                        open_names.pop(open_ids.pop(value, ""), None)
                 elif what == "comment-start":
                     comments[value] = (index, n, list(open_ids.values()))
                 continue
@@ -235,7 +248,7 @@ def _read(package: Package, mode: Mode, names: dict[str, Field]) -> _Reading:
             if name not in touched:
                 _add(anchors[name], index, para, None)
         for number in closing:
-            open_ids.pop(number, None)
+            open_names.pop(open_ids.pop(number, ""), None)
         if para.cell is not None:
             rows.setdefault(para.cell[:2], []).extend(sorted(touched))
         text = re.sub(r"\s+", " ", "".join(fixed)).strip()
@@ -253,7 +266,8 @@ def _read(package: Package, mode: Mode, names: dict[str, Field]) -> _Reading:
     for index in range(len(paragraphs)):
         before = last_seen[index - 1] if index else None
         near.append((before, after[index]))
-    return _Reading(anchors, outside, near, rows, row_cells, header_rows, comments, row_of)
+    body = [_flat(p.text()) for p in paragraphs]
+    return _Reading(anchors, outside, near, rows, row_cells, header_rows, comments, row_of, body)
 
 
 def _add(anchor: _Anchor, index: int, para: Para, piece: Piece | None) -> None:
@@ -332,6 +346,8 @@ def absorb(
     if notes is not None:
         write_atomic({notes: _notes(found, edited, spec_path).encode("utf-8")})
     if write:
+        if found.blocking:
+            raise OutputError([*found.blocking, Problem("nothing written", spec_path, rule="absorb")])
         if found.pending and mode is None:
             raise OutputError(
                 Problem(
@@ -382,15 +398,15 @@ def _compare(
         by_field.setdefault(anchor.field, []).append((reading.anchors.get(name), anchor))
     for name, anchor in reading.anchors.items():
         if anchor.field.path.startswith("?"):
-            found.unmapped.append(
-                Problem(
-                    "an anchor names no field of this spec (was the spec changed since the DOCX was made, "
-                    "or the bookmark made by hand?): its text is not read",
-                    edited,
-                    field=name,
-                    rule="absorb",
-                )
+            problem = Problem(
+                "an anchor names no field of this spec (was the spec changed since the DOCX was made, "
+                f"or the bookmark made by hand?): its text “{_short(anchor.text('plain'))}” is not read",
+                edited,
+                field=name,
+                rule="absorb",
             )
+            found.unmapped.append(problem)
+            found.blocking.append(problem)
         elif name not in base.anchors:
             found.unmapped.append(
                 Problem(
@@ -402,6 +418,7 @@ def _compare(
                 )
             )
     removed_actions: set[str] = set()
+    everything = " ".join(reading.body)
     for target, pairs in by_field.items():
         kind = kind_of(target.path)
         yaml_path = _yaml_path(doc, target)
@@ -443,6 +460,17 @@ def _compare(
             if now.text(kind) != was.text(kind):
                 new_values.append(now.text(kind))
         gone = [was for now, was in pairs if now is None or (not now.text(kind) and was.text(kind))]
+        if gone and len(gone) == len(pairs) and any(_flat(was.text("plain")) in everything for was in gone):
+            found.unmapped.append(
+                Problem(
+                    "its anchor is gone but its words are still in the document (moved, or the bookmark "
+                    "deleted): not written",
+                    edited,
+                    field=str(target),
+                    rule="absorb",
+                )
+            )
+            continue
         if gone and len(gone) == len(pairs):
             action = _ACTION_CELL.match(target.path)
             if action and action.group("cell") == "text":
@@ -476,14 +504,18 @@ def _compare(
                 )
             )
             continue
-        value, problem = _value(kind, new_values[0], statuses)
-        if problem:
-            found.unmapped.append(Problem(problem, edited, field=str(target), rule="absorb"))
+        value, why = _value(kind, new_values[0], statuses)
+        if why:
+            found.unmapped.append(Problem(why, edited, field=str(target), rule="absorb"))
             continue
         found.changes.append(Change(target, _plain(old), value))
     for path in sorted(removed_actions):
         found.changes.append(Change(Field(path), _plain(doc.get(path)), None, "delete"))
     _new_rows(found, reading, base, edited, statuses)
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def _plain(value: Any) -> str:
