@@ -8,19 +8,16 @@ import json
 import os
 import sys
 import traceback
-import typing
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from jtai_letters import __version__
-from jtai_letters.errors import JtaiError, UsageError
+from jtai_letters.errors import JtaiError, Problem, SpecError, UsageError
 from jtai_letters.faces.skeleton import skeleton
 from jtai_letters.letter import layouts
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES
 from jtai_letters.pipeline.build import (
-    DEFAULT_FORMATS,
-    FORMATS,
     MEMORY_MB,
     TIMEOUT_SECONDS,
     Options,
@@ -33,10 +30,10 @@ from jtai_letters.pipeline.build import (
     validate_many,
 )
 from jtai_letters.spec import schema as reference
-from jtai_letters.spec.models import Profile, Report, ResponseSpec
+from jtai_letters.spec.models import Profile, ResponseSpec
+from jtai_letters.spec.vocabulary import DEFAULT_FORMATS, DEFAULT_REPORT_KIND, FORMATS, REPORT_KINDS
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-REPORT_KINDS = typing.get_args(Report.model_fields["kind"].annotation)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -66,7 +63,10 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("specs", nargs="+", type=Path, help="spec files or folders of them")
         p.add_argument("-o", "--out", type=Path, default=Path("out"), help="output folder (default: out/)")
         p.add_argument(
-            "--format", type=_formats, default=list(DEFAULT_FORMATS), help="docx,pdf,html (default: docx,pdf)"
+            "--format",
+            type=_formats,
+            default=list(DEFAULT_FORMATS),
+            help=f"{','.join(FORMATS)} (default: {','.join(DEFAULT_FORMATS)})",
         )
         p.add_argument("--archive", action="store_true", help="PDF/A-3b with the spec attached")
         p.add_argument("--strict", action="store_true", help="treat warnings as errors: no letter with a warning")
@@ -133,8 +133,9 @@ def _parser() -> argparse.ArgumentParser:
     n = verbs.add_parser("new", help="print a commented spec to fill in")
     n.add_argument("--layout", required=True, help="layout to use (see `layouts`)")
     n.add_argument("--report-title", help="the report's title")
-    n.add_argument("--published", type=_date, help="the report's publication date, YYYY-MM-DD")
-    n.add_argument("--kind", choices=REPORT_KINDS, default="force-specific", help="the kind of report")
+    # Checked as --url is, not by argparse: a value the spec would refuse exits 1 with validate's words.
+    n.add_argument("--published", help="the report's publication date, YYYY-MM-DD")
+    n.add_argument("--kind", choices=REPORT_KINDS, default=DEFAULT_REPORT_KIND, help="the kind of report")
     n.add_argument("--area", help="the police area")
     n.add_argument("--commissioner", help="the commissioner's name")
     n.add_argument("--role", default="Police and Crime Commissioner", help="the commissioner's role title")
@@ -326,7 +327,7 @@ def _new(args: argparse.Namespace, out: TextIO) -> int:
         skeleton(
             available[args.layout],
             report_title=args.report_title,
-            published=args.published,
+            published=_published(args.published),
             kind=args.kind,
             area=args.area,
             commissioner=args.commissioner,
@@ -336,6 +337,15 @@ def _new(args: argparse.Namespace, out: TextIO) -> int:
         )
     )
     return EXIT_OK
+
+
+def _published(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return _date(value)
+    except argparse.ArgumentTypeError as e:
+        raise SpecError(Problem(str(e), Path("--published"), field="report.published")) from None
 
 
 def _batch(args: argparse.Namespace, out: TextIO) -> int:
@@ -371,6 +381,8 @@ def _batch(args: argparse.Namespace, out: TextIO) -> int:
         print(f"{args.out / key}: its spec is gone; its letters stay in {args.out} (--prune removes them)", file=out)
     for path in report.pruned:
         print(f"{path}: removed (its spec is gone)", file=out)
+    for line in report.kept:
+        print(line, file=out)
     if report.manifest_error:
         print(f"{report.manifest_error} (the manifest was not updated: the next run checks every letter)", file=out)
     print(f"{report.summary()} in {report.seconds:.1f} s", file=out)

@@ -18,8 +18,9 @@ from jtai_letters.letter.templates import DEFAULT_TEMPLATES, TemplateFailure, en
 from jtai_letters.spec import language
 from jtai_letters.spec.load import source_of
 from jtai_letters.spec.models import Answer, Item, Model, ResponseSpec
+from jtai_letters.spec.vocabulary import ITEM_FIELDS, WORDS
 
-ANSWERED = ("recommendations", "areas_for_improvement", "causes_of_concern")  # report and response keys
+ANSWERED = ITEM_FIELDS  # report and response keys
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,10 @@ def render(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> Rende
             renders.append((tag, _render(one, tag, words, templates_dir, urls)))
         untranslated += said
         page_label.append(words.plain(LABELS["page_of"]))
+    for _, made in renders:
+        if not made.strip():  # lxml and WeasyPrint take no empty document; say so here, for validate too
+            message = f"layout '{spec.layout}' printed nothing: a layout must make the letter's HTML"
+            raise TemplateError(Problem(message, templates_dir / f"{spec.layout}.html.j2", rule="template"))
     html = renders[0][1] if len(renders) == 1 else bilingual.combine(renders, spec.office.bilingual, src.path)
     profile = (src.profile,) if src.profile else ()
     return RenderedLetter(
@@ -162,6 +167,7 @@ def _render(spec: ResponseSpec, tag: str, words: catalogue.Catalogue, templates_
                 labels={name: words.markup(*words.text(message), {}) for name, message in LABELS.items()},
                 spec_path=SpecPaths(spec),
                 lang=tag,
+                vocabulary=WORDS,
             )
         )
     except TemplateFailure as e:

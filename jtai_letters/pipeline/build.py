@@ -34,9 +34,8 @@ from jtai_letters.letter.templates import DEFAULT_TEMPLATES, environment, styles
 from jtai_letters.pipeline import archive
 from jtai_letters.spec.load import load_spec, parse_yaml, read_text
 from jtai_letters.spec.models import ResponseSpec
+from jtai_letters.spec.vocabulary import DEFAULT_FORMATS, FORMATS
 
-FORMATS = outputs.FORMATS
-DEFAULT_FORMATS = outputs.DEFAULT_FORMATS
 SPEC_SUFFIXES = (".yaml", ".yml")
 
 
@@ -182,7 +181,10 @@ def validate(
             )
             errors += more_errors
             warnings += more_warnings
-    published = model.report.published
+    # A spec that failed may hold a stand-in for its publication date (salvage): say only what it gives.
+    published = model.report.published if checked.parsed is not None else _published_from_raw(path)
+    if published is None:
+        return Validation(path, errors, warnings, None)
     return Validation(path, errors, warnings, rules.publication_deadline(published), rules.deadline_note(published))
 
 
@@ -228,6 +230,11 @@ def each_spec(
 
 
 def _deadline_from_raw(path: Path) -> dt.date | None:
+    published = _published_from_raw(path)
+    return rules.publication_deadline(published) if published else None
+
+
+def _published_from_raw(path: Path) -> dt.date | None:
     # An invalid spec may still say when its report was published.
     try:
         root = parse_yaml(read_text(path), path)
@@ -235,7 +242,7 @@ def _deadline_from_raw(path: Path) -> dt.date | None:
     except (JtaiError, KeyError, TypeError):
         return None
     is_date = isinstance(published, dt.date) and not isinstance(published, dt.datetime)
-    return rules.publication_deadline(published) if is_date else None
+    return published if is_date else None
 
 
 def expand_named(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
@@ -379,6 +386,11 @@ def build(
         if errors:
             raise TemplateError(errors + warnings)
     targets = {output_path(out, name or source.stem, fmt, source): data for fmt, data in blobs.items()}
+    made_from = {os.path.realpath(p) for p in (source, *letter.inputs)}
+    for target in targets:
+        if os.path.realpath(target) in made_from:  # `render letter.html --format html -o .`
+            message = f"{target} is a file this letter is made from; it is never written over: choose another -o"
+            raise OutputError(Problem(message, source, rule="usage"))
     try:
         for parent in {t.parent for t in targets}:
             parent.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,8 @@ from jtai_letters.checks.rules import publication_deadline
 from jtai_letters.errors import UsageError
 from jtai_letters.pipeline.build import DEFAULTS, Options
 from jtai_letters.spec.models import ResponseSpec
-from jtai_letters.tracking.register import Register, Row, read, save
+from jtai_letters.spec.vocabulary import DEADLINE_DAYS
+from jtai_letters.tracking.register import Register, Row, not_an_input, read, save
 
 UID_DOMAIN = "jtai-letters"
 
@@ -58,7 +59,7 @@ def to_ics(register: Register) -> bytes:
             deadline,
             f"s55 deadline: {office.area} response to {report.title}",
             f"Last day to publish the response of the {office.role} for {office.area} to '{report.title}' "
-            f"(published {report.published.isoformat()}): s55 allows 56 days from publication.",
+            f"(published {report.published.isoformat()}): s55 allows {DEADLINE_DAYS} days from publication.",
             spec.response.date,
         )
     for row in _due(register.rows):
@@ -94,6 +95,6 @@ def export(paths: Iterable[Path], target: Path, as_of: dt.date, options: Options
     """Write the calendar of the specs at `paths` to `target` (.ics)."""
     if target.suffix.lower() != ".ics":
         raise UsageError(f"cannot write a calendar as '{target.name}'; name it .ics")
-    register = read(paths, as_of, options)
+    register = read(not_an_input(target, paths), as_of, options)
     save(target, to_ics(register))
     return register

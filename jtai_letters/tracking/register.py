@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import io
 import json
-import typing
+import os
 import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -31,7 +31,18 @@ from jtai_letters.letter.templates import DEFAULT_TEMPLATES, environment
 from jtai_letters.outputs import ZIP_DATE
 from jtai_letters.pipeline.build import DEFAULTS, Options, check, each_spec
 from jtai_letters.spec.load import source_of
-from jtai_letters.spec.models import Action, Answer, Due, Item, ResponseSpec, Status
+from jtai_letters.spec.models import Action, Answer, Due, Item, ResponseSpec
+from jtai_letters.spec.vocabulary import (
+    CLOSED,
+    DEFAULT_LANGUAGE,
+    ITEM_KINDS,
+    NO_ACTION,
+    NO_STATUS,
+    NOT_ANSWERED,
+    NOT_APPLICABLE,
+    ROW_STATUSES,
+    WORDS,
+)
 
 COLUMNS = (
     "office",
@@ -54,17 +65,8 @@ COLUMNS = (
 )
 """The register's columns, in order: the header of the CSV, the JSON keys and the first sheet."""
 
-# The report's lists of items, in the order a letter answers them: (field, what one is called).
-ITEM_KINDS = (
-    ("recommendations", "recommendation"),
-    ("areas_for_improvement", "area for improvement"),
-    ("causes_of_concern", "cause of concern"),
-)
-NO_STATUS, NO_ACTION, NOT_APPLICABLE, NOT_ANSWERED = "not set", "no action", "does not apply", "not answered"
-STATUSES: tuple[str, ...] = (*typing.get_args(Status), NO_STATUS, NO_ACTION, NOT_APPLICABLE, NOT_ANSWERED)
+STATUSES = ROW_STATUSES
 """Every value of the status column, in the order reports count them."""
-CLOSED = ("complete", NO_ACTION, NOT_APPLICABLE)
-"""Statuses that need no more following up."""
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ class Row:
     report_title: str
     report_kind: str
     report_published: dt.date
-    s55_deadline: dt.date | None  # none for reports published before 2 May 2017
+    s55_deadline: dt.date | None  # none for reports published before s55(5A) came into force
     deadline_met: bool | None
     item_type: str
     item_id: str
@@ -119,7 +121,8 @@ class Register:
         folder = self.templates if (self.templates / TRACKING / name).is_file() else DEFAULT_TEMPLATES
         where = folder / TRACKING / name
         try:
-            return folder, environment(folder).get_template(f"{TRACKING}/{name}").render(**context)
+            page = environment(folder).get_template(f"{TRACKING}/{name}")
+            return folder, page.render(**context, vocabulary=WORDS, lang=DEFAULT_LANGUAGE)
         except jinja2.TemplateSyntaxError as e:
             problem = Problem(f"template error: {e.message}", Path(e.filename or where), e.lineno, rule="template")
             raise TemplateError(problem) from None
@@ -173,14 +176,14 @@ def _check_one(path: Path, *, as_of: dt.date, options: Options) -> tuple[Respons
 
 def _items(spec: ResponseSpec) -> Iterator[tuple[str, Item, str, Answer | None, bool]]:
     """(kind, item, addressed to, answer or None, whether the answer applies) for every item the report makes."""
-    for field, kind in ITEM_KINDS:
+    for kind in ITEM_KINDS:
         answers: dict[str, Answer] = {}
-        for answer in getattr(spec.response, field):
+        for answer in getattr(spec.response, kind.field):
             for item_id in answer.answered_ids:
                 answers.setdefault(item_id, answer)
-        for item in getattr(spec.report, field):
+        for item in getattr(spec.report, kind.field):
             answer = answers.get(item.id)
-            yield kind, item, item.addressed_to or "", answer, answer.applies if answer else True
+            yield kind.name, item, item.addressed_to or "", answer, answer.applies if answer else True
 
 
 def last_day(due: Due | None) -> dt.date | None:
@@ -202,7 +205,7 @@ def rows(spec: ResponseSpec, as_of: dt.date) -> Iterator[Row]:
         "report_kind": report.kind,
         "report_published": report.published,
         "s55_deadline": deadline,
-        "deadline_met": response.date <= deadline if deadline else None,  # none before 2 May 2017
+        "deadline_met": response.date <= deadline if deadline else None,  # none before s55(5A)
         "response_date": response.date,
     }
     for kind, item, addressed_to, answer, applies in _items(spec):
@@ -235,7 +238,7 @@ def _action_rows(common: dict[str, Any], actions: Iterable[Action], as_of: dt.da
             due=due,
             status=status,
             last_update=latest.date if latest else None,
-            overdue=due is not None and due < as_of and status != "complete",
+            overdue=due is not None and due < as_of and status not in CLOSED,
             note=(latest.note or "") if latest else "",
             action_number=number,
         )
@@ -403,9 +406,18 @@ def writer(target: Path) -> Callable[[Register], bytes]:
 def export(paths: Iterable[Path], target: Path, as_of: dt.date, options: Options = DEFAULTS) -> Register:
     """Write the register of the specs at `paths` to `target`, in the format its extension names."""
     make = writer(target)
-    register = read(paths, as_of, options)
+    register = read(not_an_input(target, paths), as_of, options)
     save(target, make(register))
     return register
+
+
+def not_an_input(target: Path, paths: Iterable[Path]) -> list[Path]:
+    """`paths` as a list; `UsageError` when `target` is one of them: a register never replaces a spec."""
+    given = list(paths)
+    real = os.path.realpath(target)
+    if any(os.path.realpath(p) == real for p in given):
+        raise UsageError(Problem("is one of the specs read; name another file to write (-o)", target, rule="usage"))
+    return given
 
 
 def save(target: Path, data: bytes) -> None:
