@@ -10,7 +10,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Literal, TextIO
 
 from jtai_letters import __version__
 from jtai_letters.errors import JtaiError, Problem, SpecError, UsageError
@@ -297,7 +297,7 @@ def _absorb(args: argparse.Namespace, out: TextIO) -> int:
     for given in (args.docx, args.into):
         if not given.is_file():
             raise UsageError(f"no such file: {given}")
-    mode: typing.Literal["accept", "reject"] | None = (
+    mode: Literal["accept", "reject"] | None = (
         "accept" if args.accept_changes else "reject" if args.reject_changes else None
     )
     found = absorb(args.docx, args.into, mode=mode, write=args.write, notes=args.notes, options=_options(args))

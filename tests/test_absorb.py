@@ -11,7 +11,6 @@ import pytest
 from jtai_letters.letter.render import render
 from jtai_letters.outputs import docx, docx_read
 from jtai_letters.pipeline import absorb as absorbing
-from jtai_letters.pipeline import build as pipeline
 from jtai_letters.spec.load import load_spec
 from jtai_letters.spec.writer import SpecDocument
 
@@ -127,7 +126,9 @@ def test_accepted_edits_are_written_and_the_letter_then_says_what_the_edited_one
     notes = tmp_path / "review.md"
     code, out, _ = run("absorb", made, "--into", spec, "--accept-changes", "--write", "--notes", notes)
     assert code == 0
-    assert out.splitlines()[-1] == f"4 changes, 1 comment, 3 things not mapped, 2 tracked changes pending: {spec} written"
+    assert (
+        out.splitlines()[-1] == f"4 changes, 1 comment, 3 things not mapped, 2 tracked changes pending: {spec} written"
+    )
     written = SpecDocument.read(spec)
     assert "officers were courteous and took them" in written.get("response.opening[0]")
     assert "at each Performance and Accountability" in written.get("response.key_findings[1].commentary[0]")
@@ -151,7 +152,7 @@ def test_accepted_edits_are_written_and_the_letter_then_says_what_the_edited_one
 
 def test_rejected_changes_leave_the_tracked_text_as_it_was(edited: tuple[Path, Path]) -> None:
     spec, made = edited
-    code, out, _ = run("absorb", made, "--into", spec, "--reject-changes", "--write")
+    code, _out, _ = run("absorb", made, "--into", spec, "--reject-changes", "--write")
     assert code == 0
     written = SpecDocument.read(spec)
     assert "at every Performance and Accountability" in written.get("response.key_findings[1].commentary[0]")

@@ -31,6 +31,7 @@ from jtai_letters.pipeline.build import DEFAULTS, Options, check
 from jtai_letters.spec import language
 from jtai_letters.spec.load import load_spec, parse_spec
 from jtai_letters.spec.models import Model, ResponseSpec, _block, _inline
+from jtai_letters.spec.vocabulary import LANGUAGE_NAMES
 from jtai_letters.spec.writer import SpecDocument, parse_path, show_path
 
 Kind = Literal["block", "text", "plain", "due", "status"]
@@ -50,7 +51,7 @@ class Field:
     language: str = ""
 
     def __str__(self) -> str:
-        return f"{self.path} ({language.NAMES.get(self.language, self.language)})" if self.language else self.path
+        return f"{self.path} ({LANGUAGE_NAMES.get(self.language, self.language)})" if self.language else self.path
 
 
 @dataclass
@@ -533,7 +534,7 @@ def _yaml_path(doc: SpecDocument, target: Field) -> str:
     if target.language:
         for cut in range(len(steps), 0, -1):
             node = doc.get(steps[:cut])
-            if isinstance(node, dict) and target.language in node and set(node) <= set(language.NAMES):
+            if isinstance(node, dict) and target.language in node and set(node) <= set(LANGUAGE_NAMES):
                 steps = (*steps[:cut], target.language, *steps[cut:])
                 break
     if steps and steps[-1] == 0 and isinstance(doc.get(steps[:-1]), str):
