@@ -18,7 +18,7 @@ from jtai_letters.letter.templates import DEFAULT_TEMPLATES, TemplateFailure, en
 from jtai_letters.spec import language
 from jtai_letters.spec.load import source_of
 from jtai_letters.spec.models import Answer, Item, Model, ResponseSpec
-from jtai_letters.spec.vocabulary import ITEM_FIELDS, WORDS
+from jtai_letters.spec.vocabulary import DEFAULT_LANGUAGE, ITEM_FIELDS, WORDS
 
 ANSWERED = ITEM_FIELDS  # report and response keys
 
@@ -79,7 +79,7 @@ class RenderedLetter:
     date: dt.date = dt.date(1970, 1, 1)  # the response date: the documents' dates come from it, never the clock
     page_label: str = LABELS["page_of"]  # the footer's words, in the letter's language or languages
     untranslated: tuple[str, ...] = ()  # the layout's words printed in English in another language's letter
-    languages: tuple[str, ...] = ("en-GB",)  # the letter's languages (BCP 47), first language first
+    languages: tuple[str, ...] = (DEFAULT_LANGUAGE,)  # the letter's languages (BCP 47), first language first
 
     def field_of(self, url: str) -> str:
         """The spec field that named `url`, or '' when the template did."""

@@ -31,11 +31,11 @@ from jtai_letters.pipeline.build import DEFAULTS, Options, check
 from jtai_letters.spec import language
 from jtai_letters.spec.load import load_spec, parse_spec
 from jtai_letters.spec.models import Model, ResponseSpec, _block, _inline
-from jtai_letters.spec.vocabulary import LANGUAGE_NAMES
+from jtai_letters.spec.vocabulary import LANGUAGE_NAMES, WORDS
 from jtai_letters.spec.writer import SpecDocument, parse_path, show_path
 
 Kind = Literal["block", "text", "plain", "due", "status"]
-STATUS_WORDS = {"Planned": "planned", "In progress": "in progress", "Ongoing": "ongoing", "Complete": "complete"}
+STATUS_WORDS = {label: value for value, label in WORDS.status_labels.items()}  # as printed -> the value
 NONE_MARK = "–"  # what an action table prints for an owner, due date or status not given
 _ACTION_CELL = re.compile(r"^(?P<list>.*actions)\[(?P<index>\d+)\]\.(?P<cell>text|owner|due|status)$")
 _COLUMNS = ("text", "owner", "due", "status")  # an action table's columns (templates/_parts.html.j2)
