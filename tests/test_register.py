@@ -191,7 +191,7 @@ def test_spreadsheet_text_is_never_a_formula(tmp_path: Path) -> None:
     run("register", spec, "-o", tmp_path / "r.xlsx")
     assert "'=HYPERLINK" in (tmp_path / "r.csv").read_text(encoding="utf-8-sig")
     sheet = load_workbook(tmp_path / "r.xlsx")["Register"]
-    owner = sheet.cell(row=2, column=register.COLUMNS.index("owner") + 1)
+    owner = sheet.cell(row=2, column=register.SHEET_COLUMNS.index("owner") + 1)
     assert owner.data_type == "s" and owner.value == '=HYPERLINK("https://evil.example","x")'
 
 
@@ -202,9 +202,11 @@ def test_xlsx_is_an_excel_table_with_a_frozen_header_and_typed_dates(tmp_path: P
     assert book.sheetnames == ["Summary", "Register"]
     sheet = book["Register"]
     assert sheet.freeze_panes == "A2"
-    assert tuple(c.value for c in sheet[1]) == tuple(register.HEADINGS.values())  # in words, not field names
+    assert tuple(c.value for c in sheet[1]) == tuple(
+        register.HEADINGS[c] for c in register.SHEET_COLUMNS
+    )  # in words, not field names
     assert [t.ref for t in sheet.tables.values()] == ["A1:Z20"]  # a table: filters on every column
-    due = sheet.cell(row=10, column=register.COLUMNS.index("due") + 1)  # Loamshire's R1
+    due = sheet.cell(row=10, column=register.SHEET_COLUMNS.index("due") + 1)  # Loamshire's R1
     assert isinstance(due.value, dt.datetime) and due.value.date() == dt.date(2026, 1, 31)
     assert due.is_date
     assert all(sheet.column_dimensions[col].width for col in "ABCDEFGHIJKLMNOPQRSTUVWXYZ")

@@ -94,7 +94,7 @@ def test_every_format_carries_the_latest_note_and_the_answers_words(tmp_path: Pa
     cells = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
     page = (tmp_path / "r.html").read_text(encoding="utf-8")
     r2 = next(i for i, r in enumerate(records) if r["item_id"] == "R2")
-    assert table[r2]["note"] == records[r2]["note"] == cells[r2][register.COLUMNS.index("note")] == note
+    assert table[r2]["note"] == records[r2]["note"] == cells[r2][register.SHEET_COLUMNS.index("note")] == note
     assert note in page
     statuses = {r["item_id"]: r["status"] for r in records if r["item_id"]}
     assert statuses == {
@@ -372,7 +372,7 @@ def test_the_spreadsheet_is_headed_in_words_and_set_up_to_print(tmp_path: Path) 
         assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
         assert ws.sheet_properties.pageSetUpPr.fitToPage is True
         assert ws.print_title_rows == "$1:$1"  # the header on every page
-    assert sheet.cell(row=2, column=register.COLUMNS.index("action") + 1).alignment.wrap_text
+    assert sheet.cell(row=2, column=register.SHEET_COLUMNS.index("action") + 1).alignment.wrap_text
     # the columns that repeat the report are folded (the summary has them once per report)
     assert sheet.column_dimensions["A"].hidden and sheet.column_dimensions["A"].outlineLevel == 1
     groups = register.by_report(register.read(SPECS, dt.date(2026, 2, 1)))

@@ -83,6 +83,19 @@ COLUMNS = (
 """The register's columns, in order: the header of the CSV, the JSON keys and the register sheet.
 These machine names stay as they are (scripts read them); the spreadsheet and the web page head
 them with `TRACKING_LABELS`."""
+_LATER = ("action_number", "note", "updated_by", "evidence", "superseded_by")
+SHEET_COLUMNS = (
+    *COLUMNS[: COLUMNS.index("action")],
+    "action_number",
+    *COLUMNS[COLUMNS.index("action") : COLUMNS.index("last_update") + 1],
+    "note",
+    "updated_by",
+    "evidence",
+    "superseded_by",
+    *(c for c in COLUMNS[COLUMNS.index("last_update") + 1 :] if c not in _LATER),
+)
+"""The register sheet's columns: the CSV's, with each action's number beside it and the latest
+update's note, author and evidence beside its date, as a panel reads them."""
 HEADINGS: dict[str, str] = {name: TRACKING_LABELS[name] for name in COLUMNS}
 """Each column's heading, as a msgid of the catalogue."""
 
@@ -575,19 +588,19 @@ def to_xlsx(register: Register) -> bytes:
 
     # -- the register, one row per action
     sheet = book.create_sheet(words.plain(TRACKING_LABELS["register"]))
-    headings = [words.plain(HEADINGS[name]) for name in COLUMNS]
+    headings = [words.plain(HEADINGS[name]) for name in SHEET_COLUMNS]
     sample = register.rows[:_SAMPLE]
-    for i, name in enumerate(COLUMNS, 1):
+    for i, name in enumerate(SHEET_COLUMNS, 1):
         letter = get_column_letter(i)
         sheet.column_dimensions[letter].width = _width(name, headings[i - 1], (getattr(r, name) for r in sample))
         if name in _FOLDED:
             sheet.column_dimensions[letter].outlineLevel = 1
             sheet.column_dimensions[letter].hidden = True
     printed(sheet)
-    widths = [sheet.column_dimensions[get_column_letter(i)].width for i in range(1, len(COLUMNS) + 1)]
-    sheet.row_dimensions[1].height = _LINE_POINTS * max(2, _lines(headings, widths, range(len(COLUMNS))))
+    widths = [sheet.column_dimensions[get_column_letter(i)].width for i in range(1, len(SHEET_COLUMNS) + 1)]
+    sheet.row_dimensions[1].height = _LINE_POINTS * max(2, _lines(headings, widths, range(len(SHEET_COLUMNS))))
     sheet.append(heading_row(sheet, headings))
-    wrapped = {COLUMNS.index(name) for name in _WRAPPED}
+    wrapped = {SHEET_COLUMNS.index(name) for name in _WRAPPED}
 
     def cell(i: int, value: Any) -> Any:
         if isinstance(value, bool):
@@ -597,12 +610,12 @@ def to_xlsx(register: Register) -> bytes:
         return _cell(sheet, value, wrap if i in wrapped else None)
 
     for number, row in enumerate(register.rows, 2):
-        cells = row.cells()
+        cells = tuple(getattr(row, name) for name in SHEET_COLUMNS)
         # Rows as tall as their longest wrapped text (spreadsheets do not grow a streamed row themselves).
         sheet.row_dimensions[number].height = _LINE_POINTS * _lines(cells, widths, wrapped)
         sheet.append([cell(i, value) for i, value in enumerate(cells)])
     last_row = max(len(register.rows), 1) + 1  # a table has at least one row below its header, if empty
-    table = Table(displayName="Register", ref=f"A1:{get_column_letter(len(COLUMNS))}{last_row}")
+    table = Table(displayName="Register", ref=f"A1:{get_column_letter(len(SHEET_COLUMNS))}{last_row}")
     table._initialise_columns()  # a streamed sheet cannot read its header back: name the columns here
     for column, name in zip(table.tableColumns, headings, strict=True):
         column.name = name
