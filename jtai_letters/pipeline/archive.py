@@ -257,7 +257,7 @@ def extract_all(pdf: Path, folder: Path, *, force: bool = False) -> Path:
     Names come from the PDF, so all are checked before any file is written: each
     must stay inside `folder`. Existing files are kept unless `force`.
     """
-    from jtai_letters.pipeline.build import write_atomic
+    from jtai_letters.files import write_atomic
 
     files = _attachments(pdf)
     if folder.exists() and not folder.is_dir():

@@ -42,6 +42,7 @@ from typing import Any
 
 from jtai_letters import __version__
 from jtai_letters.errors import JtaiError, OutputError, Problem, UsageError, split
+from jtai_letters.files import write_atomic
 from jtai_letters.pipeline.build import (
     DEFAULTS,
     MEMORY_MB,
@@ -51,7 +52,6 @@ from jtai_letters.pipeline.build import (
     lines,
     stale_outputs,
     unexpected,
-    write_atomic,
 )
 
 MANIFEST = "manifest.json"

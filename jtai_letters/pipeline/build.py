@@ -1,4 +1,4 @@
-"""Spec files -> letters on disk; `write_atomic`, through which every file the tool writes goes.
+"""Spec files -> letters on disk (every file written through `jtai_letters.files.write_atomic`).
 
 Everything is rendered in memory first; files are then written atomically
 (temporary file in the same folder, then rename), so a failure never leaves a
@@ -14,7 +14,6 @@ import logging
 import multiprocessing
 import os
 import signal
-import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -28,6 +27,7 @@ from jtai_letters.checks import css as css_check
 from jtai_letters.checks import fonts, rules
 from jtai_letters.checks import salvage as partial
 from jtai_letters.errors import JtaiError, OutputError, Problem, SpecError, TemplateError, UsageError, split
+from jtai_letters.files import write_atomic
 from jtai_letters.letter import layouts
 from jtai_letters.letter.render import image_paths, render
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES, environment, stylesheets
@@ -471,32 +471,3 @@ def build_many(
             yield SpecFailure(path, unexpected(path, e), e)
         else:
             yield result
-
-
-def write_atomic(targets: dict[Path, bytes]) -> None:
-    """Write each file so readers see the old one or the new one, never a part.
-
-    Every file is written and synced under a temporary name first; only then are
-    they renamed into place, so a failure while writing leaves all old files.
-    """
-    staged: list[tuple[str, Path]] = []
-    target = Path(".")
-    try:
-        for target, data in targets.items():
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-            staged.append((tmp, target))
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.chmod(tmp, 0o644)
-        while staged:
-            tmp, target = staged[0]
-            os.replace(tmp, target)
-            staged.pop(0)
-    except OSError as e:
-        # A full disk reports no file name: name the letter being written.
-        raise OutputError(Problem(f"cannot write: {e.strerror}", Path(e.filename) if e.filename else target)) from e
-    finally:
-        for tmp, _ in staged:
-            Path(tmp).unlink(missing_ok=True)

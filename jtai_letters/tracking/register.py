@@ -26,9 +26,10 @@ from jinja2.exceptions import SecurityError
 
 from jtai_letters.checks import rules
 from jtai_letters.errors import OutputError, Problem, SpecError, TemplateError, UsageError
+from jtai_letters.files import write_atomic
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES, environment
 from jtai_letters.outputs import ZIP_DATE
-from jtai_letters.pipeline.build import DEFAULTS, Options, check, each_spec, write_atomic
+from jtai_letters.pipeline.build import DEFAULTS, Options, check, each_spec
 from jtai_letters.spec.load import source_of
 from jtai_letters.spec.models import Action, Answer, Due, Item, ResponseSpec, Status
 
