@@ -19,7 +19,9 @@ import pytest
 import yaml
 
 from jtai_letters.report.draft import read_report
+from jtai_letters.report.html import NotReadable
 from jtai_letters.report.items import due_phrase, read_items
+from jtai_letters.report.pdf import read_pdf
 
 from .helpers import ROOT, run
 
@@ -83,7 +85,11 @@ def test_validate_lists_exactly_the_todos(tmp_path: Path, name: str) -> None:
     text = spec.read_text(encoding="utf-8")
     tree = yaml.safe_load(text)
     answers = [f"response.{key}[{n}].response: placeholder" for key in KINDS for n in range(len(tree["report"][key]))]
-    unknown = [f"report.{key}: schema" for key in ("kind", "force_inspected") if tree["report"][key] == "TODO"]
+    unknown = [
+        f"report.{key}: schema"
+        for key in ("kind", "published", "url", "force_inspected")
+        if tree["report"][key] == "TODO"
+    ]
     assert _todo_fields(spec) == sorted(
         [
             *unknown,
@@ -143,6 +149,7 @@ def _answered(spec: Path) -> None:
     text = text.replace('"TODO: your opening paragraph"', "Thank you for the report.")
     text = text.replace('"TODO: the chief constable\'s comments"', "I accept the findings.")
     text = text.replace('"TODO: your reply to the chief constable\'s comments (s55(5A))"', "I welcome that.")
+    text = text.replace("url: TODO", "url: https://hmicfrs.justiceinspectorates.gov.uk/publications/fraud/")
     text = text.replace("kind: TODO", "kind: national-thematic").replace(
         "force_inspected: TODO", "force_inspected: true"
     )
@@ -150,7 +157,7 @@ def _answered(spec: Path) -> None:
     spec.write_text(text, encoding="utf-8")
 
 
-@pytest.mark.parametrize("name", ["peel-2023-25-loamshire.html", "thematic-rural-theft.html"])
+@pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_once_answered_the_letter_quotes_every_item_exactly(tmp_path: Path, name: str) -> None:
     spec, _ = _drafted(tmp_path, name)
     _answered(spec)
@@ -159,7 +166,7 @@ def test_once_answered_the_letter_quotes_every_item_exactly(tmp_path: Path, name
     assert code == 0, err
     page = next((tmp_path / "out").glob("*.html")).read_text(encoding="utf-8")
     words = " ".join(re.sub(r"<[^>]+>", " ", page).replace("&#39;", "'").replace("’", "'").split())
-    for key in ("recommendations",):
+    for key in KINDS:
         for item in EXPECTED[name][key]:
             plain = " ".join(re.sub(r"\*+([^*]+)\*+", r"\1", item["text"]).replace("’", "'").split())
             assert plain in words, item["id"]
@@ -175,6 +182,61 @@ def test_not_a_report_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
         "report's own page or PDF\n"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        (
+            "scanned-image-only.pdf",
+            "holds no text, only images (a scanned copy?): draft cannot read it; use the report's web page or the "
+            "PDF the inspectorate publishes",
+        ),
+        (
+            "encrypted.pdf",
+            "is encrypted with a password: save a copy without one (or download the report again), then draft that",
+        ),
+        ("damaged.pdf", "is damaged and cannot be read as a PDF (Stream has ended unexpectedly); download it again"),
+        (
+            "500-pages.pdf",
+            "has 500 pages; draft reads reports of up to 400: is this one report, or several bound together?",
+        ),
+    ],
+)
+def test_a_pdf_draft_cannot_read_is_refused_saying_why_and_nothing_is_written(
+    tmp_path: Path, name: str, message: str
+) -> None:
+    spec = tmp_path / "draft.yaml"
+    assert run("draft", REPORTS / name, "-o", spec) == (1, "", f"{REPORTS / name}: {message}\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_pdf_named_as_a_page_is_read_as_a_pdf_and_a_page_named_pdf_is_refused(tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    page.write_bytes((REPORTS / "one-column-fraud.pdf").read_bytes())
+    assert "  recommendations:\n" in run("draft", page)[1]
+    fake = tmp_path / "report.pdf"
+    fake.write_bytes((REPORTS / "thematic-rural-theft.html").read_bytes())
+    assert run("draft", fake) == (1, "", f"{fake}: is named .pdf but is not a PDF\n")
+
+
+def test_reading_a_pdf_stops_at_its_time_limit() -> None:
+    data = (REPORTS / "one-column-fraud.pdf").read_bytes()
+    with pytest.raises(NotReadable, match=r"^took over 0 s to read \(at page 1 of 5\); nothing was written$"):
+        read_pdf(REPORTS / "one-column-fraud.pdf", data, seconds=0)
+
+
+def test_running_headers_footers_page_numbers_and_footnotes_never_enter_an_item() -> None:
+    for name in ("one-column-fraud.pdf", "two-column-online-fraud.pdf"):
+        doc = read_report(REPORTS / name)
+        words = "\n".join(b.text for b in doc.blocks)
+        assert "year ending March 2024" not in words and "annex A." not in words  # footnotes
+        assert not re.search(r"^\d+$", words, re.M)  # page numbers and footnote marks
+        assert doc.title is not None and words.count(doc.title) == 1  # the running header, once: the title page
+    assert read_report(REPORTS / "one-column-fraud.pdf").notes == [
+        "left out 5 running header, footer or page number lines",
+        "left out 4 lines of footnotes",
+    ]
 
 
 def test_a_draft_never_replaces_a_file_without_force(tmp_path: Path) -> None:

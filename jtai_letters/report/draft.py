@@ -58,7 +58,9 @@ class Draft:
         ]
         lines = [f"{self.document.source}: read {', '.join(counts)}"]
         lines += [f"  {area}: {grade}" for area, grade in r.judgements]
-        to_check = [*self.document.notes, *r.unplaced, *self.notes]
+        if self.document.notes:
+            lines.append(f"  set aside: {'; '.join(self.document.notes)}")
+        to_check = [*r.unplaced, *self.notes]
         if to_check:
             lines.append(f"check by hand ({len(to_check)}):")
             lines += [f"  {self.document.source}: {note}" for note in to_check]

@@ -233,6 +233,7 @@ class _State:
     numbered: Found | None = None
     pending_number: str | None = None  # "Recommendation 3" seen, its words still to come
     pending_concern_number: str | None = None
+    pending_afi_number: str | None = None  # "Area for improvement 2" seen, its words still to come
     extra_paragraphs: int = 0
 
 
@@ -243,6 +244,7 @@ class _Reader:
         self.state = _State()
         self.numbers_used: set[str] = set()
         self.listed = False  # a numbered list already named as not placed
+        self.reserved: set[str] = set()  # the ids the report numbers itself
 
     # -- item making --------------------------------------------------------
 
@@ -263,7 +265,7 @@ class _Reader:
             ident = f"{prefix}{int(number)}"
         else:
             n = len(bucket) + 1
-            while f"{prefix}{n}" in self.numbers_used:
+            while f"{prefix}{n}" in self.numbers_used or f"{prefix}{n}" in self.reserved:
                 n += 1
             ident = f"{prefix}{n}"
         text = _whole_emphasis_off(text)
@@ -296,6 +298,12 @@ class _Reader:
     # -- reading ------------------------------------------------------------
 
     def read(self, blocks: list[Block]) -> Reading:
+        # The report's own numbers are kept; an unnumbered item takes a number none of them uses.
+        for block in blocks:
+            text = re.sub(r"^\*\*([^*]+)\*\*", r"\1", block.text).strip(" *")
+            for prefix, pattern in (("R", _REC_NUMBERED), ("AFI", _AFI_MARK), ("C", _CONCERN_MARK)):
+                if block.kind in ("heading", "para") and (m := pattern.match(text)) and m.group(1):
+                    self.reserved.add(f"{prefix}{int(m.group(1))}")
         for i, block in enumerate(blocks):
             following = blocks[i + 1] if i + 1 < len(blocks) else None
             if block.kind != "item":
@@ -336,8 +344,10 @@ class _Reader:
             return
         if m := _AFI_MARK.match(text):
             state.mode, state.marker_level = "afi", level
+            state.pending_afi_number = m.group(1)
             if m.group(2).strip():  # "Area for improvement 1: The force should ..."
                 self._new("area for improvement", m.group(2).strip(), block, m.group(1))
+                state.pending_afi_number = None
             return
         if m := _CONCERN_MARK.match(text):
             state.mode, state.marker_level = "concern", level
@@ -400,7 +410,8 @@ class _Reader:
             if lead_in and _MODAL.search(text):
                 state.lead, state.lead_block = text, block
             elif _MODAL.search(text):
-                self._new("area for improvement", text, block)
+                self._new("area for improvement", text, block, state.pending_afi_number)
+                state.pending_afi_number = None
             else:
                 self.found.unplaced.append(
                     f"{_at(block)}under '{self._marker_name('Areas for improvement')}', a paragraph that does not "

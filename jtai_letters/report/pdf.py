@@ -192,7 +192,12 @@ def _runs(page: Any) -> list[_Run]:
         runs.append(_Run(text, x, y, size * scale, bool(re.search(r"bold|black|heavy|semibold", name, re.I))))
 
     page.extract_text(visitor_text=visit)
-    return [r for r in runs if r.size > 0]
+    runs = [r for r in runs if r.size > 0]
+    if runs:
+        # A footnote mark: a small raised number inside the text, not a word of it.
+        usual = statistics.median(r.size for r in runs if r.text.strip())
+        runs = [r for r in runs if not (re.fullmatch(r"\s*\d{1,3}\s*", r.text) and r.size < usual * 0.8)]
+    return runs
 
 
 def _lines(runs: list[_Run], width: float, page: int) -> list[_Line]:
