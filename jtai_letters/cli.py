@@ -8,19 +8,17 @@ import json
 import os
 import sys
 import traceback
-import typing
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from jtai_letters import __version__
-from jtai_letters.errors import JtaiError, UsageError
+from jtai_letters.errors import JtaiError, Problem, SpecError, UsageError
 from jtai_letters.faces.skeleton import skeleton
 from jtai_letters.letter import layouts
+from jtai_letters.letter.folders import office_files
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES
 from jtai_letters.pipeline.build import (
-    DEFAULT_FORMATS,
-    FORMATS,
     MEMORY_MB,
     TIMEOUT_SECONDS,
     Options,
@@ -33,10 +31,10 @@ from jtai_letters.pipeline.build import (
     validate_many,
 )
 from jtai_letters.spec import schema as reference
-from jtai_letters.spec.models import Profile, Report, ResponseSpec
+from jtai_letters.spec.models import Profile, ResponseSpec
+from jtai_letters.spec.vocabulary import DEFAULT_FORMATS, DEFAULT_REPORT_KIND, FORMATS, REPORT_KINDS
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-REPORT_KINDS = typing.get_args(Report.model_fields["kind"].annotation)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -66,7 +64,10 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("specs", nargs="+", type=Path, help="spec files or folders of them")
         p.add_argument("-o", "--out", type=Path, default=Path("out"), help="output folder (default: out/)")
         p.add_argument(
-            "--format", type=_formats, default=list(DEFAULT_FORMATS), help="docx,pdf,html (default: docx,pdf)"
+            "--format",
+            type=_formats,
+            default=list(DEFAULT_FORMATS),
+            help=f"{','.join(FORMATS)} (default: {','.join(DEFAULT_FORMATS)})",
         )
         p.add_argument("--archive", action="store_true", help="PDF/A-3b with the spec attached")
         p.add_argument("--strict", action="store_true", help="treat warnings as errors: no letter with a warning")
@@ -116,6 +117,21 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--no-browser", action="store_true", help="print the address only; do not open a browser")
     _common(w)
 
+    pub = verbs.add_parser(
+        "publish", help="the publication set of an approved spec: PDF, Word, web page, CMS fragment, e-mails"
+    )
+    pub.add_argument("spec", type=Path, help="the spec file (its response.sign_off_steps must record `approved`)")
+    pub.add_argument("-o", "--out", type=Path, required=True, help="the folder for the set (new, empty or its own)")
+    pub.add_argument("--archive", action="store_true", help="the PDF as PDF/A-3b with the spec attached")
+    pub.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    pub.add_argument(
+        "--heading-level", type=int, default=None, help="the CMS fragment's first heading level, 1-6 (default: 2)"
+    )
+    pub.add_argument("--record", action="store_true", help="record the step `published` in the spec (needs --url)")
+    pub.add_argument("--url", default=None, help="with --record: where the response is published")
+    pub.add_argument("--date", type=_date, default=None, help="the day of publishing (default: today)")
+    _common(pub)
+
     s = verbs.add_parser("schema", help="print the JSON Schema of a spec (for editors)")
     s.add_argument("--markdown", action="store_true", help="print the field reference as Markdown instead")
     s.add_argument("--profile", action="store_true", help="print the schema of an office profile instead")
@@ -131,8 +147,9 @@ def _parser() -> argparse.ArgumentParser:
     n = verbs.add_parser("new", help="print a commented spec to fill in")
     n.add_argument("--layout", required=True, help="layout to use (see `layouts`)")
     n.add_argument("--report-title", help="the report's title")
-    n.add_argument("--published", type=_date, help="the report's publication date, YYYY-MM-DD")
-    n.add_argument("--kind", choices=REPORT_KINDS, default="force-specific", help="the kind of report")
+    # Checked as --url is, not by argparse: a value the spec would refuse exits 1 with validate's words.
+    n.add_argument("--published", help="the report's publication date, YYYY-MM-DD")
+    n.add_argument("--kind", choices=REPORT_KINDS, default=DEFAULT_REPORT_KIND, help="the kind of report")
     n.add_argument("--area", help="the police area")
     n.add_argument("--commissioner", help="the commissioner's name")
     n.add_argument("--role", default="Police and Crime Commissioner", help="the commissioner's role title")
@@ -199,8 +216,11 @@ def _templates(value: str) -> Path:
     path = Path(value)
     if not os.path.isdir(path):
         raise argparse.ArgumentTypeError(f"no such templates folder: '{value}'")
-    if not layouts.available(path):
-        raise argparse.ArgumentTypeError(f"'{value}' holds no layouts (*.html.j2)")
+    if not office_files(path):
+        raise argparse.ArgumentTypeError(
+            f"'{value}' holds no templates (*.j2), stylesheets (*.css), layouts.yaml, locale/ or tracking/ "
+            "to put in front of ours"
+        )
     return path
 
 
@@ -257,6 +277,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
             return _new(args, out)
         if args.verb == "draft":
             return _draft(args, out, err)
+        if args.verb == "publish":
+            return _publish(args, out, err)
         if args.verb == "preview":
             from jtai_letters.faces.preview import serve  # a web server: only the preview needs one
 
@@ -296,7 +318,7 @@ def _new(args: argparse.Namespace, out: TextIO) -> int:
         skeleton(
             available[args.layout],
             report_title=args.report_title,
-            published=args.published,
+            published=_published(args.published),
             kind=args.kind,
             area=args.area,
             commissioner=args.commissioner,
@@ -323,6 +345,15 @@ def _draft(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.out is not None:
         print(f"{args.out}: written; answer each item, replace every TODO, then validate it", file=err)
     return EXIT_OK
+
+
+def _published(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return _date(value)
+    except argparse.ArgumentTypeError as e:
+        raise SpecError(Problem(str(e), Path("--published"), field="report.published")) from None
 
 
 def _batch(args: argparse.Namespace, out: TextIO) -> int:
@@ -358,6 +389,8 @@ def _batch(args: argparse.Namespace, out: TextIO) -> int:
         print(f"{args.out / key}: its spec is gone; its letters stay in {args.out} (--prune removes them)", file=out)
     for path in report.pruned:
         print(f"{path}: removed (its spec is gone)", file=out)
+    for line in report.kept:
+        print(line, file=out)
     if report.manifest_error:
         print(f"{report.manifest_error} (the manifest was not updated: the next run checks every letter)", file=out)
     print(f"{report.summary()} in {report.seconds:.1f} s", file=out)
@@ -385,6 +418,29 @@ def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_INVALID if failed else EXIT_OK
 
 
+def _publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from jtai_letters.pipeline.publish import publish
+
+    if args.record != bool(args.url):
+        raise UsageError("--record and --url go together: --record --url https://... records where it is published")
+    made = publish(
+        args.spec,
+        args.out,
+        _options(args),
+        strict=args.strict,
+        heading_level=args.heading_level,
+        record_url=args.url if args.record else None,
+        today=args.date,
+    )
+    for line in lines(made.warnings):
+        print(line, file=err)
+    for path in made.files:
+        print(path, file=out)
+    recorded = f"; recorded as published in {args.spec}" if made.recorded else ""
+    print(f"{made.folder}: {_count(len(made.files), 'file')}{recorded}", file=out)
+    return EXIT_OK
+
+
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
     reports = validate_many(expand(args.specs), _options(args), strict=args.strict, jobs=args.jobs, as_of=args.as_of)
     if args.report == "json":
@@ -410,8 +466,9 @@ def _tracking(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(line, file=err)
     specs = len(made.specs)
     if args.verb == "deadlines":
-        kept, due = deadlines.counts(made)
-        what = f"{_count(kept, 's55 deadline')}, {_count(due, 'open action due date')}"
+        kept, comments, due = deadlines.counts(made)
+        asked = f", {_count(comments, 'date')} the chief constable's comments are due" if comments else ""
+        what = f"{_count(kept, 's55 deadline')}{asked}, {_count(due, 'open action due date')}"
     else:
         what = _count(len(made.rows), "register row")
     print(f"{args.out}: {_count(specs, 'spec')}, {what}", file=out)

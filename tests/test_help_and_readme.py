@@ -30,6 +30,7 @@ SECTIONS = {
     "schema": "### Checking specs in an editor",
     "new": "## Using it",
     "draft": "### Starting from the report",
+    "publish": "### Publishing",
 }
 _OPTION = re.compile(r"(?<![\w-])--[a-z][a-z-]*(?![\w-])")
 

@@ -8,6 +8,7 @@ Each check is a function registered with `@check`, returning located `Problem`s.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -18,15 +19,26 @@ from pydantic import BaseModel
 
 from jtai_letters.errors import Problem
 from jtai_letters.letter import catalogue
-from jtai_letters.letter.text import Inline, links
+from jtai_letters.letter.text import Block, Inline, layout_problems, links
 from jtai_letters.spec import language
-from jtai_letters.spec.load import Loc, SourceMap, source_of
+from jtai_letters.spec.deadline import deadline_note as deadline_note
+from jtai_letters.spec.deadline import publication_deadline as publication_deadline
+from jtai_letters.spec.load import Loc, SourceMap, field_path, source_of, text_field
 from jtai_letters.spec.models import Action, Answer, Item, ResponseSpec
+from jtai_letters.spec.vocabulary import (
+    DEADLINE_DAYS,
+    FRAMEWORK_GRADES,
+    ITEM_FIELDS,
+    ITEM_KINDS,
+    LANGUAGE_NAMES,
+    S55_5A_COMMENCEMENT,
+    SOURCE_LANGUAGE,
+    spelled,
+)
+from jtai_letters.spec.yamltree import Cut
 
 if TYPE_CHECKING:
     from jtai_letters.letter.render import RenderedLetter
-
-DEADLINE_DAYS = 56  # s55(5A): "within 56 days beginning with the day" of publication
 
 
 @dataclass(frozen=True)
@@ -44,14 +56,14 @@ RULES: dict[str, Rule] = {
         Rule(
             "s55-deadline",
             "warning",
-            "response dated after the last day: publication + 55 days (4 Feb 2020 -> 30 Mar 2020); "
-            "none for reports published before 2 May 2017",
+            f"response dated after the last day: publication + {DEADLINE_DAYS - 1} days (4 Feb 2020 -> 30 Mar 2020); "
+            f"none for reports published before {spelled(S55_5A_COMMENCEMENT)}",
         ),
         Rule(
             "s55-unanswered",
             "error / warning",
             "a recommendation or area for improvement has no response (a warning for reports published before "
-            "s55(5B) came into force on 2 May 2017, and for causes of concern)",
+            f"s55(5B) came into force on {spelled(S55_5A_COMMENCEMENT)}, and for causes of concern)",
         ),
         Rule(
             "s55-copies",
@@ -79,6 +91,22 @@ RULES: dict[str, Rule] = {
             "inspection ends after publication, response before publication (errors); "
             "an action, wherever it is listed, due before the response (warning)",
         ),
+        Rule(
+            "text-cut",
+            "warning",
+            "text without quotes that a ' #' on its line cuts short: YAML reads the rest of the line as a comment, "
+            "so it is left out of the letter",
+        ),
+        Rule(
+            "text-layout",
+            "warning",
+            "a line straight after a bullet that would join it, or a line starting '-word' that prints its dash",
+        ),
+        Rule(
+            "grade",
+            "error",
+            "a PEEL judgement's grade that is not outstanding, good, adequate, requires improvement or inadequate",
+        ),
         Rule("link-target", "warning", "a link in text that is not absolute http(s)/mailto: shown as its words only"),
         Rule("link-text", "warning", 'link words that do not say where they go ("here", "click here")'),
         Rule(
@@ -88,6 +116,12 @@ RULES: dict[str, Rule] = {
             '"to be confirmed" standing alone',
         ),
         Rule("character", "error", "control characters a Word document cannot hold"),
+        Rule(
+            "sign-off",
+            "error / warning",
+            "sign-off steps out of order, twice, before the report, after today (--as-of), or published without "
+            "approval (errors); published after the s55 deadline (warning)",
+        ),
         Rule("update-order", "error", "a progress update dated before the response, or before the update above it"),
         Rule(
             "update-future",
@@ -150,38 +184,7 @@ _BIDI_OVERRIDE = re.compile("[\u202a-\u202e]")
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u2800\u3164 \t\n\r\u00a0\u2002\u2003\u2009\u202f"
 
 
-# s55(5A) and (5B), inserted by the Policing and Crime Act 2017 s37, came into force on
-# 2 May 2017 (SI 2017/399, regulation 4(a)): the 56 days and the duty to answer each
-# recommendation apply to reports published on or after that day.
-S55_5A_COMMENCEMENT = dt.date(2017, 5, 2)
-
-
-def publication_deadline(published: dt.date) -> dt.date | None:
-    """The last day a response may be published: day one is the publication day itself.
-    None for a report published before s55(5A) came into force.
-
-    >>> publication_deadline(dt.date(2020, 2, 4)), publication_deadline(dt.date(2014, 3, 1))
-    (datetime.date(2020, 3, 30), None)
-    """
-    if published < S55_5A_COMMENCEMENT:
-        return None
-    if published > dt.date.max - dt.timedelta(days=DEADLINE_DAYS - 1):
-        return dt.date.max  # a report dated at the end of year 9999: no later day to give
-    return published + dt.timedelta(days=DEADLINE_DAYS - 1)
-
-
-def deadline_note(published: dt.date) -> str | None:
-    """Why a report has no s55 deadline, or None when it has one."""
-    if published >= S55_5A_COMMENCEMENT:
-        return None
-    return (
-        f"published on {_day(published)}, before s55(5A) and (5B) came into force on "
-        f"{_day(S55_5A_COMMENCEMENT)} (Policing and Crime Act 2017 s37; SI 2017/399 reg 4(a)): no 56-day deadline"
-    )
-
-
-def _day(value: dt.date) -> str:
-    return f"{value.day} {value:%B %Y}"
+_day = spelled
 
 
 def check(spec: ResponseSpec) -> list[Problem]:
@@ -201,11 +204,11 @@ def untranslated(spec: ResponseSpec, letter: RenderedLetter, templates_dir: Path
     src = source_of(spec)
     found = []
     for key in (language.key(tag) for tag in language.of_spec(spec)):
-        replaced_by = catalogue.fields(templates_dir, key) if key != catalogue.ENGLISH else {}
+        replaced_by = catalogue.fields(templates_dir, key) if key != SOURCE_LANGUAGE else {}
         for message in letter.untranslated:
             if field := replaced_by.get(message):
                 said = (
-                    f"the layout's sentence “{message}” has no {language.NAMES[key]} translation "
+                    f"the layout's sentence “{message}” has no {LANGUAGE_NAMES[key]} translation "
                     f"in the catalogue and prints in English; write {field} to give your own words"
                 )
                 found.append(problem(src, tuple(field.split(".")), said, "translation", warning=True))
@@ -221,7 +224,8 @@ def _translation(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
 
 @check_rule
 def _ordinal_in_welsh(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
-    if spec.office.date_style == "ordinal" and spec.office.language == "cy-GB":
+    # Ordinal dates are English only: a letter with no English in it prints none.
+    if spec.office.date_style == "ordinal" and SOURCE_LANGUAGE not in map(language.key, language.of_spec(spec)):
         yield problem(
             src,
             ("office", "date_style"),
@@ -241,7 +245,7 @@ def _deadline(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
             src,
             ("response", "date"),
             f"the response is dated {late} day{'s' * (late != 1)} after the s55 deadline of {_day(last)} "
-            f"(56 days beginning with publication on {_day(spec.report.published)})",
+            f"({DEADLINE_DAYS} days beginning with publication on {_day(spec.report.published)})",
             "s55-deadline",
         )
 
@@ -271,7 +275,7 @@ def _dates(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
             yield problem(src, (*loc, "due"), "the action is due before the response date", "date-order", warning=True)
 
 
-ANSWER_KEYS = ("recommendations", "areas_for_improvement", "causes_of_concern")
+ANSWER_KEYS = ITEM_FIELDS
 
 
 def actions(spec: ResponseSpec) -> Iterator[tuple[Loc, Action]]:
@@ -291,13 +295,16 @@ def actions(spec: ResponseSpec) -> Iterator[tuple[Loc, Action]]:
 @check_rule
 def _answered(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
     in_force = publication_deadline(spec.report.published) is not None
-    for key, what, required in (
-        ("recommendations", "recommendation", True),
-        ("areas_for_improvement", "area for improvement", True),
-        ("causes_of_concern", "cause of concern", False),
-    ):
+    for kind in ITEM_KINDS:
+        key = kind.field
         yield from _answers(
-            getattr(spec.report, key), getattr(spec.response, key), key, what, src, in_force=in_force, required=required
+            getattr(spec.report, key),
+            getattr(spec.response, key),
+            key,
+            kind.name,
+            src,
+            in_force=in_force,
+            required=kind.required,
         )
 
 
@@ -336,7 +343,8 @@ def _answers(
             law = (
                 "s55(5B) requires an explanation of the action taken or proposed, or why none"
                 if in_force
-                else "the report predates s55(5B) (in force 2 May 2017), but an answer to each is still best practice"
+                else f"the report predates s55(5B) (in force {_day(S55_5A_COMMENCEMENT)}), but an answer to each "
+                "is still best practice"
             )
             yield src.problem(
                 ("report", key, i),
@@ -503,6 +511,57 @@ def _body(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
             )
 
 
+def cut_problems(src: SourceMap) -> Iterator[Problem]:
+    """Warnings (rule `text-cut`) for each letter text a ` #` cut short, quoting what is left out."""
+    for cut in src.cuts:
+        # Prose is almost never followed by a comment; after a name or a title, `# a note` may be one,
+        # but `#2` glued to its number is the text's own.
+        kind = text_field(cut.path)
+        if kind == "markdown" or (kind == "plain" and cut.left_out[:1] not in ("", " ", "\t")):
+            yield cut_problem(src.path, cut)
+
+
+def cut_problem(path: Path, cut: Cut) -> Problem:
+    """The warning for one text a ` #` cut short."""
+    left_out = f"#{cut.left_out}" if len(cut.left_out) <= 60 else f"#{cut.left_out[:57].rstrip()}..."
+    return Problem(
+        f"the text stops before ' #': YAML reads the rest of the line ('{left_out}') as a comment and leaves it "
+        'out of the letter; to keep it, put the whole text in double quotes ("..."), or write `|` after the key and '
+        "the text on the lines below it (a note for yourself goes on a line of its own)",
+        path,
+        cut.line,
+        cut.column,
+        field_path(cut.path),
+        "text-cut",
+        "warning",
+    )
+
+
+@check_rule
+def _cut(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
+    yield from cut_problems(src)
+
+
+@check_rule
+def _grades(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
+    allowed = FRAMEWORK_GRADES.get(spec.report.kind)
+    if allowed is None:
+        return  # other frameworks: the grade as the report gives it
+    for i, judgement in enumerate(spec.report.judgements):
+        given = " ".join(judgement.grade.lower().split())
+        if given in allowed:
+            continue
+        close = difflib.get_close_matches(given, allowed, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        yield problem(
+            src,
+            ("report", "judgements", i, "grade"),
+            f"'{judgement.grade}' is not a {spec.report.kind.upper()} grade: {hint}"
+            f"the grades are {', '.join(allowed[:-1])} and {allowed[-1]} (in any case)",
+            "grade",
+        )
+
+
 @check_rule
 def _chief_constable(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
     if spec.response.chief_constable is None:
@@ -551,24 +610,31 @@ def text_problems(src: SourceMap, loc: Loc, value: str) -> Iterator[Problem]:
     """
     if isinstance(value, Inline) and ("[" in value or "<" in value):  # no link can be written without them
         yield from _links(src, loc, value)
+    if isinstance(value, Block) and "\n" in value:
+        for said in layout_problems(value):
+            yield problem(src, loc, said, "text-layout")
     if found := placeholder(value):
         yield problem(src, loc, f"unfinished: '{found}' is a placeholder; replace it with the real text", "placeholder")
     if match := _UNSTORABLE.search(value):
-        yield problem(
-            src,
-            loc,
-            f"contains the control character U+{ord(match.group(0)):04X}, which a letter cannot hold; delete it",
-            "character",
-        )
+        yield problem(src, loc, unprintable(match.group(0)) or "", "character")
     if match := _BIDI_OVERRIDE.search(value):
-        yield src.problem(
-            loc,
-            f"contains the bidirectional control U+{ord(match.group(0)):04X}, which changes the order "
-            "readers see the text in; delete it",
-            rule="character",
-        )
+        yield src.problem(loc, unprintable(match.group(0)) or "", rule="character")
     if value and not value.strip(_INVISIBLE):
         yield src.problem(loc, "holds only invisible characters (zero-width spaces); write the text", rule="character")
+
+
+def unprintable(value: str) -> str | None:
+    """Why `value` cannot stand in a letter, as the `character` rule says it: a control character Word
+    cannot hold, or a bidirectional override; None when it can. (Text from the command line, a
+    progress report's title, is held to the rule of spec text.)"""
+    if match := _UNSTORABLE.search(value):
+        return f"contains the control character U+{ord(match.group(0)):04X}, which a letter cannot hold; delete it"
+    if match := _BIDI_OVERRIDE.search(value):
+        return (
+            f"contains the bidirectional control U+{ord(match.group(0)):04X}, which changes the order "
+            "readers see the text in; delete it"
+        )
+    return None
 
 
 def _links(src: SourceMap, loc: Loc, value: str) -> Iterator[Problem]:

@@ -1,7 +1,8 @@
 """The fixed words a letter prints, in its language: gettext catalogues per templates folder.
 
 A templates folder carries `locale/<language>/LC_MESSAGES/messages.mo` (compiled from the
-`.po` beside it; an office's own folder may carry only the `.po`, read directly). The
+`.po` beside it; an office's own folder may carry only the `.po`, read directly). An office's
+catalogue stands in front of ours: the entries it gives are its words, ours give the rest. The
 words are the English msgids; a language without a catalogue, or an entry left without
 a translation (no published source for it: see the README), prints the English, marked
 `<span lang="en-GB">` so screen readers switch voice. Catalogues load only from inside
@@ -10,6 +11,7 @@ their templates folder, like the templates themselves.
 
 from __future__ import annotations
 
+import codecs
 import gettext
 import io
 import re
@@ -27,16 +29,23 @@ from markupsafe import Markup
 
 from jtai_letters.errors import Problem, TemplateError
 from jtai_letters.letter.assets import read_regular
+from jtai_letters.letter.folders import search_path
 from jtai_letters.letter.typography import curl
+from jtai_letters.spec.vocabulary import DEFAULT_LANGUAGE, SOURCE_LANGUAGE
 
-ENGLISH = "en"
+ENGLISH = SOURCE_LANGUAGE  # the msgids' language: it needs no catalogue
 DOMAIN = "messages"
 MAX_CATALOGUE_BYTES = 1_000_000
+MAX_PLURAL_FORMS = 6  # CLDR's languages have at most six (Welsh and Arabic); Babel builds a list of each
+PLURALS_TRIED = 1000  # counts 0 to 999 each give a form below nplurals, or the catalogue is refused
+_CHARSET = re.compile(rb"charset\s*=\s*([^\s\"\\;]*)", re.I)
+_NPLURALS = re.compile(rb"nplurals\s*=\s*(\d*)", re.I)
 # English number words to ten (GOV.UK style: "two recommendations", "no areas for improvement").
 _ENGLISH_NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 _FORMAT = re.compile(r"%\([a-z_]+\)s|%%")
-_MARK = re.compile(r'<span lang="en-GB">|</span>')
+_ENGLISH_SPAN = f'<span lang="{DEFAULT_LANGUAGE}">'
+_MARK = re.compile(re.escape(_ENGLISH_SPAN) + "|</span>")
 _PLACEHOLDER = re.compile(r"%\(([a-z_]+)\)s")
 # The msgids printed in English in a letter of another language, as the letter is rendered.
 _untranslated: ContextVar[list[str] | None] = ContextVar("untranslated", default=None)
@@ -72,7 +81,14 @@ class Catalogue:
     translations: gettext.NullTranslations
 
     def _entry(self, key: str | tuple[str, int]) -> bool:
-        return self.language == ENGLISH or key in getattr(self.translations, "_catalog", {})
+        if self.language == ENGLISH:
+            return True
+        translations: gettext.NullTranslations | None = self.translations
+        while translations is not None:  # an office's catalogue, then ours behind it
+            if key in getattr(translations, "_catalog", {}):
+                return True
+            translations = getattr(translations, "_fallback", None)
+        return False
 
     def text(self, message: str) -> tuple[str, bool]:
         """(words, translated): the message in this language, or the English when it has no translation."""
@@ -98,7 +114,7 @@ class Catalogue:
             if i % 2:
                 out += Markup("%(" + piece + ")s") % values
             elif piece:
-                out += Markup('<span lang="en-GB">%s</span>') % piece.replace("%%", "%")
+                out += Markup(_ENGLISH_SPAN + "%s</span>") % piece.replace("%%", "%")
         return out
 
     @staticmethod
@@ -139,15 +155,30 @@ def load(templates_dir: Path, language: str) -> Catalogue:
     if language == ENGLISH:
         return _ENGLISH
     stamps = tuple(
-        (p, p.stat().st_mtime_ns) if p.exists() else (p, 0)
-        for p in (catalogue_path(templates_dir, language, s) for s in (".mo", ".po"))
+        tuple(
+            (p, p.stat().st_mtime_ns) if p.exists() else (p, 0)
+            for p in (catalogue_path(folder, language, s) for s in (".mo", ".po"))
+        )
+        for folder in search_path(templates_dir)
     )
-    return _load(templates_dir, language, stamps)
+    return _load(search_path(templates_dir), language, stamps)
 
 
 @lru_cache(maxsize=16)
-def _load(templates_dir: Path, language: str, stamps: tuple[tuple[Path, int], ...]) -> Catalogue:
+def _load(folders: tuple[Path, ...], language: str, stamps: tuple[tuple[tuple[Path, int], ...], ...]) -> Catalogue:
     # `stamps` in the key: an edited catalogue is read again.
+    chain: gettext.NullTranslations | None = None
+    for folder, folder_stamps in reversed(list(zip(folders, stamps, strict=True))):
+        found = _translations(folder, folder_stamps)
+        if found is not None:
+            if chain is not None:
+                found.add_fallback(chain)
+            chain = found
+    return Catalogue(language, chain or gettext.NullTranslations())
+
+
+def _translations(templates_dir: Path, stamps: tuple[tuple[Path, int], ...]) -> gettext.GNUTranslations | None:
+    """One folder's catalogue: its `.mo`, else its `.po`; None when it has neither."""
     root = templates_dir.resolve()
     for path, stamp in stamps:
         if not stamp:
@@ -159,14 +190,64 @@ def _load(templates_dir: Path, language: str, stamps: tuple[tuple[Path, int], ..
             data = read_regular(path.resolve(), MAX_CATALOGUE_BYTES, "a message catalogue")
         except (OSError, ValueError) as e:
             raise TemplateError(Problem(f"the catalogue cannot be read: {e}", path, rule="template")) from None
+        nplurals = _header(data, path)
         if path.suffix == ".po":
             data = _compiled(data, path)
         try:
-            return Catalogue(language, gettext.GNUTranslations(io.BytesIO(data)))
-        except (OSError, ValueError, UnicodeDecodeError, struct.error, IndexError, KeyError) as e:
+            translations = gettext.GNUTranslations(io.BytesIO(data))
+        except (OSError, ValueError, LookupError, UnicodeDecodeError, struct.error, IndexError, KeyError) as e:
             message = f"the compiled catalogue is broken ({e}); compile it again from its .po"
             raise TemplateError(Problem(message, path, rule="template")) from None
-    return Catalogue(language, gettext.NullTranslations())
+        _check_plural(translations, nplurals, path)
+        return translations
+    return None
+
+
+def _header(data: bytes, path: Path) -> int:
+    """The number of plural forms the catalogue's header declares (2 if none), after checking that
+    its character set is one Python reads as text and that it declares at most `MAX_PLURAL_FORMS`."""
+
+    def refused(message: str) -> TemplateError:
+        return TemplateError(Problem(f"the catalogue's header {message}", path, rule="template"))
+
+    charset = _CHARSET.search(data)
+    if charset:
+        name = charset.group(1).decode("ascii", "replace")
+        try:
+            text = codecs.lookup(name)._is_text_encoding
+        except LookupError:
+            text = False
+        if not text:
+            shown = "".join(c if c.isprintable() else "?" for c in name)[:40]
+            raise refused(f"names the character set '{shown}', which is not one text is read in: write charset=UTF-8")
+    nplurals = _NPLURALS.search(data)
+    if not nplurals:
+        return 2
+    digits = nplurals.group(1)
+    count = int(digits) if digits.isdigit() and len(digits) < 10 else 0
+    if not 1 <= count <= MAX_PLURAL_FORMS:
+        shown = digits[:12].decode("ascii") or "nothing"
+        raise refused(f"declares nplurals={shown}; a language has from 1 to {MAX_PLURAL_FORMS} plural forms")
+    return count
+
+
+def _check_plural(translations: gettext.GNUTranslations, nplurals: int, path: Path) -> None:
+    """Refuse a `Plural-Forms` expression that fails, or picks no form, for a count a letter may print."""
+    plural = getattr(translations, "plural", None)
+    if plural is None:
+        return
+    for n in range(PLURALS_TRIED):
+        try:
+            form = plural(n)
+        except Exception as e:  # the expression is the office's own code: 1/(n-n) and the like
+            message = f"the catalogue's Plural-Forms fails for {n} ({type(e).__name__}: {e}); correct its plural="
+            raise TemplateError(Problem(message, path, rule="template")) from None
+        if not (isinstance(form, int) and 0 <= form < nplurals):
+            message = (
+                f"the catalogue's Plural-Forms gives form {form} for {n}; "
+                f"nplurals={nplurals} allows 0 to {nplurals - 1}"
+            )
+            raise TemplateError(Problem(message, path, rule="template"))
 
 
 def _compiled(data: bytes, path: Path) -> bytes:
@@ -176,7 +257,7 @@ def _compiled(data: bytes, path: Path) -> bytes:
         return compile_po(read_po(io.BytesIO(data), abort_invalid=True))
     except PoFileError as e:
         raise TemplateError(Problem(f"the catalogue is not valid: {e}", path, e.lineno, rule="template")) from None
-    except (ValueError, UnicodeDecodeError) as e:
+    except (ValueError, LookupError, UnicodeDecodeError) as e:
         raise TemplateError(Problem(f"the catalogue is not valid: {e}", path, rule="template")) from None
 
 
@@ -201,13 +282,14 @@ def extract(templates_dir: Path) -> Any:
     from jinja2.ext import babel_extract
 
     from jtai_letters.letter import labels
+    from jtai_letters.spec import vocabulary
 
     found = Catalog(project="jtai-letters", fuzzy=False)
     options = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}
     sources: list[tuple[Path, Any, dict[str, str]]] = [
         (path, babel_extract, options) for path in sorted(templates_dir.glob("*.j2"))
     ]
-    sources.append((Path(labels.__file__), "python", {}))
+    sources += [(Path(module.__file__ or ""), "python", {}) for module in (labels, vocabulary)]
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
     for path, method, opts in sources:
         with open(path, "rb") as f:
@@ -218,9 +300,14 @@ def extract(templates_dir: Path) -> Any:
 
 def fields(templates_dir: Path, language: str) -> dict[str, str]:
     """For the layouts' generated sentences, the spec field an officer fills to write their own
-    instead (the `#. field: ...` comment of the entry in the `.po`); empty without a `.po`."""
-    path = catalogue_path(templates_dir, language, ".po")
-    return _fields(path, path.stat().st_mtime_ns) if path.is_file() else {}
+    instead (the `#. field: ...` comment of the entry in the `.po`, an office's before ours); empty
+    without a `.po`."""
+    found: dict[str, str] = {}
+    for folder in reversed(search_path(templates_dir)):
+        path = catalogue_path(folder, language, ".po")
+        if path.is_file():
+            found.update(_fields(path, path.stat().st_mtime_ns))
+    return found
 
 
 @lru_cache(maxsize=8)

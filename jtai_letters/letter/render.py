@@ -12,13 +12,15 @@ from jinja2.exceptions import SecurityError
 
 from jtai_letters.errors import Problem, SpecError, TemplateError
 from jtai_letters.letter import assets, bilingual, catalogue, layouts
+from jtai_letters.letter.folders import search_path
 from jtai_letters.letter.labels import LABELS
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES, TemplateFailure, environment, layout_files, stylesheets
 from jtai_letters.spec import language
 from jtai_letters.spec.load import source_of
 from jtai_letters.spec.models import Answer, Item, ResponseSpec
+from jtai_letters.spec.vocabulary import ITEM_FIELDS, WORDS
 
-ANSWERED = ("recommendations", "areas_for_improvement", "causes_of_concern")  # report and response keys
+ANSWERED = ITEM_FIELDS  # report and response keys
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ class RenderedLetter:
     asset_roots: tuple[Path, ...]  # folders and files the writers may load
     source: Path  # the spec it came from, for messages
     asset_fields: tuple[tuple[str, str], ...] = ()  # (URL, spec field it came from), for messages
+    template_folders: tuple[Path, ...] = ()  # the folders stylesheets may load from (the first: the HTML's base)
     inputs: tuple[Path, ...] = ()  # every file the letter was made from, spec first
     font: str = "Liberation Sans"  # the office's typeface
     brand_colour: str | None = None  # #RRGGBB for headings and rules
@@ -102,12 +105,17 @@ def render(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> Rende
             renders.append((tag, _render(one, tag, words, templates_dir, urls)))
         untranslated += said
         page_label.append(words.plain(LABELS["page_of"]))
+    for _, made in renders:
+        if not made.strip():  # lxml and WeasyPrint take no empty document; say so here, for validate too
+            message = f"layout '{spec.layout}' printed nothing: a layout must make the letter's HTML"
+            raise TemplateError(Problem(message, templates_dir / f"{spec.layout}.html.j2", rule="template"))
     html = renders[0][1] if len(renders) == 1 else bilingual.combine(renders, spec.office.bilingual, src.path)
     profile = (src.profile,) if src.profile else ()
     return RenderedLetter(
         html=html,
         stylesheets=tuple(stylesheets(templates_dir, spec.layout)),
-        asset_roots=(templates_dir, *images.values()),
+        asset_roots=(*search_path(templates_dir), *images.values()),
+        template_folders=search_path(templates_dir),
         source=src.path,
         asset_fields=tuple((urls[name], f"office.{name}.path") for name in urls),
         inputs=(
@@ -132,9 +140,10 @@ def catalogues(templates_dir: Path, spec: ResponseSpec) -> list[Path]:
         path
         for key in keys
         if key != catalogue.ENGLISH
+        for folder in search_path(templates_dir)
         for path in (
-            catalogue.catalogue_path(templates_dir, key, ".po"),
-            catalogue.catalogue_path(templates_dir, key, ".mo"),
+            catalogue.catalogue_path(folder, key, ".po"),
+            catalogue.catalogue_path(folder, key, ".mo"),
         )
         if path.is_file()
     ]
@@ -158,6 +167,7 @@ def _render(spec: ResponseSpec, tag: str, words: catalogue.Catalogue, templates_
                 signature_url=urls.get("signature"),
                 labels={name: words.markup(*words.text(message), {}) for name, message in LABELS.items()},
                 lang=tag,
+                vocabulary=WORDS,
             )
         )
     except TemplateFailure as e:

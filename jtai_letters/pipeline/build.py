@@ -24,19 +24,19 @@ from typing import TypeVar
 
 from jtai_letters import outputs
 from jtai_letters.checks import css as css_check
-from jtai_letters.checks import fonts, rules
+from jtai_letters.checks import fonts, rules, sign_off
 from jtai_letters.checks import salvage as partial
 from jtai_letters.errors import JtaiError, OutputError, Problem, SpecError, TemplateError, UsageError, split
 from jtai_letters.files import write_atomic
 from jtai_letters.letter import layouts
+from jtai_letters.letter.folders import find
 from jtai_letters.letter.render import image_paths, render
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES, environment, stylesheets
 from jtai_letters.pipeline import archive
 from jtai_letters.spec.load import load_spec, parse_yaml, read_text
 from jtai_letters.spec.models import ResponseSpec
+from jtai_letters.spec.vocabulary import DEFAULT_FORMATS, FORMATS
 
-FORMATS = outputs.FORMATS
-DEFAULT_FORMATS = outputs.DEFAULT_FORMATS
 SPEC_SUFFIXES = (".yaml", ".yml")
 
 
@@ -96,7 +96,7 @@ def check(path: Path, options: Options = DEFAULTS, *, strict: bool = False) -> C
         errors, warnings = split(e.problems + more, strict=strict)
         return Checked(path, None, errors, warnings, found)
     problems = layouts.problems(spec, options.templates_dir) + rules.check(spec) + list(fonts.missing_glyphs(spec))
-    if (options.templates_dir / f"{spec.layout}.html.j2").is_file():
+    if find(options.templates_dir, f"{spec.layout}.html.j2") is not None:
         problems += css_check.problems(stylesheets(options.templates_dir, spec.layout))
     try:
         image_paths(spec)
@@ -168,7 +168,10 @@ def validate(
     model = checked.parsed or checked.partial
     if model is None:
         return Validation(path, errors, checked.warnings, _deadline_from_raw(path))
-    late_errors, late_warnings = split(list(rules.updates_after(model, as_of or dt.date.today())), strict=strict)
+    day = as_of or dt.date.today()
+    late_errors, late_warnings = split(
+        [*rules.updates_after(model, day), *sign_off.recorded_after(model, day)], strict=strict
+    )
     errors += late_errors
     warnings = checked.warnings + late_warnings
     if not errors and checked.parsed is not None:
@@ -182,7 +185,10 @@ def validate(
             )
             errors += more_errors
             warnings += more_warnings
-    published = model.report.published
+    # A spec that failed may hold a stand-in for its publication date (salvage): say only what it gives.
+    published = model.report.published if checked.parsed is not None else _published_from_raw(path)
+    if published is None:
+        return Validation(path, errors, warnings, None)
     return Validation(path, errors, warnings, rules.publication_deadline(published), rules.deadline_note(published))
 
 
@@ -228,6 +234,11 @@ def each_spec(
 
 
 def _deadline_from_raw(path: Path) -> dt.date | None:
+    published = _published_from_raw(path)
+    return rules.publication_deadline(published) if published else None
+
+
+def _published_from_raw(path: Path) -> dt.date | None:
     # An invalid spec may still say when its report was published.
     try:
         root = parse_yaml(read_text(path), path)
@@ -235,7 +246,7 @@ def _deadline_from_raw(path: Path) -> dt.date | None:
     except (JtaiError, KeyError, TypeError):
         return None
     is_date = isinstance(published, dt.date) and not isinstance(published, dt.datetime)
-    return rules.publication_deadline(published) if is_date else None
+    return published if is_date else None
 
 
 def expand_named(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
@@ -379,6 +390,11 @@ def build(
         if errors:
             raise TemplateError(errors + warnings)
     targets = {output_path(out, name or source.stem, fmt, source): data for fmt, data in blobs.items()}
+    made_from = {os.path.realpath(p) for p in (source, *letter.inputs)}
+    for target in targets:
+        if os.path.realpath(target) in made_from:  # `render letter.html --format html -o .`
+            message = f"{target} is a file this letter is made from; it is never written over: choose another -o"
+            raise OutputError(Problem(message, source, rule="usage"))
     try:
         for parent in {t.parent for t in targets}:
             parent.mkdir(parents=True, exist_ok=True)

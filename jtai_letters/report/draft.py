@@ -19,13 +19,13 @@ from pathlib import Path
 
 import yaml
 
-from jtai_letters.checks.rules import publication_deadline
 from jtai_letters.errors import JtaiError, Problem
 from jtai_letters.letter import layouts
 from jtai_letters.letter.assets import read_regular
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES
 from jtai_letters.report.html import MAX_HTML_BYTES, NotReadable, read_html
 from jtai_letters.report.items import Document, Found, Reading, read_items
+from jtai_letters.spec.deadline import publication_deadline
 from jtai_letters.spec.load import parse_yaml, read_text
 
 MAX_PDF_BYTES = 100 * 1024 * 1024

@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from jtai_letters.letter.text import block_problem
-from jtai_letters.spec.models import PEEL_GRADES
+from jtai_letters.spec.vocabulary import PEEL_GRADES
 
 
 @dataclass(frozen=True)
@@ -455,10 +454,14 @@ class _Reader:
             if state.numbered is None:
                 state.numbered = self._new("recommendation", block.text, block, state.pending_number)
             else:
-                marker = "•" if not block.ordered else f"{_ordinal_in_list(state.numbered.text) + 1}."
-                state.numbered.text = _joined_line(
-                    state.numbered.text, f"{'  ' * (block.level - 1)}{marker} {block.text}"
-                )
+                # An item's text is one paragraph in the spec: the list's items go on as its lines, their
+                # words as they stand (a bullet or number there would make a Markdown list, refused there).
+                if "\n" not in state.numbered.text:
+                    self.found.unplaced.append(
+                        f"{_at(block)}recommendation {state.numbered.id} holds a list: its items are kept as lines "
+                        "of one paragraph, without their bullets; check how it reads"
+                    )
+                state.numbered.text = f"{state.numbered.text}\n{block.text}"
             return
         if state.mode in ("afi", "recs", "concern", "") and state.lead is not None and block.level == 1:
             kind: Literal["recommendation", "area for improvement"] = (
@@ -486,18 +489,6 @@ class _Reader:
     def _marker_name(self, default: str) -> str:
         area = self._area()
         return f"{default}" + (f" ({area})" if area else "")
-
-
-def _ordinal_in_list(text: str) -> int:
-    return len(re.findall(r"^\s*\d+\\?\. ", text, re.M))
-
-
-def _joined_line(text: str, line: str) -> str:
-    joined = f"{text}\n{line}"
-    if block_problem(joined, inline=True):  # a list marker Markdown would read as a list: print it as typed
-        escaped = re.sub(r"^(\s*\d+)\. ", r"\1\\. ", line)
-        joined = f"{text}\n{escaped}"
-    return joined
 
 
 def _is_marker(block: Block) -> bool:

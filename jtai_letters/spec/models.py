@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import typing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
@@ -36,18 +35,40 @@ from pydantic import (
 from pydantic_core import CoreSchema
 
 from jtai_letters.letter.style import open_font
-from jtai_letters.letter.text import Block, Inline, block_problem
+from jtai_letters.letter.text import Block, Inline, block_problem, pasted
+from jtai_letters.spec.vocabulary import (
+    BLOCK_KINDS,
+    DEADLINE_DAYS,
+    DEFAULT_LANGUAGE,
+    ITEM_KINDS,
+    LANGUAGE_KEYS,
+    LETTER_LANGUAGES,
+    PEEL_GRADES,
+    REPORT_KINDS,
+    STATUS_TABLE,
+    STATUSES,
+    Addressee,
+    LetterLanguage,
+    ReportKind,
+    Shown,
+    SignOffStepName,
+    Status,
+    one_of,
+    status_spelling,
+)
 
 _HTTP_URL: TypeAdapter[HttpUrl] = TypeAdapter(HttpUrl)
 
 
 def _inline(value: str) -> Inline:
+    value = pasted(value)  # bullets pasted from Word are Markdown list items
     if problem := block_problem(value, inline=True):
         raise ValueError(problem)
     return Inline(value)
 
 
 def _block(value: str) -> Block:
+    value = pasted(value)
     if problem := block_problem(value):
         raise ValueError(problem)
     return Block(value)
@@ -101,11 +122,20 @@ WebUrl = Annotated[
     AfterValidator(_http_url),
 ]
 
+LAST_YEAR = 9000
+"""Dates in a spec fall before this year ends: deadlines and due dates are counted on from them,
+and the calendar ends with 9999 (a date past it was an OverflowError in `deadlines`)."""
+
+
+def _in_calendar(value: dt.date) -> dt.date:
+    if value.year > LAST_YEAR:
+        raise ValueError(f"expected a date in the year {LAST_YEAR} or before, got {value.isoformat()}")
+    return value
+
+
+Date = Annotated[dt.date, AfterValidator(_in_calendar)]
+
 RefId = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
-
-
-LANGUAGE_KEYS = ("en", "cy")
-"""The keys of text given in two languages, `{en: ..., cy: ...}`."""
 
 
 def _in_two_languages(schema: dict[str, Any]) -> dict[str, Any]:
@@ -210,6 +240,34 @@ FontName = Annotated[
 people use (Arial, Times New Roman, Verdana) mean their metric twins (style.py)."""
 
 
+class CopyRecipient(Model):
+    """Who the s55(6) copies go to, by e-mail."""
+
+    name: Plain = _f("Who receives the copy.", "His Majesty's Inspectorate of Constabulary and Fire & Rescue Services")
+    email: Annotated[EmailStr, AfterValidator(Address)] = _f(
+        "The address the copy is sent to.", "s55-responses@hmicfrs.example"
+    )
+
+
+class Publishing(Model):
+    """How the office publishes a response (`jtai-letters publish`): its website's headings, and who
+    receives the s55(6) copies by e-mail (the tool writes the e-mails; the office sends them)."""
+
+    copies_to: list[CopyRecipient] = _f(
+        "The inspectors of constabulary and the Secretary of State (Police Act 1996 s55(6)), each with an address.",
+        [{"name": "HMICFRS", "email": "s55-responses@hmicfrs.example"}],
+        min_length=1,
+    )
+    heading_level: int = _f(
+        "The level the web fragment's first heading takes, as the office's content management system wants "
+        "it (2: the page title is the site's own h1).",
+        2,
+        default=2,
+        ge=1,
+        le=6,
+    )
+
+
 class Office(Model):
     """Who responds: the commissioner and their office."""
 
@@ -263,12 +321,15 @@ class Office(Model):
         "plain",
         default="plain",
     )
-    language: Literal["en-GB", "cy-GB", "cy-GB+en-GB", "en-GB+cy-GB"] = _f(
+    language: LetterLanguage = _f(
         "The letter's language: English, Welsh, or both in one document (the first language first).",
-        "en-GB",
-        "cy-GB",
-        "cy-GB+en-GB",
-        default="en-GB",
+        *LETTER_LANGUAGES[:3],
+        default=DEFAULT_LANGUAGE,
+    )
+    publishing: Publishing | None = _f(
+        "How `publish` makes the web fragment and the s55(6) copies' e-mails.",
+        {"copies_to": [{"name": "HMICFRS", "email": "s55-responses@hmicfrs.example"}], "heading_level": 2},
+        default=None,
     )
     bilingual: Literal["parts", "columns"] = _f(
         "How a letter in two languages is set out: two whole parts one after the other, "
@@ -304,19 +365,14 @@ Profile = _optional(
 class Period(Model):
     """A span of dates, such as the fieldwork of an inspection."""
 
-    start: dt.date = _f("First day.", "2018-09-01")
-    end: dt.date = _f("Last day.", "2019-05-31")
+    start: Date = _f("First day.", "2018-09-01")
+    end: Date = _f("Last day.", "2019-05-31")
 
     @model_validator(mode="after")
     def _ordered(self) -> Period:
         if self.end < self.start:
             raise ValueError("the period ends before it starts")
         return self
-
-
-Addressee = Literal[
-    "chief constables", "police and crime commissioners", "home office", "college of policing", "npcc", "other"
-]
 
 
 class Item(Model):
@@ -349,9 +405,6 @@ class Concern(Item):
     )
 
 
-PEEL_GRADES = ("outstanding", "good", "adequate", "requires improvement", "inadequate")
-
-
 class Judgement(Model):
     """A graded area of the report, such as a PEEL judgement."""
 
@@ -359,8 +412,7 @@ class Judgement(Model):
 
     area: Plain = _f("The area graded.", "Investigating crime", "Protecting vulnerable people")
     grade: Plain = _f(
-        "The grade: for PEEL one of outstanding, good, adequate, requires improvement, inadequate; "
-        "for other frameworks the grade as the report gives it.",
+        f"The grade: for PEEL one of {', '.join(PEEL_GRADES)}; for other frameworks the grade as the report gives it.",
         *PEEL_GRADES,
     )
 
@@ -382,16 +434,16 @@ class Report(Model):
         "The report's title.", "The multi-agency response to child sexual abuse in the family environment"
     )
     series: Plain | None = _f("The programme the report belongs to.", "Joint Targeted Area Inspections", default=None)
-    kind: Literal["jtai", "peel", "national-thematic", "force-specific", "other"] = _f(
-        "What sort of inspection it reports.", "jtai", "peel", "national-thematic", "force-specific"
-    )
+    kind: ReportKind = _f("What sort of inspection it reports.", *REPORT_KINDS[:-1])
     inspectorates: list[Plain] = _f(
         "The inspectorate or inspectorates that wrote it.",
         ["HMICFRS"],
         ["Ofsted", "HMICFRS", "Care Quality Commission"],
         min_length=1,
     )
-    published: dt.date = _f("Publication date: day one of the 56 days s55 allows for the response.", "2020-02-04")
+    published: Date = _f(
+        f"Publication date: day one of the {DEADLINE_DAYS} days s55 allows for the response.", "2020-02-04"
+    )
     inspection_period: Period | None = _f(
         "When the inspection fieldwork took place.", {"start": "2018-09-01", "end": "2019-05-31"}, default=None
     )
@@ -420,7 +472,7 @@ class Report(Model):
     )
     judgements: list[Judgement] = _f(
         "The report's graded judgements, printed as a table where response.body shows them.",
-        [{"area": "Investigating crime", "grade": "requires improvement"}],
+        [{"area": "Investigating crime", "grade": PEEL_GRADES[3]}],
         default_factory=list,
     )
     recommendation_count: int | None = _f(
@@ -432,9 +484,8 @@ class Report(Model):
 
     @model_validator(mode="after")
     def _ids(self) -> Report:
-        _unique_ids(self.recommendations, "recommendation")
-        _unique_ids(self.areas_for_improvement, "area for improvement")
-        _unique_ids(list(self.causes_of_concern), "cause of concern")
+        for kind in ITEM_KINDS:
+            _unique_ids(list(getattr(self, kind.field)), kind.name)
         return self
 
 
@@ -459,9 +510,6 @@ class Themes(Model):
     )
 
 
-Status = Literal["planned", "in progress", "ongoing", "complete"]
-
-
 def _any_case(word: str) -> str:
     # A JSON Schema pattern (ECMA regex: no inline flags) for `word` in any case, spaces as any of ' _-'.
     return "".join("[ _-]+" if c == " " else f"[{c.upper()}{c}]" for c in word)
@@ -469,14 +517,19 @@ def _any_case(word: str) -> str:
 
 _STATUS_SCHEMA = {
     "type": "string",
-    "pattern": r"^\s*(?:" + "|".join(_any_case(s) for s in typing.get_args(Status)) + r")\s*$",
-    "description": "planned, in progress, ongoing or complete (case, hyphens and underscores do not matter)",
+    "pattern": r"^\s*(?:"
+    + "|".join(_any_case(word) for s in STATUS_TABLE if s.in_spec for word in (s.value, *s.aliases))
+    + r")\s*$",
+    "description": f"{one_of(STATUSES)} (case, hyphens and underscores do not matter)",
 }
+
+
+_COMPLETE = STATUSES[-1]  # for the examples
 
 
 def _status(value: object) -> object:
     # `In Progress`, `in-progress` and `in_progress` all mean `in progress`.
-    return re.sub(r"[\s_-]+", " ", value.strip().lower()) if isinstance(value, str) else value
+    return status_spelling(value) if isinstance(value, str) else value
 
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -521,6 +574,12 @@ class Due:
         """A due date from YAML: a date, `YYYY-MM`, or `YYYY-YY Qn` (April to June is Q1)."""
         if isinstance(value, Due):
             return value
+        due = cls._parse(value)
+        _in_calendar(due.last_day)
+        return due
+
+    @classmethod
+    def _parse(cls, value: object) -> Due:
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return cls(value, value, value.isoformat())
         if not isinstance(value, str):
@@ -575,9 +634,9 @@ Report.model_rebuild()
 class Update(Model):
     """Progress recorded on an action after the response: the register reads it, the letter never does."""
 
-    date: dt.date = _f("When the progress was recorded.", "2026-01-15")
+    date: Date = _f("When the progress was recorded.", "2026-01-15")
     status: Annotated[Status, BeforeValidator(_status), WithJsonSchema(_STATUS_SCHEMA)] = _f(
-        "Where the action stands from this date.", "complete"
+        "Where the action stands from this date.", _COMPLETE
     )
     note: Plain | None = _f("What was done or what is holding it up.", "All 212 call handlers trained.", default=None)
 
@@ -597,11 +656,11 @@ class Action(Model):
         default=None,
     )
     status: Annotated[Status, BeforeValidator(_status), WithJsonSchema(_STATUS_SCHEMA)] | None = _f(
-        "Where it stands (case and hyphens do not matter).", "in progress", default=None
+        "Where it stands (case and hyphens do not matter).", STATUSES[1], default=None
     )
     updates: list[Update] = _f(
         "Progress recorded after the response, oldest first: the letter keeps `status`, the register the latest.",
-        [{"date": "2026-01-15", "status": "complete", "note": "All call handlers trained."}],
+        [{"date": "2026-01-15", "status": _COMPLETE, "note": "All call handlers trained."}],
         default_factory=list,
     )
 
@@ -697,10 +756,7 @@ class Quote(Model):
     by: Plain = _f("Who said or wrote them.", "Priya Marsh, Police and Crime Commissioner")
 
 
-Shown = Literal["chief_constable", "judgements", "causes_of_concern", "monitoring", "report_link", "report_summary"]
-"""Structured parts held elsewhere in the spec that a body places with `show:`."""
-
-BODY_KEYS = ("heading", "subheading", "text", "quote", "findings", "themes", "actions", "answers", "show")
+BODY_KEYS = BLOCK_KINDS
 
 
 class BodyBlock(Model):
@@ -744,6 +800,39 @@ class BodyBlock(Model):
         return next(key for key in BODY_KEYS if getattr(self, key) is not None)
 
 
+class SignOffStep(Model):
+    """One step a response has been through on its way to publication."""
+
+    step: SignOffStepName = _f(
+        "The step: the chief constable invited to comment, the comments received, the text approved by the "
+        "commissioner, published, copies sent to the inspectors and the Home Secretary.",
+        "approved",
+    )
+    date: dt.date = _f("The day it happened.", "2025-11-18")
+    by: Plain | None = _f("Who did it.", "Priya Marsh", default=None)
+    note: Plain | None = _f("Anything worth recording about it.", "Approved at the Strategic Board.", default=None)
+    due: dt.date | None = _f(
+        "For chief_constable_invited: the date the commissioner asked for the comments by (s55(4)).",
+        "2025-11-07",
+        default=None,
+    )
+    url: WebUrl | None = _f(
+        "For published: where the response is published.",
+        "https://www.loamshire-pcc.example/s55/peel-2025",
+        default=None,
+    )
+    to: list[Plain] = _f(
+        "For copies_sent: who the copies went to.", ["HMICFRS", "The Home Secretary"], default_factory=list
+    )
+
+    @model_validator(mode="after")
+    def _fields_of_the_step(self) -> SignOffStep:
+        for name, step in (("due", "chief_constable_invited"), ("url", "published"), ("to", "copies_sent")):
+            if getattr(self, name) and self.step != step:
+                raise ValueError(f"'{name}' belongs to the step {step}, not {self.step}")
+        return self
+
+
 class Response(Model):
     """What the office says."""
 
@@ -762,7 +851,7 @@ class Response(Model):
         "copies",
     )
 
-    date: dt.date = _f("Date of the response: due by the 56th day from publication.", "2020-03-23")
+    date: Date = _f(f"Date of the response: due by the {DEADLINE_DAYS}th day from publication.", "2020-03-23")
     title: Plain | None = _f(
         "Replaces the layout's own title line.", "The Commissioner's response to ...", default=None
     )
@@ -847,6 +936,11 @@ class Response(Model):
         ["His Majesty's Inspectorate of Constabulary and Fire & Rescue Services", "The Home Secretary"],
         default_factory=list,
     )
+    sign_off_steps: list[SignOffStep] = _f(
+        "Where the response stands: each step it has been through, with its date (never printed in the letter).",
+        [{"step": "approved", "date": "2025-11-18", "by": "Priya Marsh"}],
+        default_factory=list,
+    )
 
 
 def _the_number(value: object) -> object:
@@ -854,6 +948,10 @@ def _the_number(value: object) -> object:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(f"expected the number 1, got {str(value).lower() if isinstance(value, bool) else repr(value)}")
     return value
+
+
+MAX_LAYOUT_NAME = 64
+"""Characters in a layout's name: it names a file (`<name>.html.j2`), and file names end at 255 bytes."""
 
 
 class ResponseSpec(Model):
@@ -866,6 +964,7 @@ class ResponseSpec(Model):
         "narrative",
         "statement",
         pattern=r"^[a-z0-9][a-z0-9-]*$",
+        max_length=MAX_LAYOUT_NAME,
     )
     office: Office = _f("Who responds.")
     report: Report = _f("The report responded to.")

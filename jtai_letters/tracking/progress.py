@@ -14,13 +14,25 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from jtai_letters import outputs
+from jtai_letters.checks import rules
 from jtai_letters.errors import UsageError
+from jtai_letters.letter.folders import search_path
 from jtai_letters.letter.render import RenderedLetter, image_paths
 from jtai_letters.letter.style import HOUSE_STYLE, office_style
 from jtai_letters.letter.templates import stylesheets
 from jtai_letters.pipeline.build import DEFAULTS, Options
 from jtai_letters.spec.load import source_of
-from jtai_letters.tracking.register import STATUSES, TRACKING, Register, Row, by_report, counts, read, save
+from jtai_letters.tracking.register import (
+    STATUSES,
+    TRACKING,
+    Register,
+    Row,
+    by_report,
+    counts,
+    not_an_input,
+    read,
+    save,
+)
 
 LAYOUT = f"{TRACKING}/progress"  # beside the layouts, not one of them: `layouts` lists only the top folder
 DEFAULT_TITLE = "Progress on inspection reports"
@@ -39,7 +51,7 @@ def render(register: Register, *, title: str | None = None, chart: bool = True) 
     style = office_style(spec.office.font, spec.office.brand_colour) if one_office else HOUSE_STYLE
     tally = counts(register)
     statuses = [s for s in STATUSES if any(s in t for t in tally.values())]
-    folder, html = register.page(
+    html = register.page(
         "progress.html.j2",
         title=title or DEFAULT_TITLE,
         as_of=register.as_of,
@@ -58,8 +70,9 @@ def render(register: Register, *, title: str | None = None, chart: bool = True) 
     )
     return RenderedLetter(
         html=html,
-        stylesheets=tuple(stylesheets(folder, LAYOUT)),
-        asset_roots=(folder, *images.values()),
+        stylesheets=tuple(stylesheets(register.templates, LAYOUT)),
+        asset_roots=(*search_path(register.templates), *images.values()),
+        template_folders=search_path(register.templates),
         source=source_of(spec).path,
         asset_fields=((logo.as_uri(), "office.logo.path"),) if logo else (),
         font=style.font,
@@ -76,6 +89,9 @@ def export(
     if fmt not in outputs.FORMATS:
         names = " or ".join(f".{f}" for f in outputs.FORMATS)
         raise UsageError(f"cannot write a progress report as '{target.name}'; name it {names}")
+    if title is not None and (why := rules.unprintable(title)):
+        raise UsageError(f"--title {why}")
+    paths = not_an_input(target, paths)
     register = read(paths, as_of, options)
     save(target, outputs.write(fmt, render(register, title=title, chart=fmt not in NO_SVG)))
     return register

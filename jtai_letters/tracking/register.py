@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import io
 import json
-import typing
+import os
 import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -24,14 +24,26 @@ from typing import Any
 import jinja2
 from jinja2.exceptions import SecurityError
 
-from jtai_letters.checks import rules
+from jtai_letters.checks import rules, sign_off
 from jtai_letters.errors import OutputError, Problem, SpecError, TemplateError, UsageError
 from jtai_letters.files import write_atomic
+from jtai_letters.letter.folders import find
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES, environment
 from jtai_letters.outputs import ZIP_DATE
 from jtai_letters.pipeline.build import DEFAULTS, Options, check, each_spec
 from jtai_letters.spec.load import source_of
-from jtai_letters.spec.models import Action, Answer, Due, Item, ResponseSpec, Status
+from jtai_letters.spec.models import Action, Answer, Due, Item, ResponseSpec
+from jtai_letters.spec.vocabulary import (
+    CLOSED,
+    DEFAULT_LANGUAGE,
+    ITEM_KINDS,
+    NO_ACTION,
+    NO_STATUS,
+    NOT_ANSWERED,
+    NOT_APPLICABLE,
+    ROW_STATUSES,
+    WORDS,
+)
 
 COLUMNS = (
     "office",
@@ -51,20 +63,14 @@ COLUMNS = (
     "status",
     "last_update",
     "overdue",
+    "stage",
+    "next_due",
+    "next_due_date",
 )
 """The register's columns, in order: the header of the CSV, the JSON keys and the first sheet."""
 
-# The report's lists of items, in the order a letter answers them: (field, what one is called).
-ITEM_KINDS = (
-    ("recommendations", "recommendation"),
-    ("areas_for_improvement", "area for improvement"),
-    ("causes_of_concern", "cause of concern"),
-)
-NO_STATUS, NO_ACTION, NOT_APPLICABLE, NOT_ANSWERED = "not set", "no action", "does not apply", "not answered"
-STATUSES: tuple[str, ...] = (*typing.get_args(Status), NO_STATUS, NO_ACTION, NOT_APPLICABLE, NOT_ANSWERED)
+STATUSES = ROW_STATUSES
 """Every value of the status column, in the order reports count them."""
-CLOSED = ("complete", NO_ACTION, NOT_APPLICABLE)
-"""Statuses that need no more following up."""
 
 
 @dataclass(frozen=True)
@@ -75,8 +81,11 @@ class Row:
     report_title: str
     report_kind: str
     report_published: dt.date
-    s55_deadline: dt.date | None  # none for reports published before 2 May 2017
+    s55_deadline: dt.date | None  # none for reports published before s55(5A) came into force
     deadline_met: bool | None
+    stage: str  # where the response stands (its furthest sign-off step, or draft)
+    next_due: str  # what the response waits for next, in words ("" when nothing)
+    next_due_date: dt.date | None
     item_type: str
     item_id: str
     item_text: str
@@ -110,16 +119,16 @@ class Register:
     as_of: dt.date
     warnings: list[Problem]
     specs: list[ResponseSpec]
-    templates: Path = DEFAULT_TEMPLATES  # the folder given with --templates: its `tracking/` may replace ours
+    templates: Path = DEFAULT_TEMPLATES  # the folder given with --templates, in front of ours
 
-    def page(self, name: str, **context: Any) -> tuple[Path, str]:
-        """`tracking/<name>` rendered with `context`, and the folder it came from: the office's, when its
-        templates folder carries one (loaded with the letters' confinement), else ours; `TemplateError`
-        (located) when it fails."""
-        folder = self.templates if (self.templates / TRACKING / name).is_file() else DEFAULT_TEMPLATES
-        where = folder / TRACKING / name
+    def page(self, name: str, **context: Any) -> str:
+        """`tracking/<name>` rendered with `context`: the office's, when its templates folder carries
+        one, else ours (each file from the first folder holding it, as the letters' are);
+        `TemplateError` (located) when it fails."""
+        where = find(self.templates, f"{TRACKING}/{name}") or DEFAULT_TEMPLATES / TRACKING / name
         try:
-            return folder, environment(folder).get_template(f"{TRACKING}/{name}").render(**context)
+            page = environment(self.templates).get_template(f"{TRACKING}/{name}")
+            return page.render(**context, vocabulary=WORDS, lang=DEFAULT_LANGUAGE)
         except jinja2.TemplateSyntaxError as e:
             problem = Problem(f"template error: {e.message}", Path(e.filename or where), e.lineno, rule="template")
             raise TemplateError(problem) from None
@@ -173,14 +182,14 @@ def _check_one(path: Path, *, as_of: dt.date, options: Options) -> tuple[Respons
 
 def _items(spec: ResponseSpec) -> Iterator[tuple[str, Item, str, Answer | None, bool]]:
     """(kind, item, addressed to, answer or None, whether the answer applies) for every item the report makes."""
-    for field, kind in ITEM_KINDS:
+    for kind in ITEM_KINDS:
         answers: dict[str, Answer] = {}
-        for answer in getattr(spec.response, field):
+        for answer in getattr(spec.response, kind.field):
             for item_id in answer.answered_ids:
                 answers.setdefault(item_id, answer)
-        for item in getattr(spec.report, field):
+        for item in getattr(spec.report, kind.field):
             answer = answers.get(item.id)
-            yield kind, item, item.addressed_to or "", answer, answer.applies if answer else True
+            yield kind.name, item, item.addressed_to or "", answer, answer.applies if answer else True
 
 
 def last_day(due: Due | None) -> dt.date | None:
@@ -196,13 +205,17 @@ def rows(spec: ResponseSpec, as_of: dt.date) -> Iterator[Row]:
     """The register rows of one spec, in the order its letter answers the items, then its own actions."""
     report, response = spec.report, spec.response
     deadline = rules.publication_deadline(report.published)
+    where = sign_off.stage(spec)
     every: dict[str, Any] = {
         "office": spec.office.name,
         "report_title": report.title,
         "report_kind": report.kind,
         "report_published": report.published,
         "s55_deadline": deadline,
-        "deadline_met": response.date <= deadline if deadline else None,  # none before 2 May 2017
+        "deadline_met": response.date <= deadline if deadline else None,  # none before s55(5A)
+        "stage": where.label,
+        "next_due": where.next_due,
+        "next_due_date": where.next_due_date,
         "response_date": response.date,
     }
     for kind, item, addressed_to, answer, applies in _items(spec):
@@ -235,7 +248,7 @@ def _action_rows(common: dict[str, Any], actions: Iterable[Action], as_of: dt.da
             due=due,
             status=status,
             last_update=latest.date if latest else None,
-            overdue=due is not None and due < as_of and status != "complete",
+            overdue=due is not None and due < as_of and status not in CLOSED,
             note=(latest.note or "") if latest else "",
             action_number=number,
         )
@@ -374,7 +387,7 @@ class _UndatedZip(zipfile.ZipFile):
 
 def to_html(register: Register) -> bytes:
     """An accessible web page: language, title, main landmark, a table with header scopes."""
-    _, page = register.page(
+    page = register.page(
         "register.html.j2",
         columns=COLUMNS,
         rows=[[_text(v) for v in r.cells()] for r in register.rows],
@@ -403,9 +416,18 @@ def writer(target: Path) -> Callable[[Register], bytes]:
 def export(paths: Iterable[Path], target: Path, as_of: dt.date, options: Options = DEFAULTS) -> Register:
     """Write the register of the specs at `paths` to `target`, in the format its extension names."""
     make = writer(target)
-    register = read(paths, as_of, options)
+    register = read(not_an_input(target, paths), as_of, options)
     save(target, make(register))
     return register
+
+
+def not_an_input(target: Path, paths: Iterable[Path]) -> list[Path]:
+    """`paths` as a list; `UsageError` when `target` is one of them: a register never replaces a spec."""
+    given = list(paths)
+    real = os.path.realpath(target)
+    if any(os.path.realpath(p) == real for p in given):
+        raise UsageError(Problem("is one of the specs read; name another file to write (-o)", target, rule="usage"))
+    return given
 
 
 def save(target: Path, data: bytes) -> None:
