@@ -131,8 +131,8 @@ def test_the_draft_of_a_peel_page_reads_as_an_officer_expects(tmp_path: Path) ->
         "        and record the result.\n"
     ) in text
     assert err.splitlines() == [
-        f"{REPORTS / 'peel-2023-25-loamshire.html'}: read 2 causes of concern, 4 recommendations, "
-        "7 areas for improvement, 5 graded judgements",
+        f"{REPORTS / 'peel-2023-25-loamshire.html'}: read 4 recommendations, 7 areas for improvement, "
+        "2 causes of concern, 5 graded judgements",
         "  Police powers and public treatment: good",
         "  Preventing crime: adequate",
         "  Responding to the public: requires improvement",
@@ -305,3 +305,30 @@ def test_due_phrases_give_the_right_dates(text: str, due: str) -> None:
 )
 def test_no_due_date_is_invented(text: str) -> None:
     assert due_phrase(text, dt.date(2025, 10, 7)) is None
+
+
+def test_a_draft_is_written_to_a_file_not_a_folder(tmp_path: Path) -> None:
+    page = REPORTS / "peel-2023-25-loamshire.html"
+    assert run("draft", page, "-o", tmp_path) == (1, "", f"{tmp_path}: is a folder; name the spec file to write\n")
+    gone = tmp_path / "no-such-folder" / "draft.yaml"
+    assert run("draft", page, "-o", gone) == (
+        1,
+        "",
+        f"{gone}: cannot be written: no folder {gone.parent}\n",
+    )
+
+
+def test_without_a_publication_date_a_relative_due_phrase_is_quoted_not_counted() -> None:
+    found = due_phrase("Within six months, the force should act.", None)
+    assert found is not None and (found.phrase, found.value, found.how) == (
+        "Within six months",
+        None,
+        "no publication date to count from",
+    )
+
+
+def test_an_oversized_page_is_refused_unread(tmp_path: Path) -> None:
+    huge = tmp_path / "report.html"
+    with huge.open("wb") as f:
+        f.truncate(20 * 1024 * 1024 + 1)  # sparse: nothing to read, and nothing is read
+    assert run("draft", huge) == (1, "", f"{huge}: is 20,971,521 bytes; a report may be at most 20,971,520\n")

@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from jtai_letters.errors import JtaiError, Problem
+from jtai_letters.files import write_atomic
 from jtai_letters.letter import layouts
 from jtai_letters.letter.assets import read_regular
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES
@@ -27,6 +28,7 @@ from jtai_letters.report.html import MAX_HTML_BYTES, NotReadable, read_html
 from jtai_letters.report.items import Document, Found, Reading, read_items
 from jtai_letters.spec.deadline import publication_deadline
 from jtai_letters.spec.load import parse_yaml, read_text
+from jtai_letters.spec.vocabulary import DEADLINE_DAYS, FORCE_IN_TITLE, FORCE_SPECIFIC, ITEM_KINDS, REPORT_KIND_CLUES
 
 MAX_PDF_BYTES = 100 * 1024 * 1024
 HMICFRS = "His Majesty's Inspectorate of Constabulary and Fire & Rescue Services"
@@ -50,12 +52,8 @@ class Draft:
     def summary(self) -> list[str]:
         """What was read, for the officer: counts, grades, and every part to check by hand."""
         r = self.reading
-        counts = [
-            _count(len(r.causes_of_concern), "cause of concern", "causes of concern"),
-            _count(len(r.recommendations), "recommendation"),
-            _count(len(r.areas_for_improvement), "area for improvement", "areas for improvement"),
-            _count(len(r.judgements), "graded judgement"),
-        ]
+        counts = [_count(len(r.by_kind[kind.field]), kind.name, kind.field.replace("_", " ")) for kind in ITEM_KINDS]
+        counts.append(_count(len(r.judgements), "graded judgement"))
         lines = [f"{self.document.source}: read {', '.join(counts)}"]
         lines += [f"  {area}: {grade}" for area, grade in r.judgements]
         if self.document.notes:
@@ -179,14 +177,8 @@ def _day(value: dt.date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-_KINDS = (
-    ("peel", re.compile(r"\bPEEL\b|police effectiveness, efficiency and legitimacy|/peel-reports/", re.I)),
-    ("jtai", re.compile(r"joint targeted area inspection|\bJTAI\b", re.I)),
-    ("national-thematic", re.compile(r"\bthematic (?:inspection|review|report)\b", re.I)),
-)
-_FORCE = re.compile(
-    r"\binspection of ((?:the )?[A-Z][\w&'’ -]*?(?:Police|Constabulary|Police Service(?: of [A-Z][\w ]+)?))\b"
-)
+_KINDS = tuple((kind, re.compile(clue, re.I)) for kind, clue in REPORT_KIND_CLUES.items())
+_FORCE = re.compile(FORCE_IN_TITLE)
 
 
 def _kind(doc: Document) -> tuple[str | None, str]:
@@ -195,7 +187,7 @@ def _kind(doc: Document) -> tuple[str | None, str]:
         if m := pattern.search(where):
             return kind, f"the report says '{m.group(0)}'"
     if doc.title and _FORCE.search(doc.title):
-        return "force-specific", "the title names one force"
+        return FORCE_SPECIFIC, "the title names one force"
     if doc.url and "/publication-html/" in doc.url:
         return None, "a publication page: national-thematic, force-specific or other"
     return None, "jtai, peel, national-thematic, force-specific or other"
@@ -288,11 +280,7 @@ def _spec_text(
         for j_area, grade in r.judgements:
             add(f"    - area: {_q(j_area)}")
             add(f"      grade: {_q(grade)}")
-    for key, items in (
-        ("causes_of_concern", r.causes_of_concern),
-        ("recommendations", r.recommendations),
-        ("areas_for_improvement", r.areas_for_improvement),
-    ):
+    for key, items in ((kind.field, r.by_kind[kind.field]) for kind in ITEM_KINDS):
         if not items:
             add(f"  {key}: []   # none found")
             continue
@@ -303,20 +291,17 @@ def _spec_text(
 
     add("response:")
     if doc.published and (deadline := publication_deadline(doc.published)):
-        counted = f"56 days counted from publication on {_day(doc.published)}"
+        counted = f"{DEADLINE_DAYS} days counted from publication on {_day(doc.published)}"
         add(f"  # s55: publish the response by {_day(deadline)}, {counted}")
     elif doc.published:
-        add(f"  # s55: published on {_day(doc.published)}, before the 56-day deadline came into force: none applies")
+        before = f"before the {DEADLINE_DAYS}-day deadline came into force: none applies"
+        add(f"  # s55: published on {_day(doc.published)}, {before}")
     else:
-        add("  # s55: the response is due within 56 days of publication (the date was not found)")
+        add(f"  # s55: the response is due within {DEADLINE_DAYS} days of publication (the date was not found)")
     add("  date: TODO   # the date of this response")
     add("  opening:")
     add('    - "TODO: your opening paragraph"')
-    for key, items in (
-        ("causes_of_concern", r.causes_of_concern),
-        ("recommendations", r.recommendations),
-        ("areas_for_improvement", r.areas_for_improvement),
-    ):
+    for key, items in ((kind.field, r.by_kind[kind.field]) for kind in ITEM_KINDS):
         if items:
             add(f"  {key}:")
             for item in items:
@@ -388,32 +373,19 @@ def _check_round_trip(made: Draft, report: Path) -> None:
         tree = yaml.safe_load(made.text)
     except yaml.YAMLError as e:  # pragma: no cover - a defect in the writer above
         raise DraftError(Problem(f"the draft spec did not parse back ({e}); please report this", report)) from None
-    for key, items in (
-        ("causes_of_concern", made.reading.causes_of_concern),
-        ("recommendations", made.reading.recommendations),
-        ("areas_for_improvement", made.reading.areas_for_improvement),
-    ):
+    for key, items in ((kind.field, made.reading.by_kind[kind.field]) for kind in ITEM_KINDS):
         written = [(i["id"], i["text"]) for i in tree["report"][key] or []]
         if written != [(i.id, i.text) for i in items]:  # pragma: no cover - a defect in the writer above
             raise DraftError(Problem(f"the draft's {key} did not parse back word for word; please report this", report))
 
 
 def save(text: str, path: Path, *, force: bool = False) -> None:
-    """Write the draft to `path` in one step (a temporary file renamed), never over a file without `force`."""
-    if os.path.lexists(path) and not force:
-        raise DraftError(Problem("already exists; choose another name, or give --force to replace it", path))
+    """Write the draft to `path` at once (`files.write_atomic`), never over a file without `force`."""
     if os.path.isdir(path):
         raise DraftError(Problem("is a folder; name the spec file to write", path))
+    if os.path.lexists(path) and not force:
+        raise DraftError(Problem("already exists; choose another name, or give --force to replace it", path))
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise DraftError(Problem(f"cannot be written: no folder {folder}", path))
-    temporary = folder / f".{path.name}.{os.getpid()}.tmp"
-    try:
-        with open(temporary, "x", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(temporary, path)
-    except OSError as e:
-        raise DraftError(Problem(f"cannot be written: {e.strerror}", path)) from None
-    finally:
-        if os.path.lexists(temporary):
-            os.unlink(temporary)
+    write_atomic({path: text.encode("utf-8")})

@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from jtai_letters.spec.vocabulary import PEEL_GRADES
+from jtai_letters.spec.vocabulary import (
+    AREAS_FOR_IMPROVEMENT,
+    CAUSES_OF_CONCERN,
+    ITEM_KINDS,
+    PEEL_GRADES,
+    RECOMMENDATIONS,
+    ItemKind,
+)
 
 
 @dataclass(frozen=True)
@@ -59,7 +66,7 @@ class DuePhrase:
 class Found:
     """One recommendation, area for improvement or cause of concern, as the report words it."""
 
-    kind: Literal["recommendation", "area for improvement", "cause of concern"]
+    kind: ItemKind
     id: str
     text: str
     area: str | None = None
@@ -75,16 +82,29 @@ class Found:
 class Reading:
     """Everything `read_items` found, and what it could not place."""
 
-    recommendations: list[Found] = field(default_factory=list)
-    areas_for_improvement: list[Found] = field(default_factory=list)
-    causes_of_concern: list[Found] = field(default_factory=list)
+    by_kind: dict[str, list[Found]] = field(default_factory=lambda: {kind.field: [] for kind in ITEM_KINDS})
     judgements: list[tuple[str, str]] = field(default_factory=list)
     unplaced: list[str] = field(default_factory=list)
 
     @property
+    def recommendations(self) -> list[Found]:
+        """The report's recommendations, in reading order."""
+        return self.by_kind[RECOMMENDATIONS.field]
+
+    @property
+    def areas_for_improvement(self) -> list[Found]:
+        """Its areas for improvement, in reading order."""
+        return self.by_kind[AREAS_FOR_IMPROVEMENT.field]
+
+    @property
+    def causes_of_concern(self) -> list[Found]:
+        """Its causes of concern, in reading order."""
+        return self.by_kind[CAUSES_OF_CONCERN.field]
+
+    @property
     def items(self) -> list[Found]:
-        """Every item, causes of concern first (as a PEEL report reads)."""
-        return [*self.causes_of_concern, *self.recommendations, *self.areas_for_improvement]
+        """Every item, in the order a letter answers them."""
+        return [item for kind in ITEM_KINDS for item in self.by_kind[kind.field]]
 
 
 _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
@@ -247,19 +267,9 @@ class _Reader:
 
     # -- item making --------------------------------------------------------
 
-    def _new(
-        self,
-        kind: Literal["recommendation", "area for improvement", "cause of concern"],
-        text: str,
-        block: Block,
-        number: str | None = None,
-    ) -> Found:
-        bucket = {
-            "recommendation": self.found.recommendations,
-            "area for improvement": self.found.areas_for_improvement,
-            "cause of concern": self.found.causes_of_concern,
-        }[kind]
-        prefix = {"recommendation": "R", "area for improvement": "AFI", "cause of concern": "C"}[kind]
+    def _new(self, kind: ItemKind, text: str, block: Block, number: str | None = None) -> Found:
+        bucket = self.found.by_kind[kind.field]
+        prefix = kind.prefix
         if number is not None:
             ident = f"{prefix}{int(number)}"
         else:
@@ -272,19 +282,19 @@ class _Reader:
         item = Found(kind, ident, text, where=block.where, numbered=number is not None)
         item.addressed_to, item.addressed_note = who, note
         item.due = due_phrase(text, self.published)
-        if kind == "area for improvement":
+        if kind is AREAS_FOR_IMPROVEMENT:
             item.area = self._area()
         if ident in self.numbers_used:
             same = next(i for i in bucket if i.id == ident)
             if same.text != item.text:
                 self.found.unplaced.append(
-                    f"{_at(block)}a second {kind} numbered {ident}, worded differently: "
+                    f"{_at(block)}a second {kind.name} numbered {ident}, worded differently: "
                     f"'{_short(text)}' (kept the first)"
                 )
             return same
         self.numbers_used.add(ident)
         bucket.append(item)
-        if kind == "recommendation" and self.state.concern is not None and self.state.mode == "recs":
+        if kind is RECOMMENDATIONS and self.state.concern is not None and self.state.mode == "recs":
             self.state.concern.recommendations.append(ident)
         return item
 
@@ -336,7 +346,7 @@ class _Reader:
         if m := _REC_NUMBERED.match(text):
             state.mode, state.marker_level = "numbered", level
             state.numbered = (
-                self._new("recommendation", m.group(2).strip(), block, m.group(1)) if m.group(2).strip() else None
+                self._new(RECOMMENDATIONS, m.group(2).strip(), block, m.group(1)) if m.group(2).strip() else None
             )
             state.pending_number = m.group(1)
             state.extra_paragraphs = 0
@@ -345,14 +355,14 @@ class _Reader:
             state.mode, state.marker_level = "afi", level
             state.pending_afi_number = m.group(1)
             if m.group(2).strip():  # "Area for improvement 1: The force should ..."
-                self._new("area for improvement", m.group(2).strip(), block, m.group(1))
+                self._new(AREAS_FOR_IMPROVEMENT, m.group(2).strip(), block, m.group(1))
                 state.pending_afi_number = None
             return
         if m := _CONCERN_MARK.match(text):
             state.mode, state.marker_level = "concern", level
             state.concern = None
             if m.group(2).strip():
-                state.concern = self._new("cause of concern", m.group(2).strip(), block, m.group(1))
+                state.concern = self._new(CAUSES_OF_CONCERN, m.group(2).strip(), block, m.group(1))
             state.pending_concern_number = m.group(1)
             return
         if _RECS_MARK.match(text) and not _REPEATS.search(text):
@@ -401,7 +411,7 @@ class _Reader:
         lead_in = text.rstrip().endswith(":") and following is not None and following.kind == "item"
         if state.mode == "numbered":
             if state.numbered is None:
-                state.numbered = self._new("recommendation", text, block, state.pending_number)
+                state.numbered = self._new(RECOMMENDATIONS, text, block, state.pending_number)
             else:
                 state.extra_paragraphs += 1
             return
@@ -409,7 +419,7 @@ class _Reader:
             if lead_in and _MODAL.search(text):
                 state.lead, state.lead_block = text, block
             elif _MODAL.search(text):
-                self._new("area for improvement", text, block, state.pending_afi_number)
+                self._new(AREAS_FOR_IMPROVEMENT, text, block, state.pending_afi_number)
                 state.pending_afi_number = None
             else:
                 self.found.unplaced.append(
@@ -420,7 +430,7 @@ class _Reader:
             return
         if state.mode == "concern":
             if state.concern is None:
-                state.concern = self._new("cause of concern", text, block, state.pending_concern_number)
+                state.concern = self._new(CAUSES_OF_CONCERN, text, block, state.pending_concern_number)
             elif _RECOMMENDS.match(text) or due_phrase(text, self.published):
                 state.mode = "recs"
                 self._recommendation(text, block, lead_in)
@@ -446,13 +456,13 @@ class _Reader:
             self.state.lead, self.state.lead_block = text, block
         else:
             self.state.lead = None
-            self._new("recommendation", text, block)
+            self._new(RECOMMENDATIONS, text, block)
 
     def _item(self, block: Block) -> None:
         state = self.state
         if state.mode == "numbered":
             if state.numbered is None:
-                state.numbered = self._new("recommendation", block.text, block, state.pending_number)
+                state.numbered = self._new(RECOMMENDATIONS, block.text, block, state.pending_number)
             else:
                 # An item's text is one paragraph in the spec: the list's items go on as its lines, their
                 # words as they stand (a bullet or number there would make a Markdown list, refused there).
@@ -464,18 +474,16 @@ class _Reader:
                 state.numbered.text = f"{state.numbered.text}\n{block.text}"
             return
         if state.mode in ("afi", "recs", "concern", "") and state.lead is not None and block.level == 1:
-            kind: Literal["recommendation", "area for improvement"] = (
-                "area for improvement" if state.mode == "afi" else "recommendation"
-            )
+            kind = AREAS_FOR_IMPROVEMENT if state.mode == "afi" else RECOMMENDATIONS
             if state.mode == "concern":
                 state.mode = "recs"
             self._new(kind, f"{state.lead} {block.text}", block)
             return
         if state.mode == "afi" and _MODAL.search(block.text):
-            self._new("area for improvement", block.text, block)
+            self._new(AREAS_FOR_IMPROVEMENT, block.text, block)
             return
         if state.mode == "recs" and _MODAL.search(block.text):
-            self._new("recommendation", block.text, block)
+            self._new(RECOMMENDATIONS, block.text, block)
             return
         if state.mode == "skip":
             return
