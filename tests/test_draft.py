@@ -332,3 +332,23 @@ def test_an_oversized_page_is_refused_unread(tmp_path: Path) -> None:
     with huge.open("wb") as f:
         f.truncate(20 * 1024 * 1024 + 1)  # sparse: nothing to read, and nothing is read
     assert run("draft", huge) == (1, "", f"{huge}: is 20,971,521 bytes; a report may be at most 20,971,520\n")
+
+
+def test_the_draft_opens_in_the_writer_edit_uses_and_keeps_its_comments(tmp_path: Path) -> None:
+    from jtai_letters.spec.writer import SpecDocument
+
+    spec, _ = _drafted(tmp_path, "peel-2023-25-loamshire.html")
+    before = spec.read_text(encoding="utf-8").splitlines()
+    doc = SpecDocument.read(spec)
+    assert (
+        doc.get("report.recommendations[1].text")
+        == EXPECTED["peel-2023-25-loamshire.html"]["recommendations"][1]["text"]
+    )
+    doc.set("response.date", dt.date(2025, 11, 20))
+    doc.set("response.recommendations[0].response", "Accepted.")
+    after = doc.text().splitlines()
+    changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
+    assert changed == [
+        ("  date: TODO   # the date of this response", "  date: 2025-11-20 # the date of this response"),
+        ("      response: TODO", "      response: Accepted."),
+    ]
