@@ -352,3 +352,21 @@ def test_the_draft_opens_in_the_writer_edit_uses_and_keeps_its_comments(tmp_path
         ("  date: TODO   # the date of this response", "  date: 2025-11-20 # the date of this response"),
         ("      response: TODO", "      response: Accepted."),
     ]
+
+
+def test_edit_opens_the_draft_with_the_report_s_items_and_its_todos(tmp_path: Path) -> None:
+    from jtai_letters.faces.editor import Editor
+
+    spec, _ = _drafted(tmp_path, "peel-2023-25-loamshire.html")
+    editor = Editor(spec)
+    editor.refresh()
+    shown = editor.snapshot()
+    expected = EXPECTED["peel-2023-25-loamshire.html"]
+    assert [i["text"].rstrip("\n") for i in shown["data"]["report"]["recommendations"]] == [
+        i["text"] for i in expected["recommendations"]
+    ]
+    assert sorted(f"{p['path']}: {p['rule']}" for p in shown["problems"]) == sorted(_todo_fields(spec))
+    editor.apply([{"op": "set", "path": "response.recommendations[0].response", "value": "Accepted."}])
+    editor.save()
+    saved = spec.read_text(encoding="utf-8")
+    assert "      response: Accepted.\n" in saved and "  # s55: publish the response by 1 December 2025" in saved

@@ -86,13 +86,15 @@ class BuildResult:
     inputs: list[Path] = field(default_factory=list)  # spec, layout files and images it was made from
 
 
-def check(path: Path, options: Options = DEFAULTS, *, strict: bool = False) -> Checked:
-    """Load `path` and apply every rule; never raises for a bad spec. With `strict`, warnings are errors."""
+def check(path: Path, options: Options = DEFAULTS, *, strict: bool = False, text: str | None = None) -> Checked:
+    """Load `path` and apply every rule; never raises for a bad spec. With `strict`, warnings are errors.
+
+    With `text`, that text is checked as the file's contents (an editor's unsaved state)."""
     try:
-        spec = load_spec(path, options.profile, options.profiles)
+        spec = load_spec(path, options.profile, options.profiles, text=text)
     except SpecError as e:
         # Every problem at once: what the rules still find beside the schema's faults.
-        found, more = partial.salvage(path, e.problems, options.profile, options.profiles)
+        found, more = partial.salvage(path, e.problems, options.profile, options.profiles, text=text)
         errors, warnings = split(e.problems + more, strict=strict)
         return Checked(path, None, errors, warnings, found)
     problems = layouts.problems(spec, options.templates_dir) + rules.check(spec) + list(fonts.missing_glyphs(spec))
