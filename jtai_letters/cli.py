@@ -100,6 +100,18 @@ def _parser() -> argparse.ArgumentParser:
         t.add_argument("--as-of", type=_date, default=None, help=f"{as_of} (default: today)")
         if verb == "progress":
             t.add_argument("--title", default=None, help="the report's title (default: Progress on inspection reports)")
+            t.add_argument(
+                "--timeout",
+                type=_seconds,
+                default=TIMEOUT_SECONDS,
+                help=f"seconds the report may take (default: {TIMEOUT_SECONDS:g})",
+            )
+            t.add_argument(
+                "--memory",
+                type=_positive,
+                default=MEMORY_MB,
+                help=f"megabytes making the report may use (default: {MEMORY_MB})",
+            )
         _common(t)
 
     x = verbs.add_parser("extract-spec", help="print the spec embedded in a letter made with --archive")
@@ -379,7 +391,7 @@ def _tracking(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from jtai_letters.tracking import deadlines, progress, register
 
     export = {"register": register.export, "progress": progress.export, "deadlines": deadlines.export}[args.verb]
-    extra = {"title": args.title} if args.verb == "progress" else {}
+    extra = {"title": args.title, "timeout": args.timeout, "memory_mb": args.memory} if args.verb == "progress" else {}
     made = export(expand(args.specs), args.out, args.as_of or dt.date.today(), _options(args), **extra)
     for line in lines(made.warnings):
         print(line, file=err)

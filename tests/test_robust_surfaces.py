@@ -471,3 +471,92 @@ def in_fresh_thread(fn: Callable[[], object]) -> None:
     thread.join()
     if failed:
         raise failed[0]
+
+
+# -- 18, 19. Markdown that printed nothing ----------------------------------------------------------
+
+
+def test_a_link_reference_definition_is_refused_with_a_hint(tmp_path: Path) -> None:
+    spec = SURFACES / "markdown-reference-definition.yaml"
+    message = (
+        f"{spec}:23:7: response.context[1]: a link reference definition ('[label]: https://...') prints nothing "
+        "in a letter, and '[words][label]' prints its brackets: write each link in place, as [words](https://...)"
+    )
+    one_error(*run("validate", spec), message)
+    one_error(*run("render", spec, "-o", tmp_path, "--format", "html"), message)
+
+
+def test_a_link_without_words_is_refused(tmp_path: Path) -> None:
+    spec = SURFACES / "link-without-words.yaml"
+    message = (
+        f"{spec}:22:7: response.context[0]: the link to 'https://example.org/x' has no words: it prints nothing "
+        "in the PDF and Word, and an empty link on the web page; write [what it is](...), for example the "
+        "report's title"
+    )
+    one_error(*run("validate", spec), message)
+    _code, out, _ = run("validate", "--format", "json", spec)
+    assert json.loads(out)[0]["errors"][0]["rule"] == "link-words"
+
+
+# -- 20. a cell longer than Excel holds -------------------------------------------------------------
+
+
+def test_an_answer_longer_than_an_excel_cell_is_a_warning_naming_where_it_is_whole(tmp_path: Path) -> None:
+    spec = SURFACES / "answer-longer-than-an-excel-cell.yaml"
+    code, _out, err = run("register", spec, "-o", tmp_path / "register.xlsx")
+    assert code == 0
+    assert err == (
+        f"{spec}: warning: register.xlsx: the answer of recommendation R1 is 33,999 characters; Excel holds "
+        "32,767 in a cell, so the spreadsheet has only its start: the whole text is in the .csv and .json "
+        "registers\n"
+    )
+    assert run("register", spec, "-o", tmp_path / "register.csv") == (
+        0,
+        f"{tmp_path / 'register.csv'}: 1 spec, 1 register row\n",
+        "",
+    )
+    assert len((tmp_path / "register.csv").read_text(encoding="utf-8-sig")) > 33_999
+
+
+# -- 21. two specs of one report in one calendar -------------------------------------------------------
+
+
+def test_two_specs_of_the_same_report_give_events_with_their_own_stable_uids(tmp_path: Path) -> None:
+    specs = [SURFACES / "same-report-a.yaml", SURFACES / "same-report-b.yaml"]
+
+    def uids(*paths: Path) -> list[str]:
+        target = tmp_path / "d.ics"
+        assert run("deadlines", *paths, "-o", target)[0] == 0
+        return [line for line in target.read_text().splitlines() if line.startswith("UID:")]
+
+    both = uids(*specs)
+    assert len(both) == 4 and len(set(both)) == 4  # a deadline and a due date each, none shared
+    assert uids(*specs) == both  # the same export, the same UIDs
+    alone = uids(specs[0])
+    assert len(alone) == 2 and not set(alone) & set(both[:1])  # alone, it keeps the UIDs it always had
+
+
+# -- 22. bounds on what a template and a progress report may build --------------------------------
+
+
+@pytest.mark.parametrize("fixture", ["filter-chain-a-billion-long", "string-method-chain-a-billion-long"])
+def test_a_filter_chain_that_multiplies_a_string_is_refused_before_it_is_built(fixture: str, tmp_path: Path) -> None:
+    templates = SURFACES / fixture
+    message = (
+        f"{templates / 'statement.html.j2'}:7: layout 'statement' failed: the template built a value of "
+        "16,777,216 items or characters; at most 5,000,000"
+    )
+    one_error(*run("validate", "--templates", templates, MINIMAL), message)
+
+
+def test_progress_has_a_time_and_a_memory_limit(tmp_path: Path) -> None:
+    spec = SURFACES / "progress-thousand-rows.yaml"
+    target = tmp_path / "progress.pdf"
+    code, out, err = run("progress", spec, "-o", target, "--timeout", "0.5")
+    assert (code, out) == (1, "")
+    assert err == f"{target}: took longer than 0.5 s and was stopped (see --timeout); nothing was written\n"
+    code, out, err = run("progress", spec, "-o", target, "--memory", "64")
+    assert (code, out) == (1, "")
+    assert err == f"{target}: needed more than 64 MB and was stopped (see --memory); nothing was written\n"
+    assert not target.exists()
+    assert run("progress", MINIMAL, "-o", tmp_path / "small.html")[0] == 0  # within both, as before

@@ -11,10 +11,12 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from jtai_letters.checks.rules import publication_deadline
 from jtai_letters.errors import UsageError
 from jtai_letters.pipeline.build import DEFAULTS, Options
+from jtai_letters.spec.load import source_of
 from jtai_letters.spec.models import ResponseSpec
 from jtai_letters.spec.vocabulary import DEADLINE_DAYS
 from jtai_letters.tracking.register import Register, Row, not_an_input, read, save
@@ -41,39 +43,63 @@ def to_ics(register: Register) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "Inspection responses: deadlines")
 
-    def event(key: tuple[object, ...], day: dt.date, summary: str, description: str, stamp: dt.date) -> None:
+    events: list[tuple[tuple[object, ...], Path | None, dt.date, str, str, dt.date]] = []
+    for spec, deadline in _deadlines(register):
+        report, office = spec.report, spec.office
+        events.append(
+            (
+                (office.name, report.title, report.published),
+                source_of(spec).path,
+                deadline,
+                f"s55 deadline: {office.area} response to {report.title}",
+                f"Last day to publish the response of the {office.role} for {office.area} to '{report.title}' "
+                f"(published {report.published.isoformat()}): s55 allows {DEADLINE_DAYS} days from publication.",
+                spec.response.date,
+            )
+        )
+    for row in _due(register.rows):
+        assert row.due is not None
+        events.append(
+            (
+                (row.office, row.report_title, row.report_published, row.item_type, row.item_id, row.action_number),
+                row.source,
+                row.due,
+                f"Due: {row.action}",
+                f"{row.item_type.capitalize()}{f' {row.item_id}' if row.item_id else ''} of '{row.report_title}' "
+                f"({row.office}). "
+                f"Owner: {row.owner or 'not named'}. Status: {row.status}.",
+                row.response_date,
+            )
+        )
+    for key, (_, _, day, summary, description, stamp) in zip(unique_keys(events), events, strict=True):
         e = Event()
         e.add("uid", uid(*key))
         e.add("dtstamp", dt.datetime.combine(stamp, dt.time(), dt.UTC))  # from the data: the same export, same bytes
         e.add("dtstart", day)
-        e.add("dtend", day + dt.timedelta(days=1))
+        e.add("dtend", min(day, dt.date.max - dt.timedelta(days=1)) + dt.timedelta(days=1))
         e.add("summary", summary)
         e.add("description", description)
         e.add("transp", "TRANSPARENT")
         calendar.add_component(e)
-
-    for spec, deadline in _deadlines(register):
-        report, office = spec.report, spec.office
-        event(
-            (office.name, report.title, report.published),
-            deadline,
-            f"s55 deadline: {office.area} response to {report.title}",
-            f"Last day to publish the response of the {office.role} for {office.area} to '{report.title}' "
-            f"(published {report.published.isoformat()}): s55 allows {DEADLINE_DAYS} days from publication.",
-            spec.response.date,
-        )
-    for row in _due(register.rows):
-        assert row.due is not None
-        event(
-            (row.office, row.report_title, row.report_published, row.item_type, row.item_id, row.action_number),
-            row.due,
-            f"Due: {row.action}",
-            f"{row.item_type.capitalize()}{f' {row.item_id}' if row.item_id else ''} of '{row.report_title}' "
-            f"({row.office}). "
-            f"Owner: {row.owner or 'not named'}. Status: {row.status}.",
-            row.response_date,
-        )
     return bytes(calendar.to_ical())
+
+
+def unique_keys(events: list[tuple[tuple[object, ...], Path | None, Any, Any, Any, Any]]) -> list[tuple[object, ...]]:
+    """Each event's identity, made unique: what it is about, and for events that would share it (two specs
+    of one office, report and date), the name of the spec file too, then its place in the export. Each
+    stays the same from one export to the next, so a calendar updates its events rather than add more."""
+    keys = [key for key, *_ in events]
+    shared = {key for key in keys if keys.count(key) > 1}
+    named = [
+        (*key, source.name if source else "") if key in shared else key
+        for key, (_, source, *_) in zip(keys, events, strict=True)
+    ]
+    seen: dict[tuple[object, ...], int] = {}
+    found = []
+    for key in named:
+        seen[key] = seen.get(key, 0) + 1
+        found.append(key if seen[key] == 1 else (*key, seen[key]))
+    return found
 
 
 def counts(register: Register) -> tuple[int, int]:

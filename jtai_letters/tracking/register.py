@@ -93,6 +93,7 @@ class Row:
     note: str = ""  # the latest update's note
     action_number: int = 0  # 1-based within the item; 0 for an item without actions
     response_date: dt.date = dt.date(1970, 1, 1)
+    source: Path | None = None  # the spec file the row comes from, for messages and calendar UIDs
 
     def cells(self) -> tuple[Any, ...]:
         """The values of `COLUMNS`, typed (dates, booleans)."""
@@ -207,6 +208,7 @@ def rows(spec: ResponseSpec, as_of: dt.date) -> Iterator[Row]:
         "s55_deadline": deadline,
         "deadline_met": response.date <= deadline if deadline else None,  # none before s55(5A)
         "response_date": response.date,
+        "source": source_of(spec).path,
     }
     for kind, item, addressed_to, answer, applies in _items(spec):
         common: dict[str, Any] = {
@@ -305,6 +307,26 @@ def to_json(register: Register) -> bytes:
 # Excel column widths in characters: long text columns wrap at a readable width.
 _WIDTHS = {"item_text": 60, "answer": 60, "action": 50, "report_title": 40, "office": 30, "owner": 25}
 _WRAPPED = ("item_text", "answer", "action")
+
+
+XLSX_CELL_CHARACTERS = 32_767
+"""Excel's limit on one cell's text: the xlsx register holds the first this many characters of a longer one."""
+
+
+def cut_cells(register: Register, target: Path) -> list[Problem]:
+    """A warning for each cell of the xlsx register longer than Excel holds: which text, and where it is whole."""
+    found = []
+    for row in register.rows:
+        for name, value in zip(COLUMNS, row.cells(), strict=True):
+            if isinstance(value, str) and len(value) > XLSX_CELL_CHARACTERS:
+                what = f"{row.item_type} {row.item_id}".strip() if row.item_type else "a row"
+                message = (
+                    f"{target.name}: the {name} of {what} is {len(value):,} characters; Excel holds "
+                    f"{XLSX_CELL_CHARACTERS:,} in a cell, so the spreadsheet has only its start: the whole text "
+                    "is in the .csv and .json registers"
+                )
+                found.append(Problem(message, row.source, severity="warning", rule="register"))
+    return found
 
 
 def to_xlsx(register: Register) -> bytes:
@@ -407,6 +429,8 @@ def export(paths: Iterable[Path], target: Path, as_of: dt.date, options: Options
     """Write the register of the specs at `paths` to `target`, in the format its extension names."""
     make = writer(target)
     register = read(not_an_input(target, paths), as_of, options)
+    if make is to_xlsx:
+        register.warnings.extend(cut_cells(register, target))
     save(target, make(register))
     return register
 
