@@ -268,9 +268,12 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
             from jtai_letters.pipeline.archive import extract_all, extract_spec
 
             if args.to:
-                print(extract_all(args.pdf, args.to, force=args.force), file=out)
+                skipped: list[str] = []
+                print(extract_all(args.pdf, args.to, force=args.force, skipped=skipped), file=out)
+                for name in skipped:
+                    print(f"{args.pdf}: not written: '{name}' is attached, but the spec does not name it", file=err)
             else:
-                out.write(extract_spec(args.pdf))
+                out.write(_shown(extract_spec(args.pdf)))
             return EXIT_OK
         for line in layouts.describe(args.templates):
             print(line, file=out)
@@ -308,6 +311,17 @@ def _new(args: argparse.Namespace, out: TextIO) -> int:
         )
     )
     return EXIT_OK
+
+
+_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0, 9), 11, 12, *range(14, 32), 127)} | {
+    c: f"\\u{c:04x}" for c in (*range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+}
+
+
+def _shown(text: str) -> str:
+    """Text from a file of unknown origin as it may be printed to a terminal: control characters and
+    bidirectional overrides escaped (`\\x1b`, `\\u202e`), so it cannot move the cursor or reorder lines."""
+    return text.translate(_CONTROLS)
 
 
 def _batch(args: argparse.Namespace, out: TextIO) -> int:

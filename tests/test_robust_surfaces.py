@@ -560,3 +560,80 @@ def test_progress_has_a_time_and_a_memory_limit(tmp_path: Path) -> None:
     assert err == f"{target}: needed more than 64 MB and was stopped (see --memory); nothing was written\n"
     assert not target.exists()
     assert run("progress", MINIMAL, "-o", tmp_path / "small.html")[0] == 0  # within both, as before
+
+
+# -- hardening ----------------------------------------------------------------------------------------
+
+
+NAVIGATES = "which would take the reader elsewhere by itself; a page opens nothing on its own"
+
+
+@pytest.mark.parametrize(
+    ("fixture", "message"),
+    [
+        ("template-meta-refresh", f"the layout gives <meta> http-equiv=, {NAVIGATES}"),
+        ("template-link-target-blank", f"the layout gives <a> target=, {NAVIGATES}"),
+        ("template-form-button", "the layout has a <button>; the page runs and loads nothing"),
+    ],
+)
+def test_a_template_cannot_make_the_web_page_navigate(fixture: str, message: str, tmp_path: Path) -> None:
+    templates = SURFACES / fixture
+    code, out, err = run("render", "--templates", templates, MINIMAL, "-o", tmp_path, "--format", "html")
+    assert (code, out) == (1, "0 rendered, 1 failed\n")
+    assert err == f"{MINIMAL}: web page not written: {message}\n"
+    assert not list(tmp_path.iterdir())
+
+
+def test_the_register_page_carries_a_content_security_policy(tmp_path: Path) -> None:
+    from jtai_letters.tracking.register import REGISTER_POLICY
+
+    assert run("register", MINIMAL, "-o", tmp_path / "r.html")[0] == 0
+    head = (tmp_path / "r.html").read_text().split("</head>")[0]
+    assert f'<meta charset="utf-8">\n<meta http-equiv="Content-Security-Policy" content="{REGISTER_POLICY}">' in head
+    assert "default-src 'none'" in REGISTER_POLICY and "form-action 'none'" in REGISTER_POLICY
+
+
+def test_extract_spec_writes_only_the_files_the_spec_names_and_escapes_what_it_prints(tmp_path: Path) -> None:
+    pdf = SURFACES / "archive-with-a-makefile" / "letter.pdf"
+    out = tmp_path / "out"
+    code, printed, err = run("extract-spec", pdf, "--to", out)
+    assert (code, printed) == (0, f"{out / 'spec.yaml'}\n")
+    assert err.splitlines() == [
+        f"{pdf}: not written: 'Makefile' is attached, but the spec does not name it",
+        f"{pdf}: not written: '.git/hooks/pre-push' is attached, but the spec does not name it",
+    ]
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["spec.yaml"]
+    code, printed, _ = run("extract-spec", pdf)
+    assert code == 0 and "\x1b" not in printed and "\u202e" not in printed
+    assert printed.endswith("# \\x1b[2J\\u202e a comment that would clear the terminal\n")
+
+
+def test_a_letter_css_that_is_a_folder_or_a_fifo_is_an_error_not_a_letter_without_style(tmp_path: Path) -> None:
+    folder = SURFACES / "letter-css-is-a-folder"
+    fifo_folder = tmp_path / "fifo"
+    shutil.copytree(folder, fifo_folder, ignore=shutil.ignore_patterns("letter.css"))
+    os.mkfifo(fifo_folder / "letter.css")
+    for templates in (folder, fifo_folder):
+        message = f"{templates / 'letter.css'}: is not a stylesheet file (a folder, device or FIFO)"
+        one_error(*run("validate", "--templates", templates, MINIMAL), message)
+        one_error(*run("render", "--templates", templates, MINIMAL, "-o", tmp_path / "out", "--format", "pdf"), message)
+
+
+def test_a_fifo_named_like_a_layout_is_said_to_be_one(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(
+        SURFACES / "letter-css-is-a-folder", templates, ignore=shutil.ignore_patterns("*.css", "statement*")
+    )
+    os.mkfifo(templates / "statement.html.j2")
+    message = f"layout: layout 'statement': {templates / 'statement.html.j2'} is not a template file (a folder, device or FIFO)"
+    text = one_error(*run("validate", "--templates", templates, MINIMAL), message)
+    assert "unknown layout" not in text
+
+
+def test_an_image_a_profile_names_outside_its_folder_is_said_to_be_outside_the_profiles_folder() -> None:
+    spec = SURFACES / "profile-logo-outside" / "responses" / "spec.yaml"
+    profile = SURFACES / "profile-logo-outside" / "profiles" / "office.yaml"
+    text = one_error(
+        *run("validate", spec), f"{profile}:3:9: logo.path: '../outside-logo.png' points outside the profile's folder"
+    )
+    assert "spec's folder" not in text

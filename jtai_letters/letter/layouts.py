@@ -16,6 +16,7 @@ line, `{# layout: ... #}`.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -69,7 +70,11 @@ def declaration(templates_dir: Path, name: str) -> Layout:
 def problems(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> list[Problem]:
     """The spec's problems with its layout: unknown, a required field missing (errors), an ignored one set."""
     src = source_of(spec)
-    if not (templates_dir / f"{spec.layout}.html.j2").is_file():  # one stat, not a read of every template
+    template = templates_dir / f"{spec.layout}.html.j2"
+    if not template.is_file():  # one stat, not a read of every template
+        if os.path.exists(template):  # a FIFO or a folder is not the layout it is named for
+            message = f"layout '{spec.layout}': {template} is not a template file (a folder, device or FIFO)"
+            return [rules.problem(src, ("layout",), message, "layout")]
         names = ", ".join(layouts(templates_dir)) or "none"
         return [rules.problem(src, ("layout",), f"unknown layout '{spec.layout}'; available: {names}", "layout")]
     layout = declaration(templates_dir, spec.layout)

@@ -490,7 +490,12 @@ def _referenced(templates_dir: Path, name: str, stamp: tuple[tuple[str, int], ..
 
 def stylesheets(templates_dir: Path, layout: str) -> list[Path]:
     """The CSS files a layout is printed with: the shared sheet, then its own if any."""
-    found = list(dict.fromkeys(p for p in (templates_dir / BASE_CSS, templates_dir / f"{layout}.css") if p.is_file()))
+    named = (templates_dir / BASE_CSS, templates_dir / f"{layout}.css")
+    for path in named:
+        if os.path.exists(path) and not path.is_file():  # a folder or FIFO was skipped without a word
+            message = "is not a stylesheet file (a folder, device or FIFO); the letter's style would be lost"
+            raise errors.TemplateError(errors.Problem(message, path, rule="template"))
+    found = list(dict.fromkeys(p for p in named if p.is_file()))
     root = templates_dir.resolve()
     for path in found:
         # WeasyPrint reads stylesheets by name, not through the asset fetcher: confine them here.

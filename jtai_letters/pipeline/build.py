@@ -97,7 +97,10 @@ def check(path: Path, options: Options = DEFAULTS, *, strict: bool = False) -> C
         return Checked(path, None, errors, warnings, found)
     problems = layouts.problems(spec, options.templates_dir) + rules.check(spec) + list(fonts.missing_glyphs(spec))
     if (options.templates_dir / f"{spec.layout}.html.j2").is_file():
-        problems += css_check.problems(stylesheets(options.templates_dir, spec.layout))
+        try:
+            problems += css_check.problems(stylesheets(options.templates_dir, spec.layout))
+        except TemplateError as e:  # a sheet linked out of the folder, or one that is a folder: this spec's problem
+            problems += e.problems
     try:
         image_paths(spec)
     except SpecError as e:

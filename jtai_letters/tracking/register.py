@@ -14,6 +14,7 @@ import functools
 import io
 import json
 import os
+import re
 import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -399,13 +400,39 @@ class _UndatedZip(zipfile.ZipFile):
 
 def to_html(register: Register) -> bytes:
     """An accessible web page: language, title, main landmark, a table with header scopes."""
-    _, page = register.page(
+    folder, page = register.page(
         "register.html.j2",
         columns=COLUMNS,
         rows=[[_text(v) for v in r.cells()] for r in register.rows],
         register=register,
     )
-    return page.encode()
+    return with_policy(page, folder / TRACKING / "register.html.j2").encode()
+
+
+REGISTER_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+"""The register page's Content-Security-Policy: it stands alone, as a letter's page does, and runs nothing."""
+_HEAD = re.compile(r"<head\b[^>]*>(\s*<meta\s+charset=[^>]*>)?", re.I)
+
+
+def with_policy(page: str, template: Path) -> str:
+    """The register page with its Content-Security-Policy first in its head, after refusing what a template
+    may not put in it (scripts, frames, forms, `<meta http-equiv>`, `target`: see `outputs.html`)."""
+    import lxml.etree
+    import lxml.html
+
+    from jtai_letters.outputs.html import refuse_active_content
+
+    try:
+        refuse_active_content(lxml.html.document_fromstring(page), template, "register page")
+    except lxml.etree.ParserError as e:
+        raise TemplateError(Problem(f"the register page is not a document ({e})", template, rule="template")) from None
+    head = _HEAD.search(page)
+    if head is None:
+        raise TemplateError(
+            Problem("the register page has no <head> for its security policy", template, rule="template")
+        )
+    meta = f'\n<meta http-equiv="Content-Security-Policy" content="{REGISTER_POLICY}">'
+    return page[: head.end()] + meta + page[head.end() :]
 
 
 WRITERS: dict[str, Callable[[Register], bytes]] = {
