@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from jtai_letters import __version__
-from jtai_letters.errors import JtaiError, UsageError
+from jtai_letters.errors import JtaiError, Problem, SpecError, UsageError
 from jtai_letters.faces.skeleton import skeleton
 from jtai_letters.letter import layouts
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES
@@ -135,7 +135,8 @@ def _parser() -> argparse.ArgumentParser:
     n = verbs.add_parser("new", help="print a commented spec to fill in")
     n.add_argument("--layout", required=True, help="layout to use (see `layouts`)")
     n.add_argument("--report-title", help="the report's title")
-    n.add_argument("--published", type=_date, help="the report's publication date, YYYY-MM-DD")
+    # Checked as --url is, not by argparse: a value the spec would refuse exits 1 with validate's words.
+    n.add_argument("--published", help="the report's publication date, YYYY-MM-DD")
     n.add_argument("--kind", choices=REPORT_KINDS, default=DEFAULT_REPORT_KIND, help="the kind of report")
     n.add_argument("--area", help="the police area")
     n.add_argument("--commissioner", help="the commissioner's name")
@@ -301,7 +302,7 @@ def _new(args: argparse.Namespace, out: TextIO) -> int:
         skeleton(
             available[args.layout],
             report_title=args.report_title,
-            published=args.published,
+            published=_published(args.published),
             kind=args.kind,
             area=args.area,
             commissioner=args.commissioner,
@@ -322,6 +323,15 @@ def _shown(text: str) -> str:
     """Text from a file of unknown origin as it may be printed to a terminal: control characters and
     bidirectional overrides escaped (`\\x1b`, `\\u202e`), so it cannot move the cursor or reorder lines."""
     return text.translate(_CONTROLS)
+
+
+def _published(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return _date(value)
+    except argparse.ArgumentTypeError as e:
+        raise SpecError(Problem(str(e), Path("--published"), field="report.published")) from None
 
 
 def _batch(args: argparse.Namespace, out: TextIO) -> int:

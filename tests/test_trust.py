@@ -329,7 +329,7 @@ def test_new_names_the_area_once_and_marks_the_response_date(tmp_path: Path) -> 
     assert code == 0
     assert "for Wessex for Wessex" not in out
     assert '  name: "Office of the Police and Crime Commissioner for Wessex"' in out
-    assert "  date: 2025-09-18   # TODO: the date of this response, by 2025-11-12 (s55: 56 days)" in out
+    assert "  date: TODO   # the date this response is published, as YYYY-MM-DD, by 2025-11-12 (s55: 56 days)" in out
 
 
 def test_new_reads_an_office_templates_folder(tmp_path: Path) -> None:

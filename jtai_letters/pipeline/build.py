@@ -185,7 +185,10 @@ def validate(
             )
             errors += more_errors
             warnings += more_warnings
-    published = model.report.published
+    # A spec that failed may hold a stand-in for its publication date (salvage): say only what it gives.
+    published = model.report.published if checked.parsed is not None else _published_from_raw(path)
+    if published is None:
+        return Validation(path, errors, warnings, None)
     return Validation(path, errors, warnings, rules.publication_deadline(published), rules.deadline_note(published))
 
 
@@ -231,6 +234,11 @@ def each_spec(
 
 
 def _deadline_from_raw(path: Path) -> dt.date | None:
+    published = _published_from_raw(path)
+    return rules.publication_deadline(published) if published else None
+
+
+def _published_from_raw(path: Path) -> dt.date | None:
     # An invalid spec may still say when its report was published.
     try:
         root = parse_yaml(read_text(path), path)
@@ -238,7 +246,7 @@ def _deadline_from_raw(path: Path) -> dt.date | None:
     except (JtaiError, KeyError, TypeError):
         return None
     is_date = isinstance(published, dt.date) and not isinstance(published, dt.datetime)
-    return rules.publication_deadline(published) if is_date else None
+    return published if is_date else None
 
 
 def expand_named(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
