@@ -16,6 +16,7 @@ from jtai_letters import __version__
 from jtai_letters.errors import JtaiError, Problem, SpecError, UsageError
 from jtai_letters.faces.skeleton import skeleton
 from jtai_letters.letter import layouts
+from jtai_letters.letter.folders import office_files
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES
 from jtai_letters.pipeline.build import (
     MEMORY_MB,
@@ -204,8 +205,11 @@ def _templates(value: str) -> Path:
     path = Path(value)
     if not os.path.isdir(path):
         raise argparse.ArgumentTypeError(f"no such templates folder: '{value}'")
-    if not layouts.available(path):
-        raise argparse.ArgumentTypeError(f"'{value}' holds no layouts (*.html.j2)")
+    if not office_files(path):
+        raise argparse.ArgumentTypeError(
+            f"'{value}' holds no templates (*.j2), stylesheets (*.css), layouts.yaml, locale/ or tracking/ "
+            "to put in front of ours"
+        )
     return path
 
 

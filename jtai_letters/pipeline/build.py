@@ -30,6 +30,7 @@ from jtai_letters.checks import salvage as partial
 from jtai_letters.errors import JtaiError, OutputError, Problem, SpecError, TemplateError, UsageError, split
 from jtai_letters.files import write_atomic
 from jtai_letters.letter import layouts
+from jtai_letters.letter.folders import find
 from jtai_letters.letter.render import image_paths, render
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES, environment, stylesheets
 from jtai_letters.pipeline import archive
@@ -96,7 +97,7 @@ def check(path: Path, options: Options = DEFAULTS, *, strict: bool = False) -> C
         errors, warnings = split(e.problems + more, strict=strict)
         return Checked(path, None, errors, warnings, found)
     problems = layouts.problems(spec, options.templates_dir) + rules.check(spec) + list(fonts.missing_glyphs(spec))
-    if (options.templates_dir / f"{spec.layout}.html.j2").is_file():
+    if find(options.templates_dir, f"{spec.layout}.html.j2") is not None:
         try:
             problems += css_check.problems(stylesheets(options.templates_dir, spec.layout))
         except TemplateError as e:  # a sheet linked out of the folder, or one that is a folder: this spec's problem
