@@ -415,6 +415,7 @@ def to_html(register: Register) -> bytes:
 REGISTER_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 """The register page's Content-Security-Policy: it stands alone, as a letter's page does, and runs nothing."""
 _HEAD = re.compile(r"<head\b[^>]*>(\s*<meta\s+charset=[^>]*>)?", re.I)
+_HTML = re.compile(r"^\s*(?:<!doctype[^>]*>\s*)?(?:<html\b[^>]*>)?", re.I)
 
 
 def with_policy(page: str, template: Path) -> str:
@@ -429,13 +430,14 @@ def with_policy(page: str, template: Path) -> str:
         refuse_active_content(lxml.html.document_fromstring(page), template, "register page")
     except lxml.etree.ParserError as e:
         raise TemplateError(Problem(f"the register page is not a document ({e})", template, rule="template")) from None
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{REGISTER_POLICY}">'
     head = _HEAD.search(page)
-    if head is None:
-        raise TemplateError(
-            Problem("the register page has no <head> for its security policy", template, rule="template")
-        )
-    meta = f'\n<meta http-equiv="Content-Security-Policy" content="{REGISTER_POLICY}">'
-    return page[: head.end()] + meta + page[head.end() :]
+    if head is not None:
+        return page[: head.end()] + "\n" + meta + page[head.end() :]
+    # An office's page without a <head>: one made for the policy, where the browser would put it.
+    start = _HTML.search(page)
+    at = start.end() if start else 0
+    return page[:at] + f"<head>{meta}</head>" + page[at:]
 
 
 WRITERS: dict[str, Callable[[Register], bytes]] = {
