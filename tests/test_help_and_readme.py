@@ -27,8 +27,10 @@ SECTIONS = {
     "extract-spec": "## Using it",
     "layouts": "## Using it",
     "preview": "## Preview",
+    "edit": "## Preview",
     "schema": "### Checking specs in an editor",
     "new": "## Using it",
+    "publish": "### Publishing",
 }
 _OPTION = re.compile(r"(?<![\w-])--[a-z][a-z-]*(?![\w-])")
 

@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from jtai_letters.checks.rules import publication_deadline
+from jtai_letters.checks.sign_off import furthest
 from jtai_letters.errors import UsageError
 from jtai_letters.pipeline.build import DEFAULTS, Options
 from jtai_letters.spec.load import source_of
-from jtai_letters.spec.models import ResponseSpec
+from jtai_letters.spec.models import ResponseSpec, SignOffStep
 from jtai_letters.spec.vocabulary import DEADLINE_DAYS
 from jtai_letters.tracking.register import Register, Row, not_an_input, read, save
 
@@ -44,32 +45,45 @@ def to_ics(register: Register) -> bytes:
     calendar.add("x-wr-calname", "Inspection responses: deadlines")
 
     events: list[tuple[tuple[object, ...], Path | None, dt.date, str, str, dt.date]] = []
+    source: Path | None = None  # the spec file of the events being made
+
+    def event(key: tuple[object, ...], day: dt.date, summary: str, description: str, stamp: dt.date) -> None:
+        events.append((key, source, day, summary, description, stamp))
+
     for spec, deadline in _deadlines(register):
         report, office = spec.report, spec.office
-        events.append(
-            (
-                (office.name, report.title, report.published),
-                source_of(spec).path,
-                deadline,
-                f"s55 deadline: {office.area} response to {report.title}",
-                f"Last day to publish the response of the {office.role} for {office.area} to '{report.title}' "
-                f"(published {report.published.isoformat()}): s55 allows {DEADLINE_DAYS} days from publication.",
-                spec.response.date,
-            )
+        source = source_of(spec).path
+        event(
+            (office.name, report.title, report.published),
+            deadline,
+            f"s55 deadline: {office.area} response to {report.title}",
+            f"Last day to publish the response of the {office.role} for {office.area} to '{report.title}' "
+            f"(published {report.published.isoformat()}): s55 allows {DEADLINE_DAYS} days from publication.",
+            spec.response.date,
+        )
+    for spec, invited in _comments_due(register):
+        assert invited.due is not None
+        report, office = spec.report, spec.office
+        source = source_of(spec).path
+        event(
+            (office.name, report.title, report.published, "chief_constable_invited"),
+            invited.due,
+            f"Chief constable's comments due: {office.area} response to {report.title}",
+            f"The {office.role} for {office.area} asked the chief constable to comment on '{report.title}' "
+            f"by this date (s55(4)).",
+            invited.date,
         )
     for row in _due(register.rows):
         assert row.due is not None
-        events.append(
-            (
-                (row.office, row.report_title, row.report_published, row.item_type, row.item_id, row.action_number),
-                row.source,
-                row.due,
-                f"Due: {row.action}",
-                f"{row.item_type.capitalize()}{f' {row.item_id}' if row.item_id else ''} of '{row.report_title}' "
-                f"({row.office}). "
-                f"Owner: {row.owner or 'not named'}. Status: {row.status}.",
-                row.response_date,
-            )
+        source = row.source
+        event(
+            (row.office, row.report_title, row.report_published, row.item_type, row.item_id, row.action_number),
+            row.due,
+            f"Due: {row.action}",
+            f"{row.item_type.capitalize()}{f' {row.item_id}' if row.item_id else ''} of '{row.report_title}' "
+            f"({row.office}). "
+            f"Owner: {row.owner or 'not named'}. Status: {row.status}.",
+            row.response_date,
         )
     for key, (_, _, day, summary, description, stamp) in zip(unique_keys(events), events, strict=True):
         e = Event()
@@ -102,9 +116,20 @@ def unique_keys(events: list[tuple[tuple[object, ...], Path | None, Any, Any, An
     return found
 
 
-def counts(register: Register) -> tuple[int, int]:
-    """(s55 deadlines, open actions' due dates): the events of the calendar."""
-    return len(_deadlines(register)), len(_due(register.rows))
+def counts(register: Register) -> tuple[int, int, int]:
+    """(s55 deadlines, chief constables' comments due, open actions' due dates): the events of the calendar."""
+    return len(_deadlines(register)), len(_comments_due(register)), len(_due(register.rows))
+
+
+def _comments_due(register: Register) -> list[tuple[ResponseSpec, SignOffStep]]:
+    # Asked for by a date and not yet received: the date to chase.
+    found = []
+    for spec in register.specs:
+        invited = furthest(spec.response.sign_off_steps, "chief_constable_invited")
+        received = furthest(spec.response.sign_off_steps, "chief_constable_comments_received")
+        if invited is not None and invited.due is not None and received is None:
+            found.append((spec, invited))
+    return found
 
 
 def _deadlines(register: Register) -> list[tuple[ResponseSpec, dt.date]]:
