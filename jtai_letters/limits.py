@@ -7,7 +7,7 @@ the committed page is this one, so a constant changed is a page changed.
 from __future__ import annotations
 
 from jtai_letters.checks import css
-from jtai_letters.faces import preview
+from jtai_letters.faces import editor, preview
 from jtai_letters.letter import assets, catalogue, templates, text
 from jtai_letters.outputs import docx
 from jtai_letters.pipeline import archive, batch, build
@@ -193,7 +193,7 @@ letter regenerates within the profile confinement above.
 | a Word document property (title, subject) | `CORE_PROPERTY_LIMIT` | {docx.CORE_PROPERTY_LIMIT} characters (Word's) | cut, with an ellipsis |
 | calendar events | | one UID per spec and action, the same in every export | two specs of one office, report and date add their file names to what their UIDs are made from |
 
-## The preview (`faces/preview.py`)
+## The preview and the editor (`faces/preview.py`, `faces/editor.py`)
 
 | limit | constant | value | at the limit |
 | --- | --- | --- | --- |
@@ -201,6 +201,7 @@ letter regenerates within the profile confinement above.
 | a request's time to arrive | `REQUEST_SECONDS` | {_n(preview.REQUEST_SECONDS)} s | a connection that has sent half a request is closed |
 | what it serves | | a fixed list of paths | anything else: 404, whatever its `..` or encoding |
 | downloads' names | | RFC 6266 | `filename*=UTF-8''ymateb-%C5%B5yl.pdf` beside an ASCII `filename`; quotes and line breaks cannot end the header |
+| a change set sent to the editor | `MAX_REQUEST_BYTES` | {_mb(editor.MAX_REQUEST_BYTES)} | `a change set is at most {editor.MAX_REQUEST_BYTES // (1024 * 1024)} MB` (413) |
 | a refresh that fails unexpectedly | | shown as a problem | `could not be rendered (LookupError: ...); please report this`, and the page keeps following saves |
 
 ## File names
