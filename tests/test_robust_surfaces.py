@@ -86,6 +86,8 @@ def test_a_layout_name_of_300_letters_is_a_located_error_in_every_verb(tmp_path:
         ("catalogue-charset-bogus", "the catalogue's header names the character set 'bogus', which is not one text"),
         ("catalogue-charset-hex", "the catalogue's header names the character set 'hex', which is not one text"),
         ("catalogue-mo-charset-bogus", "the catalogue's header names the character set 'bogus', which is not one"),
+        # found by the long fuzz run: a NUL in the name was a ValueError from codecs.lookup
+        ("catalogue-mo-charset-with-nul", "the catalogue's header names the character set 'ut?f8', which is not one"),
         (
             "catalogue-plural-divides-by-zero",
             "the catalogue's Plural-Forms fails for 0 (ZeroDivisionError: integer division or modulo by zero)",
