@@ -30,6 +30,8 @@ SECTIONS = {
     "edit": "## Preview",
     "schema": "### Checking specs in an editor",
     "new": "## Using it",
+    "draft": "### Starting from the report",
+    "absorb": "## The Word round trip",
     "publish": "### Publishing",
 }
 _OPTION = re.compile(r"(?<![\w-])--[a-z][a-z-]*(?![\w-])")
