@@ -10,7 +10,10 @@ from jtai_letters.checks import css
 from jtai_letters.faces import editor, preview
 from jtai_letters.letter import assets, catalogue, templates, text
 from jtai_letters.outputs import docx
-from jtai_letters.pipeline import archive, batch, build
+from jtai_letters.pipeline import absorb, archive, batch, build
+from jtai_letters.report import draft as report_draft
+from jtai_letters.report import html as report_html
+from jtai_letters.report import pdf as report_pdf
 from jtai_letters.spec import load, models, vocabulary, yamltree
 from jtai_letters.tracking import register
 
@@ -192,6 +195,17 @@ letter regenerates within the profile confinement above.
 | a cell of the xlsx register | `XLSX_CELL_CHARACTERS` | {_n(register.XLSX_CELL_CHARACTERS)} characters (Excel's) | a warning: `the answer of recommendation R1 is 33,999 characters; Excel holds {_n(register.XLSX_CELL_CHARACTERS)} in a cell, so the spreadsheet has only its start: the whole text is in the .csv and .json registers` |
 | a Word document property (title, subject) | `CORE_PROPERTY_LIMIT` | {docx.CORE_PROPERTY_LIMIT} characters (Word's) | cut, with an ellipsis |
 | calendar events | | one UID per spec and action, the same in every export | two specs of one office, report and date add their file names to what their UIDs are made from |
+
+## Inspection reports read by `draft`, letters read back by `absorb` (`report/`, `pipeline/absorb.py`)
+
+| limit | constant | value | at the limit |
+| --- | --- | --- | --- |
+| a report's PDF | `MAX_PDF_BYTES` (`report/draft.py`) | {_mb(report_draft.MAX_PDF_BYTES)} | `... may be at most {_n(report_draft.MAX_PDF_BYTES)}` |
+| pages read | `MAX_PAGES` | {report_pdf.MAX_PAGES} | the longest HMICFRS report is well under this |
+| time reading it | `SECONDS` (`report/pdf.py`) | {_n(report_pdf.SECONDS)} s | reading stops, whatever the page count |
+| a saved report page | `MAX_HTML_BYTES` | {_mb(report_html.MAX_HTML_BYTES)} | `is ... bytes; a saved report page may be at most {_n(report_html.MAX_HTML_BYTES)}` |
+| paragraphs, headings and rows of it | `MAX_BLOCKS` | {_n(report_html.MAX_BLOCKS)} | `has over {_n(report_html.MAX_BLOCKS)} paragraphs, headings and rows: not a report page` |
+| anchors open at once in a letter read back | `MAX_OPEN` | {absorb.MAX_OPEN} | `more than {absorb.MAX_OPEN} anchors open at once: not a letter this tool made` |
 
 ## The preview and the editor (`faces/preview.py`, `faces/editor.py`)
 
