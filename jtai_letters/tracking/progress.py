@@ -21,7 +21,7 @@ from jtai_letters.letter.folders import search_path
 from jtai_letters.letter.render import RenderedLetter, image_paths
 from jtai_letters.letter.style import HOUSE_STYLE, office_style
 from jtai_letters.letter.templates import stylesheets
-from jtai_letters.pipeline.build import DEFAULTS, Options
+from jtai_letters.pipeline.build import DEFAULTS, MEMORY_MB, TIMEOUT_SECONDS, Options, bounded
 from jtai_letters.spec.load import source_of
 from jtai_letters.spec.vocabulary import COMPLETE
 from jtai_letters.tracking.register import (
@@ -125,8 +125,11 @@ def export(
     *,
     title: str | None = None,
     since: dt.date | None = None,
+    timeout: float = TIMEOUT_SECONDS,
+    memory_mb: int = MEMORY_MB,
 ) -> Register:
-    """Write the progress report of the specs at `paths` to `target`, in any letter format (.pdf, .docx)."""
+    """Write the progress report of the specs at `paths` to `target`, in any letter format (.pdf, .docx);
+    made within `timeout` seconds and `memory_mb` megabytes, as a batch's letters are."""
     fmt = target.suffix.lower().lstrip(".")
     if fmt not in outputs.FORMATS:
         names = " or ".join(f".{f}" for f in outputs.FORMATS)
@@ -135,7 +138,13 @@ def export(
         raise UsageError(f"--title {why}")
     paths = not_an_input(target, paths)
     register = read(paths, as_of, options)
-    save(target, outputs.write(fmt, render(register, title=title, chart=fmt not in NO_SVG, since=since)))
+    made = bounded(
+        lambda: outputs.write(fmt, render(register, title=title, chart=fmt not in NO_SVG, since=since)),
+        timeout=timeout,
+        memory_mb=memory_mb,
+        source=target,
+    )
+    save(target, made)
     return register
 
 

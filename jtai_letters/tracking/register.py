@@ -14,6 +14,7 @@ import functools
 import io
 import json
 import os
+import re
 import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -135,6 +136,7 @@ class Row:
     spec: str  # the spec file, as the register was asked for it: `update --from` finds it again
     response_date: dt.date = dt.date(1970, 1, 1)
     loc: tuple[str | int, ...] = ()  # the field path of the action (or answer) in its spec: `update` writes there
+    source: Path | None = None  # the spec file the row comes from, for messages and calendar UIDs
 
     def cells(self) -> tuple[Any, ...]:
         """The values of `COLUMNS`, typed (dates, booleans)."""
@@ -324,6 +326,7 @@ def rows(spec: ResponseSpec, as_of: dt.date) -> Iterator[Row]:
         "next_due_date": standing.next_due_date,
         "response_date": response.date,
         "spec": _shown_path(source) if source else "",
+        "source": source,
     }
     where = _answer_locs(spec)
     for kind, item, addressed_to, answer, applies in _items(spec):
@@ -504,6 +507,26 @@ def _width(name: str, heading: str, values: Iterable[Any]) -> float:
     widest = _WIDEST.get(name, _WIDEST_OTHER)
     words = max((len(w) for w in heading.split()), default=0)  # a heading wraps, never mid-word
     return float(min(max(longest, words, _NARROWEST), widest) + 2)
+
+
+XLSX_CELL_CHARACTERS = 32_767
+"""Excel's limit on one cell's text: the xlsx register holds the first this many characters of a longer one."""
+
+
+def cut_cells(register: Register, target: Path) -> list[Problem]:
+    """A warning for each cell of the xlsx register longer than Excel holds: which text, and where it is whole."""
+    found = []
+    for row in register.rows:
+        for name, value in zip(COLUMNS, row.cells(), strict=True):
+            if isinstance(value, str) and len(value) > XLSX_CELL_CHARACTERS:
+                what = f"{row.item_type} {row.item_id}".strip() if row.item_type else "a row"
+                message = (
+                    f"{target.name}: the {name} of {what} is {len(value):,} characters; Excel holds "
+                    f"{XLSX_CELL_CHARACTERS:,} in a cell, so the spreadsheet has only its start: the whole text "
+                    "is in the .csv and .json registers"
+                )
+                found.append(Problem(message, row.source, severity="warning", rule="register"))
+    return found
 
 
 def to_xlsx(register: Register) -> bytes:
@@ -700,7 +723,38 @@ def to_html(register: Register) -> bytes:
     page = register.page(
         "register.html.j2", reports=groups, register=register, rows=register.rows, columns=COLUMNS
     )  # `rows` and `columns` too, for an office's own page
-    return page.encode()
+    where = (
+        find(register.templates, f"{TRACKING}/register.html.j2") or DEFAULT_TEMPLATES / TRACKING / "register.html.j2"
+    )
+    return with_policy(page, where).encode()
+
+
+REGISTER_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+"""The register page's Content-Security-Policy: it stands alone, as a letter's page does, and runs nothing."""
+_HEAD = re.compile(r"<head\b[^>]*>(\s*<meta\s+charset=[^>]*>)?", re.I)
+_HTML = re.compile(r"^\s*(?:<!doctype[^>]*>\s*)?(?:<html\b[^>]*>)?", re.I)
+
+
+def with_policy(page: str, template: Path) -> str:
+    """The register page with its Content-Security-Policy first in its head, after refusing what a template
+    may not put in it (scripts, frames, forms, `<meta http-equiv>`, `target`: see `outputs.html`)."""
+    import lxml.etree
+    import lxml.html
+
+    from jtai_letters.outputs.html import refuse_active_content
+
+    try:
+        refuse_active_content(lxml.html.document_fromstring(page), template, "register page")
+    except lxml.etree.ParserError as e:
+        raise TemplateError(Problem(f"the register page is not a document ({e})", template, rule="template")) from None
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{REGISTER_POLICY}">'
+    head = _HEAD.search(page)
+    if head is not None:
+        return page[: head.end()] + "\n" + meta + page[head.end() :]
+    # An office's page without a <head>: one made for the policy, where the browser would put it.
+    start = _HTML.search(page)
+    at = start.end() if start else 0
+    return page[:at] + f"<head>{meta}</head>" + page[at:]
 
 
 def _by_item(rows: list[Row]) -> list[list[Row]]:
@@ -732,6 +786,8 @@ def export(paths: Iterable[Path], target: Path, as_of: dt.date, options: Options
     """Write the register of the specs at `paths` to `target`, in the format its extension names."""
     make = writer(target)
     register = read(not_an_input(target, paths), as_of, options)
+    if make is to_xlsx:
+        register.warnings.extend(cut_cells(register, target))
     save(target, make(register))
     return register
 
