@@ -22,7 +22,7 @@ from jtai_letters.letter.templates import DEFAULT_TEMPLATES, long_date
 from jtai_letters.pipeline.build import Options
 from jtai_letters.spec.load import load_spec
 
-from .helpers import ROOT, docx_paragraphs, pdf_text, run
+from .helpers import ROOT, docx_paragraphs, pdf_text, run, templates_leaving_english
 
 EXAMPLE = ROOT / "responses" / "tir-llechen-2025-domestic-abuse.yaml"
 PO = catalogue_path(DEFAULT_TEMPLATES, "cy", ".po")
@@ -157,8 +157,7 @@ def test_every_fixed_word_on_the_welsh_page_comes_from_the_catalogue(tmp_path: P
     pieces -= same
     left = sorted(p for p in pieces if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", welsh))
     assert left == []
-    unsourced = {p.strip() for m in _unsourced() for p in _PLACEHOLDER.split(m)} - {""}
-    assert spans and {s.strip() for s in spans} <= unsourced
+    assert spans == []  # every entry has its Welsh: nothing is left marked English
 
 
 def test_welsh_dates_read_as_welsh_usage_writes_them() -> None:
@@ -287,12 +286,17 @@ def test_an_unknown_language_is_a_located_schema_error(tmp_path: Path) -> None:
     assert "office.language: expected 'en-GB', 'cy-GB', 'cy-GB+en-GB' or 'en-GB+cy-GB', got 'fr-FR'" in out
 
 
-def test_a_layout_sentence_left_in_english_is_a_warning_naming_the_field(tmp_path: Path) -> None:
+def test_a_layout_sentence_left_in_english_is_a_warning_naming_the_field(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     text = EXAMPLE.read_text(encoding="utf-8").replace(
         "  opening:\n",
         "  key_findings:\n    - text: {cy: Galwadau heb eu hasesu, en: Calls not assessed}\n  opening:\n",
     )
-    code, out, _ = run("validate", variant(tmp_path, text))
+    folder = templates_leaving_english(
+        tmp_path, monkeypatch, "On %(date)s the report was published with the following key findings:"
+    )
+    code, out, _ = run("validate", "--templates", folder, variant(tmp_path, text))
     assert code == 0
     assert "warning: response.findings_intro: the layout's sentence “On %(date)s the report was published" in out
     assert "write response.findings_intro to give your own words" in out
@@ -391,3 +395,43 @@ def test_ordinal_dates_asked_of_a_welsh_letter_are_a_warning(tmp_path: Path) -> 
     assert "warning: office.date_style: Welsh dates are cardinal (‘30 Hydref 2025’)" in out
     code, out, _ = run("validate", variant(tmp_path, EXAMPLE.read_text(encoding="utf-8"), date_style="ordinal"))
     assert "office.date_style" not in out  # bilingual: the English text has its ordinals
+
+
+# -- a Welsh-only letter names every word left in English ----------------------------------------------
+
+WELSH_ONLY = Path(__file__).resolve().parent / "welsh" / "welsh-only.yaml"
+
+
+def welsh_only(tmp_path: Path) -> Path:
+    """The Welsh-only variant of the example (each text in Welsh alone), beside its profile."""
+    (tmp_path / "profiles").mkdir(exist_ok=True)
+    shutil.copy(ROOT / "profiles" / "tir-llechen.yaml", tmp_path / "profiles")
+    (tmp_path / "responses").mkdir(exist_ok=True)
+    return Path(shutil.copy(WELSH_ONLY, tmp_path / "responses" / "letter.yaml"))
+
+
+def test_a_welsh_only_letter_names_each_word_left_in_english_and_strict_refuses_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = templates_leaving_english(tmp_path, monkeypatch, "Owner", "Action")
+    path = welsh_only(tmp_path)
+    code, out, _ = run("validate", "--templates", folder, path)
+    assert code == 0
+    line = next(
+        i for i, t in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if t.startswith("  language:")
+    )
+    for word in ("Action", "Owner"):
+        said = (
+            f"letter.yaml:{line}:13: warning: office.language: the layout's word “{word}” has no Welsh translation "
+            "in the catalogue and prints in English in a letter with no English in it; give its translation in "
+            "the templates' locale/cy/LC_MESSAGES/messages.po"
+        )
+        assert said in out
+    code, out, _ = run("validate", "--strict", "--templates", folder, path)
+    assert code == 1
+    assert f"letter.yaml:{line}:13: office.language: the layout's word “Action” has no Welsh translation" in out
+
+
+def test_a_welsh_only_letter_with_our_catalogue_is_named_nothing(tmp_path: Path) -> None:
+    code, out, _ = run("validate", "--strict", welsh_only(tmp_path))
+    assert (code, out.endswith("letter.yaml: valid\n")) == (0, True)

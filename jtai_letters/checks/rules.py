@@ -199,12 +199,17 @@ def check(spec: ResponseSpec) -> list[Problem]:
 
 
 def untranslated(spec: ResponseSpec, letter: RenderedLetter, templates_dir: Path) -> list[Problem]:
-    """Warnings (rule `translation`) for each sentence the layout made that prints in English in
-    another language's letter (its catalogue has no translation), naming the field that replaces it."""
+    """Warnings (rule `translation`) for the layout's words that print in English in another
+    language's letter (its catalogue has no translation): a sentence a field replaces names the
+    field; in a letter with no English in it (Welsh only) every such word is named, at `office.language`."""
     src = source_of(spec)
+    keys = [language.key(tag) for tag in language.of_spec(spec)]
+    no_english = SOURCE_LANGUAGE not in keys
     found = []
-    for key in (language.key(tag) for tag in language.of_spec(spec)):
-        replaced_by = catalogue.fields(templates_dir, key) if key != SOURCE_LANGUAGE else {}
+    for key in keys:
+        if key == SOURCE_LANGUAGE:
+            continue
+        replaced_by = catalogue.fields(templates_dir, key)
         for message in letter.untranslated:
             if field := replaced_by.get(message):
                 said = (
@@ -212,6 +217,13 @@ def untranslated(spec: ResponseSpec, letter: RenderedLetter, templates_dir: Path
                     f"in the catalogue and prints in English; write {field} to give your own words"
                 )
                 found.append(problem(src, tuple(field.split(".")), said, "translation", warning=True))
+            elif no_english:
+                said = (
+                    f"the layout's word “{message}” has no {LANGUAGE_NAMES[key]} translation in the "
+                    f"catalogue and prints in English in a letter with no English in it; give its "
+                    f"translation in the templates' locale/{key}/LC_MESSAGES/messages.po"
+                )
+                found.append(problem(src, ("office", "language"), said, "translation", warning=True))
     return found
 
 
