@@ -435,3 +435,38 @@ def test_a_welsh_only_letter_names_each_word_left_in_english_and_strict_refuses_
 def test_a_welsh_only_letter_with_our_catalogue_is_named_nothing(tmp_path: Path) -> None:
     code, out, _ = run("validate", "--strict", welsh_only(tmp_path))
     assert (code, out.endswith("letter.yaml: valid\n")) == (0, True)
+
+
+# -- the Welsh Language Standards' statement on correspondence ------------------------------------------
+
+STATEMENT = {"cy": "Rydym yn croesawu gohebiaeth yn Gymraeg.", "en": "We welcome correspondence in Welsh."}
+
+
+def test_the_welsh_language_statement_is_in_the_letterhead_in_both_languages_in_every_format(tmp_path: Path) -> None:
+    path = variant(tmp_path, EXAMPLE.read_text(encoding="utf-8"), bilingual="parts")
+    files = {p.suffix: p for p in build(path, tmp_path / "out", Options(formats=("docx", "pdf", "html"))).outputs}
+    root = lxml.html.document_fromstring(files[".html"].read_text(encoding="utf-8"))
+    said = [
+        (p.xpath("string(ancestor-or-self::*[@lang][1]/@lang)"), p.text_content().split(". ")[0] + ".")
+        for p in root.xpath('//header[@class="letterhead"]/p[@class="welsh-language-statement"]')
+    ]
+    assert said == [("cy-GB", STATEMENT["cy"]), ("en-GB", STATEMENT["en"])]
+    for text in (" ".join(pdf_text(files[".pdf"]).split()), "\n".join(docx_paragraphs(files[".docx"]))):
+        assert STATEMENT["cy"] in text and STATEMENT["en"] in text
+
+
+def test_an_office_turns_the_statement_off_or_gives_its_own_words(tmp_path: Path) -> None:
+    example = EXAMPLE.read_text(encoding="utf-8")
+    html = render(load_spec(variant(tmp_path, example, welsh_language_statement="false"))).html
+    assert "welsh-language-statement" not in html
+    own = "{cy: Croeso i chi ysgrifennu atom yn Gymraeg., en: You may write to us in Welsh.}"
+    html = render(load_spec(variant(tmp_path, example, welsh_language_statement_text=own))).html
+    assert "Croeso i chi ysgrifennu atom yn Gymraeg." in html and "You may write to us in Welsh." in html
+    assert STATEMENT["cy"] not in html
+
+
+def test_an_english_office_prints_no_statement_unless_it_asks() -> None:
+    assert (
+        "welsh-language-statement"
+        not in render(load_spec(ROOT / "responses" / "loamshire-2025-domestic-abuse.yaml")).html
+    )
