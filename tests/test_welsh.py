@@ -470,3 +470,43 @@ def test_an_english_office_prints_no_statement_unless_it_asks() -> None:
         "welsh-language-statement"
         not in render(load_spec(ROOT / "responses" / "loamshire-2025-domestic-abuse.yaml")).html
     )
+
+
+# -- done when: no word of the English catalogue in any Welsh part of any format ------------------------
+
+
+def _english_pieces() -> set[str]:
+    english = [_key(e.id) for e in extract(DEFAULT_TEMPLATES) if e.id]
+    pieces = {p.strip(" :,.") for m in english for p in _PLACEHOLDER.split(m)} - {""}
+    same = {p.strip(" :,.") for m in _po() if isinstance(m.string, str) for p in _PLACEHOLDER.split(m.string)}
+    return pieces - same  # "cc" is written the same in Welsh (HMICFRS's Welsh letters)
+
+
+def _english_in(text: str) -> list[str]:
+    flat = " ".join(text.split())
+    return sorted(p for p in _english_pieces() if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", flat))
+
+
+def test_no_word_of_the_english_catalogue_in_a_welsh_only_letter_in_any_format(tmp_path: Path) -> None:
+    files = {
+        p.suffix: p
+        for p in build(welsh_only(tmp_path), tmp_path / "out", Options(formats=("docx", "pdf", "html"))).outputs
+    }
+    html = lxml.html.document_fromstring(files[".html"].read_text(encoding="utf-8")).body.text_content()
+    for text in (pdf_text(files[".pdf"]), "\n".join(docx_paragraphs(files[".docx"])), html):
+        assert "Argymhelliad R1" in " ".join(text.split())
+        assert _english_in(text) == []
+
+
+def test_no_word_of_the_english_catalogue_in_the_welsh_part_of_the_bilingual_example(tmp_path: Path) -> None:
+    path = variant(tmp_path, EXAMPLE.read_text(encoding="utf-8"), bilingual="parts")
+    files = {p.suffix: p for p in build(path, tmp_path / "out", Options(formats=("docx", "pdf", "html"))).outputs}
+    english_starts = "Office of the Police and Crime Commissioner for Tir Llechen"
+    pdf = pdf_text(files[".pdf"])
+    docx = "\n".join(docx_paragraphs(files[".docx"]))
+    for text in (pdf, docx):
+        welsh, english = text.split(english_starts, 1)
+        assert "Argymhelliad R1" in " ".join(welsh.split()) and "Recommendation R1" in " ".join(english.split())
+        assert _english_in(welsh) == []
+    welsh_text, spans = _welsh_text(files[".html"].read_text(encoding="utf-8"))
+    assert spans == [] and _english_in(welsh_text) == []
