@@ -510,3 +510,46 @@ def test_no_word_of_the_english_catalogue_in_the_welsh_part_of_the_bilingual_exa
         assert _english_in(welsh) == []
     welsh_text, spans = _welsh_text(files[".html"].read_text(encoding="utf-8"))
     assert spans == [] and _english_in(welsh_text) == []
+
+
+# -- parity: a bilingual letter's two texts of each field have the same shape -----------------------------
+
+PARITY = Path(__file__).resolve().parent / "welsh-parity"
+SHAPE = "the Welsh and English texts differ in shape: at part "
+FIX = "; give both the same paragraphs, lists, tables and links"
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        (
+            "extra-paragraph.yaml",
+            "response.opening[0]: " + SHAPE + "2 the Welsh has a paragraph where the English has nothing more",
+        ),
+        (
+            "list-for-a-paragraph.yaml",
+            "response.opening[0]: " + SHAPE + "1 the Welsh has a bulleted list where the English has a paragraph",
+        ),
+        (
+            "link-target-differs.yaml",
+            "response.recommendations[0].response: " + SHAPE + "2 the Welsh has a link to "
+            "https://tirllechen-chth.example/cy/offeryn where the English has a link to https://tirllechen-chth.example/en/tool",
+        ),
+        (
+            "link-missing.yaml",
+            "response.recommendations[0].response: " + SHAPE + "2 the Welsh has nothing more where the English has a "
+            "link to https://tirllechen-chth.example/tool",
+        ),
+    ],
+)
+def test_a_bilingual_spec_whose_languages_differ_in_shape_fails_validate_naming_the_first_difference(
+    tmp_path: Path, name: str, said: str
+) -> None:
+    (tmp_path / "profiles").mkdir()
+    shutil.copy(ROOT / "profiles" / "tir-llechen.yaml", tmp_path / "profiles")
+    (tmp_path / "responses").mkdir()
+    path = Path(shutil.copy(PARITY / name, tmp_path / "responses" / name))
+    code, out, _ = run("validate", path)
+    assert code == 1
+    problems = [line for line in out.splitlines() if "differ in shape" in line]
+    assert len(problems) == 1 and problems[0].endswith(said + FIX), out
