@@ -18,10 +18,12 @@ with long_lived():  # the models and every module a command needs: made once, ke
     from jtai_letters.errors import JtaiError, OutputError, SpecError, TemplateError, UsageError
     from jtai_letters.letter.render import RenderedLetter, render
     from jtai_letters.pipeline.build import Options, build, build_many, check, validate
+    from jtai_letters.pipeline.inspect import Inspection, inspect
     from jtai_letters.spec.load import load_spec
     from jtai_letters.spec.models import ResponseSpec
 
 __all__ = [
+    "Inspection",
     "JtaiError",
     "Options",
     "OutputError",
@@ -34,6 +36,7 @@ __all__ = [
     "build",
     "build_many",
     "check",
+    "inspect",
     "load_spec",
     "render",
     "validate",

@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from jtai_letters.checks.rules import texts
 from jtai_letters.errors import Problem
+from jtai_letters.spec import language
 from jtai_letters.spec.load import source_of
 from jtai_letters.spec.models import ResponseSpec
 
@@ -77,8 +78,17 @@ def script(char: str) -> str:
     return _SCRIPTS.get(first, first.title())
 
 
-def missing_glyphs(spec: ResponseSpec) -> Iterator[Problem]:
-    """A warning for each field holding characters no installed font can draw, one per script."""
+def missing_glyphs(spec: ResponseSpec) -> list[Problem]:
+    """A warning for each field holding characters no installed font can draw, one per script, over
+    every language's text of the letter (a script may be in the Welsh text only); each said once."""
+    found: dict[tuple[object, ...], Problem] = {}
+    for one in language.letters(spec).values():
+        for p in _missing_glyphs(one):
+            found.setdefault((p.path, p.field, p.message), p)
+    return list(found.values())
+
+
+def _missing_glyphs(spec: ResponseSpec) -> Iterator[Problem]:
     fields = [(loc, value) for loc, value in texts(spec) if _BEYOND.search(value)]
     coverage = drawable() if fields else None
     if coverage is None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from jtai_letters.errors import JtaiError, OutputError, Problem, UsageError
 from jtai_letters.letter.assets import read_regular
+from jtai_letters.pipeline.files import write_atomic
 
 if TYPE_CHECKING:
     from pypdf.generic import StreamObject
@@ -257,7 +258,6 @@ def extract_all(pdf: Path, folder: Path, *, force: bool = False) -> Path:
     Names come from the PDF, so all are checked before any file is written: each
     must stay inside `folder`. Existing files are kept unless `force`.
     """
-    from jtai_letters.pipeline.build import write_atomic
 
     files = _attachments(pdf)
     if folder.exists() and not folder.is_dir():

@@ -30,7 +30,6 @@ import resource
 import signal
 import sys
 import time
-import traceback
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -42,17 +41,11 @@ from typing import Any
 
 from jtai_letters import __version__
 from jtai_letters.errors import JtaiError, OutputError, Problem, UsageError, split
-from jtai_letters.pipeline.build import (
-    DEFAULTS,
-    MEMORY_MB,
-    TIMEOUT_SECONDS,
-    Options,
-    build,
-    lines,
-    stale_outputs,
-    unexpected,
-    write_atomic,
-)
+from jtai_letters.pipeline.build import build
+from jtai_letters.pipeline.faults import MEMORY_MB, TIMEOUT_SECONDS, traceback_lines, unexpected
+from jtai_letters.pipeline.files import stale_outputs, write_atomic
+from jtai_letters.pipeline.inspect import lines
+from jtai_letters.pipeline.options import DEFAULTS, Options
 
 MANIFEST = "manifest.json"
 JOURNAL = ".manifest.journal"  # one JSON line per finished letter, until folded into the manifest
@@ -173,7 +166,7 @@ _LIMITS: dict[str, Any] = {"memory_mb": MEMORY_MB, "debug": False}
 def _debug(error: BaseException) -> list[str]:
     if not _LIMITS["debug"]:
         return []
-    return "".join(traceback.format_exception(error)).rstrip().splitlines()
+    return traceback_lines(error)
 
 
 def _output_record(path: Path, paths: _Paths) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from jtai_letters.checks.rules import publication_deadline
 from jtai_letters.errors import UsageError
-from jtai_letters.pipeline.build import DEFAULTS, Options
+from jtai_letters.pipeline.options import DEFAULTS, Options
 from jtai_letters.spec.models import ResponseSpec
 from jtai_letters.tracking.register import Register, Row, read, save
 

@@ -18,7 +18,7 @@ from jtai_letters.errors import UsageError
 from jtai_letters.letter.render import RenderedLetter, image_paths
 from jtai_letters.letter.style import HOUSE_STYLE, office_style
 from jtai_letters.letter.templates import stylesheets
-from jtai_letters.pipeline.build import DEFAULTS, Options
+from jtai_letters.pipeline.options import DEFAULTS, Options
 from jtai_letters.spec.load import source_of
 from jtai_letters.tracking.register import STATUSES, TRACKING, Register, Row, by_report, counts, read, save
 

@@ -28,7 +28,10 @@ from jtai_letters.checks import rules
 from jtai_letters.errors import OutputError, Problem, SpecError, TemplateError, UsageError
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES, environment
 from jtai_letters.outputs import ZIP_DATE
-from jtai_letters.pipeline.build import DEFAULTS, Options, check, each_spec, write_atomic
+from jtai_letters.pipeline.files import write_atomic
+from jtai_letters.pipeline.inspect import inspect
+from jtai_letters.pipeline.options import DEFAULTS, Options
+from jtai_letters.pipeline.pool import each_spec
 from jtai_letters.spec.load import source_of
 from jtai_letters.spec.models import Action, Answer, Due, Item, ResponseSpec, Status
 
@@ -160,14 +163,18 @@ def _checked(paths: list[Path], as_of: dt.date, options: Options) -> list[tuple[
 
 
 def _check_one(path: Path, *, as_of: dt.date, options: Options) -> tuple[ResponseSpec | None, list[Problem]]:
-    try:
-        spec = check(path, options).spec
-    except SpecError as e:
-        return None, e.problems
-    warnings = rules.updates_after(spec, as_of)
+    found = inspect(path, options, until="check", as_of=as_of)
+    if found.errors or found.spec is None:
+        return None, found.errors + found.warnings
+    spec = found.spec
     # Its problems are located: the YAML tree can stay behind (a worker need not send it back).
     spec._source = dataclasses.replace(source_of(spec), root=None)
-    return spec, warnings
+    return spec, [p for p in found.warnings if p.rule in OWN_WARNINGS]
+
+
+OWN_WARNINGS = ("update-future",)
+"""The warnings a valid spec's rows are shown with: about the register's own data (progress dated
+later than the register). The letter's other warnings are for `validate` and `render` to say."""
 
 
 def _items(spec: ResponseSpec) -> Iterator[tuple[str, Item, str, Answer | None, bool]]:
