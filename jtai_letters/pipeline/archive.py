@@ -15,8 +15,8 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from jtai_letters.errors import JtaiError, OutputError, Problem, UsageError
+from jtai_letters.files import write_atomic
 from jtai_letters.letter.assets import read_regular
-from jtai_letters.pipeline.files import write_atomic
 
 if TYPE_CHECKING:
     from pypdf.generic import StreamObject

@@ -41,9 +41,10 @@ from typing import Any
 
 from jtai_letters import __version__
 from jtai_letters.errors import JtaiError, OutputError, Problem, UsageError, split
+from jtai_letters.files import write_atomic
 from jtai_letters.pipeline.build import build
 from jtai_letters.pipeline.faults import MEMORY_MB, TIMEOUT_SECONDS, traceback_lines, unexpected
-from jtai_letters.pipeline.files import stale_outputs, write_atomic
+from jtai_letters.pipeline.files import stale_outputs
 from jtai_letters.pipeline.inspect import lines
 from jtai_letters.pipeline.options import DEFAULTS, Options
 

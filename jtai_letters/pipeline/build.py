@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jtai_letters.errors import JtaiError, OutputError, Problem, UsageError
+from jtai_letters.files import write_atomic
 from jtai_letters.pipeline.discovery import SPEC_SUFFIXES, expand, expand_named
 from jtai_letters.pipeline.faults import MEMORY_MB, TIMEOUT_SECONDS, Overran, overran, time_limit, unexpected
-from jtai_letters.pipeline.files import output_path, stale_outputs, write_atomic
+from jtai_letters.pipeline.files import output_path, stale_outputs
 from jtai_letters.pipeline.inspect import Inspection, inspect, lines
 from jtai_letters.pipeline.options import DEFAULT_FORMATS, DEFAULTS, FORMATS, Options
 from jtai_letters.pipeline.pool import each_spec

@@ -26,9 +26,9 @@ from jinja2.exceptions import SecurityError
 
 from jtai_letters.checks import rules
 from jtai_letters.errors import OutputError, Problem, SpecError, TemplateError, UsageError
+from jtai_letters.files import write_atomic
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES, environment
 from jtai_letters.outputs import ZIP_DATE
-from jtai_letters.pipeline.files import write_atomic
 from jtai_letters.pipeline.inspect import inspect
 from jtai_letters.pipeline.options import DEFAULTS, Options
 from jtai_letters.pipeline.pool import each_spec
