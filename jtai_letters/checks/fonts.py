@@ -106,5 +106,4 @@ def _missing_glyphs(spec: ResponseSpec) -> Iterator[Problem]:
                 f"(first '{chars[0]}', U+{ord(chars[0]):04X}): they would print as empty boxes; "
                 "install a font for it (see Fonts in the README)",
                 rule="font",
-                warning=True,
             )

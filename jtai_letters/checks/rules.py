@@ -1,7 +1,8 @@
 """Checks beyond types: the Police Act 1996 s55 duties and the house rules for published letters.
 
-Every rule id the tool can report is registered once in `RULES` (id, severity,
-one line): the checks, the JSON output and the README's rule table all read it.
+Every rule id the tool can report is registered once in `checks.registry.RULES`
+(id, severity, one line): the checks, the JSON output and the README's rule table
+all read it (`RULES` and `rule_table` are importable from here too).
 Each check is a function registered with `@check`, returning located `Problem`s.
 """
 
@@ -10,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from jtai_letters.checks.registry import RULES, Rule, RuleId, Severity, rule_table  # noqa: F401 (re-exported)
 from jtai_letters.errors import Problem
 from jtai_letters.letter import catalogue
 from jtai_letters.letter.text import Inline, links
@@ -29,94 +30,6 @@ if TYPE_CHECKING:
 DEADLINE_DAYS = 56  # s55(5A): "within 56 days beginning with the day" of publication
 
 
-@dataclass(frozen=True)
-class Rule:
-    """One kind of problem: its stable id, its severity and what it catches, in one line."""
-
-    id: str
-    severity: str  # "error", "warning", or "error / warning" for a rule with both kinds
-    what: str
-
-
-RULES: dict[str, Rule] = {
-    rule.id: rule
-    for rule in (
-        Rule(
-            "s55-deadline",
-            "warning",
-            "response dated after the last day: publication + 55 days (4 Feb 2020 -> 30 Mar 2020); "
-            "none for reports published before 2 May 2017",
-        ),
-        Rule(
-            "s55-unanswered",
-            "error / warning",
-            "a recommendation or area for improvement has no response (a warning for reports published before "
-            "s55(5B) came into force on 2 May 2017, and for causes of concern)",
-        ),
-        Rule(
-            "s55-copies",
-            "warning",
-            "no copies recorded: s55(6) sends them to the inspectors and the Secretary of State",
-        ),
-        Rule("s55-not-applicable", "warning", "an answer saying the recommendation does not apply also lists actions"),
-        Rule(
-            "recommendation-count",
-            "error / warning",
-            "recommendation_count below the recommendations listed (error), or above them (warning)",
-        ),
-        Rule(
-            "body-placement",
-            "error / warning",
-            "response.body places an answer or the chief constable's comments never or twice, an unknown id, or a "
-            "part the spec lacks (errors); leaves a part of the spec unprinted (warning)",
-        ),
-        Rule("s55-unknown-id", "error", "a response names an id the report does not list"),
-        Rule("s55-duplicate", "error", "a recommendation or area for improvement is answered twice"),
-        Rule("s55-chief-constable", "warning", "neither the chief constable's comments nor why there are none"),
-        Rule(
-            "date-order",
-            "error / warning",
-            "inspection ends after publication, response before publication (errors); "
-            "an action, wherever it is listed, due before the response (warning)",
-        ),
-        Rule("link-target", "warning", "a link in text that is not absolute http(s)/mailto: shown as its words only"),
-        Rule("link-text", "warning", 'link words that do not say where they go ("here", "click here")'),
-        Rule(
-            "placeholder",
-            "error",
-            "unfinished text: TODO, TBC, T.B.C., TBA, FIXME, XX, `[insert ...]`, lorem ipsum, "
-            '"to be confirmed" standing alone',
-        ),
-        Rule("character", "error", "control characters a Word document cannot hold"),
-        Rule("update-order", "error", "a progress update dated before the response, or before the update above it"),
-        Rule(
-            "update-future",
-            "warning",
-            "a progress update dated after the --as-of date (default today); from validate, register, progress "
-            "and deadlines only: letters never read the clock",
-        ),
-        Rule(
-            "translation",
-            "error / warning",
-            "a bilingual letter's text missing in one language (error); text in a language the letter is not in, "
-            "a sentence the layout makes that will print in English in a Welsh letter, or ordinal dates asked of a "
-            "Welsh letter (warnings)",
-        ),
-        Rule("font", "warning", "characters the PDF's fonts cannot draw (printed as empty boxes); names the script"),
-        Rule("layout", "error", "no such layout in the templates folder"),
-        Rule("layout-requires", "error", "a field the layout needs (as `templates/layouts.yaml` declares) is missing"),
-        Rule("layout-field", "warning", "a field the layout never prints is set (fields kept for the record excepted)"),
-        Rule("template", "error", "the layout's template failed while making the letter (found by a dry render)"),
-        Rule("asset", "error", "a logo or signature that is missing, outside its folder, or not really a PNG/JPEG"),
-        Rule("profile", "error", "the office profile cannot be found or read"),
-        Rule("schema", "error", "the spec or profile does not match the schema (or is not UTF-8 text)"),
-        Rule("yaml", "error", "not readable YAML: syntax, duplicate keys, tabs, limits; with the likely fix"),
-        Rule("docx", "error", "the Word writer met HTML it cannot set out faithfully"),
-        Rule("internal", "error", "an unexpected fault, or a letter over its time limit: that letter alone fails"),
-        Rule("usage", "error", "the command line named something that does not exist (exit code 2)"),
-    )
-}
-
 Check = Callable[[ResponseSpec, SourceMap], Iterable[Problem]]
 CHECKS: list[Check] = []
 
@@ -128,19 +41,11 @@ def check_rule(fn: Check) -> Check:
 
 
 def problem(
-    src: SourceMap, loc: Loc, message: str, rule: str, *, warning: bool | None = None, at: Loc | None = None
+    src: SourceMap, loc: Loc, message: str, rule: RuleId, *, kind: Severity | None = None, at: Loc | None = None
 ) -> Problem:
-    """A problem of a registered rule about `loc` (placed at `at`'s key if given), with the rule's severity
-    unless `warning` says otherwise."""
-    is_warning = RULES[rule].severity == "warning" if warning is None else warning
-    return src.problem(loc, message, rule=rule, warning=is_warning, key=at is not None, at=at)
-
-
-def rule_table() -> str:
-    """The README's rule table, generated from `RULES`."""
-    rows = ["| rule | severity | what |", "| --- | --- | --- |"]
-    rows += [f"| `{r.id}` | {r.severity} | {r.what} |" for r in RULES.values()]
-    return "\n".join(rows) + "\n"
+    """A problem of a registered rule about `loc` (placed at `at`'s key if given), with the rule's severity;
+    `kind` says which only for a rule whose severity varies (`Problem` refuses it for any other)."""
+    return src.problem(loc, message, rule=rule, kind=kind, key=at is not None, at=at)
 
 
 # Embeddings and overrides reorder what a reader sees ("Trojan Source"); Arabic and Urdu text
@@ -208,7 +113,7 @@ def untranslated(spec: ResponseSpec, letter: RenderedLetter, templates_dir: Path
                     f"the layout's sentence “{message}” has no {language.NAMES[key]} translation "
                     f"in the catalogue and prints in English; write {field} to give your own words"
                 )
-                found.append(problem(src, tuple(field.split(".")), said, "translation", warning=True))
+                found.append(problem(src, tuple(field.split(".")), said, "translation", kind="warning"))
     return found
 
 
@@ -228,7 +133,7 @@ def _ordinal_in_welsh(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
             "Welsh dates are cardinal (‘30 Hydref 2025’), as Welsh usage writes them: "
             "ordinal dates are for English text only, so this letter prints none",
             "translation",
-            warning=True,
+            kind="warning",
         )
 
 
@@ -255,7 +160,7 @@ def _dates(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
             ("report", "inspection_period", "end"),
             f"the inspection ends after the report was published ({report.published.isoformat()})",
             "date-order",
-            warning=False,
+            kind="error",
         )
     if response.date < report.published:
         yield problem(
@@ -263,12 +168,14 @@ def _dates(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
             ("response", "date"),
             f"the response is dated before the report was published ({report.published.isoformat()})",
             "date-order",
-            warning=False,
+            kind="error",
         )
     for loc, action in actions(spec):
         # A month or quarter is due by its last day.
         if action.due and action.due.last_day < response.date:
-            yield problem(src, (*loc, "due"), "the action is due before the response date", "date-order", warning=True)
+            yield problem(
+                src, (*loc, "due"), "the action is due before the response date", "date-order", kind="warning"
+            )
 
 
 ANSWER_KEYS = ("recommendations", "areas_for_improvement", "causes_of_concern")
@@ -342,7 +249,7 @@ def _answers(
                 ("report", key, i),
                 f"{what} '{item.id}' has no response: {law} (add it under response.{key})",
                 rule="s55-unanswered",
-                warning=not (required and in_force),
+                kind="warning" if not (required and in_force) else "error",
             )
 
 
@@ -370,7 +277,6 @@ def _not_applicable(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
                     "the answer says the recommendation does not apply, yet lists actions: "
                     "remove `applies: false`, or the actions",
                     rule="s55-not-applicable",
-                    warning=True,
                 )
 
 
@@ -391,7 +297,7 @@ def _recommendation_count(spec: ResponseSpec, src: SourceMap) -> Iterator[Proble
             f"the report makes {count} recommendations and {listed} are listed and answered: "
             "make sure the letter says how the others are addressed",
             rule="recommendation-count",
-            warning=True,
+            kind="warning",
         )
 
 
@@ -403,7 +309,6 @@ def _copies(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
             "no copies recorded: s55(6) sends the published response to the inspectors of constabulary and the "
             "Secretary of State; list them in response.copies",
             rule="s55-copies",
-            warning=True,
         )
 
 
@@ -491,7 +396,7 @@ def _body(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
             field,
             f"not printed: response.body does not place it (add `- show: {name}`)",
             rule="body-placement",
-            warning=True,
+            kind="warning",
         )
     for name in _OUTSIDE_BODY:
         if getattr(spec.response, name):
@@ -499,7 +404,7 @@ def _body(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
                 ("response", name),
                 "not printed: with response.body, the letter holds only what the body places; move it into the body",
                 rule="body-placement",
-                warning=True,
+                kind="warning",
             )
 
 

@@ -56,7 +56,7 @@ def _route_every_writer_logger() -> None:
 @contextmanager
 def writer_warnings(source: Path) -> Iterator[list[Problem]]:
     """Collect what WeasyPrint (and the font subsetter) log while the letter is written, as problems
-    (rule `template`, warnings) about `source`, each said once."""
+    (rule `printing`, warnings) about `source`, each said once."""
     _route_every_writer_logger()
     records: list[logging.LogRecord] = []
     found: list[Problem] = []
@@ -68,6 +68,6 @@ def writer_warnings(source: Path) -> Iterator[list[Problem]]:
         for record in records:
             said = record.getMessage().strip()
             message = said.splitlines()[0] if said else ""
-            problem = Problem(f"while printing: {message}", source, rule="template", severity="warning")
+            problem = Problem(f"while printing: {message}", source, rule="printing")
             if problem not in found:
                 found.append(problem)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from jtai_letters.checks.registry import RULES, RuleId, Severity
 from jtai_letters.errors import Problem
 from jtai_letters.spec.models import LANGUAGE_KEYS, Model, Office, ResponseSpec
 from jtai_letters.spec.yamltree import Map, Seq
@@ -66,13 +67,17 @@ Loc = tuple[int | str, ...]
 
 @dataclass
 class Finding:
-    """What projecting a spec found: (loc, message, rule, warning), placed by the caller."""
+    """What projecting a spec found: (loc, message, rule, kind), placed by the caller.
 
-    problems: list[tuple[Loc, str, str, bool]] = field(default_factory=list)
+    `kind` is the severity of a problem of a rule whose severity varies (`translation`), else None.
+    """
 
-    def add(self, loc: Loc, message: str, rule: str = "translation", *, warning: bool = False) -> None:
-        if (loc, message, rule, warning) not in self.problems:
-            self.problems.append((loc, message, rule, warning))
+    problems: list[tuple[Loc, str, RuleId, Severity | None]] = field(default_factory=list)
+
+    def add(self, loc: Loc, message: str, rule: RuleId = "translation", *, warning: bool = False) -> None:
+        kind: Severity | None = ("warning" if warning else "error") if RULES[rule].severity == "varies" else None
+        if (loc, message, rule, kind) not in self.problems:
+            self.problems.append((loc, message, rule, kind))
 
 
 def project(root: Map, language: str, found: Finding) -> dict[str, Map]:
@@ -212,6 +217,6 @@ def _plain(loc: Loc, wanted: tuple[str, ...], found: Finding) -> None:
 
 
 def placed(found: Finding, place: Any) -> Iterator[Problem]:
-    """The projection's findings as located problems; `place(loc, message, rule, warning)` makes one."""
-    for loc, message, rule, warning in found.problems:
-        yield place(loc, message, rule, warning)
+    """The projection's findings as located problems; `place(loc, message, rule, kind)` makes one."""
+    for loc, message, rule, kind in found.problems:
+        yield place(loc, message, rule, kind)

@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from jtai_letters.checks.registry import RuleId, Severity
 from jtai_letters.errors import Problem, SpecError
 from jtai_letters.letter.assets import read_regular
 from jtai_letters.spec import language, yamltree
@@ -77,9 +78,9 @@ class SourceMap:
         loc: Loc,
         message: str,
         *,
-        rule: str = "schema",
+        rule: RuleId = "schema",
         key: bool = False,
-        warning: bool = False,
+        kind: Severity | None = None,
         at: Loc | None = None,
     ) -> Problem:
         """A `Problem` about field `loc`, placed at `at` (default: `loc` itself) in this file.
@@ -88,9 +89,9 @@ class SourceMap:
         """
         if self.profile_source is not None and self._from_profile(loc):
             place = loc[1:] if at is None or at[:2] != loc[:2] else at[1:]
-            return self.profile_source.problem(loc[1:], message, rule=rule, key=key, warning=warning, at=place)
+            return self.profile_source.problem(loc[1:], message, rule=rule, key=key, kind=kind, at=place)
         line, column = self.position(loc if at is None else at, key=key)
-        return Problem(message, self.path, line, column, field_path(loc), rule, "warning" if warning else "error")
+        return Problem(message, self.path, line, column, field_path(loc), rule, kind)
 
 
 def source_of(spec: ResponseSpec) -> SourceMap:
@@ -164,7 +165,7 @@ def parse_spec(text: str, path: Path, profile: Path | None = None, profiles: Pat
     said = [
         p
         for p in language.placed(
-            found, lambda loc, message, rule, warning: placed.problem(loc, message, rule=rule, warning=warning)
+            found, lambda loc, message, rule, kind: placed.problem(loc, message, rule=rule, kind=kind)
         )
         # A profile serves letters in every language: its texts in another language are not a fault.
         if not (p.severity == "warning" and merged is not None and p.path == merged.path)
