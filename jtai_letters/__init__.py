@@ -12,15 +12,14 @@ try:
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0+unknown"
 
-from jtai_letters.outputs._fastimport import long_lived
-
-with long_lived():  # the models and every module a command needs: made once, kept for the process
-    from jtai_letters.errors import JtaiError, OutputError, SpecError, TemplateError, UsageError
-    from jtai_letters.letter.render import RenderedLetter, render
-    from jtai_letters.pipeline.build import Options, build, build_many, check, validate
-    from jtai_letters.pipeline.inspect import Inspection, inspect
-    from jtai_letters.spec.load import load_spec
-    from jtai_letters.spec.models import ResponseSpec
+# Importing changes nothing in the host's process (its collector, Pillow's or logging's settings):
+# the command line opts in to what suits a process of its own (see `cli.main`).
+from jtai_letters.errors import JtaiError, OutputError, SpecError, TemplateError, UsageError
+from jtai_letters.letter.render import RenderedLetter, render
+from jtai_letters.pipeline.build import Options, build, build_many, check, validate
+from jtai_letters.pipeline.inspect import Inspection, inspect
+from jtai_letters.spec.load import load_spec
+from jtai_letters.spec.models import ResponseSpec
 
 __all__ = [
     "Inspection",

@@ -18,6 +18,7 @@ from jtai_letters.errors import JtaiError, UsageError
 from jtai_letters.faces.skeleton import skeleton
 from jtai_letters.letter import layouts
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES
+from jtai_letters.outputs._fastimport import own_process
 from jtai_letters.pipeline.build import (
     DEFAULT_FORMATS,
     FORMATS,
@@ -229,7 +230,13 @@ def _date(value: str) -> dt.date:
 
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
-    """Run the command line; returns the exit code instead of exiting, so tests call it in-process."""
+    """Run the command line; returns the exit code instead of exiting, so tests call it in-process.
+
+    Run as the program (no `argv`), the process is jtai-letters' own: what it imported is frozen out
+    of the collector's sight (`own_process`). Called with `argv` (a test, a host), it changes nothing.
+    """
+    if argv is None:
+        own_process()
     out, err = stdout or sys.stdout, stderr or sys.stderr
     try:
         args = _parser().parse_args(argv)

@@ -13,6 +13,7 @@ from jinja2.exceptions import SecurityError
 from jtai_letters.errors import Problem, SpecError, TemplateError
 from jtai_letters.letter import assets, bilingual, catalogue, layouts
 from jtai_letters.letter.labels import LABELS
+from jtai_letters.letter.style import HOUSE_STYLE, HouseStyle
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES, TemplateFailure, environment, layout_files, stylesheets
 from jtai_letters.spec import language
 from jtai_letters.spec.load import source_of
@@ -77,6 +78,12 @@ class RenderedLetter:
     date: dt.date = dt.date(1970, 1, 1)  # the response date: the documents' dates come from it, never the clock
     page_label: str = LABELS["page_of"]  # the footer's words, in the letter's language or languages
     untranslated: tuple[str, ...] = ()  # the layout's words printed in English in another language's letter
+    house: HouseStyle = HOUSE_STYLE  # the style it prints in, before the office's font and colour: per letter
+
+    @property
+    def style(self) -> HouseStyle:
+        """The house style as this letter's office prints it (its font and brand colour)."""
+        return self.house.for_office(self.font, self.brand_colour)
 
     def field_of(self, url: str) -> str:
         """The spec field that named `url`, or '' when the template did."""

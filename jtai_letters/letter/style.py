@@ -112,12 +112,13 @@ class HouseStyle:
 
 
 HOUSE_STYLE = HouseStyle()
-"""The project's style; `for_office()` applies an office's choices."""
+"""The project's style; `for_office()` applies an office's choices. Never swapped: a letter carries
+the style it prints in (`RenderedLetter.house`), so another style is per letter, not per process."""
 
 
-def office_style(font: str, brand_colour: str | None) -> HouseStyle:
-    """The house style as one office prints it (read at call time, so a test may swap `HOUSE_STYLE`)."""
-    return HOUSE_STYLE.for_office(font, brand_colour)
+def office_style(font: str, brand_colour: str | None, house: HouseStyle = HOUSE_STYLE) -> HouseStyle:
+    """The house style (`house`, by default the project's) as one office prints it."""
+    return house.for_office(font, brand_colour)
 
 
 _HEADINGS = {"title": "h1", "heading1": "h2", "heading2": "h3", "heading3": "h4"}

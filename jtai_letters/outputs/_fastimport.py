@@ -12,6 +12,10 @@ them again at every full collection, while importing and then while the first
 letters are made: about a tenth of a cold `render`. `long_lived` keeps it off
 while importing and then freezes what was made out of its sight (as Python's
 documentation advises before forking workers, which then share those pages).
+
+The collector is the host's: a library imported by another program leaves it
+alone. Only a process that is jtai-letters' own (the command line, a batch
+worker) says so with `own_process()`; until then `long_lived` does nothing.
 """
 
 from __future__ import annotations
@@ -53,9 +57,24 @@ def linux_sonames_first() -> Iterator[None]:
         ctypes.util.find_library = real
 
 
+_OWN_PROCESS = False  # set by `own_process`: the command line and batch workers only
+
+
+def own_process() -> None:
+    """This process runs jtai-letters itself (the command line, a batch worker): what is imported now
+    lives as long as it, so it is frozen out of the collector's sight, and so is what `long_lived` imports."""
+    global _OWN_PROCESS
+    _OWN_PROCESS = True
+    gc.freeze()
+
+
 @contextmanager
 def long_lived() -> Iterator[None]:
-    """No cyclic collection while importing; what the imports made is then frozen (`gc.freeze`)."""
+    """In a process of our own (`own_process`): no cyclic collection while importing, and what the
+    imports made is then frozen (`gc.freeze`). In a host's process: nothing."""
+    if not _OWN_PROCESS:
+        yield
+        return
     collecting = gc.isenabled()
     gc.disable()
     try:

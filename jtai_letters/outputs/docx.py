@@ -31,7 +31,7 @@ from jtai_letters.errors import OutputError, Problem
 from jtai_letters.letter.assets import read_asset
 from jtai_letters.letter.labels import pieces
 from jtai_letters.letter.render import RenderedLetter
-from jtai_letters.letter.style import HouseStyle, office_style
+from jtai_letters.letter.style import HouseStyle
 from jtai_letters.outputs import ZIP_DATE
 from jtai_letters.outputs.docx_base import (
     BULLETS_NUM_ID,
@@ -104,7 +104,7 @@ class _Fmt:
 def write(letter: RenderedLetter) -> bytes:
     """The letter as a DOCX file (bytes). Deterministic: same letter, same bytes."""
     root = lxml.html.document_fromstring(letter.html)
-    style = office_style(letter.font, letter.brand_colour)
+    style = letter.style
     language = root.get("lang") or "en-GB"
     document = new_document(style, language)
     _properties(document, root)

@@ -29,7 +29,7 @@ with linux_sonames_first(), long_lived():
 from jtai_letters.errors import OutputError, Problem
 from jtai_letters.letter.assets import read_asset
 from jtai_letters.letter.render import RenderedLetter
-from jtai_letters.letter.style import HouseStyle, office_style, stylesheet
+from jtai_letters.letter.style import HouseStyle, stylesheet
 from jtai_letters.pipeline.archive import SPEC_DESCRIPTION
 
 _LOG = logging.getLogger("weasyprint")
@@ -203,7 +203,7 @@ def write(letter: RenderedLetter) -> bytes:
     templates = letter.asset_roots[:1]  # stylesheets may load only the layout's own files
     try:
         css = [_stylesheet(p, p.stat().st_mtime_ns, templates) for p in letter.stylesheets]
-        css.append(_theme(office_style(letter.font, letter.brand_colour), letter.page_label))
+        css.append(_theme(letter.style, letter.page_label))
         base = templates[0].resolve().as_uri() + "/"
         document = HTML(string=html, base_url=base, url_fetcher=fetcher)
         options: dict[str, object] = {"pdf_variant": PDF_VARIANT, "cache": _image_cache(letter)}

@@ -134,8 +134,20 @@ class _Paths:
         return self.root / key
 
 
-def render_one(spec: str, name: str, out_dir: str, options: Options, strict: bool = False) -> LetterStatus:
-    """Build one spec (in a worker); never raises for a bad spec or an unexpected fault."""
+def render_one(
+    spec: str,
+    name: str,
+    out_dir: str,
+    options: Options,
+    strict: bool = False,
+    *,
+    memory_mb: int = MEMORY_MB,
+    debug: bool = False,
+) -> LetterStatus:
+    """Build one spec (in a worker); never raises for a bad spec or an unexpected fault.
+
+    `memory_mb` is the worker's limit (for the message when it is reached); with `debug`, an
+    unexpected fault carries its traceback."""
     start = time.perf_counter()
     paths = _Paths(Path(out_dir))
     try:
@@ -146,10 +158,10 @@ def render_one(spec: str, name: str, out_dir: str, options: Options, strict: boo
             spec, "failed", time.perf_counter() - start, errors=lines(faults), warnings=lines(cautions)
         )
     except MemoryError:
-        errors = [f"{spec}: ran out of memory (the limit is {_LIMITS['memory_mb']} MB a letter; see --memory)"]
+        errors = [f"{spec}: ran out of memory (the limit is {memory_mb} MB a letter; see --memory)"]
         status = LetterStatus(spec, "failed", time.perf_counter() - start, errors=errors)
     except Exception as e:  # a fault in a library on odd input must cost one letter, not the batch
-        errors = [str(unexpected(Path(spec), e)), *_debug(e)]
+        errors = [str(unexpected(Path(spec), e)), *(traceback_lines(e) if debug else [])]
         status = LetterStatus(spec, "failed", time.perf_counter() - start, errors=errors)
     else:
         inputs = {paths.key(p): _sha256(p) for p in result.inputs}
@@ -158,16 +170,6 @@ def render_one(spec: str, name: str, out_dir: str, options: Options, strict: boo
         status = LetterStatus(spec, "rendered", time.perf_counter() - start, inputs, outputs, warnings=warnings)
     status.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
     return status
-
-
-# This worker's settings, set by `_serve`: its memory limit, and whether failures carry the traceback.
-_LIMITS: dict[str, Any] = {"memory_mb": MEMORY_MB, "debug": False}
-
-
-def _debug(error: BaseException) -> list[str]:
-    if not _LIMITS["debug"]:
-        return []
-    return traceback_lines(error)
 
 
 def _output_record(path: Path, paths: _Paths) -> dict[str, Any]:
@@ -274,12 +276,13 @@ def _serve(conn: Connection, out_dir: str, options: Options, strict: bool, memor
     """A worker: render the specs the parent sends, one at a time, until told to stop."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    _LIMITS.update(memory_mb=memory_mb, debug=debug)
     limit = memory_mb * 1024 * 1024
     with contextlib.suppress(ValueError, OSError):  # a hard limit already lower: keep it
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     from jtai_letters import outputs
+    from jtai_letters.outputs._fastimport import own_process
 
+    own_process()  # a worker is jtai-letters' own process: its collector is ours to tune
     outputs.warm_up(options.formats)  # imports, fonts, stylesheets: once, not in the first letter's time
     # The cyclic collector took a tenth of a letter, walking what the worker keeps for its life
     # (modules, fonts, stylesheets) again and again while WeasyPrint allocates: that is frozen
@@ -295,7 +298,7 @@ def _serve(conn: Connection, out_dir: str, options: Options, strict: bool, memor
         spec, name = job
         gc.disable()
         try:
-            status = render_one(spec, name, out_dir, options, strict)
+            status = render_one(spec, name, out_dir, options, strict, memory_mb=memory_mb, debug=debug)
         finally:
             gc.enable()
         conn.send(status)
