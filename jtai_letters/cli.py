@@ -8,7 +8,6 @@ import json
 import os
 import sys
 import traceback
-import typing
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -20,8 +19,6 @@ from jtai_letters.letter import layouts
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES
 from jtai_letters.outputs._fastimport import own_process
 from jtai_letters.pipeline.build import (
-    DEFAULT_FORMATS,
-    FORMATS,
     MEMORY_MB,
     TIMEOUT_SECONDS,
     Options,
@@ -34,10 +31,10 @@ from jtai_letters.pipeline.build import (
     validate_many,
 )
 from jtai_letters.spec import schema as reference
-from jtai_letters.spec.models import Profile, Report, ResponseSpec
+from jtai_letters.spec.models import Profile, ResponseSpec
+from jtai_letters.spec.vocabulary import DEFAULT_FORMATS, DEFAULT_REPORT_KIND, FORMATS, REPORT_KINDS
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-REPORT_KINDS = typing.get_args(Report.model_fields["kind"].annotation)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -67,7 +64,10 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("specs", nargs="+", type=Path, help="spec files or folders of them")
         p.add_argument("-o", "--out", type=Path, default=Path("out"), help="output folder (default: out/)")
         p.add_argument(
-            "--format", type=_formats, default=list(DEFAULT_FORMATS), help="docx,pdf,html (default: docx,pdf)"
+            "--format",
+            type=_formats,
+            default=list(DEFAULT_FORMATS),
+            help=f"{','.join(FORMATS)} (default: {','.join(DEFAULT_FORMATS)})",
         )
         p.add_argument("--archive", action="store_true", help="PDF/A-3b with the spec attached")
         p.add_argument("--strict", action="store_true", help="treat warnings as errors: no letter with a warning")
@@ -125,7 +125,7 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("--layout", required=True, help="layout to use (see `layouts`)")
     n.add_argument("--report-title", help="the report's title")
     n.add_argument("--published", type=_date, help="the report's publication date, YYYY-MM-DD")
-    n.add_argument("--kind", choices=REPORT_KINDS, default="force-specific", help="the kind of report")
+    n.add_argument("--kind", choices=REPORT_KINDS, default=DEFAULT_REPORT_KIND, help="the kind of report")
     n.add_argument("--area", help="the police area")
     n.add_argument("--commissioner", help="the commissioner's name")
     n.add_argument("--role", default="Police and Crime Commissioner", help="the commissioner's role title")

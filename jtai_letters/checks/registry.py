@@ -6,13 +6,15 @@ output carries the ids, and the README's rule table is generated from it
 (`rule_table`). `RuleId` is the type of `Problem.rule`, so mypy proves every id
 a check emits is one of these; a test proves each has its `Rule`.
 
-This module imports nothing of the package: every layer may read it.
+This module imports nothing of the package but the vocabulary (the law's constants): every layer may read it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
+
+from jtai_letters.spec.vocabulary import DEADLINE_DAYS, S55_5A_COMMENCEMENT, spelled
 
 Severity = Literal["error", "warning"]
 
@@ -75,14 +77,14 @@ RULES: dict[RuleId, Rule] = {
         Rule(
             "s55-deadline",
             "warning",
-            "response dated after the last day: publication + 55 days (4 Feb 2020 -> 30 Mar 2020); "
-            "none for reports published before 2 May 2017",
+            f"response dated after the last day: publication + {DEADLINE_DAYS - 1} days (4 Feb 2020 -> 30 Mar 2020); "
+            f"none for reports published before {spelled(S55_5A_COMMENCEMENT)}",
         ),
         Rule(
             "s55-unanswered",
             "varies",
             "a recommendation or area for improvement has no response (a warning for reports published before "
-            "s55(5B) came into force on 2 May 2017, and for causes of concern)",
+            f"s55(5B) came into force on {spelled(S55_5A_COMMENCEMENT)}, and for causes of concern)",
         ),
         Rule(
             "s55-copies",

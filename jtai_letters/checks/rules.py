@@ -23,11 +23,19 @@ from jtai_letters.letter.text import Inline, links
 from jtai_letters.spec import language
 from jtai_letters.spec.load import Loc, SourceMap, source_of
 from jtai_letters.spec.models import Action, Answer, Item, ResponseSpec
+from jtai_letters.spec.vocabulary import (
+    COMMENCEMENT_SOURCE,
+    DEADLINE_DAYS,
+    ITEM_FIELDS,
+    ITEM_KINDS,
+    LANGUAGE_NAMES,
+    S55_5A_COMMENCEMENT,
+    SOURCE_LANGUAGE,
+    spelled,
+)
 
 if TYPE_CHECKING:
     from jtai_letters.letter.render import RenderedLetter
-
-DEADLINE_DAYS = 56  # s55(5A): "within 56 days beginning with the day" of publication
 
 
 Check = Callable[[ResponseSpec, SourceMap], Iterable[Problem]]
@@ -55,12 +63,6 @@ _BIDI_OVERRIDE = re.compile("[\u202a-\u202e]")
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u2800\u3164 \t\n\r\u00a0\u2002\u2003\u2009\u202f"
 
 
-# s55(5A) and (5B), inserted by the Policing and Crime Act 2017 s37, came into force on
-# 2 May 2017 (SI 2017/399, regulation 4(a)): the 56 days and the duty to answer each
-# recommendation apply to reports published on or after that day.
-S55_5A_COMMENCEMENT = dt.date(2017, 5, 2)
-
-
 def publication_deadline(published: dt.date) -> dt.date | None:
     """The last day a response may be published: day one is the publication day itself.
     None for a report published before s55(5A) came into force.
@@ -81,12 +83,11 @@ def deadline_note(published: dt.date) -> str | None:
         return None
     return (
         f"published on {_day(published)}, before s55(5A) and (5B) came into force on "
-        f"{_day(S55_5A_COMMENCEMENT)} (Policing and Crime Act 2017 s37; SI 2017/399 reg 4(a)): no 56-day deadline"
+        f"{_day(S55_5A_COMMENCEMENT)} ({COMMENCEMENT_SOURCE}): no {DEADLINE_DAYS}-day deadline"
     )
 
 
-def _day(value: dt.date) -> str:
-    return f"{value.day} {value:%B %Y}"
+_day = spelled
 
 
 def check(spec: ResponseSpec) -> list[Problem]:
@@ -106,11 +107,11 @@ def untranslated(spec: ResponseSpec, letter: RenderedLetter, templates_dir: Path
     src = source_of(spec)
     found = []
     for key in (language.key(tag) for tag in language.of_spec(spec)):
-        replaced_by = catalogue.fields(templates_dir, key) if key != catalogue.ENGLISH else {}
+        replaced_by = catalogue.fields(templates_dir, key) if key != SOURCE_LANGUAGE else {}
         for message in letter.untranslated:
             if field := replaced_by.get(message):
                 said = (
-                    f"the layout's sentence “{message}” has no {language.NAMES[key]} translation "
+                    f"the layout's sentence “{message}” has no {LANGUAGE_NAMES[key]} translation "
                     f"in the catalogue and prints in English; write {field} to give your own words"
                 )
                 found.append(problem(src, tuple(field.split(".")), said, "translation", kind="warning"))
@@ -126,7 +127,8 @@ def _translation(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
 
 @check_rule
 def _ordinal_in_welsh(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
-    if spec.office.date_style == "ordinal" and spec.office.language == "cy-GB":
+    # Ordinal dates are English only: a letter with no English in it prints none.
+    if spec.office.date_style == "ordinal" and SOURCE_LANGUAGE not in map(language.key, language.of_spec(spec)):
         yield problem(
             src,
             ("office", "date_style"),
@@ -146,7 +148,7 @@ def _deadline(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
             src,
             ("response", "date"),
             f"the response is dated {late} day{'s' * (late != 1)} after the s55 deadline of {_day(last)} "
-            f"(56 days beginning with publication on {_day(spec.report.published)})",
+            f"({DEADLINE_DAYS} days beginning with publication on {_day(spec.report.published)})",
             "s55-deadline",
         )
 
@@ -178,7 +180,7 @@ def _dates(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
             )
 
 
-ANSWER_KEYS = ("recommendations", "areas_for_improvement", "causes_of_concern")
+ANSWER_KEYS = ITEM_FIELDS
 
 
 def actions(spec: ResponseSpec) -> Iterator[tuple[Loc, Action]]:
@@ -198,13 +200,16 @@ def actions(spec: ResponseSpec) -> Iterator[tuple[Loc, Action]]:
 @check_rule
 def _answered(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
     in_force = publication_deadline(spec.report.published) is not None
-    for key, what, required in (
-        ("recommendations", "recommendation", True),
-        ("areas_for_improvement", "area for improvement", True),
-        ("causes_of_concern", "cause of concern", False),
-    ):
+    for kind in ITEM_KINDS:
+        key = kind.field
         yield from _answers(
-            getattr(spec.report, key), getattr(spec.response, key), key, what, src, in_force=in_force, required=required
+            getattr(spec.report, key),
+            getattr(spec.response, key),
+            key,
+            kind.name,
+            src,
+            in_force=in_force,
+            required=kind.required,
         )
 
 
@@ -243,7 +248,8 @@ def _answers(
             law = (
                 "s55(5B) requires an explanation of the action taken or proposed, or why none"
                 if in_force
-                else "the report predates s55(5B) (in force 2 May 2017), but an answer to each is still best practice"
+                else f"the report predates s55(5B) (in force {_day(S55_5A_COMMENCEMENT)}), but an answer to each "
+                "is still best practice"
             )
             yield src.problem(
                 ("report", key, i),

@@ -10,6 +10,7 @@ from jtai_letters.checks.rules import publication_deadline
 from jtai_letters.errors import Problem, SpecError
 from jtai_letters.letter.layouts import Layout
 from jtai_letters.spec.load import parse_spec
+from jtai_letters.spec.vocabulary import DEADLINE_DAYS, DEFAULT_REPORT_KIND, REPORT_KINDS, SHOWN_PARTS, STATUSES, one_of
 
 
 def _q(value: str) -> str:
@@ -21,7 +22,7 @@ def skeleton(
     *,
     report_title: str | None = None,
     published: dt.date | None = None,
-    kind: str = "force-specific",
+    kind: str = DEFAULT_REPORT_KIND,
     area: str | None = None,
     commissioner: str | None = None,
     role: str = "Police and Crime Commissioner",
@@ -56,8 +57,9 @@ def skeleton(
         )
     }
     deadline = publication_deadline(published)
-    by = f", by {deadline.isoformat()} (s55: 56 days)" if deadline else ""
+    by = f", by {deadline.isoformat()} (s55: {DEADLINE_DAYS} days)" if deadline else ""
     needs = {path: f"   # the {layout.name} layout needs it: {why}" for path, why in layout.requires}
+    letter = _BODY.format(shown=_ALSO_SHOWN) if body else _STANDARD.format(due=_due(published), **_STATUS_COMMENT)
     return _accepted(f"""\
 # yaml-language-server: $schema=response-spec.schema.json
 # A response spec for jtai-letters (Police Act 1996 s55). Replace every TODO,
@@ -79,9 +81,9 @@ office:
 {prints["office.website"]}{prints["office.logo"]}
 report:
   title: {_q(report_title or "TODO: the report's title")}
-  kind: {kind}   # jtai, peel, national-thematic, force-specific or other
+  kind: {kind}   # {one_of(REPORT_KINDS)}
   inspectorates: [HMICFRS]
-  published: {published.isoformat()}   # day one of the 56 days allowed for the response
+  published: {published.isoformat()}   # day one of the {DEADLINE_DAYS} days allowed for the response
   url: {_q(url or "https://TODO.invalid/the-report")}
   force_inspected: true
   summary:{needs.get("report.summary", "")}
@@ -91,7 +93,7 @@ report:
 
 response:
   date: {published.isoformat()}   # TODO: the date of this response{by}
-{_BODY if body else _STANDARD.format(due=(published + dt.timedelta(days=90)).isoformat())}  chief_constable:
+{letter}  chief_constable:
     # name: the chief constable's name
     comments:
       - "TODO: the chief constable's comments"
@@ -134,6 +136,13 @@ def _accepted(text: str) -> str:
     return text
 
 
+def _due(published: dt.date) -> str:
+    return (published + dt.timedelta(days=90)).isoformat()
+
+
+_STATUS_COMMENT = {"status": STATUSES[0], "statuses": one_of(STATUSES)}
+_ALSO_SHOWN = ", ".join(part for part in SHOWN_PARTS if part != "chief_constable")
+
 _STANDARD = """\
   opening:
     - "TODO: the opening paragraph"
@@ -143,7 +152,7 @@ _STANDARD = """\
     - text: "TODO: what will be done"
       # owner: Deputy Chief Constable
       # due: {due}   # or a month (2026-03) or a financial quarter (2026-27 Q1)
-      # status: planned   # planned, in progress, ongoing or complete
+      # status: {status}   # {statuses}
 """
 
 # The letter in the officer's order: the layout adds only letterhead, date, title and sign-off.
@@ -159,5 +168,5 @@ _BODY = """\
         - one point
         - another point
     # - answers: [R1]            places the answer to R1 (kept under response.recommendations)
-    - show: chief_constable    # also: judgements, causes_of_concern, monitoring, report_link, report_summary
+    - show: chief_constable    # also: {shown}
 """

@@ -28,15 +28,17 @@ from markupsafe import Markup
 from jtai_letters.errors import Problem, TemplateError
 from jtai_letters.letter.assets import read_regular
 from jtai_letters.letter.typography import curl
+from jtai_letters.spec.vocabulary import DEFAULT_LANGUAGE, SOURCE_LANGUAGE
 
-ENGLISH = "en"
+ENGLISH = SOURCE_LANGUAGE  # the msgids' language: it needs no catalogue
 DOMAIN = "messages"
 MAX_CATALOGUE_BYTES = 1_000_000
 # English number words to ten (GOV.UK style: "two recommendations", "no areas for improvement").
 _ENGLISH_NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 _FORMAT = re.compile(r"%\([a-z_]+\)s|%%")
-_MARK = re.compile(r'<span lang="en-GB">|</span>')
+_ENGLISH_SPAN = f'<span lang="{DEFAULT_LANGUAGE}">'
+_MARK = re.compile(re.escape(_ENGLISH_SPAN) + "|</span>")
 _PLACEHOLDER = re.compile(r"%\(([a-z_]+)\)s")
 # The msgids printed in English in a letter of another language, as the letter is rendered.
 _untranslated: ContextVar[list[str] | None] = ContextVar("untranslated", default=None)
@@ -98,7 +100,7 @@ class Catalogue:
             if i % 2:
                 out += Markup("%(" + piece + ")s") % values
             elif piece:
-                out += Markup('<span lang="en-GB">%s</span>') % piece.replace("%%", "%")
+                out += Markup(_ENGLISH_SPAN + "%s</span>") % piece.replace("%%", "%")
         return out
 
     @staticmethod
@@ -201,13 +203,14 @@ def extract(templates_dir: Path) -> Any:
     from jinja2.ext import babel_extract
 
     from jtai_letters.letter import labels
+    from jtai_letters.spec import vocabulary
 
     found = Catalog(project="jtai-letters", fuzzy=False)
     options = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}
     sources: list[tuple[Path, Any, dict[str, str]]] = [
         (path, babel_extract, options) for path in sorted(templates_dir.glob("*.j2"))
     ]
-    sources.append((Path(labels.__file__), "python", {}))
+    sources += [(Path(module.__file__ or ""), "python", {}) for module in (labels, vocabulary)]
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
     for path, method, opts in sources:
         with open(path, "rb") as f:

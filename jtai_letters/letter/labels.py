@@ -10,11 +10,7 @@ import re
 from collections.abc import Iterator
 from types import MappingProxyType
 
-
-def N_(message: str) -> str:
-    """Marks `message` for the catalogue (the extractor finds it); it is translated where it is printed."""
-    return message
-
+from jtai_letters.spec.vocabulary import N_
 
 LABELS = MappingProxyType(
     {

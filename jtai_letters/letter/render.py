@@ -18,8 +18,9 @@ from jtai_letters.letter.templates import DEFAULT_TEMPLATES, TemplateFailure, en
 from jtai_letters.spec import language
 from jtai_letters.spec.load import source_of
 from jtai_letters.spec.models import Answer, Item, ResponseSpec
+from jtai_letters.spec.vocabulary import ITEM_FIELDS, WORDS
 
-ANSWERED = ("recommendations", "areas_for_improvement", "causes_of_concern")  # report and response keys
+ANSWERED = ITEM_FIELDS  # report and response keys
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,7 @@ def _render(spec: ResponseSpec, tag: str, words: catalogue.Catalogue, templates_
                 signature_url=urls.get("signature"),
                 labels={name: words.markup(*words.text(message), {}) for name, message in LABELS.items()},
                 lang=tag,
+                vocabulary=WORDS,
             )
         )
     except TemplateFailure as e:

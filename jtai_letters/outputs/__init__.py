@@ -9,13 +9,11 @@ from importlib import import_module
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+from jtai_letters.spec.vocabulary import FORMATS as FORMATS
+
 if TYPE_CHECKING:
     from jtai_letters.letter.render import RenderedLetter
 
-FORMATS: tuple[str, ...] = ("docx", "pdf", "html")
-"""Output formats by file extension, in the order they are written."""
-DEFAULT_FORMATS: tuple[str, ...] = ("docx", "pdf")
-"""What `render` and `batch` make unless told otherwise: the web page is asked for."""
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 """The date of every entry in the zip packages the tool writes (DOCX, and the register's XLSX): fixed,
 so the same letter or register gives the same bytes."""

@@ -44,6 +44,7 @@ from jtai_letters.outputs.docx_base import (
     new_document,
     twips,
 )
+from jtai_letters.spec.vocabulary import DEFAULT_LANGUAGE
 
 CORE_PROPERTY_LIMIT = 255  # characters Word allows in a document property
 _SPACE = re.compile(r"[ \t\n\r\f]+")
@@ -105,7 +106,7 @@ def write(letter: RenderedLetter) -> bytes:
     """The letter as a DOCX file (bytes). Deterministic: same letter, same bytes."""
     root = lxml.html.document_fromstring(letter.html)
     style = letter.style
-    language = root.get("lang") or "en-GB"
+    language = root.get("lang") or DEFAULT_LANGUAGE
     document = new_document(style, language)
     _properties(document, root)
     body = root.find("body")
@@ -140,7 +141,7 @@ def _properties(document: Document, root: HtmlElement) -> None:
     props.author = fit_property(_meta(root, "author"))
     props.subject = fit_property(_meta(root, "description"))
     props.keywords = fit_property(_meta(root, "keywords"))
-    props.language = root.get("lang") or "en-GB"  # the first language of a bilingual letter
+    props.language = root.get("lang") or DEFAULT_LANGUAGE  # the first language of a bilingual letter
     props.last_modified_by = props.author
     props.revision = 1
     props.comments = ""

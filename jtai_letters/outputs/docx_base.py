@@ -23,6 +23,7 @@ from docx.shared import Mm, Pt
 
 from jtai_letters import __version__
 from jtai_letters.letter.style import HouseStyle
+from jtai_letters.spec.vocabulary import DEFAULT_LANGUAGE
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 APPLICATION = f"jtai-letters/{__version__}"
@@ -148,7 +149,7 @@ def _list_indent(level: int, style: HouseStyle) -> str:
     return f'<w:ind w:left="{left}" w:hanging="{twips(style.list_indent * 2 / 3)}"/>'
 
 
-def styles_xml(style: HouseStyle, language: str = "en-GB") -> str:
+def styles_xml(style: HouseStyle, language: str = DEFAULT_LANGUAGE) -> str:
     """styles.xml: Normal, Title, Heading 1-3, lists, Quote, Caption, Header/Footer, table styles;
     `language` (the letter's first) is every run's unless the run says otherwise."""
     body, text = style.body_size, style.text_colour
@@ -298,7 +299,7 @@ def _page(document: Document, style: HouseStyle) -> None:
 
 
 @lru_cache(maxsize=16)
-def base_document(style: HouseStyle, language: str = "en-GB") -> bytes:
+def base_document(style: HouseStyle, language: str = DEFAULT_LANGUAGE) -> bytes:
     """An empty DOCX in the house style and `language`: styles, numbering, page, settings, truthful app.xml."""
     document = docx.Document()
     _drop_parts(document)
@@ -314,6 +315,6 @@ def base_document(style: HouseStyle, language: str = "en-GB") -> bytes:
     return out.getvalue()
 
 
-def new_document(style: HouseStyle, language: str = "en-GB") -> Document:
+def new_document(style: HouseStyle, language: str = DEFAULT_LANGUAGE) -> Document:
     """A fresh document to write a letter into, from the cached base."""
     return docx.Document(io.BytesIO(base_document(style, language)))

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from jtai_letters import outputs
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES
+from jtai_letters.spec.vocabulary import DEFAULT_FORMATS, FORMATS
 
-FORMATS = outputs.FORMATS
-DEFAULT_FORMATS = outputs.DEFAULT_FORMATS
+__all__ = ["DEFAULTS", "DEFAULT_FORMATS", "FORMATS", "Options"]
 
 
 @dataclass(frozen=True)

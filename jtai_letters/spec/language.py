@@ -17,11 +17,9 @@ from typing import Any
 
 from jtai_letters.checks.registry import RULES, RuleId, Severity
 from jtai_letters.errors import Problem
-from jtai_letters.spec.models import LANGUAGE_KEYS, Model, Office, ResponseSpec
+from jtai_letters.spec.models import Model, Office, ResponseSpec
+from jtai_letters.spec.vocabulary import DEFAULT_LANGUAGE, LANGUAGE_KEYS, LANGUAGE_NAMES
 from jtai_letters.spec.yamltree import Map, Seq
-
-DEFAULT = "en-GB"
-NAMES = {"en": "English", "cy": "Welsh"}
 
 
 def tags(language: str) -> tuple[str, ...]:
@@ -57,7 +55,7 @@ def raw_language(root: Map) -> str | None:
     """The `office.language` a spec (merged with its profile) asks for, the default when not given;
     None when it is not one the schema allows (the schema check reports it)."""
     office = root.get("office")
-    value = office.get("language", DEFAULT) if isinstance(office, Map) else DEFAULT
+    value = office.get("language", DEFAULT_LANGUAGE) if isinstance(office, Map) else DEFAULT_LANGUAGE
     allowed = Office.model_fields["language"].annotation
     return value if isinstance(value, str) and value in getattr(allowed, "__args__", ()) else None
 
@@ -191,13 +189,13 @@ def _text(
         if given not in keys:
             found.add(
                 (*loc, given),
-                f"{NAMES[given]} text in a letter written in {' and '.join(NAMES[k] for k in keys)}: it is not printed "
-                "(set office.language to print it)",
+                f"{LANGUAGE_NAMES[given]} text in a letter written in "
+                f"{' and '.join(LANGUAGE_NAMES[k] for k in keys)}: it is not printed (set office.language to print it)",
                 warning=True,
             )
     for needed in keys:
         if needed not in value:
-            found.add(loc, f"no {NAMES[needed]} text: give it as {needed}: ... beside {_given(value)}")
+            found.add(loc, f"no {LANGUAGE_NAMES[needed]} text: give it as {needed}: ... beside {_given(value)}")
     if lang in value:
         return value[lang], value.values_at[lang]
     fallback = next(iter(value))

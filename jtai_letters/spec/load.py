@@ -25,6 +25,7 @@ from jtai_letters.errors import Problem, SpecError
 from jtai_letters.letter.assets import read_regular
 from jtai_letters.spec import language, yamltree
 from jtai_letters.spec.models import Profile, ResponseSpec
+from jtai_letters.spec.vocabulary import DEFAULT_LANGUAGE
 from jtai_letters.spec.yamltree import Map, Seq
 
 MAX_SPEC_BYTES = 2 * 1024 * 1024  # a long letter is ~30 kB; anything near this is not a spec
@@ -159,7 +160,7 @@ def parse_spec(text: str, path: Path, profile: Path | None = None, profiles: Pat
     placed = SourceMap(path, root, merged.path, merged) if merged is not None else src
     found = language.Finding()
     asked = language.raw_language(root)
-    trees = language.project(root, asked or language.DEFAULT, found)
+    trees = language.project(root, asked or DEFAULT_LANGUAGE, found)
     if asked is None:  # a wrong office.language: which text is missing or not printed is not known
         found.problems = [p for p in found.problems if p[2] != "translation"]
     said = [

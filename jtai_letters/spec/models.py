@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import typing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
@@ -37,6 +36,25 @@ from pydantic_core import CoreSchema
 
 from jtai_letters.letter.style import open_font
 from jtai_letters.letter.text import Block, Inline, block_problem
+from jtai_letters.spec.vocabulary import (
+    BLOCK_KINDS,
+    DEADLINE_DAYS,
+    DEFAULT_LANGUAGE,
+    ITEM_KINDS,
+    LANGUAGE_KEYS,
+    LETTER_LANGUAGES,
+    PEEL_GRADES,
+    REPORT_KINDS,
+    STATUS_TABLE,
+    STATUSES,
+    Addressee,
+    LetterLanguage,
+    ReportKind,
+    Shown,
+    Status,
+    one_of,
+    status_spelling,
+)
 
 _HTTP_URL: TypeAdapter[HttpUrl] = TypeAdapter(HttpUrl)
 
@@ -102,10 +120,6 @@ WebUrl = Annotated[
 ]
 
 RefId = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
-
-
-LANGUAGE_KEYS = ("en", "cy")
-"""The keys of text given in two languages, `{en: ..., cy: ...}`."""
 
 
 def _in_two_languages(schema: dict[str, Any]) -> dict[str, Any]:
@@ -263,12 +277,10 @@ class Office(Model):
         "plain",
         default="plain",
     )
-    language: Literal["en-GB", "cy-GB", "cy-GB+en-GB", "en-GB+cy-GB"] = _f(
+    language: LetterLanguage = _f(
         "The letter's language: English, Welsh, or both in one document (the first language first).",
-        "en-GB",
-        "cy-GB",
-        "cy-GB+en-GB",
-        default="en-GB",
+        *LETTER_LANGUAGES[:3],
+        default=DEFAULT_LANGUAGE,
     )
     bilingual: Literal["parts", "columns"] = _f(
         "How a letter in two languages is set out: two whole parts one after the other, "
@@ -314,11 +326,6 @@ class Period(Model):
         return self
 
 
-Addressee = Literal[
-    "chief constables", "police and crime commissioners", "home office", "college of policing", "npcc", "other"
-]
-
-
 class Item(Model):
     """A recommendation, area for improvement or cause of concern made by the report."""
 
@@ -339,9 +346,6 @@ class Concern(Item):
     )
 
 
-PEEL_GRADES = ("outstanding", "good", "adequate", "requires improvement", "inadequate")
-
-
 class Judgement(Model):
     """A graded area of the report, such as a PEEL judgement."""
 
@@ -349,8 +353,7 @@ class Judgement(Model):
 
     area: Plain = _f("The area graded.", "Investigating crime", "Protecting vulnerable people")
     grade: Plain = _f(
-        "The grade: for PEEL one of outstanding, good, adequate, requires improvement, inadequate; "
-        "for other frameworks the grade as the report gives it.",
+        f"The grade: for PEEL one of {', '.join(PEEL_GRADES)}; for other frameworks the grade as the report gives it.",
         *PEEL_GRADES,
     )
 
@@ -372,16 +375,16 @@ class Report(Model):
         "The report's title.", "The multi-agency response to child sexual abuse in the family environment"
     )
     series: Plain | None = _f("The programme the report belongs to.", "Joint Targeted Area Inspections", default=None)
-    kind: Literal["jtai", "peel", "national-thematic", "force-specific", "other"] = _f(
-        "What sort of inspection it reports.", "jtai", "peel", "national-thematic", "force-specific"
-    )
+    kind: ReportKind = _f("What sort of inspection it reports.", *REPORT_KINDS[:-1])
     inspectorates: list[Plain] = _f(
         "The inspectorate or inspectorates that wrote it.",
         ["HMICFRS"],
         ["Ofsted", "HMICFRS", "Care Quality Commission"],
         min_length=1,
     )
-    published: dt.date = _f("Publication date: day one of the 56 days s55 allows for the response.", "2020-02-04")
+    published: dt.date = _f(
+        f"Publication date: day one of the {DEADLINE_DAYS} days s55 allows for the response.", "2020-02-04"
+    )
     inspection_period: Period | None = _f(
         "When the inspection fieldwork took place.", {"start": "2018-09-01", "end": "2019-05-31"}, default=None
     )
@@ -410,7 +413,7 @@ class Report(Model):
     )
     judgements: list[Judgement] = _f(
         "The report's graded judgements, printed as a table where response.body shows them.",
-        [{"area": "Investigating crime", "grade": "requires improvement"}],
+        [{"area": "Investigating crime", "grade": PEEL_GRADES[3]}],
         default_factory=list,
     )
     recommendation_count: int | None = _f(
@@ -422,9 +425,8 @@ class Report(Model):
 
     @model_validator(mode="after")
     def _ids(self) -> Report:
-        _unique_ids(self.recommendations, "recommendation")
-        _unique_ids(self.areas_for_improvement, "area for improvement")
-        _unique_ids(list(self.causes_of_concern), "cause of concern")
+        for kind in ITEM_KINDS:
+            _unique_ids(list(getattr(self, kind.field)), kind.name)
         return self
 
 
@@ -449,9 +451,6 @@ class Themes(Model):
     )
 
 
-Status = Literal["planned", "in progress", "ongoing", "complete"]
-
-
 def _any_case(word: str) -> str:
     # A JSON Schema pattern (ECMA regex: no inline flags) for `word` in any case, spaces as any of ' _-'.
     return "".join("[ _-]+" if c == " " else f"[{c.upper()}{c}]" for c in word)
@@ -459,14 +458,19 @@ def _any_case(word: str) -> str:
 
 _STATUS_SCHEMA = {
     "type": "string",
-    "pattern": r"^\s*(?:" + "|".join(_any_case(s) for s in typing.get_args(Status)) + r")\s*$",
-    "description": "planned, in progress, ongoing or complete (case, hyphens and underscores do not matter)",
+    "pattern": r"^\s*(?:"
+    + "|".join(_any_case(word) for s in STATUS_TABLE if s.in_spec for word in (s.value, *s.aliases))
+    + r")\s*$",
+    "description": f"{one_of(STATUSES)} (case, hyphens and underscores do not matter)",
 }
+
+
+_COMPLETE = STATUSES[-1]  # for the examples
 
 
 def _status(value: object) -> object:
     # `In Progress`, `in-progress` and `in_progress` all mean `in progress`.
-    return re.sub(r"[\s_-]+", " ", value.strip().lower()) if isinstance(value, str) else value
+    return status_spelling(value) if isinstance(value, str) else value
 
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -561,7 +565,7 @@ class Update(Model):
 
     date: dt.date = _f("When the progress was recorded.", "2026-01-15")
     status: Annotated[Status, BeforeValidator(_status), WithJsonSchema(_STATUS_SCHEMA)] = _f(
-        "Where the action stands from this date.", "complete"
+        "Where the action stands from this date.", _COMPLETE
     )
     note: Plain | None = _f("What was done or what is holding it up.", "All 212 call handlers trained.", default=None)
 
@@ -581,11 +585,11 @@ class Action(Model):
         default=None,
     )
     status: Annotated[Status, BeforeValidator(_status), WithJsonSchema(_STATUS_SCHEMA)] | None = _f(
-        "Where it stands (case and hyphens do not matter).", "in progress", default=None
+        "Where it stands (case and hyphens do not matter).", STATUSES[1], default=None
     )
     updates: list[Update] = _f(
         "Progress recorded after the response, oldest first: the letter keeps `status`, the register the latest.",
-        [{"date": "2026-01-15", "status": "complete", "note": "All call handlers trained."}],
+        [{"date": "2026-01-15", "status": _COMPLETE, "note": "All call handlers trained."}],
         default_factory=list,
     )
 
@@ -681,10 +685,7 @@ class Quote(Model):
     by: Plain = _f("Who said or wrote them.", "Priya Marsh, Police and Crime Commissioner")
 
 
-Shown = Literal["chief_constable", "judgements", "causes_of_concern", "monitoring", "report_link", "report_summary"]
-"""Structured parts held elsewhere in the spec that a body places with `show:`."""
-
-BODY_KEYS = ("heading", "subheading", "text", "quote", "findings", "themes", "actions", "answers", "show")
+BODY_KEYS = BLOCK_KINDS
 
 
 class BodyBlock(Model):
@@ -746,7 +747,7 @@ class Response(Model):
         "copies",
     )
 
-    date: dt.date = _f("Date of the response: due by the 56th day from publication.", "2020-03-23")
+    date: dt.date = _f(f"Date of the response: due by the {DEADLINE_DAYS}th day from publication.", "2020-03-23")
     title: Plain | None = _f(
         "Replaces the layout's own title line.", "The Commissioner's response to ...", default=None
     )

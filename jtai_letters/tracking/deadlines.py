@@ -16,6 +16,7 @@ from jtai_letters.checks.rules import publication_deadline
 from jtai_letters.errors import UsageError
 from jtai_letters.pipeline.options import DEFAULTS, Options
 from jtai_letters.spec.models import ResponseSpec
+from jtai_letters.spec.vocabulary import DEADLINE_DAYS
 from jtai_letters.tracking.register import Register, Row, read, save
 
 UID_DOMAIN = "jtai-letters"
@@ -58,7 +59,7 @@ def to_ics(register: Register) -> bytes:
             deadline,
             f"s55 deadline: {office.area} response to {report.title}",
             f"Last day to publish the response of the {office.role} for {office.area} to '{report.title}' "
-            f"(published {report.published.isoformat()}): s55 allows 56 days from publication.",
+            f"(published {report.published.isoformat()}): s55 allows {DEADLINE_DAYS} days from publication.",
             spec.response.date,
         )
     for row in _due(register.rows):

@@ -13,7 +13,6 @@ import datetime as dt
 import functools
 import io
 import json
-import typing
 import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -33,7 +32,18 @@ from jtai_letters.pipeline.inspect import inspect
 from jtai_letters.pipeline.options import DEFAULTS, Options
 from jtai_letters.pipeline.pool import each_spec
 from jtai_letters.spec.load import source_of
-from jtai_letters.spec.models import Action, Answer, Due, Item, ResponseSpec, Status
+from jtai_letters.spec.models import Action, Answer, Due, Item, ResponseSpec
+from jtai_letters.spec.vocabulary import (
+    CLOSED,
+    DEFAULT_LANGUAGE,
+    ITEM_KINDS,
+    NO_ACTION,
+    NO_STATUS,
+    NOT_ANSWERED,
+    NOT_APPLICABLE,
+    ROW_STATUSES,
+    WORDS,
+)
 
 COLUMNS = (
     "office",
@@ -56,17 +66,8 @@ COLUMNS = (
 )
 """The register's columns, in order: the header of the CSV, the JSON keys and the first sheet."""
 
-# The report's lists of items, in the order a letter answers them: (field, what one is called).
-ITEM_KINDS = (
-    ("recommendations", "recommendation"),
-    ("areas_for_improvement", "area for improvement"),
-    ("causes_of_concern", "cause of concern"),
-)
-NO_STATUS, NO_ACTION, NOT_APPLICABLE, NOT_ANSWERED = "not set", "no action", "does not apply", "not answered"
-STATUSES: tuple[str, ...] = (*typing.get_args(Status), NO_STATUS, NO_ACTION, NOT_APPLICABLE, NOT_ANSWERED)
+STATUSES = ROW_STATUSES
 """Every value of the status column, in the order reports count them."""
-CLOSED = ("complete", NO_ACTION, NOT_APPLICABLE)
-"""Statuses that need no more following up."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ class Row:
     report_title: str
     report_kind: str
     report_published: dt.date
-    s55_deadline: dt.date | None  # none for reports published before 2 May 2017
+    s55_deadline: dt.date | None  # none for reports published before s55(5A) came into force
     deadline_met: bool | None
     item_type: str
     item_id: str
@@ -121,7 +122,8 @@ class Register:
         folder = self.templates if (self.templates / TRACKING / name).is_file() else DEFAULT_TEMPLATES
         where = folder / TRACKING / name
         try:
-            return folder, environment(folder).get_template(f"{TRACKING}/{name}").render(**context)
+            page = environment(folder).get_template(f"{TRACKING}/{name}")
+            return folder, page.render(**context, vocabulary=WORDS, lang=DEFAULT_LANGUAGE)
         except jinja2.TemplateSyntaxError as e:
             problem = Problem(f"template error: {e.message}", Path(e.filename or where), e.lineno, rule="template")
             raise TemplateError(problem) from None
@@ -179,14 +181,14 @@ later than the register). The letter's other warnings are for `validate` and `re
 
 def _items(spec: ResponseSpec) -> Iterator[tuple[str, Item, str, Answer | None, bool]]:
     """(kind, item, addressed to, answer or None, whether the answer applies) for every item the report makes."""
-    for field, kind in ITEM_KINDS:
+    for kind in ITEM_KINDS:
         answers: dict[str, Answer] = {}
-        for answer in getattr(spec.response, field):
+        for answer in getattr(spec.response, kind.field):
             for item_id in answer.answered_ids:
                 answers.setdefault(item_id, answer)
-        for item in getattr(spec.report, field):
+        for item in getattr(spec.report, kind.field):
             answer = answers.get(item.id)
-            yield kind, item, item.addressed_to or "", answer, answer.applies if answer else True
+            yield kind.name, item, item.addressed_to or "", answer, answer.applies if answer else True
 
 
 def last_day(due: Due | None) -> dt.date | None:
@@ -208,7 +210,7 @@ def rows(spec: ResponseSpec, as_of: dt.date) -> Iterator[Row]:
         "report_kind": report.kind,
         "report_published": report.published,
         "s55_deadline": deadline,
-        "deadline_met": response.date <= deadline if deadline else None,  # none before 2 May 2017
+        "deadline_met": response.date <= deadline if deadline else None,  # none before s55(5A)
         "response_date": response.date,
     }
     for kind, item, addressed_to, answer, applies in _items(spec):
@@ -241,7 +243,7 @@ def _action_rows(common: dict[str, Any], actions: Iterable[Action], as_of: dt.da
             due=due,
             status=status,
             last_update=latest.date if latest else None,
-            overdue=due is not None and due < as_of and status != "complete",
+            overdue=due is not None and due < as_of and status not in CLOSED,
             note=(latest.note or "") if latest else "",
             action_number=number,
         )

@@ -1,0 +1,267 @@
+"""The words the tool knows, stated once: every layer reads this table.
+
+The kinds of item a report makes, the statuses of an action (and those the register adds),
+PEEL grades, the kinds of body block and the parts a body may `show:`, the kinds of report,
+the languages, the output formats, and the law's constants. The models' `Literal`s are declared
+here and their tuples derived with `typing.get_args`; the rules, the register, `new`'s comments,
+the schema and the templates (given `vocabulary` as `Words`) read the same rows.
+
+To add a status: one row in `STATUS_TABLE` and its value in `Status` (a test checks they
+match), and its label's translation in each catalogue. To add a language: one row in
+`LANGUAGES`, and its catalogue.
+
+The labels are msgids in British English, marked with `N_` for the catalogue's extractor;
+they are translated where they are printed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import typing
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Literal
+
+
+def N_(message: str) -> str:
+    """Marks `message` for the catalogue (the extractor finds it); it is translated where it is printed."""
+    return message
+
+
+def one_of(words: Iterable[str], last: str = "or") -> str:
+    """Words as a list in a sentence.
+
+    >>> one_of(["planned", "in progress", "complete"])
+    'planned, in progress or complete'
+    """
+    items = list(words)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+def spelled(day: dt.date) -> str:
+    """A date as messages and help write it.
+
+    >>> spelled(S55_5A_COMMENCEMENT)
+    '2 May 2017'
+    """
+    return f"{day.day} {day:%B %Y}"
+
+
+# -- the law -----------------------------------------------------------------------------------
+
+DEADLINE_DAYS = 56
+"""s55(5A): the response is published "within 56 days beginning with the day" the report is."""
+S55_5A_COMMENCEMENT = dt.date(2017, 5, 2)
+"""s55(5A) and (5B), inserted by the Policing and Crime Act 2017 s37, came into force on this day
+(SI 2017/399, regulation 4(a)): the deadline and the duty to answer each recommendation apply to
+reports published on or after it."""
+COMMENCEMENT_SOURCE = "Policing and Crime Act 2017 s37; SI 2017/399 reg 4(a)"
+
+
+# -- what a report makes, and the response answers -----------------------------------------------
+
+ItemField = Literal["recommendations", "areas_for_improvement", "causes_of_concern"]
+"""The keys under `report` (the items made) and `response` (their answers), in the order a letter answers them."""
+
+
+@dataclass(frozen=True)
+class ItemKind:
+    """One kind of item a report makes."""
+
+    field: ItemField  # its key under `report` and `response`
+    name: str  # one of them, in messages and the register's item_type
+    prefix: str  # the usual start of its ids (R1, AFI1, C1), for examples
+    required: bool  # s55(5B) requires an answer to each (otherwise a warning)
+    heading: str  # msgid: the letter's heading over their answers
+    label: str  # msgid: the heading of one answer, "%(id)s"
+    label_many: str  # msgid: the heading of an answer to several, "%(ids)s and %(last)s"
+
+
+ITEM_KINDS: tuple[ItemKind, ...] = (
+    ItemKind(
+        "recommendations",
+        "recommendation",
+        "R",
+        True,
+        N_("Recommendations"),
+        N_("Recommendation %(id)s"),
+        N_("Recommendations %(ids)s and %(last)s"),
+    ),
+    ItemKind(
+        "areas_for_improvement",
+        "area for improvement",
+        "AFI",
+        True,
+        N_("Areas for improvement"),
+        N_("Area for improvement %(id)s"),
+        N_("Areas for improvement %(ids)s and %(last)s"),
+    ),
+    ItemKind(
+        "causes_of_concern",
+        "cause of concern",
+        "C",
+        False,
+        N_("Causes of concern"),
+        N_("Cause of concern %(id)s"),
+        N_("Causes of concern %(ids)s and %(last)s"),
+    ),
+)
+ITEM_FIELDS: tuple[ItemField, ...] = typing.get_args(ItemField)
+ITEM_KIND: Mapping[str, ItemKind] = MappingProxyType({kind.field: kind for kind in ITEM_KINDS})
+RECOMMENDATIONS, AREAS_FOR_IMPROVEMENT, CAUSES_OF_CONCERN = ITEM_KINDS
+
+
+# -- statuses -----------------------------------------------------------------------------------
+
+Status = Literal["planned", "in progress", "ongoing", "complete"]
+"""Where an action stands, as a spec gives it."""
+
+
+@dataclass(frozen=True)
+class StatusWord:
+    """One value of a status: an action's (`in_spec`), or one the register gives a row itself."""
+
+    value: str
+    label: str | None  # msgid the letter prints it as (the register's own statuses are not printed in letters)
+    colour: str  # its bar in the progress report's chart
+    closed: bool  # needs no more following up (an open action past its due date is overdue)
+    in_spec: bool = True
+    aliases: tuple[str, ...] = ()  # other words a spec may write for it (case, spaces, '-' and '_' never matter)
+
+
+STATUS_TABLE: tuple[StatusWord, ...] = (
+    StatusWord("planned", N_("Planned"), "#c6dbef", closed=False),
+    StatusWord("in progress", N_("In progress"), "#fdd49e", closed=False),
+    StatusWord("ongoing", N_("Ongoing"), "#d9d2e9", closed=False),
+    StatusWord("complete", N_("Complete"), "#a1d99b", closed=True),
+    # The register's own: an action without a status, an item answered without actions, one the
+    # answer says does not apply, and one not answered at all.
+    StatusWord("not set", None, "#e0e0e0", closed=False, in_spec=False),
+    StatusWord("no action", None, "#f4f4f4", closed=True, in_spec=False),
+    StatusWord("does not apply", None, "#ffffff", closed=True, in_spec=False),
+    StatusWord("not answered", None, "#fcae91", closed=False, in_spec=False),
+)
+"""Every status, in the order reports count them."""
+STATUSES: tuple[Status, ...] = typing.get_args(Status)
+STATUS: Mapping[str, StatusWord] = MappingProxyType({s.value: s for s in STATUS_TABLE})
+ROW_STATUSES: tuple[str, ...] = tuple(s.value for s in STATUS_TABLE)
+"""Every value of the register's status column, in the order reports count them."""
+CLOSED: tuple[str, ...] = tuple(s.value for s in STATUS_TABLE if s.closed)
+NO_STATUS, NO_ACTION, NOT_APPLICABLE, NOT_ANSWERED = (s.value for s in STATUS_TABLE if not s.in_spec)
+
+
+def status_spelling(value: str) -> str:
+    """The status a spec's spelling means: case, spaces, hyphens and underscores do not matter,
+    and an alias means its status. Not a status: returned as normalised, for the schema to refuse.
+
+    >>> status_spelling("In_Progress"), status_spelling(" COMPLETE ")
+    ('in progress', 'complete')
+    """
+    word = " ".join(value.strip().lower().replace("_", " ").replace("-", " ").split())
+    return _ALIASES.get(word, word)
+
+
+_ALIASES = {status_spelling(alias): s.value for s in STATUS_TABLE if s.in_spec for alias in s.aliases}
+
+
+# -- grades, blocks, parts, kinds ---------------------------------------------------------------
+
+PeelGrade = Literal["outstanding", "good", "adequate", "requires improvement", "inadequate"]
+PEEL_GRADES: tuple[PeelGrade, ...] = typing.get_args(PeelGrade)
+GRADE_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "outstanding": N_("Outstanding"),
+        "good": N_("Good"),
+        "adequate": N_("Adequate"),
+        "requires improvement": N_("Requires improvement"),
+        "inadequate": N_("Inadequate"),
+    }
+)
+"""Each PEEL grade's msgid; another framework's grade prints as the report gives it."""
+
+BlockKind = Literal["heading", "subheading", "text", "quote", "findings", "themes", "actions", "answers", "show"]
+"""The keys of a `response.body` block: each block has exactly one."""
+BLOCK_KINDS: tuple[BlockKind, ...] = typing.get_args(BlockKind)
+
+Shown = Literal["chief_constable", "judgements", "causes_of_concern", "monitoring", "report_link", "report_summary"]
+"""Structured parts held elsewhere in the spec that a body places with `show:`."""
+SHOWN_PARTS: tuple[Shown, ...] = typing.get_args(Shown)
+
+ReportKind = Literal["jtai", "peel", "national-thematic", "force-specific", "other"]
+REPORT_KINDS: tuple[ReportKind, ...] = typing.get_args(ReportKind)
+DEFAULT_REPORT_KIND: ReportKind = "force-specific"  # what `new` writes unless told
+
+Addressee = Literal[
+    "chief constables", "police and crime commissioners", "home office", "college of policing", "npcc", "other"
+]
+"""Whom a report addresses an item to."""
+ADDRESSEES: tuple[Addressee, ...] = typing.get_args(Addressee)
+
+
+# -- languages ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language letters are written in."""
+
+    key: str  # in spec text (`{en: ..., cy: ...}`) and the name of its catalogue
+    tag: str  # BCP 47, as documents mark it
+    name: str  # in English, for messages
+
+
+LANGUAGES: tuple[Language, ...] = (Language("en", "en-GB", "English"), Language("cy", "cy-GB", "Welsh"))
+"""The first is the default, and the language of the catalogues' msgids."""
+DEFAULT_LANGUAGE = LANGUAGES[0].tag
+SOURCE_LANGUAGE = LANGUAGES[0].key  # the msgids' language: no catalogue needed
+LANGUAGE_KEYS: tuple[str, ...] = tuple(language.key for language in LANGUAGES)
+LANGUAGE_NAMES: Mapping[str, str] = MappingProxyType({language.key: language.name for language in LANGUAGES})
+LETTER_LANGUAGES: tuple[str, ...] = (
+    *(language.tag for language in LANGUAGES),
+    *sorted(f"{a.tag}+{b.tag}" for a, b in itertools.permutations(LANGUAGES, 2)),
+)
+"""What `office.language` may be: one language, or two joined by `+`, the first language first."""
+if TYPE_CHECKING:
+    LetterLanguage = str
+else:
+    LetterLanguage = Literal[LETTER_LANGUAGES]  # made from the table: a language added there is allowed here
+
+
+# -- output formats -----------------------------------------------------------------------------
+
+Format = Literal["docx", "pdf", "html"]
+FORMATS: tuple[Format, ...] = typing.get_args(Format)
+"""Output formats by file extension, in the order they are written."""
+DEFAULT_FORMATS: tuple[Format, ...] = ("docx", "pdf")
+"""What `render` and `batch` make unless told otherwise: the web page is asked for."""
+
+
+@dataclass(frozen=True)
+class Words:
+    """The vocabulary as templates read it (`vocabulary.item_kinds`, `vocabulary.status_labels`, ...)."""
+
+    item_kinds: tuple[ItemKind, ...]
+    item_kind: Mapping[str, ItemKind]
+    status_labels: Mapping[str, str]  # a spec status -> its msgid
+    status_colours: Mapping[str, str]  # every status -> its bar in the chart
+    grade_labels: Mapping[str, str]
+    block_kinds: tuple[str, ...]
+    shown_parts: tuple[str, ...]
+    default_language: str
+    deadline_days: int
+
+
+WORDS = Words(
+    item_kinds=ITEM_KINDS,
+    item_kind=ITEM_KIND,
+    status_labels=MappingProxyType({s.value: s.label for s in STATUS_TABLE if s.label}),
+    status_colours=MappingProxyType({s.value: s.colour for s in STATUS_TABLE}),
+    grade_labels=GRADE_LABELS,
+    block_kinds=BLOCK_KINDS,
+    shown_parts=SHOWN_PARTS,
+    default_language=DEFAULT_LANGUAGE,
+    deadline_days=DEADLINE_DAYS,
+)
+"""Given to every template as `vocabulary`."""
