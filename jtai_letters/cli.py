@@ -17,7 +17,6 @@ from jtai_letters.errors import JtaiError, UsageError
 from jtai_letters.faces.skeleton import skeleton
 from jtai_letters.letter import layouts
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES
-from jtai_letters.outputs._fastimport import own_process
 from jtai_letters.pipeline.build import (
     MEMORY_MB,
     TIMEOUT_SECONDS,
@@ -30,6 +29,7 @@ from jtai_letters.pipeline.build import (
     stale_outputs,
     validate_many,
 )
+from jtai_letters.process import own_process
 from jtai_letters.spec import schema as reference
 from jtai_letters.spec.models import Profile, ResponseSpec
 from jtai_letters.spec.vocabulary import DEFAULT_FORMATS, DEFAULT_REPORT_KIND, FORMATS, REPORT_KINDS

@@ -50,3 +50,21 @@ def test_the_families_the_checks_report_are_all_registered() -> None:
     families = {"s55-deadline", "body-placement", "placeholder", "date-order", "update-order", "update-future"}
     families |= {"layout-requires", "asset", "font", "css", "printing", "translation"}
     assert families <= set(RULES)
+
+
+def test_every_call_site_of_a_rule_that_varies_says_which() -> None:
+    # The type checker proves each id is registered; this, that no problem of a varying rule is left to chance.
+    import ast
+
+    root = Path(__file__).resolve().parent.parent / "jtai_letters"
+    untold = []
+    for path in sorted(root.rglob("*.py")):
+        if path.name == "registry.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                named = [k.value for k in node.keywords if k.arg == "rule"] + list(node.args)
+                varies = any(isinstance(v, ast.Constant) and v.value in VARIES for v in named)
+                if varies and not any(k.arg == "kind" for k in node.keywords):
+                    untold.append(f"{path.name}:{node.lineno}")
+    assert untold == []

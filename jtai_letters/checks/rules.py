@@ -296,6 +296,7 @@ def _recommendation_count(spec: ResponseSpec, src: SourceMap) -> Iterator[Proble
             ("report", "recommendation_count"),
             f"recommendation_count is {count}, but report.recommendations lists {listed}",
             rule="recommendation-count",
+            kind="error",
         )
     elif count > listed:
         yield src.problem(
@@ -361,16 +362,23 @@ def _body(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
         if block.show is not None:
             loc: Loc = ("response", "body", i, "show")
             if block.show in shown:
-                yield src.problem(loc, f"'{block.show}' is shown twice in the body", rule="body-placement")
+                yield src.problem(
+                    loc, f"'{block.show}' is shown twice in the body", rule="body-placement", kind="error"
+                )
             elif not _SHOWN_PARTS[block.show][1](spec):
                 yield src.problem(
-                    loc, f"shows '{block.show}', which the spec does not hold: remove the block", rule="body-placement"
+                    loc,
+                    f"shows '{block.show}', which the spec does not hold: remove the block",
+                    rule="body-placement",
+                    kind="error",
                 )
             shown[block.show] = i
         for j, answer_id in enumerate(block.answers or ()):
             loc = ("response", "body", i, "answers", j)
             if answer_id not in items:
-                yield src.problem(loc, f"places '{answer_id}', which the report does not list", rule="body-placement")
+                yield src.problem(
+                    loc, f"places '{answer_id}', which the report does not list", rule="body-placement", kind="error"
+                )
             elif answer_id in answer_of:
                 placed.setdefault(answer_of[answer_id], []).append(loc)
     for key in ANSWER_KEYS:
@@ -383,14 +391,18 @@ def _body(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
                     f"the answer to {ids} is not placed in response.body: add `- answers: [{answer.answered_ids[0]}]` "
                     "where it belongs",
                     rule="body-placement",
+                    kind="error",
                 )
             for loc in where[1:]:
-                yield src.problem(loc, f"the answer to {ids} is placed twice in the body", rule="body-placement")
+                yield src.problem(
+                    loc, f"the answer to {ids} is placed twice in the body", rule="body-placement", kind="error"
+                )
     if "chief_constable" not in shown and _SHOWN_PARTS["chief_constable"][1](spec):
         yield src.problem(
             ("response", "chief_constable"),
             "the chief constable's comments are not placed in response.body: add `- show: chief_constable`",
             rule="body-placement",
+            kind="error",
         )
     for name in ("judgements", "causes_of_concern", "monitoring", "report_summary"):
         field, held = _SHOWN_PARTS[name]

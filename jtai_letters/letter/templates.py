@@ -41,7 +41,7 @@ from jinja2.loaders import split_template_path
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from jtai_letters import errors
+from jtai_letters import errors, patches
 from jtai_letters.letter import catalogue
 from jtai_letters.letter.assets import read_regular
 from jtai_letters.letter.typography import curl
@@ -376,6 +376,7 @@ def environment(templates_dir: Path, language: str = catalogue.ENGLISH) -> Immut
 
 @lru_cache(maxsize=8)
 def _environment(templates_dir: Path, words: catalogue.Catalogue) -> ImmutableSandboxedEnvironment:
+    patches.jinja_parse()  # BoundedEnvironment overrides Jinja's private `_parse`
     env = BoundedEnvironment(
         loader=ConfinedLoader(templates_dir),
         autoescape=True,

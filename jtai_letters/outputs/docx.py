@@ -27,6 +27,7 @@ from docx.shared import Mm, Pt, Twips
 from docx.text.paragraph import Paragraph
 from lxml.html import HtmlElement
 
+from jtai_letters import patches
 from jtai_letters.errors import OutputError, Problem
 from jtai_letters.letter.assets import read_asset
 from jtai_letters.letter.labels import pieces
@@ -371,7 +372,7 @@ def _copies(w: _Writer, el: HtmlElement, container: Container) -> None:
     """The copies list, kept on the page of the signature it follows (as the PDF's)."""
     previous = el.getprevious()
     if previous is not None and previous.get("class") == "sign-off":
-        body = container._element if container is not w.doc else w.doc.element.body
+        body = patches.docx_container_element(container) if container is not w.doc else w.doc.element.body
         signed = body.findall(qn("w:p"))
         if signed:
             Paragraph(signed[-1], container).paragraph_format.keep_with_next = True
@@ -529,7 +530,7 @@ def _letterhead(w: _Writer, el: HtmlElement, container: Container) -> None:
 @block("div", "sign-off")
 def _sign_off(w: _Writer, el: HtmlElement, container: Container) -> None:
     """The sign-off, kept on one page with the paragraph before it (as the PDF does)."""
-    body = container._element if container is not w.doc else w.doc.element.body
+    body = patches.docx_container_element(container) if container is not w.doc else w.doc.element.body
     start = len(body.findall(qn("w:p")))
     w.blocks(el, container)
     paragraphs = body.findall(qn("w:p"))

@@ -17,12 +17,12 @@ from typing import Any
 
 import pikepdf
 
-from jtai_letters.outputs._fastimport import linux_sonames_first, long_lived
+from jtai_letters import patches
+from jtai_letters.process import long_lived
 
-with linux_sonames_first(), long_lived():
+with patches.weasyprint_import(), long_lived():
     import pydyf
     from weasyprint import CSS, HTML, Attachment
-    from weasyprint.pdf import tags as _tags
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
@@ -42,7 +42,7 @@ def _marking_languages(build: Any) -> Any:
     reader would read a Welsh part of a bilingual letter with an English voice. A structure
     element made for an element carrying `lang` (the other language's part or column, a word
     left in English) gets it as `/Lang`, as PDF/UA-1 (ISO 14289-1, 7.2) asks. The builder
-    (`weasyprint.pdf.tags._build_box_tree`) calls itself through its module, so wrapping the
+    (WeasyPrint's private `_build_box_tree`, see patches.py) calls itself through its module, so wrapping the
     module's name reaches every element; a post-processing pass could not, as a structure
     element no longer says which HTML element it came from. WeasyPrint is pinned (70.0) and
     `tests/test_languages.py` checks the builder is still there and the tags still right.
@@ -75,7 +75,7 @@ def _languages_around(element: Any, language: str | None, around: weakref.WeakKe
             stack.append((child, child.get("lang") or lang))
 
 
-_tags._build_box_tree = _marking_languages(_tags._build_box_tree)
+patches.wrap_weasyprint_box_tree(_marking_languages)
 PDF_VARIANT = "pdf/ua-1"  # tagged PDF: structure tree, language and title for screen readers
 ARCHIVE_VARIANT = "pdf/a-3b"  # archival, and allowed to carry the source spec as an attachment
 

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from jtai_letters import patches
 from jtai_letters.errors import JtaiError, OutputError, Problem, UsageError
 from jtai_letters.files import write_atomic
 from jtai_letters.letter.assets import read_regular
@@ -184,7 +185,7 @@ def _inflated(stream: StreamObject, name: str, pdf: Path) -> bytes:
     """The stream's bytes, inflated in chunks so a flate bomb stops at `MAX_FILE_BYTES`."""
     filters = stream.get("/Filter")
     filters = [filters] if isinstance(filters, str) else list(filters or [])
-    raw: bytes = stream._data
+    raw = patches.pypdf_stream_data(stream)
     too_big = UsageError(Problem(f"attachment '{_shown(name)}' is larger than {MAX_FILE_BYTES:,} bytes", pdf))
     if not filters:
         if len(raw) > MAX_FILE_BYTES:

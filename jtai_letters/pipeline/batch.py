@@ -280,7 +280,7 @@ def _serve(conn: Connection, out_dir: str, options: Options, strict: bool, memor
     with contextlib.suppress(ValueError, OSError):  # a hard limit already lower: keep it
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     from jtai_letters import outputs
-    from jtai_letters.outputs._fastimport import own_process
+    from jtai_letters.process import own_process
 
     own_process()  # a worker is jtai-letters' own process: its collector is ours to tune
     outputs.warm_up(options.formats)  # imports, fonts, stylesheets: once, not in the first letter's time

@@ -23,6 +23,7 @@ from typing import Any
 import jinja2
 from jinja2.exceptions import SecurityError
 
+from jtai_letters import patches
 from jtai_letters.checks import rules
 from jtai_letters.errors import OutputError, Problem, SpecError, TemplateError, UsageError
 from jtai_letters.files import write_atomic
@@ -345,7 +346,7 @@ def to_xlsx(register: Register) -> bytes:
         sheet.append([cell(i, value) for i, value in enumerate(row.cells())])
     last_row = max(len(register.rows), 1) + 1  # a table has at least one row below its header, if empty
     table = Table(displayName="Register", ref=f"A1:{get_column_letter(len(COLUMNS))}{last_row}")
-    table._initialise_columns()  # a streamed sheet cannot read its header back: name the columns here
+    patches.openpyxl_initialise_columns(table)  # a streamed sheet cannot read its header back: name them here
     for column, name in zip(table.tableColumns, COLUMNS, strict=True):
         column.name = name
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
