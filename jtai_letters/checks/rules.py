@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -33,10 +33,6 @@ from jtai_letters.spec.vocabulary import (
     SOURCE_LANGUAGE,
     spelled,
 )
-
-if TYPE_CHECKING:
-    from jtai_letters.letter.render import RenderedLetter
-
 
 Check = Callable[[ResponseSpec, SourceMap], Iterable[Problem]]
 CHECKS: list[Check] = []
@@ -101,14 +97,14 @@ def check(spec: ResponseSpec) -> list[Problem]:
     return sorted(once.values(), key=lambda p: (p.line or 0, p.column or 0))
 
 
-def untranslated(spec: ResponseSpec, letter: RenderedLetter, templates_dir: Path) -> list[Problem]:
+def untranslated(spec: ResponseSpec, messages: Iterable[str], templates_dir: Path) -> list[Problem]:
     """Warnings (rule `translation`) for each sentence the layout made that prints in English in
     another language's letter (its catalogue has no translation), naming the field that replaces it."""
     src = source_of(spec)
     found = []
     for key in (language.key(tag) for tag in language.of_spec(spec)):
         replaced_by = catalogue.fields(templates_dir, key) if key != SOURCE_LANGUAGE else {}
-        for message in letter.untranslated:
+        for message in messages:
             if field := replaced_by.get(message):
                 said = (
                     f"the layout's sentence “{message}” has no {LANGUAGE_NAMES[key]} translation "

@@ -20,7 +20,8 @@ from pydantic import BaseModel, ValidationError
 
 from jtai_letters.checks import rules
 from jtai_letters.errors import JtaiError, Problem
-from jtai_letters.spec.load import Loc, SourceMap, _merge_profile, field_path, inner_model, parse_yaml, read_text
+from jtai_letters.spec.fields import inner_model
+from jtai_letters.spec.load import Loc, SourceMap, _merge_profile, field_path, parse_yaml, read_text
 from jtai_letters.spec.models import Office, Report, Response, ResponseSpec
 from jtai_letters.spec.yamltree import Map, Seq
 

@@ -34,7 +34,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
@@ -71,14 +71,55 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
+BYTE_PACKAGES = (
+    "weasyprint",
+    "pydyf",
+    "fonttools",
+    "pillow",
+    "pikepdf",
+    "tinycss2",
+    "cssselect2",
+    "tinyhtml5",
+    "pyphen",
+    "brotli",
+    "zopfli",
+    "cffi",
+    "pycparser",
+    "webencodings",
+    "python-docx",
+    "lxml",
+    "openpyxl",
+    "et_xmlfile",
+    "jinja2",
+    "markupsafe",
+    "markdown-it-py",
+    "mdurl",
+    "babel",
+    "num2words",
+    "docopt",
+    "icalendar",
+    "python-dateutil",
+    "tzdata",
+    "pypdf",
+)
+"""The packages whose version can change a letter's bytes (constraints.txt's "(bytes)" sections)."""
+
+
 def tool_versions() -> dict[str, str]:
-    """What decides a letter's bytes besides its inputs: our code, and the libraries that print."""
-    return {
-        "jtai-letters": __version__,
-        "code": code_digest(),
-        "weasyprint": version("weasyprint"),
-        "python-docx": version("python-docx"),
-    }
+    """What decides a letter's bytes besides its inputs: our code, and every package that prints
+    (an upgrade of any one re-renders every letter)."""
+    return {"jtai-letters": __version__, "code": code_digest(), **_versions()}
+
+
+@lru_cache(maxsize=1)
+def _versions() -> dict[str, str]:
+    found = {}
+    for name in BYTE_PACKAGES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "none"
+    return found
 
 
 @dataclass

@@ -214,7 +214,7 @@ def _render(found: Inspection, options: Options) -> Inspection:
     except JtaiError as e:
         return replace(found, problems=found.problems + _new(found.problems, e.problems), failure=type(e))
     # Sentences of the layout left in English in a Welsh letter.
-    more = rules.untranslated(found.spec, letter, options.templates_dir)
+    more = rules.untranslated(found.spec, letter.untranslated, options.templates_dir)
     return replace(found, problems=found.problems + tuple(more), letter=letter)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from jtai_letters.checks.registry import RULES, RuleId, Severity
 from jtai_letters.errors import Problem
+from jtai_letters.spec.fields import inner_model
 from jtai_letters.spec.models import Model, Office, ResponseSpec
 from jtai_letters.spec.vocabulary import DEFAULT_LANGUAGE, LANGUAGE_KEYS, LANGUAGE_NAMES
 from jtai_letters.spec.yamltree import Map, Seq
@@ -119,8 +120,6 @@ def _copy_seq(node: Seq, items: list[Any]) -> Seq:
 @lru_cache(maxsize=256)
 def _field(model: type[Model], name: str) -> tuple[bool, type[Model] | None]:
     """(translatable, the model inside) of a field; (False, None) for an unknown key."""
-    from jtai_letters.spec.load import inner_model  # spec imports this module
-
     info = model.model_fields.get(name)
     if info is None:
         return False, None  # an unknown key: the schema check reports it

@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
-import types
-import typing
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,6 +22,7 @@ from jtai_letters.checks.registry import RuleId, Severity
 from jtai_letters.errors import Problem, SpecError
 from jtai_letters.letter.assets import read_regular
 from jtai_letters.spec import language, yamltree
+from jtai_letters.spec.fields import _is_model, inner_model
 from jtai_letters.spec.models import Profile, ResponseSpec
 from jtai_letters.spec.vocabulary import DEFAULT_LANGUAGE
 from jtai_letters.spec.yamltree import Map, Seq
@@ -397,20 +396,3 @@ def _allowed_keys(loc: Loc, root_model: type[BaseModel] = ResponseSpec) -> list[
         if model is None:
             return []
     return list(model.model_fields) if _is_model(model) else []
-
-
-def _is_model(obj: Any) -> bool:
-    return isinstance(obj, type) and issubclass(obj, BaseModel)
-
-
-def inner_model(annotation: Any) -> Any:
-    """The pydantic model inside a field's annotation (`list[Item]`, `Office | None`), or None."""
-    if _is_model(annotation):
-        return annotation
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType, list, typing.Annotated):
-        for arg in typing.get_args(annotation):
-            found = inner_model(arg)
-            if found is not None:
-                return found
-    return None
