@@ -338,6 +338,8 @@ def _batch(args: argparse.Namespace, out: TextIO) -> int:
         print(f"{args.out / key}: its spec is gone; its letters stay in {args.out} (--prune removes them)", file=out)
     for path in report.pruned:
         print(f"{path}: removed (its spec is gone)", file=out)
+    for line in report.kept:
+        print(line, file=out)
     if report.manifest_error:
         print(f"{report.manifest_error} (the manifest was not updated: the next run checks every letter)", file=out)
     print(f"{report.summary()} in {report.seconds:.1f} s", file=out)

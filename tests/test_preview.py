@@ -231,7 +231,9 @@ def test_saving_any_of_the_letters_files_re_renders_it(tmp_path: Path) -> None:
     assert all(preview.relevant(Change.modified, str(path)) for path in saved)
     assert not preview.relevant(Change.modified, str(profiles / "borsetshire.yaml"))
     assert not preview.relevant(Change.added, str(spec.with_name("notes.txt")))
-    assert preview.folders() == sorted({spec.parent, profiles, templates.resolve()})
+    # Each folder, and the one it sits in: a folder deleted and made again is seen there.
+    folders = {spec.parent, profiles, templates.resolve()}
+    assert preview.folders() == sorted(folders | {f.parent for f in folders})
 
 
 def test_a_port_in_use_is_a_usage_error(tmp_path: Path) -> None:

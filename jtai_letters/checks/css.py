@@ -9,6 +9,7 @@ warning.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -397,6 +398,50 @@ KNOWN = frozenset(
     }
 )
 _PREFIX = "-weasy-"
+MAX_CSS_NESTING = 32
+"""Brackets ({, ( and [) open inside one another in a stylesheet; letter.css nests 3. Both tinycss2
+and WeasyPrint recurse once per level (a thousand levels was a RecursionError)."""
+# Comments and strings hold brackets that open nothing; a bracket is what is left.
+_NOT_BRACKETS = re.compile(r"/\*.*?(?:\*/|\Z)|\"(?:[^\"\\\n]|\\.)*\"?|'(?:[^'\\\n]|\\.)*'?", re.S)
+_BRACKET = re.compile(r"[{}()\[\]]")
+
+
+def too_deep(text: str) -> tuple[int, int] | None:
+    """(line, column), 1-based, of the bracket that opens past `MAX_CSS_NESTING` levels; None if none does.
+
+    >>> too_deep("a { b: calc(1px + (2px)) }"), too_deep("a" + "{" * 40)
+    (None, (1, 34))
+    """
+    depth = 0
+    start = 0
+    for skipped in [*_NOT_BRACKETS.finditer(text), None]:
+        end = skipped.start() if skipped else len(text)
+        for bracket in _BRACKET.finditer(text, start, end):
+            if bracket.group() in "{([":
+                depth += 1
+                if depth > MAX_CSS_NESTING:
+                    at = bracket.start()
+                    return text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+            else:
+                depth = max(0, depth - 1)
+        start = skipped.end() if skipped else end
+    return None
+
+
+_INLINE = re.compile(r"<style\b[^>]*>(.*?)</style>|\bstyle\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.S | re.I)
+
+
+def inline_too_deep(html: str) -> bool:
+    """Whether the CSS a page carries in `<style>` elements or `style` attributes nests past the limit."""
+    return any(too_deep("".join(filter(None, m.groups()))) for m in _INLINE.finditer(html))
+
+
+def nesting_message() -> str:
+    """What a stylesheet nested too deep is told."""
+    return (
+        f"CSS nested more than {MAX_CSS_NESTING} levels deep (rules, calc() or brackets inside one another); "
+        "a stylesheet needs a few"
+    )
 
 
 def problems(paths: Iterable[Path]) -> list[Problem]:
@@ -416,6 +461,9 @@ def _checked(path: Path, mtime_ns: int) -> tuple[Problem, ...]:
         text = read_regular(path, MAX_ASSET_BYTES, "a stylesheet").decode("utf-8")
     except (OSError, ValueError, UnicodeDecodeError):
         return ()
+    deep = too_deep(text)
+    if deep:
+        return (Problem(nesting_message(), path, deep[0], deep[1], rule="template"),)
     rules = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
     return tuple(_walk(rules, path))
 

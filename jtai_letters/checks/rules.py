@@ -473,21 +473,25 @@ def text_problems(src: SourceMap, loc: Loc, value: str) -> Iterator[Problem]:
     if found := placeholder(value):
         yield problem(src, loc, f"unfinished: '{found}' is a placeholder; replace it with the real text", "placeholder")
     if match := _UNSTORABLE.search(value):
-        yield problem(
-            src,
-            loc,
-            f"contains the control character U+{ord(match.group(0)):04X}, which a letter cannot hold; delete it",
-            "character",
-        )
+        yield problem(src, loc, unprintable(match.group(0)) or "", "character")
     if match := _BIDI_OVERRIDE.search(value):
-        yield src.problem(
-            loc,
-            f"contains the bidirectional control U+{ord(match.group(0)):04X}, which changes the order "
-            "readers see the text in; delete it",
-            rule="character",
-        )
+        yield src.problem(loc, unprintable(match.group(0)) or "", rule="character")
     if value and not value.strip(_INVISIBLE):
         yield src.problem(loc, "holds only invisible characters (zero-width spaces); write the text", rule="character")
+
+
+def unprintable(value: str) -> str | None:
+    """Why `value` cannot stand in a letter, as the `character` rule says it: a control character Word
+    cannot hold, or a bidirectional override; None when it can. (Text from the command line, a
+    progress report's title, is held to the rule of spec text.)"""
+    if match := _UNSTORABLE.search(value):
+        return f"contains the control character U+{ord(match.group(0)):04X}, which a letter cannot hold; delete it"
+    if match := _BIDI_OVERRIDE.search(value):
+        return (
+            f"contains the bidirectional control U+{ord(match.group(0)):04X}, which changes the order "
+            "readers see the text in; delete it"
+        )
+    return None
 
 
 def _links(src: SourceMap, loc: Loc, value: str) -> Iterator[Problem]:

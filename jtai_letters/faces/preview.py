@@ -21,8 +21,9 @@ import html
 import json
 import socket
 import threading
+import urllib.parse
 import webbrowser
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from pathlib import Path
@@ -30,6 +31,7 @@ from string import Template
 from types import FrameType
 from typing import TextIO
 
+import h11
 import uvicorn
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -37,15 +39,19 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
+from uvicorn.protocols.http.h11_impl import H11Protocol
 from watchfiles import Change, awatch
 
 from jtai_letters.errors import JtaiError, Problem, UsageError
 from jtai_letters.outputs.html import PAGE_POLICY
+from jtai_letters.pipeline.faults import unexpected
 from jtai_letters.pipeline.inspect import Inspection, inspect
 from jtai_letters.pipeline.options import Options
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8055
+REQUEST_SECONDS = 10.0
+"""A connection's time to send a whole request; one that sends half a request and waits is closed."""
 DOWNLOADS = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
@@ -103,10 +109,15 @@ class Preview:
         """Check and render the spec again (as `validate` does, and its web page); keep the last good
         letter if it now has errors."""
         old = self.state
-        found = inspect(self.spec, self.options, as_of=self.as_of or dt.date.today())
-        found = found.written(["html"])
-        if found.errors or "html" not in found.outputs or found.letter is None:
+        found: Inspection | None = None
+        try:
+            found = inspect(self.spec, self.options, as_of=self.as_of or dt.date.today()).written(["html"])
             problems = found.errors + found.warnings
+        except JtaiError as e:
+            problems = e.problems
+        except Exception as fault:  # a fault no rule foresaw must not end the live reload
+            problems = unexpected(self.spec, fault).problems
+        if found is None or found.errors or "html" not in found.outputs or found.letter is None:
             # The spec, and whichever file a problem is in (its profile, say), even before a first good letter.
             named = {p.path.resolve() for p in problems if p.path is not None}
             watched = old.watched | {self.spec.resolve()} | named
@@ -141,14 +152,25 @@ class Preview:
             return self._downloads[key]
 
     def relevant(self, change: Change, path: str) -> bool:
-        """Whether a file event concerns the letter: one of its files, or anything in the templates folder."""
+        """Whether a file event concerns the letter: one of its files, anything in the templates folder,
+        or a folder holding one of its files (deleted, or made again)."""
         target = Path(path).resolve()
-        return target in self.state.watched or target.parent == self.options.templates_dir.resolve()
+        if target in self.state.watched or target.parent == self.options.templates_dir.resolve():
+            return True
+        return any(p.is_relative_to(target) for p in self.state.watched)
 
     def folders(self) -> list[Path]:
-        """The folders to watch (not recursively): those of the letter's files, and the templates."""
-        folders = {p.parent for p in self.state.watched} | {self.options.templates_dir.resolve()}
-        return sorted(f for f in folders if f.is_dir())
+        """The folders to watch (not recursively): those of the letter's files and the templates, and the
+        folder each of those sits in, so a folder deleted and made again is noticed; a folder that is gone
+        is watched through the nearest one that is there."""
+        wanted = {p.parent for p in self.state.watched} | {self.options.templates_dir.resolve()}
+        found: set[Path] = set()
+        for folder in wanted:
+            for place in (folder, folder.parent):
+                while not place.is_dir() and place != place.parent:
+                    place = place.parent
+                found.add(place)
+        return sorted(found)
 
     def message(self) -> str:
         """The server-sent event for the current state: what the page needs to update itself."""
@@ -163,8 +185,13 @@ class Preview:
         self._changed, self._stop = asyncio.Event(), asyncio.Event()
         self._loop = asyncio.get_running_loop()
         stop = self._stop
+        again = False
         while not stop.is_set():
             folders = self.folders()
+            if again:  # a file may have been saved while the watch was moving: look once more
+                await asyncio.to_thread(self.refresh)
+                self._notify()
+            again = True
             async for _ in awatch(
                 *folders, watch_filter=self.relevant, stop_event=stop, debounce=400, step=20, recursive=False
             ):
@@ -250,16 +277,20 @@ def application(preview: Preview) -> Starlette:
         media_type, data = ASSETS[request.url.path]
         return respond(data, media_type)
 
-    def download(fmt: str) -> Callable[[Request], Response]:
-        def endpoint(request: Request) -> Response:  # sync: Starlette runs it in a worker thread
+    def download(fmt: str) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(request: Request) -> Response:
             try:
-                data = preview.download(fmt)
+                data = await _in_own_thread(preview.download, fmt)
             except JtaiError as e:
                 return PlainTextResponse(str(e), status_code=409, headers=headers)
+            except asyncio.CancelledError:  # Ctrl-C while the letter was being made: the server is stopping
+                return Response(status_code=503, headers=headers)
+            except Exception as fault:
+                return PlainTextResponse(str(unexpected(preview.spec, fault)), status_code=500, headers=headers)
             if data is None:
                 return PlainTextResponse("No letter yet: correct the problems first.", status_code=409, headers=headers)
-            name = f"{preview.spec.stem}.{fmt}"
-            return respond(data, DOWNLOADS[fmt], **{"Content-Disposition": f'attachment; filename="{name}"'})
+            disposition = content_disposition(f"{preview.spec.stem}.{fmt}")
+            return respond(data, DOWNLOADS[fmt], **{"Content-Disposition": disposition})
 
         return endpoint
 
@@ -294,6 +325,70 @@ def application(preview: Preview) -> Starlette:
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
 
 
+def content_disposition(name: str) -> str:
+    """`attachment` with the file's name as RFC 6266 gives it: a name that is not plain ASCII also as
+    `filename*` in UTF-8, percent-encoded, beside an ASCII `filename` for old clients (quotes,
+    backslashes and control characters replaced).
+
+    >>> print(content_disposition("ymateb-ŵyl.pdf"))
+    attachment; filename="ymateb-_yl.pdf"; filename*=UTF-8''ymateb-%C5%B5yl.pdf
+    """
+    plain = "".join(c if " " <= c <= "~" and c not in '"\\' else "_" for c in name)
+    if plain == name:
+        return f'attachment; filename="{name}"'
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{urllib.parse.quote(name, safe='')}"
+
+
+async def _in_own_thread(fn: Callable[[str], bytes | None], fmt: str) -> bytes | None:
+    # A daemon thread, not the event loop's pool: on Ctrl-C the server stops at once, and does not
+    # wait for a PDF half made.
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[bytes | None] = loop.create_future()
+
+    def work() -> None:
+        result: bytes | None = None
+        error: BaseException | None = None
+        try:
+            result = fn(fmt)
+        except BaseException as e:  # handed to the waiting request, which reports it
+            error = e
+        with contextlib.suppress(RuntimeError):  # the server stopped meanwhile: nobody waits for it
+            loop.call_soon_threadsafe(_settle, done, result, error)
+
+    threading.Thread(target=work, daemon=True).start()
+    return await done
+
+
+def _settle(future: asyncio.Future[bytes | None], result: bytes | None, error: BaseException | None) -> None:
+    if future.done():  # the request was given up (Ctrl-C)
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)
+
+
+class _TimedProtocol(H11Protocol):
+    """Uvicorn's HTTP/1.1, closing a connection that has not sent a whole request within `REQUEST_SECONDS`
+    (uvicorn times out only idle connections between requests, so half a request waited forever)."""
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._arm()
+
+    def _arm(self) -> None:
+        self.loop.call_later(REQUEST_SECONDS, self.too_slow)
+
+    def too_slow(self) -> None:
+        """Close the connection if its request is still incomplete (its response is not being made)."""
+        if self.conn.their_state in (h11.IDLE, h11.SEND_BODY) and not self.transport.is_closing():
+            self.transport.close()
+
+
 class _Server(uvicorn.Server):
     """Uvicorn, ending the event streams on Ctrl-C instead of waiting for browsers to hang up."""
 
@@ -310,6 +405,14 @@ class _Server(uvicorn.Server):
         if self.loop is not None:
             self.loop.call_soon_threadsafe(self.preview.stop)
         super().handle_exit(sig, frame)
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        # A download still being sent to a slow reader is cut off: Ctrl-C stops the preview now.
+        for connection in list(self.server_state.connections):
+            transport = getattr(connection, "transport", None)
+            if transport is not None:
+                transport.abort()
+        await super().shutdown(sockets)
 
 
 def serve(
@@ -330,7 +433,12 @@ def serve(
     print(url, file=out, flush=True)
     preview = Preview(spec, options)
     config = uvicorn.Config(
-        application(preview), log_level="warning", access_log=False, timeout_graceful_shutdown=2, lifespan="on"
+        application(preview),
+        log_level="warning",
+        access_log=False,
+        timeout_graceful_shutdown=2,
+        lifespan="on",
+        http=_TimedProtocol,
     )
     if open_browser:
         # The socket already listens, so the browser's request waits for the first render.

@@ -10,6 +10,7 @@ their templates folder, like the templates themselves.
 
 from __future__ import annotations
 
+import codecs
 import gettext
 import io
 import re
@@ -33,6 +34,10 @@ from jtai_letters.spec.vocabulary import DEFAULT_LANGUAGE, SOURCE_LANGUAGE
 ENGLISH = SOURCE_LANGUAGE  # the msgids' language: it needs no catalogue
 DOMAIN = "messages"
 MAX_CATALOGUE_BYTES = 1_000_000
+MAX_PLURAL_FORMS = 6  # CLDR's languages have at most six (Welsh and Arabic); Babel builds a list of each
+PLURALS_TRIED = 1000  # counts 0 to 999 each give a form below nplurals, or the catalogue is refused
+_CHARSET = re.compile(rb"charset\s*=\s*([^\s\"\\;]*)", re.I)
+_NPLURALS = re.compile(rb"nplurals\s*=\s*(\d*)", re.I)
 # English number words to ten (GOV.UK style: "two recommendations", "no areas for improvement").
 _ENGLISH_NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
@@ -161,14 +166,64 @@ def _load(templates_dir: Path, language: str, stamps: tuple[tuple[Path, int], ..
             data = read_regular(path.resolve(), MAX_CATALOGUE_BYTES, "a message catalogue")
         except (OSError, ValueError) as e:
             raise TemplateError(Problem(f"the catalogue cannot be read: {e}", path, rule="template")) from None
+        nplurals = _header(data, path)
         if path.suffix == ".po":
             data = _compiled(data, path)
         try:
-            return Catalogue(language, gettext.GNUTranslations(io.BytesIO(data)))
-        except (OSError, ValueError, UnicodeDecodeError, struct.error, IndexError, KeyError) as e:
+            translations = gettext.GNUTranslations(io.BytesIO(data))
+        except (OSError, ValueError, LookupError, UnicodeDecodeError, struct.error, IndexError, KeyError) as e:
             message = f"the compiled catalogue is broken ({e}); compile it again from its .po"
             raise TemplateError(Problem(message, path, rule="template")) from None
+        _check_plural(translations, nplurals, path)
+        return Catalogue(language, translations)
     return Catalogue(language, gettext.NullTranslations())
+
+
+def _header(data: bytes, path: Path) -> int:
+    """The number of plural forms the catalogue's header declares (2 if none), after checking that
+    its character set is one Python reads as text and that it declares at most `MAX_PLURAL_FORMS`."""
+
+    def refused(message: str) -> TemplateError:
+        return TemplateError(Problem(f"the catalogue's header {message}", path, rule="template"))
+
+    charset = _CHARSET.search(data)
+    if charset:
+        name = charset.group(1).decode("ascii", "replace")
+        try:
+            text = codecs.lookup(name)._is_text_encoding
+        except LookupError:
+            text = False
+        if not text:
+            shown = "".join(c if c.isprintable() else "?" for c in name)[:40]
+            raise refused(f"names the character set '{shown}', which is not one text is read in: write charset=UTF-8")
+    nplurals = _NPLURALS.search(data)
+    if not nplurals:
+        return 2
+    digits = nplurals.group(1)
+    count = int(digits) if digits.isdigit() and len(digits) < 10 else 0
+    if not 1 <= count <= MAX_PLURAL_FORMS:
+        shown = digits[:12].decode("ascii") or "nothing"
+        raise refused(f"declares nplurals={shown}; a language has from 1 to {MAX_PLURAL_FORMS} plural forms")
+    return count
+
+
+def _check_plural(translations: gettext.GNUTranslations, nplurals: int, path: Path) -> None:
+    """Refuse a `Plural-Forms` expression that fails, or picks no form, for a count a letter may print."""
+    plural = getattr(translations, "plural", None)
+    if plural is None:
+        return
+    for n in range(PLURALS_TRIED):
+        try:
+            form = plural(n)
+        except Exception as e:  # the expression is the office's own code: 1/(n-n) and the like
+            message = f"the catalogue's Plural-Forms fails for {n} ({type(e).__name__}: {e}); correct its plural="
+            raise TemplateError(Problem(message, path, rule="template")) from None
+        if not (isinstance(form, int) and 0 <= form < nplurals):
+            message = (
+                f"the catalogue's Plural-Forms gives form {form} for {n}; "
+                f"nplurals={nplurals} allows 0 to {nplurals - 1}"
+            )
+            raise TemplateError(Problem(message, path, rule="template"))
 
 
 def _compiled(data: bytes, path: Path) -> bytes:
@@ -178,7 +233,7 @@ def _compiled(data: bytes, path: Path) -> bytes:
         return compile_po(read_po(io.BytesIO(data), abort_invalid=True))
     except PoFileError as e:
         raise TemplateError(Problem(f"the catalogue is not valid: {e}", path, e.lineno, rule="template")) from None
-    except (ValueError, UnicodeDecodeError) as e:
+    except (ValueError, LookupError, UnicodeDecodeError) as e:
         raise TemplateError(Problem(f"the catalogue is not valid: {e}", path, rule="template")) from None
 
 

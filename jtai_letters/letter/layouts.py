@@ -142,6 +142,10 @@ def _declarations(templates_dir: Path) -> dict[str, Layout]:
         stat = path.stat()
     except OSError:
         return {}
+    # Like every other file of the folder: never read through a link leading out of it.
+    if not path.resolve().is_relative_to(templates_dir.resolve()):
+        message = f"refused to read {DECLARATIONS}: it is a link to a file outside the templates folder {templates_dir}"
+        raise TemplateError(Problem(message, path, rule="layout"))
     return _read(path, stat.st_mtime_ns, stat.st_size)
 
 

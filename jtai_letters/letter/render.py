@@ -110,6 +110,10 @@ def render(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> Rende
             renders.append((tag, _render(one, tag, words, templates_dir, urls)))
         untranslated += said
         page_label.append(words.plain(LABELS["page_of"]))
+    for _, made in renders:
+        if not made.strip():  # lxml and WeasyPrint take no empty document; say so here, for validate too
+            message = f"layout '{spec.layout}' printed nothing: a layout must make the letter's HTML"
+            raise TemplateError(Problem(message, templates_dir / f"{spec.layout}.html.j2", rule="template"))
     html = renders[0][1] if len(renders) == 1 else bilingual.combine(renders, spec.office.bilingual, src.path)
     profile = (src.profile,) if src.profile else ()
     return RenderedLetter(

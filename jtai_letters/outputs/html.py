@@ -13,6 +13,7 @@ import base64
 import re
 from importlib.resources import files
 
+import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
 
@@ -31,7 +32,10 @@ WEB_CSS = files(__package__).joinpath("web.css").read_text(encoding="utf-8")
 
 def write(letter: RenderedLetter) -> bytes:
     """The letter as an accessible HTML page (UTF-8 bytes). Deterministic: same letter, same bytes."""
-    root = lxml.html.document_fromstring(letter.html)
+    try:
+        root = lxml.html.document_fromstring(letter.html)
+    except lxml.etree.ParserError as e:  # a layout that printed only a comment, say
+        raise OutputError(Problem(f"web page not written: the layout made no document ({e})", letter.source)) from None
     head, body = root.find("head"), root.find("body")
     if head is None or body is None:  # lxml always makes both; a guard for mypy and odd templates
         raise OutputError(Problem("web page not written: the layout made no <head> and <body>", letter.source))

@@ -27,7 +27,7 @@ with patches.weasyprint_import(), long_lived():
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from jtai_letters.errors import OutputError, Problem
-from jtai_letters.letter.assets import read_asset
+from jtai_letters.letter.assets import MAX_ASSET_BYTES, read_asset, read_regular
 from jtai_letters.letter.render import RenderedLetter
 from jtai_letters.letter.style import HouseStyle, stylesheet
 from jtai_letters.pipeline.archive import SPEC_DESCRIPTION
@@ -135,6 +135,14 @@ class _Remember(logging.Handler):
 def _parsed(path: Path, mtime_ns: int, roots: tuple[Path, ...]) -> tuple[CSS, tuple[str, ...]]:
     # mtime in the key: an office editing its CSS mid-batch gets the new sheet. What WeasyPrint
     # said while parsing it (an unknown property) is kept, to be said again for every letter.
+    from jtai_letters.checks.css import nesting_message, too_deep
+
+    try:
+        deep = too_deep(read_regular(path, MAX_ASSET_BYTES, "a stylesheet").decode("utf-8", "replace"))
+    except (OSError, ValueError):
+        deep = None  # WeasyPrint says why it cannot read it
+    if deep:
+        raise OutputError(Problem(f"PDF not written: {nesting_message()}", path, *deep, rule="template"))
     remember = _Remember()
     _LOG.addHandler(remember)
     try:
@@ -198,6 +206,10 @@ def write(letter: RenderedLetter) -> bytes:
 
     Tagged PDF/UA-1 by default; with attachments (the spec and its files), tagged PDF/A-3b.
     """
+    from jtai_letters.checks.css import inline_too_deep, nesting_message
+
+    if inline_too_deep(letter.html):
+        raise OutputError(Problem(f"PDF not written: the layout's {nesting_message()}", letter.source, rule="template"))
     html, named = _by_role(letter)
     fetcher = AssetFetcher(letter.asset_roots, named)
     templates = letter.asset_roots[:1]  # stylesheets may load only the layout's own files

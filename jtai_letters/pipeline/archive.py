@@ -145,7 +145,8 @@ def _embedded(catalog: Any, pdf: Path) -> dict[str, bytes]:
 
     files: dict[str, bytes] = {}
     total = 0
-    for name, spec in _name_tree(_resolved(_resolved(catalog).get("/Names")).get("/EmbeddedFiles")):
+    names = _resolved(catalog).get("/Names")
+    for name, spec in _name_tree(_resolved(names).get("/EmbeddedFiles"), pdf):
         if len(files) >= MAX_FILES:
             raise UsageError(Problem(f"carries more than {MAX_FILES} files; an archival letter carries a few", pdf))
         stream = _resolved(_resolved(spec.get("/EF")).get("/F"))
@@ -167,18 +168,41 @@ def _resolved(obj: Any) -> Any:
     return {} if obj is None or isinstance(obj, NullObject) else obj
 
 
-def _name_tree(node: Any, depth: int = 0) -> Iterator[tuple[str, Any]]:
-    # /Names [name filespec ...] at the leaves, /Kids [node ...] above; bounded, a crafted tree may loop.
-    node = _resolved(node)
-    if depth > 8:
-        return
-    pairs = _resolved(node.get("/Names")) or []
-    for i in range(0, len(pairs) - 1, 2):
-        spec = _resolved(pairs[i + 1])
-        name = spec.get("/UF") or spec.get("/F") or pairs[i]
-        yield str(name), spec
-    for kid in (_resolved(node.get("/Kids")) or [])[:MAX_FILES]:
-        yield from _name_tree(kid, depth + 1)
+MAX_TREE_DEPTH = 8  # levels of an attachments' name tree; ours has one
+MAX_TREE_NODES = 64  # nodes of it visited in all; ours has one
+
+
+def _name_tree(node: Any, pdf: Path | None = None) -> Iterator[tuple[str, Any]]:
+    """(name, file specification) of each leaf of a name tree: /Names [name filespec ...] at the leaves,
+    /Kids [node ...] above. A crafted tree may loop (a node among its own kids) or fan out: a node seen
+    twice, more than `MAX_TREE_NODES` nodes, or more than `MAX_TREE_DEPTH` levels refuse the PDF."""
+    seen: set[tuple[int, int]] = set()
+    visited = 0
+    stack: list[tuple[Any, int]] = [(node, 0)]
+    while stack:
+        ref, depth = stack.pop()
+        key = (ref.idnum, ref.generation) if hasattr(ref, "idnum") else None
+        if key is not None:
+            if key in seen:
+                raise _refused(pdf, "its attachments' name tree loops (a node is its own descendant)")
+            seen.add(key)
+        visited += 1
+        if visited > MAX_TREE_NODES or depth > MAX_TREE_DEPTH:
+            raise _refused(
+                pdf, f"its attachments' name tree is larger than {MAX_TREE_NODES} nodes or {MAX_TREE_DEPTH} levels"
+            )
+        current = _resolved(ref)
+        pairs = _resolved(current.get("/Names")) or []
+        for i in range(0, len(pairs) - 1, 2):
+            spec = _resolved(pairs[i + 1])
+            name = spec.get("/UF") or spec.get("/F") or pairs[i]
+            yield str(name), spec
+        kids = list(_resolved(current.get("/Kids")) or [])
+        stack.extend((kid, depth + 1) for kid in reversed(kids))
+
+
+def _refused(pdf: Path | None, why: str) -> UsageError:
+    return UsageError(Problem(f"{why}: not an archival letter of jtai-letters", pdf))
 
 
 def _inflated(stream: StreamObject, name: str, pdf: Path) -> bytes:

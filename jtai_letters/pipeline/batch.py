@@ -28,6 +28,7 @@ import multiprocessing
 import os
 import resource
 import signal
+import stat
 import sys
 import time
 from collections import deque
@@ -145,6 +146,7 @@ class BatchReport:
     seconds: float
     gone: list[str] = field(default_factory=list)  # outputs whose spec no longer exists
     pruned: list[str] = field(default_factory=list)  # those removed with prune=True
+    kept: list[str] = field(default_factory=list)  # why others the manifest named were not removed
     manifest_error: str = ""  # why the manifest could not be written, if it could not
 
     def count(self, status: str) -> int:
@@ -260,7 +262,7 @@ class _Unchanged:
 def _load(out_dir: Path, options: Options) -> dict[str, Any]:
     """The manifest's letters, with any journal of an interrupted run folded in, if made the same way."""
     try:
-        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+        data = json.loads(_read_own(out_dir / MANIFEST))
     except (OSError, ValueError):
         data = {}
     same = (
@@ -271,8 +273,8 @@ def _load(out_dir: Path, options: Options) -> dict[str, Any]:
     )
     letters: dict[str, Any] = data.get("letters", {}) if same and isinstance(data.get("letters"), dict) else {}
     try:
-        lines = (out_dir / JOURNAL).read_text(encoding="utf-8").splitlines()
-    except OSError:
+        lines = _read_own(out_dir / JOURNAL).splitlines()
+    except (OSError, ValueError):
         lines = []
     for line in lines:
         try:
@@ -282,6 +284,22 @@ def _load(out_dir: Path, options: Options) -> dict[str, Any]:
         except (ValueError, KeyError, TypeError):
             continue  # the last line of a run killed mid-write
     return letters
+
+
+MAX_MANIFEST_BYTES = 256 * 1024 * 1024  # the manifest or its journal; 10,000 letters take about 20 MB
+_NO_FOLLOW = os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+
+
+def _read_own(path: Path) -> str:
+    """The text of a file of the output folder's own, never through a symbolic link (`OSError`: ELOOP)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | _NO_FOLLOW)
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ValueError(f"{path} is not a regular file")
+        data = f.read(MAX_MANIFEST_BYTES + 1)
+    if len(data) > MAX_MANIFEST_BYTES:
+        raise ValueError(f"{path} is larger than {MAX_MANIFEST_BYTES:,} bytes")
+    return data.decode("utf-8")
 
 
 def _options_record(options: Options) -> dict[str, Any]:
@@ -517,8 +535,12 @@ def run(
     report.gone = _gone(letters, paths)
     if prune:
         for key in report.gone:
-            for record in letters.pop(key, {}).get("outputs", {}).values():
-                target = paths.path(record["path"])
+            entry = letters.pop(key, {})
+            for record in entry["outputs"].values():
+                target, why = _prunable(record, paths)
+                if why:
+                    report.kept.append(f"{target}: not removed: {why}")
+                    continue
                 target.unlink(missing_ok=True)
                 report.pruned.append(str(target))
         report.gone = []
@@ -535,8 +557,38 @@ def _gone(letters: dict[str, Any], paths: _Paths) -> list[str]:
     return sorted(
         key
         for key, entry in letters.items()
-        if not paths.path(key).is_file() and isinstance(entry, dict) and entry.get("outputs")
+        if isinstance(entry, dict)
+        and isinstance(entry.get("outputs"), dict)
+        and entry["outputs"]
+        and not os.path.isfile(paths.path(key))
     )
+
+
+def _prunable(record: Any, paths: _Paths) -> tuple[Path, str]:
+    """The letter a manifest record names, and why it may not be removed ('' when it may).
+
+    The manifest is a file in a folder others can write to: only a regular file inside the output
+    folder whose bytes are still those the record's own hash names is removed.
+    """
+    where = record.get("path") if isinstance(record, dict) else None
+    if not isinstance(where, str) or not where or "\x00" in where:
+        return paths.root, "the manifest names no file here (edited by hand?)"
+    target = paths.path(where)
+    if os.path.isabs(where) or not os.path.realpath(target).startswith(str(paths.root) + os.sep):
+        return target, "it is outside the output folder (the manifest was edited?)"
+    try:
+        info = os.lstat(target)
+    except OSError:
+        return target, ""  # gone already: nothing to remove
+    if not stat.S_ISREG(info.st_mode):
+        return target, "it is not a regular file (a link or a folder)"
+    try:
+        digest = _sha256(target)
+    except OSError as e:
+        return target, f"it cannot be read ({e.strerror})"
+    if digest != record.get("sha256"):
+        return target, "it has changed since the batch wrote it"
+    return target, ""
 
 
 def _remove_leftovers(out_dir: Path) -> None:
@@ -557,7 +609,9 @@ class _Journal:
     def add(self, key: str, entry: dict[str, Any]) -> None:
         try:
             if self.file is None:
-                self.file = self.path.open("a", encoding="utf-8")
+                # Never through a link: a journal linked elsewhere would append to the link's target.
+                fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | _NO_FOLLOW, 0o644)
+                self.file = os.fdopen(fd, "a", encoding="utf-8")
             self.file.write(json.dumps({**self.head, "key": key, "entry": entry}, ensure_ascii=False) + "\n")
             self.file.flush()  # in the kernel's hands: a killed run keeps it
         except OSError:

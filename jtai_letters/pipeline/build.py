@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,6 +150,11 @@ def build(
     found.raise_errors()
     assert found.letter is not None
     targets = {output_path(out, name or source.stem, fmt, source): data for fmt, data in found.outputs.items()}
+    made_from = {os.path.realpath(p) for p in (source, *found.letter.inputs)}
+    for target in targets:
+        if os.path.realpath(target) in made_from:  # `render letter.html --format html -o .`
+            message = f"{target} is a file this letter is made from; it is never written over: choose another -o"
+            raise OutputError(Problem(message, source, rule="usage"))
     try:
         for parent in {t.parent for t in targets}:
             parent.mkdir(parents=True, exist_ok=True)

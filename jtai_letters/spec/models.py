@@ -119,6 +119,19 @@ WebUrl = Annotated[
     AfterValidator(_http_url),
 ]
 
+LAST_YEAR = 9000
+"""Dates in a spec fall before this year ends: deadlines and due dates are counted on from them,
+and the calendar ends with 9999 (a date past it was an OverflowError in `deadlines`)."""
+
+
+def _in_calendar(value: dt.date) -> dt.date:
+    if value.year > LAST_YEAR:
+        raise ValueError(f"expected a date in the year {LAST_YEAR} or before, got {value.isoformat()}")
+    return value
+
+
+Date = Annotated[dt.date, AfterValidator(_in_calendar)]
+
 RefId = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 
 
@@ -316,8 +329,8 @@ Profile = _optional(
 class Period(Model):
     """A span of dates, such as the fieldwork of an inspection."""
 
-    start: dt.date = _f("First day.", "2018-09-01")
-    end: dt.date = _f("Last day.", "2019-05-31")
+    start: Date = _f("First day.", "2018-09-01")
+    end: Date = _f("Last day.", "2019-05-31")
 
     @model_validator(mode="after")
     def _ordered(self) -> Period:
@@ -382,7 +395,7 @@ class Report(Model):
         ["Ofsted", "HMICFRS", "Care Quality Commission"],
         min_length=1,
     )
-    published: dt.date = _f(
+    published: Date = _f(
         f"Publication date: day one of the {DEADLINE_DAYS} days s55 allows for the response.", "2020-02-04"
     )
     inspection_period: Period | None = _f(
@@ -515,6 +528,12 @@ class Due:
         """A due date from YAML: a date, `YYYY-MM`, or `YYYY-YY Qn` (April to June is Q1)."""
         if isinstance(value, Due):
             return value
+        due = cls._parse(value)
+        _in_calendar(due.last_day)
+        return due
+
+    @classmethod
+    def _parse(cls, value: object) -> Due:
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return cls(value, value, value.isoformat())
         if not isinstance(value, str):
@@ -563,7 +582,7 @@ DueDate = Annotated[
 class Update(Model):
     """Progress recorded on an action after the response: the register reads it, the letter never does."""
 
-    date: dt.date = _f("When the progress was recorded.", "2026-01-15")
+    date: Date = _f("When the progress was recorded.", "2026-01-15")
     status: Annotated[Status, BeforeValidator(_status), WithJsonSchema(_STATUS_SCHEMA)] = _f(
         "Where the action stands from this date.", _COMPLETE
     )
@@ -747,7 +766,7 @@ class Response(Model):
         "copies",
     )
 
-    date: dt.date = _f(f"Date of the response: due by the {DEADLINE_DAYS}th day from publication.", "2020-03-23")
+    date: Date = _f(f"Date of the response: due by the {DEADLINE_DAYS}th day from publication.", "2020-03-23")
     title: Plain | None = _f(
         "Replaces the layout's own title line.", "The Commissioner's response to ...", default=None
     )
@@ -841,6 +860,10 @@ def _the_number(value: object) -> object:
     return value
 
 
+MAX_LAYOUT_NAME = 64
+"""Characters in a layout's name: it names a file (`<name>.html.j2`), and file names end at 255 bytes."""
+
+
 class ResponseSpec(Model):
     """A response to an inspection report under Police Act 1996 s55, as written in YAML."""
 
@@ -851,6 +874,7 @@ class ResponseSpec(Model):
         "narrative",
         "statement",
         pattern=r"^[a-z0-9][a-z0-9-]*$",
+        max_length=MAX_LAYOUT_NAME,
     )
     office: Office = _f("Who responds.")
     report: Report = _f("The report responded to.")

@@ -17,7 +17,7 @@ from jtai_letters.errors import UsageError
 from jtai_letters.pipeline.options import DEFAULTS, Options
 from jtai_letters.spec.models import ResponseSpec
 from jtai_letters.spec.vocabulary import DEADLINE_DAYS
-from jtai_letters.tracking.register import Register, Row, read, save
+from jtai_letters.tracking.register import Register, Row, not_an_input, read, save
 
 UID_DOMAIN = "jtai-letters"
 
@@ -95,6 +95,6 @@ def export(paths: Iterable[Path], target: Path, as_of: dt.date, options: Options
     """Write the calendar of the specs at `paths` to `target` (.ics)."""
     if target.suffix.lower() != ".ics":
         raise UsageError(f"cannot write a calendar as '{target.name}'; name it .ics")
-    register = read(paths, as_of, options)
+    register = read(not_an_input(target, paths), as_of, options)
     save(target, to_ics(register))
     return register

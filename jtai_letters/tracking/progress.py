@@ -14,13 +14,24 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from jtai_letters import outputs
+from jtai_letters.checks import rules
 from jtai_letters.errors import UsageError
 from jtai_letters.letter.render import RenderedLetter, image_paths
 from jtai_letters.letter.style import HOUSE_STYLE, office_style
 from jtai_letters.letter.templates import stylesheets
 from jtai_letters.pipeline.options import DEFAULTS, Options
 from jtai_letters.spec.load import source_of
-from jtai_letters.tracking.register import STATUSES, TRACKING, Register, Row, by_report, counts, read, save
+from jtai_letters.tracking.register import (
+    STATUSES,
+    TRACKING,
+    Register,
+    Row,
+    by_report,
+    counts,
+    not_an_input,
+    read,
+    save,
+)
 
 LAYOUT = f"{TRACKING}/progress"  # beside the layouts, not one of them: `layouts` lists only the top folder
 DEFAULT_TITLE = "Progress on inspection reports"
@@ -76,6 +87,9 @@ def export(
     if fmt not in outputs.FORMATS:
         names = " or ".join(f".{f}" for f in outputs.FORMATS)
         raise UsageError(f"cannot write a progress report as '{target.name}'; name it {names}")
+    if title is not None and (why := rules.unprintable(title)):
+        raise UsageError(f"--title {why}")
+    paths = not_an_input(target, paths)
     register = read(paths, as_of, options)
     save(target, outputs.write(fmt, render(register, title=title, chart=fmt not in NO_SVG)))
     return register

@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import io
 import json
+import os
 import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -412,9 +413,18 @@ def writer(target: Path) -> Callable[[Register], bytes]:
 def export(paths: Iterable[Path], target: Path, as_of: dt.date, options: Options = DEFAULTS) -> Register:
     """Write the register of the specs at `paths` to `target`, in the format its extension names."""
     make = writer(target)
-    register = read(paths, as_of, options)
+    register = read(not_an_input(target, paths), as_of, options)
     save(target, make(register))
     return register
+
+
+def not_an_input(target: Path, paths: Iterable[Path]) -> list[Path]:
+    """`paths` as a list; `UsageError` when `target` is one of them: a register never replaces a spec."""
+    given = list(paths)
+    real = os.path.realpath(target)
+    if any(os.path.realpath(p) == real for p in given):
+        raise UsageError(Problem("is one of the specs read; name another file to write (-o)", target, rule="usage"))
+    return given
 
 
 def save(target: Path, data: bytes) -> None:
