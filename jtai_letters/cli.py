@@ -29,7 +29,6 @@ from jtai_letters.pipeline.build import (
     stale_outputs,
     validate_many,
 )
-from jtai_letters.process import own_process
 from jtai_letters.spec import schema as reference
 from jtai_letters.spec.models import Profile, ResponseSpec
 from jtai_letters.spec.vocabulary import DEFAULT_FORMATS, DEFAULT_REPORT_KIND, FORMATS, REPORT_KINDS
@@ -232,11 +231,9 @@ def _date(value: str) -> dt.date:
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     """Run the command line; returns the exit code instead of exiting, so tests call it in-process.
 
-    Run as the program (no `argv`), the process is jtai-letters' own: what it imported is frozen out
-    of the collector's sight (`own_process`). Called with `argv` (a test, a host), it changes nothing.
+    Run as the program (`__main__.run`), the process is jtai-letters' own (`process.own_process`);
+    called here (a test, a host), it changes nothing in the process.
     """
-    if argv is None:
-        own_process()
     out, err = stdout or sys.stdout, stderr or sys.stderr
     try:
         args = _parser().parse_args(argv)

@@ -24,12 +24,15 @@ from contextlib import contextmanager
 _OWN_PROCESS = False  # set by `own_process`: the command line and batch workers only
 
 
-def own_process() -> None:
-    """This process runs jtai-letters itself (the command line, a batch worker): what is imported now
-    lives as long as it, so it is frozen out of the collector's sight, and so is what `long_lived` imports."""
+@contextmanager
+def own_process() -> Iterator[None]:
+    """This process runs jtai-letters itself (the command line, a batch worker): what is imported
+    inside lives as long as it, so it is imported with the collector off and then frozen out of its
+    sight, as is what `long_lived` imports later."""
     global _OWN_PROCESS
     _OWN_PROCESS = True
-    gc.freeze()
+    with long_lived():
+        yield
 
 
 @contextmanager

@@ -341,8 +341,8 @@ def _serve(conn: Connection, out_dir: str, options: Options, strict: bool, memor
     from jtai_letters import outputs
     from jtai_letters.process import own_process
 
-    own_process()  # a worker is jtai-letters' own process: its collector is ours to tune
-    outputs.warm_up(options.formats)  # imports, fonts, stylesheets: once, not in the first letter's time
+    with own_process():  # a worker is jtai-letters' own process: its collector is ours to tune
+        outputs.warm_up(options.formats)  # imports, fonts, stylesheets: once, not in the first letter's time
     # The cyclic collector took a tenth of a letter, walking what the worker keeps for its life
     # (modules, fonts, stylesheets) again and again while WeasyPrint allocates: that is frozen
     # out of its sight, and a letter's own garbage is collected once, after the letter is sent.
