@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import TextIO
 
 from jtai_letters import __version__
-from jtai_letters.errors import JtaiError, UsageError
+from jtai_letters.errors import JtaiError, Problem, SpecError, UsageError
 from jtai_letters.faces.skeleton import skeleton
 from jtai_letters.letter import layouts
+from jtai_letters.letter.folders import office_files
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES
 from jtai_letters.pipeline.build import (
     MEMORY_MB,
@@ -123,7 +124,8 @@ def _parser() -> argparse.ArgumentParser:
     n = verbs.add_parser("new", help="print a commented spec to fill in")
     n.add_argument("--layout", required=True, help="layout to use (see `layouts`)")
     n.add_argument("--report-title", help="the report's title")
-    n.add_argument("--published", type=_date, help="the report's publication date, YYYY-MM-DD")
+    # Checked as --url is, not by argparse: a value the spec would refuse exits 1 with validate's words.
+    n.add_argument("--published", help="the report's publication date, YYYY-MM-DD")
     n.add_argument("--kind", choices=REPORT_KINDS, default=DEFAULT_REPORT_KIND, help="the kind of report")
     n.add_argument("--area", help="the police area")
     n.add_argument("--commissioner", help="the commissioner's name")
@@ -191,8 +193,11 @@ def _templates(value: str) -> Path:
     path = Path(value)
     if not os.path.isdir(path):
         raise argparse.ArgumentTypeError(f"no such templates folder: '{value}'")
-    if not layouts.available(path):
-        raise argparse.ArgumentTypeError(f"'{value}' holds no layouts (*.html.j2)")
+    if not office_files(path):
+        raise argparse.ArgumentTypeError(
+            f"'{value}' holds no templates (*.j2), stylesheets (*.css), layouts.yaml, locale/ or tracking/ "
+            "to put in front of ours"
+        )
     return path
 
 
@@ -290,7 +295,7 @@ def _new(args: argparse.Namespace, out: TextIO) -> int:
         skeleton(
             available[args.layout],
             report_title=args.report_title,
-            published=args.published,
+            published=_published(args.published),
             kind=args.kind,
             area=args.area,
             commissioner=args.commissioner,
@@ -300,6 +305,15 @@ def _new(args: argparse.Namespace, out: TextIO) -> int:
         )
     )
     return EXIT_OK
+
+
+def _published(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return _date(value)
+    except argparse.ArgumentTypeError as e:
+        raise SpecError(Problem(str(e), Path("--published"), field="report.published")) from None
 
 
 def _batch(args: argparse.Namespace, out: TextIO) -> int:

@@ -3,6 +3,7 @@ every answer and the chief constable's comments placed exactly once."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -161,6 +162,7 @@ def test_new_body_starts_a_spec_that_renders_once_filled_in(tmp_path: Path) -> N
             skeleton(layouts.declaration(DEFAULT_TEMPLATES, layout), area="Loamshire", published=None, body=True)
         )
         filled = spec.read_text().replace("TODO.invalid", "www.example.gov.uk").replace("TODO: ", "")
+        filled = filled.replace("date: TODO", f"date: {dt.date.today().isoformat()}")
         spec.write_text(filled)
         assert problems(tmp_path, filled) == [], layout
         assert cli.main(["render", str(spec), "-o", str(tmp_path / "out")], io.StringIO(), io.StringIO()) == 0

@@ -53,6 +53,27 @@ EXPECTED = {
     "yaml-dash-without-space-alone.yaml": "22:5: response.context: "
     "a list item needs a space after '-' (write '- text', not '-text')",
     "yaml-tab-inside-a-list.yaml": "22:1: a tab is used for indentation; indent with spaces",
+    # The parser's own words for these were right about the line and jargon about the rest.
+    "yaml-key-indented-too-little.yaml": "26:6: 'actions' is indented by 5 spaces, which lines it up with no key "
+    "above it (the keys on the line above are indented by 6): indent it exactly as the other keys of the part it "
+    "belongs to",
+    "yaml-emphasis-at-the-start.yaml": "25:17: text cannot start with '*' without quotes: YAML reads '*' there as a "
+    "reference to a value named elsewhere (an alias), not as Markdown emphasis; put the whole text in double quotes "
+    '("*Accepted*. The force has a plan."), or write `|` after the key and the text on the lines below it',
+    "yaml-text-after-closing-quote.yaml": "25:28: the text starts with a quotation mark, so it ends at the closing "
+    "one and the words after it ('- neighbourhood teams will...') cannot be read; put the whole text in single "
+    "quotes ('...'), or write `|` after the key and the text on the lines below it",
+    "yaml-colon-at-end-of-line.yaml": "22:56: a colon at the end of a line, inside text without quotes, makes the "
+    'text before it a key; put the whole text in double quotes ("..."), or write `|` after the key and the text on '
+    "the lines below it",
+    "yaml-hash-then-more-text.yaml": "25:62: ' #' in text without quotes starts a comment: the rest of line 25 is "
+    'left out, and the line after it cannot continue the text; put the whole text in double quotes ("..."), or '
+    "write `|` after the key and the text on the lines below it",
+    # One error, and no "no copies recorded" warning about the copies it holds.
+    "yaml-key-dedented-out-of-response.yaml": "28:1: copies: 'copies' belongs under response and is indented too "
+    "little: indent it as far as the other keys of response",
+    "response-date-todo.yaml": "20:9: response.date: write the date the response will be published (like "
+    "2025-11-12) instead of 'TODO': the s55 deadline is 12 November 2025",
 }
 
 
@@ -183,7 +204,10 @@ def test_validate_json() -> None:
         (["render", str(MINIMAL), "--format", "rtf"], "argument --format: choose from docx, pdf"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
         (["render", str(MINIMAL), "--templates", "/no/such/folder"], "no such templates folder: '/no/such/folder'"),
-        (["render", str(MINIMAL), "--templates", str(BAD)], f"'{BAD}' holds no layouts (*.html.j2)"),
+        (
+            ["render", str(MINIMAL), "--templates", str(BAD)],
+            f"'{BAD}' holds no templates (*.j2), stylesheets (*.css), layouts.yaml, locale/ or tracking/",
+        ),
         (["batch", str(MINIMAL), "--jobs", "0"], "expected a whole number of at least 1, got '0'"),
     ],
 )

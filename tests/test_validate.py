@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -44,6 +45,15 @@ EXPECTED = {
     "layout-does-not-print.yaml": [("warning", "layout-field", "office.website", 9)],
     "action-under-answer-due-early.yaml": [("warning", "date-order", "response.recommendations[0].actions[0].due", 27)],
     "placeholder-tbc-dotted.yaml": [("error", "placeholder", "response.context[0]", 22)],
+    "text-cut-by-hash.yaml": [("warning", "text-cut", "response.recommendations[0].response", 25)],
+    "text-line-joins-bullet.yaml": [("warning", "text-layout", "response.recommendations[0].response", 25)],
+    "text-dash-without-space.yaml": [("warning", "text-layout", "response.recommendations[0].response", 25)],
+    "peel-grade-misspelt.yaml": [("error", "grade", "report.judgements[1].grade", 20)],
+    # The date the deadline needs is wrong; the unanswered R4 is still found.
+    "published-not-a-date-still-checks-answers.yaml": [
+        ("error", "schema", "report.published", 13),
+        ("error", "s55-unanswered", "report.recommendations[1]", 19),
+    ],
 }
 
 
@@ -115,8 +125,12 @@ def test_new_writes_a_skeleton_that_fails_only_on_its_placeholders(tmp_path: Pat
         spec.write_text(skeleton(declaration(DEFAULT_TEMPLATES, layout), area="Loamshire", published=None))
         _, [report] = validate_json(spec)
         assert report["errors"], layout
-        assert {e["rule"] for e in report["errors"]} == {"placeholder"}  # type: ignore[union-attr]
+        assert {e["rule"] for e in report["errors"] if e["loc"] != "response.date"} == {"placeholder"}  # type: ignore[union-attr]
+        [date] = [e for e in report["errors"] if e["loc"] == "response.date"]  # type: ignore[index]
+        # Never the publication date by default: the letter would go out dated the day the report was.
+        assert str(date["message"]).startswith("write the date the response will be published (like ")  # type: ignore[index]
         filled = spec.read_text().replace("TODO.invalid", "www.example.gov.uk").replace("TODO: ", "")
+        filled = filled.replace("date: TODO", f"date: {dt.date.today().isoformat()}")
         spec.write_text(filled)
         code, [report] = validate_json(spec)
         assert (code, report["errors"]) == (0, []), layout

@@ -29,6 +29,9 @@ RuleId = Literal[
     "s55-duplicate",
     "s55-chief-constable",
     "date-order",
+    "text-cut",
+    "text-layout",
+    "grade",
     "link-target",
     "link-text",
     "placeholder",
@@ -111,6 +114,22 @@ RULES: dict[RuleId, Rule] = {
             "varies",
             "inspection ends after publication, response before publication (errors); "
             "an action, wherever it is listed, due before the response (warning)",
+        ),
+        Rule(
+            "text-cut",
+            "warning",
+            "text without quotes that a ' #' on its line cuts short: YAML reads the rest of the line as a comment, "
+            "so it is left out of the letter",
+        ),
+        Rule(
+            "text-layout",
+            "warning",
+            "a line straight after a bullet that would join it, or a line starting '-word' that prints its dash",
+        ),
+        Rule(
+            "grade",
+            "error",
+            "a PEEL judgement's grade that is not outstanding, good, adequate, requires improvement or inadequate",
         ),
         Rule("link-target", "warning", "a link in text that is not absolute http(s)/mailto: shown as its words only"),
         Rule("link-text", "warning", 'link words that do not say where they go ("here", "click here")'),

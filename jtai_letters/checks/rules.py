@@ -9,6 +9,7 @@ Each check is a function registered with `@check`, returning located `Problem`s.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -19,13 +20,15 @@ from pydantic import BaseModel
 from jtai_letters.checks.registry import RULES, Rule, RuleId, Severity, rule_table  # noqa: F401 (re-exported)
 from jtai_letters.errors import Problem
 from jtai_letters.letter import catalogue
-from jtai_letters.letter.text import Inline, links
+from jtai_letters.letter.text import Block, Inline, layout_problems, links
 from jtai_letters.spec import language
-from jtai_letters.spec.load import Loc, SourceMap, source_of
+from jtai_letters.spec.deadline import deadline_note as deadline_note
+from jtai_letters.spec.deadline import publication_deadline as publication_deadline
+from jtai_letters.spec.load import Loc, SourceMap, field_path, source_of, text_field
 from jtai_letters.spec.models import Action, Answer, Item, ResponseSpec
 from jtai_letters.spec.vocabulary import (
-    COMMENCEMENT_SOURCE,
     DEADLINE_DAYS,
+    FRAMEWORK_GRADES,
     ITEM_FIELDS,
     ITEM_KINDS,
     LANGUAGE_NAMES,
@@ -33,6 +36,7 @@ from jtai_letters.spec.vocabulary import (
     SOURCE_LANGUAGE,
     spelled,
 )
+from jtai_letters.spec.yamltree import Cut
 
 Check = Callable[[ResponseSpec, SourceMap], Iterable[Problem]]
 CHECKS: list[Check] = []
@@ -57,30 +61,6 @@ def problem(
 _BIDI_OVERRIDE = re.compile("[\u202a-\u202e]")
 # Characters that print nothing: a field holding only these looks filled in and prints blank.
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u2800\u3164 \t\n\r\u00a0\u2002\u2003\u2009\u202f"
-
-
-def publication_deadline(published: dt.date) -> dt.date | None:
-    """The last day a response may be published: day one is the publication day itself.
-    None for a report published before s55(5A) came into force.
-
-    >>> publication_deadline(dt.date(2020, 2, 4)), publication_deadline(dt.date(2014, 3, 1))
-    (datetime.date(2020, 3, 30), None)
-    """
-    if published < S55_5A_COMMENCEMENT:
-        return None
-    if published > dt.date.max - dt.timedelta(days=DEADLINE_DAYS - 1):
-        return dt.date.max  # a report dated at the end of year 9999: no later day to give
-    return published + dt.timedelta(days=DEADLINE_DAYS - 1)
-
-
-def deadline_note(published: dt.date) -> str | None:
-    """Why a report has no s55 deadline, or None when it has one."""
-    if published >= S55_5A_COMMENCEMENT:
-        return None
-    return (
-        f"published on {_day(published)}, before s55(5A) and (5B) came into force on "
-        f"{_day(S55_5A_COMMENCEMENT)} ({COMMENCEMENT_SOURCE}): no {DEADLINE_DAYS}-day deadline"
-    )
 
 
 _day = spelled
@@ -422,6 +402,56 @@ def _body(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
             )
 
 
+def cut_problems(src: SourceMap) -> Iterator[Problem]:
+    """Warnings (rule `text-cut`) for each letter text a ` #` cut short, quoting what is left out."""
+    for cut in src.cuts:
+        # Prose is almost never followed by a comment; after a name or a title, `# a note` may be one,
+        # but `#2` glued to its number is the text's own.
+        kind = text_field(cut.path)
+        if kind == "markdown" or (kind == "plain" and cut.left_out[:1] not in ("", " ", "\t")):
+            yield cut_problem(src.path, cut)
+
+
+def cut_problem(path: Path, cut: Cut) -> Problem:
+    """The warning for one text a ` #` cut short."""
+    left_out = f"#{cut.left_out}" if len(cut.left_out) <= 60 else f"#{cut.left_out[:57].rstrip()}..."
+    return Problem(
+        f"the text stops before ' #': YAML reads the rest of the line ('{left_out}') as a comment and leaves it "
+        'out of the letter; to keep it, put the whole text in double quotes ("..."), or write `|` after the key and '
+        "the text on the lines below it (a note for yourself goes on a line of its own)",
+        path,
+        cut.line,
+        cut.column,
+        field_path(cut.path),
+        "text-cut",
+    )
+
+
+@check_rule
+def _cut(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
+    yield from cut_problems(src)
+
+
+@check_rule
+def _grades(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
+    allowed = FRAMEWORK_GRADES.get(spec.report.kind)
+    if allowed is None:
+        return  # other frameworks: the grade as the report gives it
+    for i, judgement in enumerate(spec.report.judgements):
+        given = " ".join(judgement.grade.lower().split())
+        if given in allowed:
+            continue
+        close = difflib.get_close_matches(given, allowed, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        yield problem(
+            src,
+            ("report", "judgements", i, "grade"),
+            f"'{judgement.grade}' is not a {spec.report.kind.upper()} grade: {hint}"
+            f"the grades are {', '.join(allowed[:-1])} and {allowed[-1]} (in any case)",
+            "grade",
+        )
+
+
 @check_rule
 def _chief_constable(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
     if spec.response.chief_constable is None:
@@ -470,6 +500,9 @@ def text_problems(src: SourceMap, loc: Loc, value: str) -> Iterator[Problem]:
     """
     if isinstance(value, Inline) and ("[" in value or "<" in value):  # no link can be written without them
         yield from _links(src, loc, value)
+    if isinstance(value, Block) and "\n" in value:
+        for said in layout_problems(value):
+            yield problem(src, loc, said, "text-layout")
     if found := placeholder(value):
         yield problem(src, loc, f"unfinished: '{found}' is a placeholder; replace it with the real text", "placeholder")
     if match := _UNSTORABLE.search(value):

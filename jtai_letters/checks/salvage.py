@@ -12,6 +12,7 @@ already faults, or about a part set aside (or one holding it), is left out.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,9 +21,19 @@ from pydantic import BaseModel, ValidationError
 
 from jtai_letters.checks import rules
 from jtai_letters.errors import JtaiError, Problem
+from jtai_letters.spec import yamltree
 from jtai_letters.spec.fields import inner_model
-from jtai_letters.spec.load import Loc, SourceMap, _merge_profile, field_path, parse_yaml, read_text
+from jtai_letters.spec.load import (
+    Loc,
+    SourceMap,
+    _merge_profile,
+    belongs_under,
+    field_path,
+    parse_yaml,
+    read_text,
+)
 from jtai_letters.spec.models import Office, Report, Response, ResponseSpec
+from jtai_letters.spec.vocabulary import S55_5A_COMMENCEMENT
 from jtai_letters.spec.yamltree import Map, Seq
 
 SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (("office", Office), ("report", Report), ("response", Response))
@@ -42,23 +53,27 @@ def salvage(
         return None, []  # unreadable: `faults` says why
     if not isinstance(root, Map):
         return None, []
-    src = SourceMap(path, root)
+    src = SourceMap(path, root, cuts=tuple(yamltree.cuts(root)))
     try:
         merged = _merge_profile(root, src, profile, profiles)
     except JtaiError:
         merged = None  # `faults` names the profile's problem; the office is then looked at alone
     if merged is not None:
-        src = SourceMap(path, root, merged.path, merged)
+        src = SourceMap(path, root, merged.path, merged, src.cuts)
+    _indent_under_sections(root)
+    stood_in = _stand_in_dates(root)
     set_aside: list[Loc] = []
     parts = {key: _model(model, root.get(key), (key,), set_aside) for key, model in SECTIONS}
     found = [p for loc, value in _strings(root) for p in rules.text_problems(src, loc, value)]
+    found += rules.cut_problems(src)
     partial = None
     if parts["report"] and parts["response"]:
         # An office that fails stands back as its defaults (the letter's language, say): no rule judges it.
         parts["office"] = parts["office"] or Office.model_construct()
         partial = ResponseSpec.model_construct(None, **parts)
         partial._source = src
-        found += [p for p in rules.check(partial) if p.rule not in _TEXT_RULES]
+        dated = _DATED_RULES if stood_in else frozenset()
+        found += [p for p in rules.check(partial) if p.rule not in _TEXT_RULES and p.rule not in dated]
     faulted = [p.field for p in faults] + [field_path(loc) for loc in set_aside]
     seen: set[tuple[object, ...]] = set()
     kept = []
@@ -72,7 +87,40 @@ def salvage(
 
 
 # Found on the tree, for every string: not again from the partial model.
-_TEXT_RULES = frozenset({"placeholder", "character"})
+_TEXT_RULES = frozenset({"placeholder", "character", "text-cut"})
+# The rules that compare the report's or the response's date: silent while a date stands in for one.
+_DATED_RULES = frozenset({"s55-deadline", "date-order", "update-order"})
+
+
+def _indent_under_sections(root: Map) -> None:
+    """Read a key written at the top that belongs to one section (`copies:` dedented out of
+    `response`) as if indented under it: the schema faults it, and no rule adds "no copies"."""
+    for key in [k for k in root if k not in ResponseSpec.model_fields]:
+        home = root.get(belongs_under(str(key)) or "")
+        if isinstance(home, Map) and key not in home:
+            home[key] = root[key]
+            home.keys_at[key], home.values_at[key] = root.keys_at[key], root.values_at[key]
+
+
+def _stand_in_dates(root: Map) -> list[Loc]:
+    """Put a stand-in for a report's publication date or a response's date that is not a date,
+    so the rules that need neither (an unanswered recommendation) still run; their locations."""
+    report, response = root.get("report"), root.get("response")
+    published = report.get("published") if isinstance(report, Map) else None
+    stood_in: list[Loc] = []
+    if isinstance(report, Map) and not _is_date(published):
+        published = report["published"] = S55_5A_COMMENCEMENT  # in force: each recommendation needs an answer
+        report.values_at.setdefault("published", report.start)
+        stood_in.append(("report", "published"))
+    if isinstance(response, Map) and not _is_date(response.get("date")):
+        response["date"] = published
+        response.values_at.setdefault("date", response.start)
+        stood_in.append(("response", "date"))
+    return stood_in
+
+
+def _is_date(value: object) -> bool:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
 
 
 def _model(model: type[BaseModel], tree: Any, at: Loc, set_aside: list[Loc]) -> BaseModel | None:

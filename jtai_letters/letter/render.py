@@ -12,6 +12,7 @@ from jinja2.exceptions import SecurityError
 
 from jtai_letters.errors import Problem, SpecError, TemplateError
 from jtai_letters.letter import assets, bilingual, catalogue, layouts
+from jtai_letters.letter.folders import search_path
 from jtai_letters.letter.labels import LABELS
 from jtai_letters.letter.style import HOUSE_STYLE, HouseStyle
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES, TemplateFailure, environment, layout_files, stylesheets
@@ -71,6 +72,7 @@ class RenderedLetter:
     asset_roots: tuple[Path, ...]  # folders and files the writers may load
     source: Path  # the spec it came from, for messages
     asset_fields: tuple[tuple[str, str], ...] = ()  # (URL, spec field it came from), for messages
+    template_folders: tuple[Path, ...] = ()  # the folders stylesheets may load from (the first: the HTML's base)
     inputs: tuple[Path, ...] = ()  # every file the letter was made from, spec first
     font: str = "Liberation Sans"  # the office's typeface
     brand_colour: str | None = None  # #RRGGBB for headings and rules
@@ -119,7 +121,8 @@ def render(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> Rende
     return RenderedLetter(
         html=html,
         stylesheets=tuple(stylesheets(templates_dir, spec.layout)),
-        asset_roots=(templates_dir, *images.values()),
+        asset_roots=(*search_path(templates_dir), *images.values()),
+        template_folders=search_path(templates_dir),
         source=src.path,
         asset_fields=tuple((urls[name], f"office.{name}.path") for name in urls),
         inputs=(
@@ -144,9 +147,10 @@ def catalogues(templates_dir: Path, spec: ResponseSpec) -> list[Path]:
         path
         for key in keys
         if key != catalogue.ENGLISH
+        for folder in search_path(templates_dir)
         for path in (
-            catalogue.catalogue_path(templates_dir, key, ".po"),
-            catalogue.catalogue_path(templates_dir, key, ".mo"),
+            catalogue.catalogue_path(folder, key, ".po"),
+            catalogue.catalogue_path(folder, key, ".mo"),
         )
         if path.is_file()
     ]

@@ -7,6 +7,7 @@ http(s) or mailto URL is rendered as its words alone.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -160,6 +161,90 @@ def block_problem(text: str, *, inline: bool = False) -> str | None:
                     return _ONE_PARAGRAPH
                 return "a list item holds one paragraph: remove the blank line inside it, or end the list first"
     return None
+
+
+# Bullets as Word puts them on the clipboard, by list level: the Symbol bullet, Courier's 'o' and
+# Wingdings' square (a section sign as plain text, or the symbol fonts' private code points), and
+# the en dash and small squares other styles use. 'o' and '§' count only before a tab, as Word
+# writes them: a Welsh line may start with the word 'o', a reference with '§ 55'.
+_PASTED_BULLET = re.compile(
+    "^([ \t]*)(?:([•·\uf0b7–\uf0d8➢✓\uf0fc])|([◦○\uf06f])|([▪▫■\uf0a7]))[ \t]+(?=\\S)|^([ \t]*)(?:(o)|(§))\t+(?=\\S)",
+    re.MULTILINE,
+)
+
+
+def _bullet_level(match: re.Match[str]) -> int:
+    if match.group(2):
+        return 1
+    if match.group(3) or match.group(6):
+        return 2
+    return 3
+
+
+def pasted(text: str) -> str:
+    r"""Text pasted from a Word list, as Markdown: each line starting with a bullet Word puts on the
+    clipboard ('•\t', 'o\t', '§\t', '▪', '–') becomes a `- ` item, nested by the bullet's level (the
+    shallowest used counts as the first), and the line after the list a paragraph of its own.
+
+    >>> pasted("We will:\n•\tTrain staff\no\tin the control room\nThen review.")
+    'We will:\n- Train staff\n  - in the control room\n\nThen review.'
+    """
+    if not _PASTED_BULLET.search(text):
+        return text
+    lines = text.split("\n")
+    found = [_PASTED_BULLET.match(line) for line in lines]
+    levels = sorted({_bullet_level(m) for m in found if m})
+    out: list[str] = []
+    in_list = False
+    for line, match in zip(lines, found, strict=True):
+        if match:
+            out.append("  " * levels.index(_bullet_level(match)) + "- " + line[match.end() :])
+            in_list = True
+            continue
+        if in_list and line.strip():
+            out.append("")  # Word ends a list with a line break; Markdown would join the line to the bullet
+        out.append(line)
+        in_list = False
+    return "\n".join(out)
+
+
+_LIST_ITEM = re.compile(r"^([ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]+(?=\S)")
+_DASH_WORD = re.compile(r"^[ \t]*-(?=[^\s\d-])\S*")
+
+
+def layout_problems(text: str) -> list[str]:
+    r"""What in Markdown text would not print as the officer laid it out: a line straight after a
+    bullet that joins it, a `-word` line that prints its dash.
+
+    >>> layout_problems("- Train staff\nThe review follows.")[0][:44]
+    "the line 'The review follows.' joins the bul"
+    """
+    found: list[str] = []
+    previous = "blank"  # what the line before was: a blank line, a list item, or paragraph text
+    for line in text.split("\n"):
+        if not line.strip():
+            previous = "blank"
+        elif dash := _DASH_WORD.match(line):
+            found.append(
+                f"the line '{_short(line.strip())}' prints its dash: for a bullet, write a space after it "
+                f"('- {dash.group(0).strip()[1:]}'), with a blank line before the list"
+            )
+            previous = "text"
+        elif _LIST_ITEM.match(line):
+            previous = "item"
+        elif previous == "item" and not line[0].isspace():
+            found.append(
+                f"the line '{_short(line.strip())}' joins the bullet above it: leave a blank line before it to "
+                "start a new paragraph, or indent it to continue the bullet"
+            )
+            previous = "text"
+        elif previous != "item":  # an indented line goes on with its bullet
+            previous = "text"
+    return found
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:37].rstrip() + "..."
 
 
 @lru_cache(maxsize=4096)

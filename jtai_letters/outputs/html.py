@@ -100,7 +100,7 @@ def _wrap_in_main(body: HtmlElement) -> None:
 
 
 def _styles(letter: RenderedLetter) -> str:
-    layout_folder = letter.asset_roots[:1]  # stylesheets come from the layout's own folder only
+    layout_folder = letter.template_folders or letter.asset_roots[:1]  # stylesheets come from the templates only
     sheets = []
     for path in letter.stylesheets:
         css = read_asset(path.resolve().as_uri(), layout_folder)[0].decode("utf-8")

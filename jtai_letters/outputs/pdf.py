@@ -212,7 +212,7 @@ def write(letter: RenderedLetter) -> bytes:
         raise OutputError(Problem(f"PDF not written: the layout's {nesting_message()}", letter.source, rule="template"))
     html, named = _by_role(letter)
     fetcher = AssetFetcher(letter.asset_roots, named)
-    templates = letter.asset_roots[:1]  # stylesheets may load only the layout's own files
+    templates = letter.template_folders or letter.asset_roots[:1]  # stylesheets may load only the templates' files
     try:
         css = [_stylesheet(p, p.stat().st_mtime_ns, templates) for p in letter.stylesheets]
         css.append(_theme(letter.style, letter.page_label))

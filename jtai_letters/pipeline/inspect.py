@@ -34,6 +34,7 @@ from jtai_letters.checks import fonts, rules
 from jtai_letters.checks import salvage as partial_spec
 from jtai_letters.errors import JtaiError, Problem, SpecError, TemplateError, UsageError, split
 from jtai_letters.letter import layouts
+from jtai_letters.letter.folders import find
 from jtai_letters.letter.render import RenderedLetter, image_paths, render
 from jtai_letters.letter.templates import stylesheets
 from jtai_letters.pipeline.capture import writer_warnings
@@ -172,10 +173,8 @@ def _check(path: Path, options: Options, strict: bool, as_of: dt.date | None) ->
         problems = e.problems + more
         if found is not None and as_of is not None:
             problems += rules.updates_after(found, as_of)
-        if found is not None:
-            published: dt.date | None = found.report.published
-        else:
-            published = _published_from_raw(path)
+        # The partial model may hold a stand-in for the publication date (salvage): say only what the file gives.
+        published = _published_from_raw(path)
         return Inspection(
             path,
             tuple(problems),
@@ -183,10 +182,10 @@ def _check(path: Path, options: Options, strict: bool, as_of: dt.date | None) ->
             None,
             found,
             deadline=rules.publication_deadline(published) if published else None,
-            deadline_note=rules.deadline_note(published) if published and found is not None else None,
+            deadline_note=rules.deadline_note(published) if published else None,
         )
     problems = layouts.problems(spec, options.templates_dir) + rules.check(spec) + fonts.missing_glyphs(spec)
-    if (options.templates_dir / f"{spec.layout}.html.j2").is_file():
+    if find(options.templates_dir, f"{spec.layout}.html.j2") is not None:
         problems += css_check.problems(stylesheets(options.templates_dir, spec.layout))
     try:
         image_paths(spec)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
+import types
+import typing
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,10 +23,10 @@ from pydantic import BaseModel, ValidationError
 from jtai_letters.checks.registry import RuleId, Severity
 from jtai_letters.errors import Problem, SpecError
 from jtai_letters.letter.assets import read_regular
-from jtai_letters.spec import language, yamltree
+from jtai_letters.spec import deadline, language, yamltree
 from jtai_letters.spec.fields import _is_model, inner_model
 from jtai_letters.spec.models import Profile, ResponseSpec
-from jtai_letters.spec.vocabulary import DEFAULT_LANGUAGE
+from jtai_letters.spec.vocabulary import DEFAULT_LANGUAGE, LANGUAGE_KEYS, spelled
 from jtai_letters.spec.yamltree import Map, Seq
 
 MAX_SPEC_BYTES = 2 * 1024 * 1024  # a long letter is ~30 kB; anything near this is not a spec
@@ -48,6 +50,7 @@ class SourceMap:
     root: Any
     profile: Path | None = None  # the office profile the spec was merged with, if any
     profile_source: SourceMap | None = None  # where each of the profile's values sits in its file
+    cuts: tuple[yamltree.Cut, ...] = ()  # plain texts a ` #` cut short (yamltree.cuts)
 
     def position(self, loc: Loc, *, key: bool = False) -> tuple[int | None, int | None]:
         """1-based (line, column) of the value at `loc`, or of its key when `key` is set.
@@ -141,7 +144,8 @@ def parse_spec(text: str, path: Path, profile: Path | None = None, profiles: Pat
     is a folder the spec's own `office.profile` may name files in, besides its tree.
     """
     root = parse_yaml(text, path)
-    src = SourceMap(path, root)
+    cut = tuple(yamltree.cuts(root))
+    src = SourceMap(path, root, cuts=cut)
     if root is None:
         raise SpecError(
             Problem(
@@ -156,7 +160,7 @@ def parse_spec(text: str, path: Path, profile: Path | None = None, profiles: Pat
             Problem(f"expected a mapping of keys at the top of the file, got {kind}", path, line or 1, column)
         )
     merged = _merge_profile(root, src, profile, profiles)
-    placed = SourceMap(path, root, merged.path, merged) if merged is not None else src
+    placed = SourceMap(path, root, merged.path, merged, cut) if merged is not None else src
     found = language.Finding()
     asked = language.raw_language(root)
     trees = language.project(root, asked or DEFAULT_LANGUAGE, found)
@@ -184,7 +188,7 @@ def parse_spec(text: str, path: Path, profile: Path | None = None, profiles: Pat
         raise SpecError(list(dict.fromkeys([*problems, *said]))) from None
     for tag, one in specs.items():
         tree = trees[tag]
-        one._source = SourceMap(path, tree, merged.path, merged) if merged is not None else SourceMap(path, tree)
+        one._source = SourceMap(path, tree, merged.path if merged else None, merged, cut)
         if merged is not None:
             for image in ("logo", "signature"):
                 if getattr(one.office, image) is not None and image not in root["office"].own:
@@ -306,7 +310,20 @@ def _located(src: SourceMap, err: Any, model: type[BaseModel]) -> Problem:
         return src.problem(loc, _unknown_key(loc, model), key=True)
     if kind == "missing" and loc:
         return src.problem(loc, _message(err), key=True, at=loc[:-1])  # at the parent's key
+    if loc == ("response", "date") and isinstance(err.get("input"), str) and not any(c.isdigit() for c in err["input"]):
+        return src.problem(loc, _response_date(src, err["input"]))
     return src.problem(loc, _message(err))
+
+
+def _response_date(src: SourceMap, given: str) -> str:
+    # `new` writes `date: TODO`: the letter must not go out dated the day the report was published.
+    report = src.root.get("report") if isinstance(src.root, Map) else None
+    published = report.get("published") if isinstance(report, Map) else None
+    last = deadline.publication_deadline(published) if isinstance(published, dt.date) else None
+    known = last is not None and last != dt.date.max
+    by = f": the s55 deadline is {spelled(last)}" if known and last else ""
+    like = last.isoformat() if known and last else "2025-11-30"
+    return f"write the date the response will be published (like {like}) instead of {given!r}{by}"
 
 
 def _describe(value: Any) -> str:
@@ -377,11 +394,19 @@ _PATTERNS = {
 def _unknown_key(loc: Loc, model: type[BaseModel]) -> str:
     key = str(loc[-1])
     allowed = _allowed_keys(loc[:-1], model)
+    if len(loc) == 1 and model is ResponseSpec and (home := belongs_under(key)):
+        return f"'{key}' belongs under {home} and is indented too little: indent it as far as the other keys of {home}"
     hint = ""
     if allowed:
         close = difflib.get_close_matches(key, allowed, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else f"; allowed here: {', '.join(allowed)}"
     return f"unknown key '{key}'{hint}"
+
+
+def belongs_under(key: str) -> str | None:
+    """The section (office, report or response) a key written at the top of a spec belongs in, if any."""
+    homes = [name for name in ("office", "report", "response") if key in _allowed_keys((name,))]
+    return " or ".join(homes) or None
 
 
 def _allowed_keys(loc: Loc, root_model: type[BaseModel] = ResponseSpec) -> list[str]:
@@ -396,3 +421,42 @@ def _allowed_keys(loc: Loc, root_model: type[BaseModel] = ResponseSpec) -> list[
         if model is None:
             return []
     return list(model.model_fields) if _is_model(model) else []
+
+
+def text_field(loc: Loc, root_model: type[BaseModel] = ResponseSpec) -> str | None:
+    """What letter text `loc` (a path in the YAML tree, language keys included) names: "markdown"
+    (prose), "plain" (a name, a title), or None (an id, a file name, a web address, a word from a
+    fixed list, or no field)."""
+    model: Any = root_model
+    info = None
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if model is None:  # past a field: only the language of a text given in two may follow
+            if info is not None and part in LANGUAGE_KEYS:
+                continue
+            return None
+        info = model.model_fields.get(part) if _is_model(model) else None
+        if info is None:
+            return None
+        model = inner_model(info.annotation)
+    if info is None or model is not None or loc[-1] in _FILE_FIELDS or not _is_text(info.annotation, info.metadata):
+        return None
+    return "markdown" if "text/markdown" in repr(info.annotation) + repr(info.metadata) else "plain"
+
+
+_FILE_FIELDS = ("profile", "path")
+
+
+def _is_text(annotation: Any, metadata: Sequence[Any]) -> bool:
+    if annotation is str:
+        lengths = any(type(m).__name__ == "MinLen" for m in metadata)
+        return lengths and not any(getattr(m, "pattern", None) for m in metadata)
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        base, *extra = typing.get_args(annotation)
+        meta = [m for e in extra for m in (e.metadata if hasattr(e, "metadata") else [e])]
+        return _is_text(base, meta)
+    if origin in (typing.Union, types.UnionType, list):
+        return any(_is_text(arg, ()) for arg in typing.get_args(annotation) if arg is not type(None))
+    return False

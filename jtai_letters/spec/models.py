@@ -35,7 +35,7 @@ from pydantic import (
 from pydantic_core import CoreSchema
 
 from jtai_letters.letter.style import open_font
-from jtai_letters.letter.text import Block, Inline, block_problem
+from jtai_letters.letter.text import Block, Inline, block_problem, pasted
 from jtai_letters.spec.vocabulary import (
     BLOCK_KINDS,
     DEADLINE_DAYS,
@@ -60,12 +60,14 @@ _HTTP_URL: TypeAdapter[HttpUrl] = TypeAdapter(HttpUrl)
 
 
 def _inline(value: str) -> Inline:
+    value = pasted(value)  # bullets pasted from Word are Markdown list items
     if problem := block_problem(value, inline=True):
         raise ValueError(problem)
     return Inline(value)
 
 
 def _block(value: str) -> Block:
+    value = pasted(value)
     if problem := block_problem(value):
         raise ValueError(problem)
     return Block(value)

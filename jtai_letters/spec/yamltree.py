@@ -10,6 +10,7 @@ and nesting so a hostile file cannot exhaust memory.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -42,6 +43,17 @@ class YamlError(Exception):
         self.message, self.line, self.column, self.key_path = message, line, column, key_path
 
 
+@dataclass(frozen=True)
+class Cut:
+    """Text without quotes that a ` #` on its line cut short: YAML reads the rest as a comment."""
+
+    path: tuple[Any, ...]
+    line: int  # 1-based, of the '#'
+    column: int
+    kept: str  # the value as read
+    left_out: str  # what followed the ` #`
+
+
 class Map(dict[Any, Any]):
     """A mapping with the position of each key and of each value."""
 
@@ -49,6 +61,7 @@ class Map(dict[Any, Any]):
     keys_at: dict[Any, Pos]
     values_at: dict[Any, Pos]
     own: set[Any]  # keys written in this file (a merged office also holds its profile's)
+    cuts: list[Cut]  # on the top mapping only: every plain text cut by a ` #` (see `cuts`)
 
 
 class Seq(list[Any]):
@@ -77,7 +90,22 @@ def load(text: str) -> Any:
         ) from None
     except yaml.YAMLError as e:
         raise YamlError(f"invalid YAML: {e}") from None
-    return None if root is None else _Builder().build(root, (), 0)
+    if root is None:
+        return None
+    builder = _Builder(text)
+    value = builder.build(root, (), 0)
+    if isinstance(value, Map):
+        value.cuts = builder.cuts
+    return value
+
+
+def cuts(root: Any) -> list[Cut]:
+    """The plain texts in a tree from `load` that a ` #` cut short, in file order."""
+    found: list[Cut] = getattr(root, "cuts", [])
+    return found
+
+
+_COMMENT_AFTER = re.compile(r"[ \t]+#(.*)")
 
 
 _DASH_WITHOUT_SPACE = re.compile(r"^(\s*)-[^\s-]")
@@ -101,6 +129,45 @@ def _likely_cause(text: str, e: yaml.MarkedYAMLError, line: int, column: int) ->
                 "an apostrophe ends text that starts with a single quote; write the apostrophe twice (''), "
                 'or put the text in double quotes ("...") instead',
             )
+    context = e.context_mark.line if e.context_mark else line
+    nearby = [n for n in dict.fromkeys((line, line - 1, context)) if 0 <= n < len(lines)]
+    for n in nearby:
+        if (start := _SPECIAL_START.match(lines[n])) and n == line:
+            mark, shown = start.group(1)[0], _short(lines[n][start.start(1) :].strip(), 40)
+            return (
+                n,
+                start.start(1),
+                f"text cannot start with '{mark}' without quotes: YAML reads {_SPECIAL[mark]}; put the whole "
+                f'text in double quotes ("{shown}"), or write `|` after the key and the text on the lines below it',
+            )
+        if quoted := _QUOTE_THEN_TEXT.match(lines[n]):
+            return (
+                n,
+                quoted.start(2),
+                "the text starts with a quotation mark, so it ends at the closing one and the words after it "
+                f"('{_short(quoted.group(2))}') cannot be read; put the whole text in single quotes ('...'), or write "
+                "`|` after the key and the text on the lines below it",
+            )
+    for n in range(line - 1, max(context - 1, line - 4), -1):
+        if 0 <= n < len(lines) and (cut := _PLAIN_CUT.match(lines[n])):
+            return (
+                n,
+                cut.start(1),
+                f"' #' in text without quotes starts a comment: the rest of line {n + 1} is left out, and the line "
+                'after it cannot continue the text; put the whole text in double quotes ("..."), or write `|` after '
+                "the key and the text on the lines below it",
+            )
+    for n in dict.fromkeys((line, line - 1, line - 2, context, context - 1)):
+        block = lines[n].rstrip().endswith(("|", ">", "|-", ">-")) if 0 <= n < len(lines) else True
+        at_end = 0 <= n <= line < len(lines) and not block and _COLON_AT_END.match(lines[n])
+        if at_end and (n == line or "simple key" in (e.context or "")):
+            return (
+                n,
+                len(lines[n].rstrip()) - 1,
+                "a colon at the end of a line, inside text without quotes, makes the text before it a key; put "
+                'the whole text in double quotes ("..."), or write `|` after the key and the text on the lines '
+                "below it",
+            )
     if "mapping values are not allowed" in (e.problem or ""):
         return (
             line,
@@ -108,7 +175,43 @@ def _likely_cause(text: str, e: yaml.MarkedYAMLError, line: int, column: int) ->
             "a colon followed by a space, inside text without quotes, starts a new key; put the whole text in "
             'double quotes ("..."), or write `>-` after the key and the text on the lines below it',
         )
+    if ("expected '-' indicator" in (e.problem or "") or "expected key" in (e.problem or "")) and here.strip():
+        return line, column, _misindented(lines, line)
     return None
+
+
+# Characters YAML reads specially at the start of a value without quotes, and what it reads them as.
+_SPECIAL = {
+    "*": "'*' there as a reference to a value named elsewhere (an alias), not as Markdown emphasis",
+    "&": "'&' there as a name for the value (an anchor)",
+    "!": "'!' there as a type tag",
+    "%": "'%' there as a directive",
+    "@": "'@' as a character reserved for future use",
+    "`": "'`' as a character reserved for future use",
+}
+_SPECIAL_START = re.compile(r"^\s*(?:-\s+|[^#'\"\s][^#'\"]*?:\s+)([*&!%@`])")
+_QUOTE_THEN_TEXT = re.compile(r"""^\s*(?:-\s+|[^#'"\s][^#'"]*?:\s+)("[^"]*"|'[^']*')[ \t]*([^\s#,:\]}].*)$""")
+_PLAIN_CUT = re.compile(r"""^\s*(?:-\s+|[\w.-]+:\s+)[^\s#'"|>\[{&*!].*?\s(#.*)$""")
+_COLON_AT_END = re.compile(r"""^\s*(?:-\s+|[\w.-]+:\s+)[^\s#'"|>\[{].*\S:\s*$""")
+
+
+def _short(text: str, most: int = 30) -> str:
+    return text if len(text) <= most else text[: most - 3].rstrip() + "..."
+
+
+def _misindented(lines: list[str], line: int) -> str:
+    here = lines[line]
+    indent = len(here) - len(here.lstrip(" "))
+    above = next(
+        (lines[n] for n in range(line - 1, -1, -1) if lines[n].strip() and not lines[n].lstrip().startswith("#")), ""
+    )
+    key_column = len(above) - len(above.lstrip(" -"))  # '    - id: R1': the key 'id' starts after the dash
+    word = here.strip().split(":")[0][:40]
+    return (
+        f"'{word}' is indented by {indent} space{'s' * (indent != 1)}, which lines it up with no key above it "
+        f"(the keys on the line above are indented by {key_column}): indent it exactly as the other keys of "
+        "the part it belongs to"
+    )
 
 
 def _message(e: yaml.MarkedYAMLError) -> str:
@@ -118,7 +221,10 @@ def _message(e: yaml.MarkedYAMLError) -> str:
 
 
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines: list[str] | None = None  # split when first needed: most files have no ' #' after text
+        self.cuts: list[Cut] = []
         self.count = 0
         self.chars = 0
         # One per document: a constructor remembers every node it built, so a shared one would keep them all.
@@ -175,6 +281,8 @@ class _Builder:
                 path,
             )
         if node.tag == _STR:
+            if not node.style and node.value:
+                self.cut(node, path)
             return node.value  # most values: text needs no constructor
         try:
             return self.scalars.construct_object(node)
@@ -185,6 +293,18 @@ class _Builder:
                 )  # 2025-02-30 is good YAML: the schema says the date is wrong, beside every other fault
             line, column = _pos(node)
             raise YamlError(f"cannot read the value {node.value!r}: {e}", line + 1, column + 1, path) from None
+
+    def cut(self, node: ScalarNode, path: tuple[Any, ...]) -> None:
+        # PyYAML keeps no comments: the line after the scalar's end shows whether one cut it.
+        end = node.end_mark
+        if end.index >= len(self.text) or self.text[end.index] not in " \t":
+            return
+        if self.lines is None:
+            self.lines = self.text.splitlines()
+        rest = self.lines[end.line][end.column :] if end.line < len(self.lines) else ""
+        if comment := _COMMENT_AFTER.match(rest):
+            column = end.column + comment.start(1)  # 1-based column of '#' is its 0-based index + 1
+            self.cuts.append(Cut(path, end.line + 1, column, node.value, comment.group(1).rstrip()))
 
     def mapping(self, node: MappingNode, path: tuple[Any, ...], depth: int) -> Map:
         result = Map()

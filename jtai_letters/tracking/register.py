@@ -28,6 +28,7 @@ from jtai_letters import patches
 from jtai_letters.checks import rules
 from jtai_letters.errors import OutputError, Problem, SpecError, TemplateError, UsageError
 from jtai_letters.files import write_atomic
+from jtai_letters.letter.folders import find
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES, environment
 from jtai_letters.outputs import ZIP_DATE
 from jtai_letters.pipeline.inspect import inspect
@@ -115,17 +116,16 @@ class Register:
     as_of: dt.date
     warnings: list[Problem]
     specs: list[ResponseSpec]
-    templates: Path = DEFAULT_TEMPLATES  # the folder given with --templates: its `tracking/` may replace ours
+    templates: Path = DEFAULT_TEMPLATES  # the folder given with --templates, in front of ours
 
-    def page(self, name: str, **context: Any) -> tuple[Path, str]:
-        """`tracking/<name>` rendered with `context`, and the folder it came from: the office's, when its
-        templates folder carries one (loaded with the letters' confinement), else ours; `TemplateError`
-        (located) when it fails."""
-        folder = self.templates if (self.templates / TRACKING / name).is_file() else DEFAULT_TEMPLATES
-        where = folder / TRACKING / name
+    def page(self, name: str, **context: Any) -> str:
+        """`tracking/<name>` rendered with `context`: the office's, when its templates folder carries
+        one, else ours (each file from the first folder holding it, as the letters' are);
+        `TemplateError` (located) when it fails."""
+        where = find(self.templates, f"{TRACKING}/{name}") or DEFAULT_TEMPLATES / TRACKING / name
         try:
-            page = environment(folder).get_template(f"{TRACKING}/{name}")
-            return folder, page.render(**context, vocabulary=WORDS, lang=DEFAULT_LANGUAGE)
+            page = environment(self.templates).get_template(f"{TRACKING}/{name}")
+            return page.render(**context, vocabulary=WORDS, lang=DEFAULT_LANGUAGE)
         except jinja2.TemplateSyntaxError as e:
             problem = Problem(f"template error: {e.message}", Path(e.filename or where), e.lineno, rule="template")
             raise TemplateError(problem) from None
@@ -384,7 +384,7 @@ class _UndatedZip(zipfile.ZipFile):
 
 def to_html(register: Register) -> bytes:
     """An accessible web page: language, title, main landmark, a table with header scopes."""
-    _, page = register.page(
+    page = register.page(
         "register.html.j2",
         columns=COLUMNS,
         rows=[[_text(v) for v in r.cells()] for r in register.rows],
