@@ -156,7 +156,7 @@ def test_a_profiles_brand_colour_and_font_show_identically_in_both_formats(
     letters: dict[str, dict[str, Path]],
 ) -> None:
     stem = "borsetshire-2025-vawg-thematic"
-    brand = load_spec(ROOT / "responses" / f"{stem}.yaml").office.brand_colour
+    brand = load_spec(ROOT / "responses" / f"{stem}.yaml").spec.office.brand_colour
     assert brand == "#1E5631"
     document = docx.Document(str(letters[stem]["docx"]))
     for name in ("Title", "Heading 1", "Heading 2"):
@@ -210,7 +210,7 @@ def test_fonts_people_name_map_to_their_open_twins(tmp_path: Path) -> None:
         tree["office"]["font"] = word
         spec = tmp_path / "spec.yaml"
         spec.write_text(yaml.safe_dump(tree, allow_unicode=True), encoding="utf-8")
-        assert load_spec(spec).office.font == open_font
+        assert load_spec(spec).spec.office.font == open_font
         assert style.HouseStyle(font=open_font).word_font == word
 
 

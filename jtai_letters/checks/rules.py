@@ -24,7 +24,7 @@ from jtai_letters.letter.text import Block, Inline, layout_problems, links
 from jtai_letters.spec import language
 from jtai_letters.spec.deadline import deadline_note as deadline_note
 from jtai_letters.spec.deadline import publication_deadline as publication_deadline
-from jtai_letters.spec.load import Loc, SourceMap, field_path, source_of, text_field
+from jtai_letters.spec.load import LoadedSpec, Loc, SourceMap, field_path, text_field
 from jtai_letters.spec.models import Action, Answer, Item, ResponseSpec
 from jtai_letters.spec.vocabulary import (
     DEADLINE_DAYS,
@@ -66,23 +66,25 @@ _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u2800\u3164 \t\n\r\u00a
 _day = spelled
 
 
-def check(spec: ResponseSpec) -> list[Problem]:
-    """Every registered check's problems for `spec`, errors and warnings, in file order."""
+def check(loaded: LoadedSpec) -> list[Problem]:
+    """Every registered check's problems for the spec, errors and warnings, in file order, with what
+    loading found (text in a language the letter is not in)."""
     # Each language's letter is checked (a placeholder may hide in the Welsh text only); what both
     # languages share is reported once.
-    found = [p for one in language.letters(spec).values() for fn in CHECKS for p in fn(one, source_of(one))]
+    found = list(loaded.problems)
+    found += [p for one in loaded.letters().values() for fn in CHECKS for p in fn(one.spec, one.source)]
     # A warning about a field (not printed, a glyph the fonts lack) is said once, where the first
     # language has it; an error stays at each line it is on (a placeholder in both texts is two).
     once = {(p.path, p.field, p.rule, p.message) if p.severity == "warning" else p: p for p in reversed(found)}
     return sorted(once.values(), key=lambda p: (p.line or 0, p.column or 0))
 
 
-def untranslated(spec: ResponseSpec, messages: Iterable[str], templates_dir: Path) -> list[Problem]:
+def untranslated(loaded: LoadedSpec, messages: Iterable[str], templates_dir: Path) -> list[Problem]:
     """Warnings (rule `translation`) for each sentence the layout made that prints in English in
     another language's letter (its catalogue has no translation), naming the field that replaces it."""
-    src = source_of(spec)
+    src = loaded.source
     found = []
-    for key in (language.key(tag) for tag in language.of_spec(spec)):
+    for key in (language.key(tag) for tag in language.of_spec(loaded.spec)):
         replaced_by = catalogue.fields(templates_dir, key) if key != SOURCE_LANGUAGE else {}
         for message in messages:
             if field := replaced_by.get(message):
@@ -92,13 +94,6 @@ def untranslated(spec: ResponseSpec, messages: Iterable[str], templates_dir: Pat
                 )
                 found.append(problem(src, tuple(field.split(".")), said, "translation", kind="warning"))
     return found
-
-
-@check_rule
-def _translation(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
-    # Found when the spec was read and projected to each language (spec.py); kept on the spec.
-    said = spec._language_problems
-    yield from said if isinstance(said, list) else ()
 
 
 @check_rule
@@ -606,9 +601,9 @@ def _updates(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
             yield problem(src, (*loc, "updates", i, "date"), message, "update-order")
 
 
-def updates_after(spec: ResponseSpec, as_of: dt.date) -> list[Problem]:
+def updates_after(loaded: LoadedSpec, as_of: dt.date) -> list[Problem]:
     """Warnings for progress dated after `as_of`: `validate` and `register` say so; letters never read the clock."""
-    src = source_of(spec)
+    spec, src = loaded.spec, loaded.source
     return [
         problem(
             src,

@@ -29,7 +29,7 @@ from jtai_letters.errors import Problem, TemplateError
 from jtai_letters.letter.folders import find, search_path
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES, layouts
 from jtai_letters.spec.fields import inner_model
-from jtai_letters.spec.load import Loc, SourceMap, parse_yaml, read_text, source_of
+from jtai_letters.spec.load import LoadedSpec, Loc, SourceMap, parse_yaml, read_text
 from jtai_letters.spec.models import ResponseSpec
 from jtai_letters.spec.yamltree import Map
 
@@ -68,9 +68,9 @@ def declaration(templates_dir: Path, name: str) -> Layout:
     return _declarations(templates_dir).get(name) or Layout(name)
 
 
-def problems(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> list[Problem]:
+def problems(loaded: LoadedSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> list[Problem]:
     """The spec's problems with its layout: unknown, a required field missing (errors), an ignored one set."""
-    src = source_of(spec)
+    spec, src = loaded.spec, loaded.source
     if find(templates_dir, f"{spec.layout}.html.j2") is None:  # a stat or two, not a read of every template
         names = ", ".join(layouts(templates_dir)) or "none"
         return [src.problem(("layout",), f"unknown layout '{spec.layout}'; available: {names}", rule="layout")]

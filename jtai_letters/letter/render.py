@@ -17,7 +17,7 @@ from jtai_letters.letter.labels import LABELS
 from jtai_letters.letter.style import HOUSE_STYLE, HouseStyle
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES, TemplateFailure, environment, layout_files, stylesheets
 from jtai_letters.spec import language
-from jtai_letters.spec.load import source_of
+from jtai_letters.spec.load import LoadedSpec
 from jtai_letters.spec.models import Answer, Item, ResponseSpec
 from jtai_letters.spec.vocabulary import ITEM_FIELDS, WORDS
 
@@ -93,20 +93,20 @@ class RenderedLetter:
         return next((f for u, f in self.asset_fields if u == url), "")
 
 
-def render(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> RenderedLetter:
-    """Render `spec` with its layout's template, in each of its languages with that language's
+def render(loaded: LoadedSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> RenderedLetter:
+    """Render the spec with its layout's template, in each of its languages with that language's
     catalogue (two languages combined as `office.bilingual` says); `TemplateError` says what the
-    layout lacked."""
-    src = source_of(spec)
-    unfit = [p for p in layouts.problems(spec, templates_dir) if p.severity == "error"]
+    layout lacked. (`load_spec` gives a `LoadedSpec`; `LoadedSpec.made(model)` one built in code.)"""
+    spec, src = loaded.spec, loaded.source
+    unfit = [p for p in layouts.problems(loaded, templates_dir) if p.severity == "error"]
     if unfit:
         raise TemplateError(unfit)
-    images = image_paths(spec)
+    images = image_paths(loaded)
     urls = {name: path.as_uri() for name, path in images.items()}
     renders: list[tuple[str, str]] = []
     untranslated: list[str] = []
     page_label = []
-    for tag, one in language.letters(spec).items():
+    for tag, one in loaded.letters().items():
         words = catalogue.load(templates_dir, language.key(tag))
         with catalogue.recording() as said:
             renders.append((tag, _render(one, tag, words, templates_dir, urls)))
@@ -156,9 +156,9 @@ def catalogues(templates_dir: Path, spec: ResponseSpec) -> list[Path]:
     ]
 
 
-def _render(spec: ResponseSpec, tag: str, words: catalogue.Catalogue, templates_dir: Path, urls: dict[str, str]) -> str:
+def _render(one: LoadedSpec, tag: str, words: catalogue.Catalogue, templates_dir: Path, urls: dict[str, str]) -> str:
     """One language's letter as HTML."""
-    src = source_of(spec)
+    spec, src = one.spec, one.source
     template_name = f"{spec.layout}.html.j2"
     try:
         return (
@@ -198,7 +198,7 @@ def _template_line(error: Exception, default: Path) -> tuple[Path, int | None]:
 IMAGES = ("logo", "signature")
 
 
-def image_paths(spec: ResponseSpec) -> dict[str, Path]:
+def image_paths(loaded: LoadedSpec) -> dict[str, Path]:
     """The checked image files the office names ('logo', 'signature'); `SpecError` for any that may not be used.
 
     Paths are relative to the file that named them: the spec, or its office profile.
@@ -206,13 +206,13 @@ def image_paths(spec: ResponseSpec) -> dict[str, Path]:
     found: dict[str, Path] = {}
     problems = []
     for name in IMAGES:
-        image = getattr(spec.office, name)
+        image = getattr(loaded.spec.office, name)
         if image is None:
             continue
         try:
-            found[name] = assets.image(image._base or source_of(spec).path.parent, image.path)
+            found[name] = assets.image(loaded.image_base(name), image.path)
         except ValueError as e:
-            problems.append(source_of(spec).problem(("office", name, "path"), str(e), rule="asset"))
+            problems.append(loaded.source.problem(("office", name, "path"), str(e), rule="asset"))
     if problems:
         raise SpecError(problems)
     return found

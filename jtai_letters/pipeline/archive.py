@@ -22,22 +22,21 @@ from jtai_letters.letter.assets import read_regular
 if TYPE_CHECKING:
     from pypdf.generic import StreamObject
 
-    from jtai_letters.spec.load import SourceMap
-    from jtai_letters.spec.models import ResponseSpec
+    from jtai_letters.spec.load import LoadedSpec, SourceMap
+
 
 SPEC_DESCRIPTION = "jtai-letters response spec and the files it names"
 
 
-def sources(spec: ResponseSpec) -> tuple[tuple[str, bytes], ...]:
+def sources(loaded: LoadedSpec) -> tuple[tuple[str, bytes], ...]:
     """(name, bytes) of the spec and every file it names, named relative to their common folder.
 
     Written out again side by side (`extract-spec --to`), they render the same letter.
     """
     from jtai_letters.letter.render import image_paths
-    from jtai_letters.spec.load import source_of
 
-    src = source_of(spec)
-    files = [src.path, *([src.profile] if src.profile else []), *image_paths(spec).values()]
+    src = loaded.source
+    files = [src.path, *([src.profile] if src.profile else []), *image_paths(loaded).values()]
     absolute = [Path(os.path.abspath(f)) for f in files]
     names = _names(absolute, with_profile=src.profile is not None)
     named = [(name, f.read_bytes()) for name, f in zip(names, absolute, strict=True)]

@@ -23,7 +23,7 @@ from jtai_letters.pipeline.files import output_path, stale_outputs
 from jtai_letters.pipeline.inspect import Inspection, inspect, lines
 from jtai_letters.pipeline.options import DEFAULT_FORMATS, DEFAULTS, FORMATS, Options
 from jtai_letters.pipeline.pool import each_spec
-from jtai_letters.spec.models import ResponseSpec
+from jtai_letters.spec.load import LoadedSpec
 
 __all__ = [
     "DEFAULTS",
@@ -80,13 +80,13 @@ class Checked:
     """The "check" stage's answer in the shape callers had before `inspect`; use `inspect` instead."""
 
     path: Path
-    parsed: ResponseSpec | None
+    parsed: LoadedSpec | None
     errors: list[Problem]
     warnings: list[Problem]
-    partial: ResponseSpec | None = None
+    partial: LoadedSpec | None = None
 
     @property
-    def spec(self) -> ResponseSpec:
+    def spec(self) -> LoadedSpec:
         """The spec, if it passed every error rule; else `SpecError` listing every error, then every warning."""
         from jtai_letters.errors import SpecError
 

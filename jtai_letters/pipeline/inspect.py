@@ -39,8 +39,7 @@ from jtai_letters.letter.render import RenderedLetter, image_paths, render
 from jtai_letters.letter.templates import stylesheets
 from jtai_letters.pipeline.capture import writer_warnings
 from jtai_letters.pipeline.options import DEFAULTS, FORMATS, Options
-from jtai_letters.spec.load import load_spec, parse_yaml, read_text
-from jtai_letters.spec.models import ResponseSpec
+from jtai_letters.spec.load import InvalidSpec, LoadedSpec, load_spec
 
 Stage = Literal["check", "render", "write"]
 STAGES: tuple[Stage, ...] = ("check", "render", "write")
@@ -57,8 +56,8 @@ class Inspection:
     path: Path
     problems: tuple[Problem, ...] = ()
     strict: bool = False
-    spec: ResponseSpec | None = None  # None when the file could not be read as a spec at all
-    partial: ResponseSpec | None = None  # else its report and response alone, if they make a model
+    spec: LoadedSpec | None = None  # None when the file could not be read as a spec at all
+    partial: LoadedSpec | None = None  # else its report and response alone, if they make a model
     letter: RenderedLetter | None = None  # from the "render" stage, when it ran and succeeded
     outputs: dict[str, bytes] = field(default_factory=dict)  # from the "write" stage: format -> bytes
     failure: type[JtaiError] = SpecError  # what `raise_errors` raises: the kind of the first stage that failed
@@ -77,7 +76,7 @@ class Inspection:
     def valid(self) -> bool:
         return not self.errors
 
-    def raise_errors(self) -> ResponseSpec:
+    def raise_errors(self) -> LoadedSpec:
         """The spec, if nothing is an error; else the stage's `JtaiError`, listing every error, then every warning."""
         if self.errors or self.spec is None:
             raise self.failure(self.errors + self.warnings)
@@ -166,15 +165,15 @@ def _has_errors(problems: Iterable[Problem]) -> bool:
 
 def _check(path: Path, options: Options, strict: bool, as_of: dt.date | None) -> Inspection:
     try:
-        spec = load_spec(path, options.profile, options.profiles)
+        loaded = load_spec(path, options.profile, options.profiles)  # the file is read and parsed here, once
     except SpecError as e:
         # Every problem at once: what the rules still find beside the schema's faults.
-        found, more = partial_spec.salvage(path, e.problems, options.profile, options.profiles)
+        published = _published_from_tree(e)  # before salvage puts a stand-in for one that is not a date
+        found, more = partial_spec.salvage(e)
         problems = e.problems + more
         if found is not None and as_of is not None:
             problems += rules.updates_after(found, as_of)
         # The partial model may hold a stand-in for the publication date (salvage): say only what the file gives.
-        published = _published_from_raw(path)
         return Inspection(
             path,
             tuple(problems),
@@ -184,21 +183,22 @@ def _check(path: Path, options: Options, strict: bool, as_of: dt.date | None) ->
             deadline=rules.publication_deadline(published) if published else None,
             deadline_note=rules.deadline_note(published) if published else None,
         )
-    problems = layouts.problems(spec, options.templates_dir) + rules.check(spec) + fonts.missing_glyphs(spec)
+    spec = loaded.spec
+    problems = layouts.problems(loaded, options.templates_dir) + rules.check(loaded) + fonts.missing_glyphs(loaded)
     if find(options.templates_dir, f"{spec.layout}.html.j2") is not None:
         problems += css_check.problems(stylesheets(options.templates_dir, spec.layout))
     try:
-        image_paths(spec)
+        image_paths(loaded)
     except SpecError as e:
         problems += e.problems
     if as_of is not None:
-        problems += rules.updates_after(spec, as_of)
+        problems += rules.updates_after(loaded, as_of)
     published = spec.report.published
     return Inspection(
         path,
         tuple(problems),
         strict,
-        spec,
+        loaded,
         deadline=rules.publication_deadline(published),
         deadline_note=rules.deadline_note(published),
     )
@@ -249,12 +249,12 @@ def _new(old: tuple[Problem, ...], more: Iterable[Problem]) -> tuple[Problem, ..
     return tuple(p for p in dict.fromkeys(more) if p not in old)
 
 
-def _published_from_raw(path: Path) -> dt.date | None:
-    # An invalid spec may still say when its report was published.
+def _published_from_tree(error: SpecError) -> dt.date | None:
+    # An invalid spec may still say when its report was published (in the tree its error carries).
+    root = error.source.root if isinstance(error, InvalidSpec) else None
     try:
-        root = parse_yaml(read_text(path), path)
-        published = root["report"]["published"]
-    except (JtaiError, KeyError, TypeError):
+        published = root["report"]["published"]  # type: ignore[index]
+    except (KeyError, TypeError):
         return None
     is_date = isinstance(published, dt.date) and not isinstance(published, dt.datetime)
     return published if is_date else None

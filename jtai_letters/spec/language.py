@@ -46,12 +46,6 @@ def of_spec(spec: ResponseSpec) -> tuple[str, ...]:
     return tags(spec.office.language)
 
 
-def letters(spec: ResponseSpec) -> dict[str, ResponseSpec]:
-    """`spec` as each of its languages' letter, first language first (`spec` itself for one language)."""
-    found = spec._languages
-    return found if isinstance(found, dict) and found else {of_spec(spec)[0]: spec}
-
-
 def raw_language(root: Map) -> str | None:
     """The `office.language` a spec (merged with its profile) asks for, the default when not given;
     None when it is not one the schema allows (the schema check reports it)."""

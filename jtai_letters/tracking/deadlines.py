@@ -83,7 +83,7 @@ def counts(register: Register) -> tuple[int, int]:
 
 def _deadlines(register: Register) -> list[tuple[ResponseSpec, dt.date]]:
     # A report from before s55(5A) has no deadline to keep.
-    found = ((spec, publication_deadline(spec.report.published)) for spec in register.specs)
+    found = ((s.spec, publication_deadline(s.spec.report.published)) for s in register.specs)
     return [(spec, deadline) for spec, deadline in found if deadline is not None]
 
 

@@ -21,7 +21,6 @@ from jtai_letters.letter.render import RenderedLetter, image_paths
 from jtai_letters.letter.style import HOUSE_STYLE, office_style
 from jtai_letters.letter.templates import stylesheets
 from jtai_letters.pipeline.options import DEFAULTS, Options
-from jtai_letters.spec.load import source_of
 from jtai_letters.tracking.register import (
     STATUSES,
     TRACKING,
@@ -43,10 +42,11 @@ def render(register: Register, *, title: str | None = None, chart: bool = True) 
     """The progress report as HTML, ready for either writer; `chart=False` for formats without SVG."""
     if not register.specs:
         raise UsageError("a progress report needs at least one spec")
-    offices = {spec.office.name for spec in register.specs}
-    spec = register.specs[0]
+    offices = {loaded.spec.office.name for loaded in register.specs}
+    first = register.specs[0]
+    spec = first.spec
     one_office = len(offices) == 1
-    images = image_paths(spec) if one_office else {}
+    images = image_paths(first) if one_office else {}
     logo = images.get("logo")
     style = office_style(spec.office.font, spec.office.brand_colour) if one_office else HOUSE_STYLE
     tally = counts(register)
@@ -73,7 +73,7 @@ def render(register: Register, *, title: str | None = None, chart: bool = True) 
         stylesheets=tuple(stylesheets(register.templates, LAYOUT)),
         asset_roots=(*search_path(register.templates), *images.values()),
         template_folders=search_path(register.templates),
-        source=source_of(spec).path,
+        source=first.source.path,
         asset_fields=((logo.as_uri(), "office.logo.path"),) if logo else (),
         font=style.font,
         brand_colour=style.brand,

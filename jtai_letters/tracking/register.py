@@ -8,7 +8,6 @@ same rows, so their counts and dates cannot disagree with it.
 from __future__ import annotations
 
 import csv
-import dataclasses
 import datetime as dt
 import functools
 import io
@@ -34,7 +33,7 @@ from jtai_letters.outputs import ZIP_DATE
 from jtai_letters.pipeline.inspect import inspect
 from jtai_letters.pipeline.options import DEFAULTS, Options
 from jtai_letters.pipeline.pool import each_spec
-from jtai_letters.spec.load import source_of
+from jtai_letters.spec.load import LoadedSpec
 from jtai_letters.spec.models import Action, Answer, Due, Item, ResponseSpec
 from jtai_letters.spec.vocabulary import (
     CLOSED,
@@ -115,8 +114,8 @@ class Register:
     rows: list[Row]
     as_of: dt.date
     warnings: list[Problem]
-    specs: list[ResponseSpec]
-    templates: Path = DEFAULT_TEMPLATES  # the folder given with --templates, in front of ours
+    specs: list[LoadedSpec]  # as loaded (without their YAML trees): the office, images and file of each
+    templates: Path = DEFAULT_TEMPLATES  # the folder given with --templates: in front of ours
 
     def page(self, name: str, **context: Any) -> str:
         """`tracking/<name>` rendered with `context`: the office's, when its templates folder carries
@@ -142,7 +141,7 @@ def read(paths: Iterable[Path], as_of: dt.date, options: Options = DEFAULTS) -> 
 
     Nothing is left out silently: one invalid spec fails the register, with every spec's errors.
     """
-    specs: list[ResponseSpec] = []
+    specs: list[LoadedSpec] = []
     problems: list[Problem] = []
     failed = False
     for spec, found in _checked(list(paths), as_of, options):
@@ -153,27 +152,25 @@ def read(paths: Iterable[Path], as_of: dt.date, options: Options = DEFAULTS) -> 
             specs.append(spec)
     if failed:
         raise SpecError(problems)
-    every = [row for spec in specs for row in rows(spec, as_of)]
+    every = [row for loaded in specs for row in rows(loaded.spec, as_of)]
     return Register(every, as_of, problems, specs, options.templates_dir)
 
 
 PARALLEL_FROM = 100  # specs; below this, starting worker processes costs more than it saves
 
 
-def _checked(paths: list[Path], as_of: dt.date, options: Options) -> list[tuple[ResponseSpec | None, list[Problem]]]:
+def _checked(paths: list[Path], as_of: dt.date, options: Options) -> list[tuple[LoadedSpec | None, list[Problem]]]:
     # Reading and checking a spec is nearly all of a register's time: share it among the cores.
     one = functools.partial(_check_one, as_of=as_of, options=options)
     return each_spec(one, paths, options, pool_from=PARALLEL_FROM)
 
 
-def _check_one(path: Path, *, as_of: dt.date, options: Options) -> tuple[ResponseSpec | None, list[Problem]]:
+def _check_one(path: Path, *, as_of: dt.date, options: Options) -> tuple[LoadedSpec | None, list[Problem]]:
     found = inspect(path, options, until="check", as_of=as_of)
     if found.errors or found.spec is None:
         return None, found.errors + found.warnings
-    spec = found.spec
-    # Its problems are located: the YAML tree can stay behind (a worker need not send it back).
-    spec._source = dataclasses.replace(source_of(spec), root=None)
-    return spec, [p for p in found.warnings if p.rule in OWN_WARNINGS]
+    # Its problems are located: the YAML trees can stay behind (a worker need not send them back).
+    return found.spec.without_trees(), [p for p in found.warnings if p.rule in OWN_WARNINGS]
 
 
 OWN_WARNINGS = ("update-future",)
