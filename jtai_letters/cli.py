@@ -117,6 +117,21 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--no-browser", action="store_true", help="print the address only; do not open a browser")
     _common(w)
 
+    pub = verbs.add_parser(
+        "publish", help="the publication set of an approved spec: PDF, Word, web page, CMS fragment, e-mails"
+    )
+    pub.add_argument("spec", type=Path, help="the spec file (its response.sign_off_steps must record `approved`)")
+    pub.add_argument("-o", "--out", type=Path, required=True, help="the folder for the set (new, empty or its own)")
+    pub.add_argument("--archive", action="store_true", help="the PDF as PDF/A-3b with the spec attached")
+    pub.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    pub.add_argument(
+        "--heading-level", type=int, default=None, help="the CMS fragment's first heading level, 1-6 (default: 2)"
+    )
+    pub.add_argument("--record", action="store_true", help="record the step `published` in the spec (needs --url)")
+    pub.add_argument("--url", default=None, help="with --record: where the response is published")
+    pub.add_argument("--date", type=_date, default=None, help="the day of publishing (default: today)")
+    _common(pub)
+
     s = verbs.add_parser("schema", help="print the JSON Schema of a spec (for editors)")
     s.add_argument("--markdown", action="store_true", help="print the field reference as Markdown instead")
     s.add_argument("--profile", action="store_true", help="print the schema of an office profile instead")
@@ -256,6 +271,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
             return EXIT_OK
         if args.verb == "new":
             return _new(args, out)
+        if args.verb == "publish":
+            return _publish(args, out, err)
         if args.verb == "preview":
             from jtai_letters.faces.preview import serve  # a web server: only the preview needs one
 
@@ -378,6 +395,29 @@ def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_INVALID if failed else EXIT_OK
 
 
+def _publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from jtai_letters.pipeline.publish import publish
+
+    if args.record != bool(args.url):
+        raise UsageError("--record and --url go together: --record --url https://... records where it is published")
+    made = publish(
+        args.spec,
+        args.out,
+        _options(args),
+        strict=args.strict,
+        heading_level=args.heading_level,
+        record_url=args.url if args.record else None,
+        today=args.date,
+    )
+    for line in lines(made.warnings):
+        print(line, file=err)
+    for path in made.files:
+        print(path, file=out)
+    recorded = f"; recorded as published in {args.spec}" if made.recorded else ""
+    print(f"{made.folder}: {_count(len(made.files), 'file')}{recorded}", file=out)
+    return EXIT_OK
+
+
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
     reports = validate_many(expand(args.specs), _options(args), strict=args.strict, jobs=args.jobs, as_of=args.as_of)
     if args.report == "json":
@@ -403,8 +443,9 @@ def _tracking(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(line, file=err)
     specs = len(made.specs)
     if args.verb == "deadlines":
-        kept, due = deadlines.counts(made)
-        what = f"{_count(kept, 's55 deadline')}, {_count(due, 'open action due date')}"
+        kept, comments, due = deadlines.counts(made)
+        asked = f", {_count(comments, 'date')} the chief constable's comments are due" if comments else ""
+        what = f"{_count(kept, 's55 deadline')}{asked}, {_count(due, 'open action due date')}"
     else:
         what = _count(len(made.rows), "register row")
     print(f"{args.out}: {_count(specs, 'spec')}, {what}", file=out)

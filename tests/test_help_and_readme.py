@@ -29,6 +29,7 @@ SECTIONS = {
     "preview": "## Preview",
     "schema": "### Checking specs in an editor",
     "new": "## Using it",
+    "publish": "### Publishing",
 }
 _OPTION = re.compile(r"(?<![\w-])--[a-z][a-z-]*(?![\w-])")
 

@@ -36,6 +36,7 @@ RuleId = Literal[
     "link-text",
     "placeholder",
     "character",
+    "sign-off",
     "update-order",
     "update-future",
     "translation",
@@ -140,6 +141,12 @@ RULES: dict[RuleId, Rule] = {
             '"to be confirmed" standing alone',
         ),
         Rule("character", "error", "control characters a Word document cannot hold"),
+        Rule(
+            "sign-off",
+            "varies",
+            "sign-off steps out of order, twice, before the report, after today (--as-of), or published without "
+            "approval (errors); published after the s55 deadline (warning)",
+        ),
         Rule("update-order", "error", "a progress update dated before the response, or before the update above it"),
         Rule(
             "update-future",

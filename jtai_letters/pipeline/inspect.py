@@ -30,7 +30,7 @@ from typing import Literal
 
 from jtai_letters import outputs
 from jtai_letters.checks import css as css_check
-from jtai_letters.checks import fonts, rules
+from jtai_letters.checks import fonts, rules, sign_off  # sign_off: its checks register with rules on import
 from jtai_letters.checks import salvage as partial_spec
 from jtai_letters.errors import JtaiError, Problem, SpecError, TemplateError, UsageError, split
 from jtai_letters.letter import layouts
@@ -172,7 +172,7 @@ def _check(path: Path, options: Options, strict: bool, as_of: dt.date | None) ->
         found, more = partial_spec.salvage(e)
         problems = e.problems + more
         if found is not None and as_of is not None:
-            problems += rules.updates_after(found, as_of)
+            problems += rules.updates_after(found, as_of) + sign_off.recorded_after(found, as_of)
         # The partial model may hold a stand-in for the publication date (salvage): say only what the file gives.
         return Inspection(
             path,
@@ -192,7 +192,7 @@ def _check(path: Path, options: Options, strict: bool, as_of: dt.date | None) ->
     except SpecError as e:
         problems += e.problems
     if as_of is not None:
-        problems += rules.updates_after(loaded, as_of)
+        problems += rules.updates_after(loaded, as_of) + sign_off.recorded_after(loaded, as_of)
     published = spec.report.published
     return Inspection(
         path,

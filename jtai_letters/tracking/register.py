@@ -24,7 +24,7 @@ import jinja2
 from jinja2.exceptions import SecurityError
 
 from jtai_letters import patches
-from jtai_letters.checks import rules
+from jtai_letters.checks import rules, sign_off
 from jtai_letters.errors import OutputError, Problem, SpecError, TemplateError, UsageError
 from jtai_letters.files import write_atomic
 from jtai_letters.letter.folders import find
@@ -65,6 +65,9 @@ COLUMNS = (
     "status",
     "last_update",
     "overdue",
+    "stage",
+    "next_due",
+    "next_due_date",
 )
 """The register's columns, in order: the header of the CSV, the JSON keys and the first sheet."""
 
@@ -82,6 +85,9 @@ class Row:
     report_published: dt.date
     s55_deadline: dt.date | None  # none for reports published before s55(5A) came into force
     deadline_met: bool | None
+    stage: str  # where the response stands (its furthest sign-off step, or draft)
+    next_due: str  # what the response waits for next, in words ("" when nothing)
+    next_due_date: dt.date | None
     item_type: str
     item_id: str
     item_text: str
@@ -203,6 +209,7 @@ def rows(spec: ResponseSpec, as_of: dt.date) -> Iterator[Row]:
     """The register rows of one spec, in the order its letter answers the items, then its own actions."""
     report, response = spec.report, spec.response
     deadline = rules.publication_deadline(report.published)
+    where = sign_off.stage(spec)
     every: dict[str, Any] = {
         "office": spec.office.name,
         "report_title": report.title,
@@ -210,6 +217,9 @@ def rows(spec: ResponseSpec, as_of: dt.date) -> Iterator[Row]:
         "report_published": report.published,
         "s55_deadline": deadline,
         "deadline_met": response.date <= deadline if deadline else None,  # none before s55(5A)
+        "stage": where.label,
+        "next_due": where.next_due,
+        "next_due_date": where.next_due_date,
         "response_date": response.date,
     }
     for kind, item, addressed_to, answer, applies in _items(spec):
