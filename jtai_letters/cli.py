@@ -117,6 +117,15 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--no-browser", action="store_true", help="print the address only; do not open a browser")
     _common(w)
 
+    e = verbs.add_parser("edit", help="write a spec in the browser: a form beside its live letter, saved as YAML")
+    e.add_argument("spec", type=Path, help="the spec file (with --new: the file to start)")
+    e.add_argument("--new", action="store_true", help="start the spec file first, as `new` would write it")
+    e.add_argument("--layout", default="letter", help="with --new: the layout to use (default: letter)")
+    e.add_argument("--kind", choices=REPORT_KINDS, default=DEFAULT_REPORT_KIND, help="with --new: the kind of report")
+    e.add_argument("--port", type=_port, default=8055, help="port on 127.0.0.1 (default: 8055; 0: any free port)")
+    e.add_argument("--no-browser", action="store_true", help="print the address only; do not open a browser")
+    _common(e)
+
     pub = verbs.add_parser(
         "publish", help="the publication set of an approved spec: PDF, Word, web page, CMS fragment, e-mails"
     )
@@ -278,6 +287,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
 
             serve(args.spec, _options(args), port=args.port, open_browser=not args.no_browser, out=out)
             return EXIT_OK
+        if args.verb == "edit":
+            return _edit(args, out)
         if args.verb == "extract-spec":
             from jtai_letters.pipeline.archive import extract_all, extract_spec
 
@@ -321,6 +332,20 @@ def _new(args: argparse.Namespace, out: TextIO) -> int:
             body=args.body,
         )
     )
+    return EXIT_OK
+
+
+def _edit(args: argparse.Namespace, out: TextIO) -> int:
+    from jtai_letters.faces import editor  # a web server: only the editor and the preview need one
+
+    if args.new:
+        available = layouts.available(args.templates)
+        if args.layout not in available:
+            raise UsageError(f"unknown layout '{args.layout}'; choose from {', '.join(available)}")
+        editor.new_spec(args.spec, skeleton(available[args.layout], kind=args.kind))
+    elif not args.spec.is_file():
+        raise UsageError(f"{args.spec}: no such file (start one with --new)")
+    editor.serve(args.spec, _options(args), port=args.port, open_browser=not args.no_browser, out=out)
     return EXIT_OK
 
 

@@ -27,6 +27,7 @@ SECTIONS = {
     "extract-spec": "## Using it",
     "layouts": "## Using it",
     "preview": "## Preview",
+    "edit": "## Preview",
     "schema": "### Checking specs in an editor",
     "new": "## Using it",
     "publish": "### Publishing",

@@ -11,7 +11,7 @@ import jinja2
 from jinja2.exceptions import SecurityError
 
 from jtai_letters.errors import Problem, SpecError, TemplateError
-from jtai_letters.letter import assets, bilingual, catalogue, layouts
+from jtai_letters.letter import assets, bilingual, catalogue, layouts, paths
 from jtai_letters.letter.folders import search_path
 from jtai_letters.letter.labels import LABELS
 from jtai_letters.letter.style import HOUSE_STYLE, HouseStyle
@@ -93,10 +93,13 @@ class RenderedLetter:
         return next((f for u, f in self.asset_fields if u == url), "")
 
 
-def render(loaded: LoadedSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> RenderedLetter:
+def render(loaded: LoadedSpec, templates_dir: Path = DEFAULT_TEMPLATES, *, spec_paths: bool = False) -> RenderedLetter:
     """Render the spec with its layout's template, in each of its languages with that language's
     catalogue (two languages combined as `office.bilingual` says); `TemplateError` says what the
-    layout lacked. (`load_spec` gives a `LoadedSpec`; `LoadedSpec.made(model)` one built in code.)"""
+    layout lacked. (`load_spec` gives a `LoadedSpec`; `LoadedSpec.made(model)` one built in code.)
+
+    With `spec_paths` (the editor's letter pane only), each block carries the path of the field
+    it came from (`data-spec-path`, see `paths`); letters for printing or publishing never do."""
     spec, src = loaded.spec, loaded.source
     unfit = [p for p in layouts.problems(loaded, templates_dir) if p.severity == "error"]
     if unfit:
@@ -117,6 +120,8 @@ def render(loaded: LoadedSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> Rende
             message = f"layout '{spec.layout}' printed nothing: a layout must make the letter's HTML"
             raise TemplateError(Problem(message, templates_dir / f"{spec.layout}.html.j2", rule="template"))
     html = renders[0][1] if len(renders) == 1 else bilingual.combine(renders, spec.office.bilingual, src.path)
+    if spec_paths:
+        html = paths.mark(html, loaded)
     profile = (src.profile,) if src.profile else ()
     return RenderedLetter(
         html=html,

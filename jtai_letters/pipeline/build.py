@@ -95,9 +95,10 @@ class Checked:
         return self.parsed
 
 
-def check(path: Path, options: Options = DEFAULTS, *, strict: bool = False) -> Checked:
-    """`inspect(path, options, until="check", strict=strict)` in the older shape; kept for callers not yet moved."""
-    found = inspect(path, options, until="check", strict=strict)
+def check(path: Path, options: Options = DEFAULTS, *, strict: bool = False, text: str | None = None) -> Checked:
+    """`inspect(path, options, until="check", strict=strict, text=text)` in the older shape; kept for
+    callers not yet moved (with `text`, that text is checked as the file's contents)."""
+    found = inspect(path, options, until="check", strict=strict, text=text)
     return Checked(found.path, found.spec, found.errors, found.warnings, found.partial)
 
 

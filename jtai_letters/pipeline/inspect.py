@@ -123,6 +123,7 @@ def inspect(
     until: Stage = "render",
     strict: bool = False,
     as_of: dt.date | None = None,
+    text: str | None = None,
 ) -> Inspection:
     """Every problem of the spec at `path`, for the stages up to `until`; never raises for a bad spec.
 
@@ -140,11 +141,12 @@ def inspect(
     error of their own (a warning, even under `strict`, does not stop them: the verbs report
     the same problems whether strict or not); "write" runs only when nothing at all is an error.
     `found.letter` is the rendered letter, `found.outputs` the written bytes (nothing on disk).
+    With `text`, that text is checked as the file's contents (an editor's unsaved state).
     """
     if until not in STAGES:
         raise ValueError(f"unknown stage {until!r}; choose from {', '.join(STAGES)}")
     source = Path(path)
-    found = _check(source, options, strict, as_of)
+    found = _check(source, options, strict, as_of, text)
     if until == "check" or _has_errors(found.problems) or found.spec is None:
         return found
     found = _render(found, options)
@@ -163,9 +165,9 @@ def _has_errors(problems: Iterable[Problem]) -> bool:
     return any(p.severity == "error" for p in problems)
 
 
-def _check(path: Path, options: Options, strict: bool, as_of: dt.date | None) -> Inspection:
+def _check(path: Path, options: Options, strict: bool, as_of: dt.date | None, text: str | None) -> Inspection:
     try:
-        loaded = load_spec(path, options.profile, options.profiles)  # the file is read and parsed here, once
+        loaded = load_spec(path, options.profile, options.profiles, text=text)  # read and parsed here, once
     except SpecError as e:
         # Every problem at once: what the rules still find beside the schema's faults.
         published = _published_from_tree(e)  # before salvage puts a stand-in for one that is not a date

@@ -244,10 +244,16 @@ def parse_spec(text: str, path: Path, profile: Path | None = None, profiles: Pat
     return replace(first, languages=each if len(each) > 1 else {}, problems=tuple(said))
 
 
-def load_spec(path: str | Path, profile: Path | None = None, profiles: Path | None = None) -> LoadedSpec:
-    """Read, parse and validate the spec at `path` (merged with `profile`, if given), once."""
+def load_spec(
+    path: str | Path, profile: Path | None = None, profiles: Path | None = None, *, text: str | None = None
+) -> LoadedSpec:
+    """Read, parse and validate the spec at `path` (merged with `profile`, if given), once.
+
+    With `text`, that text stands for the file's contents (an editor's unsaved state): nothing is
+    read from `path`, but its folder still places the profile and images the spec names.
+    """
     path = Path(path)
-    return parse_spec(read_text(path), path, profile, profiles)
+    return parse_spec(read_text(path) if text is None else text, path, profile, profiles)
 
 
 def _problems(src: SourceMap, error: ValidationError, model: type[BaseModel]) -> list[Problem]:

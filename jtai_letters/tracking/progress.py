@@ -67,6 +67,7 @@ def render(register: Register, *, title: str | None = None, chart: bool = True) 
         responses=len(register.specs),
         chart=chart,
         font=style.font,  # the chart's text, in the report's own font
+        style=style,
     )
     return RenderedLetter(
         html=html,

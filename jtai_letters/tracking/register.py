@@ -27,6 +27,7 @@ from jtai_letters import patches
 from jtai_letters.checks import rules, sign_off
 from jtai_letters.errors import OutputError, Problem, SpecError, TemplateError, UsageError
 from jtai_letters.files import write_atomic
+from jtai_letters.letter import style as house
 from jtai_letters.letter.folders import find
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES, environment
 from jtai_letters.outputs import ZIP_DATE
@@ -130,7 +131,7 @@ class Register:
         where = find(self.templates, f"{TRACKING}/{name}") or DEFAULT_TEMPLATES / TRACKING / name
         try:
             page = environment(self.templates).get_template(f"{TRACKING}/{name}")
-            return page.render(**context, vocabulary=WORDS, lang=DEFAULT_LANGUAGE)
+            return page.render(**{"style": house.HOUSE_STYLE, **context}, vocabulary=WORDS, lang=DEFAULT_LANGUAGE)
         except jinja2.TemplateSyntaxError as e:
             problem = Problem(f"template error: {e.message}", Path(e.filename or where), e.lineno, rule="template")
             raise TemplateError(problem) from None
