@@ -138,7 +138,7 @@ def test_an_officer_changes_an_answer_adds_an_action_and_a_block_and_saves(
             "+          due: 2026-03-31",
         ]
         assert after.count("#") == before.count("#")
-        assert load_spec(edited.spec).response.recommendations[1].actions[1].owner == "Head of Force Control Room"
+        assert load_spec(edited.spec).spec.response.recommendations[1].actions[1].owner == "Head of Force Control Room"
 
         # Clicking the letter's answer to R2 (answered with R1) takes the form to its field.
         page.locator("details.section").first.evaluate("d => d.open = false")
