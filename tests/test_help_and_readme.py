@@ -30,6 +30,7 @@ SECTIONS = {
     "edit": "## Preview",
     "schema": "### Checking specs in an editor",
     "new": "## Using it",
+    "absorb": "## The Word round trip",
     "publish": "### Publishing",
 }
 _OPTION = re.compile(r"(?<![\w-])--[a-z][a-z-]*(?![\w-])")

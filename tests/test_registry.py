@@ -34,6 +34,7 @@ def test_a_rule_whose_severity_varies_must_be_told_which() -> None:
         "date-order",
         "sign-off",
         "translation",
+        "absorb",
     ]
     for rule in VARIES:
         with pytest.raises(ValueError, match="varies in severity"):
