@@ -30,6 +30,7 @@ SECTIONS = {
     "edit": "## Preview",
     "schema": "### Checking specs in an editor",
     "new": "## Using it",
+    "draft": "### Starting from the report",
     "absorb": "## The Word round trip",
     "publish": "### Publishing",
 }
