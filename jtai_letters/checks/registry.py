@@ -34,12 +34,14 @@ RuleId = Literal[
     "grade",
     "link-target",
     "link-text",
+    "link-words",
     "placeholder",
     "character",
     "sign-off",
     "update-order",
     "update-future",
     "translation",
+    "register",
     "font",
     "layout",
     "layout-requires",
@@ -135,6 +137,7 @@ RULES: dict[RuleId, Rule] = {
         ),
         Rule("link-target", "warning", "a link in text that is not absolute http(s)/mailto: shown as its words only"),
         Rule("link-text", "warning", 'link words that do not say where they go ("here", "click here")'),
+        Rule("link-words", "error", "a link without words (`[](https://...)`): it prints nothing, or an empty link"),
         Rule(
             "placeholder",
             "error",
@@ -161,6 +164,11 @@ RULES: dict[RuleId, Rule] = {
             "a bilingual letter's text missing in one language (error); text in a language the letter is not in, "
             "a sentence the layout makes that will print in English in a Welsh letter, or ordinal dates asked of a "
             "Welsh letter (warnings)",
+        ),
+        Rule(
+            "register",
+            "warning",
+            "text longer than an Excel cell holds (32,767 characters): the xlsx register has its start",
         ),
         Rule("font", "warning", "characters the PDF's fonts cannot draw (printed as empty boxes); names the script"),
         Rule("layout", "error", "no such layout in the templates folder"),

@@ -533,7 +533,15 @@ def _links(src: SourceMap, loc: Loc, value: str) -> Iterator[Problem]:
                 f"'{link.words}' without a link{hint}",
                 "link-target",
             )
-        if _VAGUE_LINK.match(link.words):
+        if not link.words.strip(_INVISIBLE + " "):
+            yield problem(
+                src,
+                loc,
+                f"the link to '{link.href}' has no words: it prints nothing in the PDF and Word, and an empty "
+                "link on the web page; write [what it is](...), for example the report's title",
+                "link-words",
+            )
+        elif _VAGUE_LINK.match(link.words):
             yield _vague(src, loc, link.words)
 
 

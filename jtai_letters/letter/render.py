@@ -282,7 +282,9 @@ def image_paths(loaded: LoadedSpec) -> dict[str, Path]:
         if image is None:
             continue
         try:
-            found[name] = assets.image(loaded.image_base(name), image.path)
+            # Relative to the file that named it: the profile's folder for an image the profile names.
+            folder = "the profile's folder" if name in loaded.image_bases else "the spec's folder"
+            found[name] = assets.image(loaded.image_base(name), image.path, folder)
         except ValueError as e:
             problems.append(loaded.source.problem(("office", name, "path"), str(e), rule="asset"))
     if problems:

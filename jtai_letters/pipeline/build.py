@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import multiprocessing
 import os
-from collections.abc import Iterable, Iterator
+import resource
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jtai_letters.errors import JtaiError, OutputError, Problem, UsageError
+from jtai_letters.errors import JtaiError, OutputError, Problem, SpecError, TemplateError, UsageError
 from jtai_letters.files import write_atomic
 from jtai_letters.pipeline.discovery import SPEC_SUFFIXES, expand, expand_named
 from jtai_letters.pipeline.faults import MEMORY_MB, TIMEOUT_SECONDS, Overran, overran, time_limit, unexpected
@@ -163,6 +166,58 @@ def build(
         raise OutputError(Problem(f"cannot create the output folder: {e.strerror}", out)) from e
     write_atomic(targets)
     return BuildResult(source, list(targets), found.warnings, list(found.letter.inputs))
+
+
+def bounded(make: Callable[[], bytes], *, timeout: float, memory_mb: int, source: Path | None = None) -> bytes:
+    """`make()` in a process of its own, within `timeout` seconds and `memory_mb` megabytes: its bytes, or
+    the `JtaiError` it raised, or an `OutputError` saying which limit it met. (A progress report of
+    thousands of rows took minutes and gigabytes before it had any bound.) Without `fork`, in this process."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return make()
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+
+    def work() -> None:
+        limit = memory_mb * 1024 * 1024
+        with suppress(ValueError, OSError):  # a hard limit already lower: keep it
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        answer: tuple[str, object]
+        try:
+            answer = ("made", make())
+        except JtaiError as e:
+            answer = (type(e).__name__, e.problems)
+        except MemoryError:
+            answer = ("memory", None)
+        except Exception as e:  # a library's fault on odd input: reported, as render reports it
+            answer = ("fault", f"{type(e).__name__}: {e}")
+        sender.send(answer)
+
+    process = context.Process(target=work, daemon=True)
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            message = f"took longer than {timeout:g} s and was stopped (see --timeout); nothing was written"
+            raise OutputError(Problem(message, source, rule="internal"))
+        try:
+            kind, value = receiver.recv()
+        except (EOFError, OSError):
+            kind, value = "memory", None  # killed: the kernel's answer to a process past its memory
+    finally:
+        process.kill()
+        process.join()
+        receiver.close()
+    if kind == "made":
+        assert isinstance(value, bytes)
+        return value
+    if kind == "memory":
+        message = f"needed more than {memory_mb:,} MB and was stopped (see --memory); nothing was written"
+        raise OutputError(Problem(message, source, rule="internal"))
+    if kind == "fault":
+        raise OutputError(Problem(f"could not be made ({value}); please report this", source, rule="internal"))
+    error = {c.__name__: c for c in (JtaiError, SpecError, TemplateError, OutputError, UsageError)}.get(kind, JtaiError)
+    problems: list[Problem] = value if isinstance(value, list) else [Problem(str(value), source)]
+    raise error(problems)
 
 
 def build_many(

@@ -188,7 +188,10 @@ def _check(path: Path, options: Options, strict: bool, as_of: dt.date | None, te
     spec = loaded.spec
     problems = layouts.problems(loaded, options.templates_dir) + rules.check(loaded) + fonts.missing_glyphs(loaded)
     if find(options.templates_dir, f"{spec.layout}.html.j2") is not None:
-        problems += css_check.problems(stylesheets(options.templates_dir, spec.layout))
+        try:
+            problems += css_check.problems(stylesheets(options.templates_dir, spec.layout))
+        except TemplateError as e:  # a sheet linked out of the folder, or one that is a folder: this spec's problem
+            problems += e.problems
     try:
         image_paths(loaded)
     except SpecError as e:

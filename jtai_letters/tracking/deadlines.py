@@ -11,12 +11,14 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from jtai_letters.checks.rules import publication_deadline
 from jtai_letters.checks.sign_off import furthest
 from jtai_letters.errors import UsageError
 from jtai_letters.pipeline.options import DEFAULTS, Options
-from jtai_letters.spec.models import ResponseSpec, SignOffStep
+from jtai_letters.spec.load import LoadedSpec
+from jtai_letters.spec.models import SignOffStep
 from jtai_letters.spec.vocabulary import DEADLINE_DAYS
 from jtai_letters.tracking.register import Register, Row, not_an_input, read, save
 
@@ -42,19 +44,16 @@ def to_ics(register: Register) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "Inspection responses: deadlines")
 
-    def event(key: tuple[object, ...], day: dt.date, summary: str, description: str, stamp: dt.date) -> None:
-        e = Event()
-        e.add("uid", uid(*key))
-        e.add("dtstamp", dt.datetime.combine(stamp, dt.time(), dt.UTC))  # from the data: the same export, same bytes
-        e.add("dtstart", day)
-        e.add("dtend", day + dt.timedelta(days=1))
-        e.add("summary", summary)
-        e.add("description", description)
-        e.add("transp", "TRANSPARENT")
-        calendar.add_component(e)
+    events: list[tuple[tuple[object, ...], Path | None, dt.date, str, str, dt.date]] = []
+    source: Path | None = None  # the spec file of the events being made
 
-    for spec, deadline in _deadlines(register):
+    def event(key: tuple[object, ...], day: dt.date, summary: str, description: str, stamp: dt.date) -> None:
+        events.append((key, source, day, summary, description, stamp))
+
+    for loaded, deadline in _deadlines(register):
+        spec = loaded.spec
         report, office = spec.report, spec.office
+        source = loaded.source.path
         event(
             (office.name, report.title, report.published),
             deadline,
@@ -63,9 +62,11 @@ def to_ics(register: Register) -> bytes:
             f"(published {report.published.isoformat()}): s55 allows {DEADLINE_DAYS} days from publication.",
             spec.response.date,
         )
-    for spec, invited in _comments_due(register):
+    for loaded, invited in _comments_due(register):
         assert invited.due is not None
+        spec = loaded.spec
         report, office = spec.report, spec.office
+        source = loaded.source.path
         event(
             (office.name, report.title, report.published, "chief_constable_invited"),
             invited.due,
@@ -76,6 +77,7 @@ def to_ics(register: Register) -> bytes:
         )
     for row in _due(register.rows):
         assert row.due is not None
+        source = row.source
         event(
             (row.office, row.report_title, row.report_published, row.item_type, row.item_id, row.action_number),
             row.due,
@@ -85,7 +87,35 @@ def to_ics(register: Register) -> bytes:
             f"Owner: {row.owner or 'not named'}. Status: {row.status}.",
             row.response_date,
         )
+    for key, (_, _, day, summary, description, stamp) in zip(unique_keys(events), events, strict=True):
+        e = Event()
+        e.add("uid", uid(*key))
+        e.add("dtstamp", dt.datetime.combine(stamp, dt.time(), dt.UTC))  # from the data: the same export, same bytes
+        e.add("dtstart", day)
+        e.add("dtend", min(day, dt.date.max - dt.timedelta(days=1)) + dt.timedelta(days=1))
+        e.add("summary", summary)
+        e.add("description", description)
+        e.add("transp", "TRANSPARENT")
+        calendar.add_component(e)
     return bytes(calendar.to_ical())
+
+
+def unique_keys(events: list[tuple[tuple[object, ...], Path | None, Any, Any, Any, Any]]) -> list[tuple[object, ...]]:
+    """Each event's identity, made unique: what it is about, and for events that would share it (two specs
+    of one office, report and date), the name of the spec file too, then its place in the export. Each
+    stays the same from one export to the next, so a calendar updates its events rather than add more."""
+    keys = [key for key, *_ in events]
+    shared = {key for key in keys if keys.count(key) > 1}
+    named = [
+        (*key, source.name if source else "") if key in shared else key
+        for key, (_, source, *_) in zip(keys, events, strict=True)
+    ]
+    seen: dict[tuple[object, ...], int] = {}
+    found = []
+    for key in named:
+        seen[key] = seen.get(key, 0) + 1
+        found.append(key if seen[key] == 1 else (*key, seen[key]))
+    return found
 
 
 def counts(register: Register) -> tuple[int, int, int]:
@@ -93,20 +123,21 @@ def counts(register: Register) -> tuple[int, int, int]:
     return len(_deadlines(register)), len(_comments_due(register)), len(_due(register.rows))
 
 
-def _comments_due(register: Register) -> list[tuple[ResponseSpec, SignOffStep]]:
+def _comments_due(register: Register) -> list[tuple[LoadedSpec, SignOffStep]]:
     # Asked for by a date and not yet received: the date to chase.
     found = []
-    for spec in (loaded.spec for loaded in register.specs):
-        invited = furthest(spec.response.sign_off_steps, "chief_constable_invited")
-        received = furthest(spec.response.sign_off_steps, "chief_constable_comments_received")
+    for loaded in register.specs:
+        steps = loaded.spec.response.sign_off_steps
+        invited = furthest(steps, "chief_constable_invited")
+        received = furthest(steps, "chief_constable_comments_received")
         if invited is not None and invited.due is not None and received is None:
-            found.append((spec, invited))
+            found.append((loaded, invited))
     return found
 
 
-def _deadlines(register: Register) -> list[tuple[ResponseSpec, dt.date]]:
+def _deadlines(register: Register) -> list[tuple[LoadedSpec, dt.date]]:
     # A report from before s55(5A) has no deadline to keep.
-    found = ((s.spec, publication_deadline(s.spec.report.published)) for s in register.specs)
+    found = ((s, publication_deadline(s.spec.report.published)) for s in register.specs)
     return [(spec, deadline) for spec, deadline in found if deadline is not None]
 
 
