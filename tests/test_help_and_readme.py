@@ -24,6 +24,7 @@ SECTIONS = {
     "register": "### Tracking what was promised",
     "progress": "### Tracking what was promised",
     "deadlines": "### Tracking what was promised",
+    "update": "### Tracking what was promised",
     "extract-spec": "## Using it",
     "layouts": "## Using it",
     "preview": "## Preview",
@@ -90,7 +91,7 @@ def test_new_names_each_option_once_even_where_its_value_fills_two_fields() -> N
 def test_tracking_help_says_what_each_verb_does_with_its_options(tmp_path: Path) -> None:
     # deadlines judges nothing overdue: its calendar holds every open action
     assert "overdue" not in " ".join(_help("deadlines").split())
-    assert "progress dated after this date is a warning" in " ".join(_help("deadlines").split())
+    assert "progress dated after this date is left out, with a warning" in " ".join(_help("deadlines").split())
     # progress writes a web page too, and says so
     assert "-o OUT, --out OUT the file to write: .pdf, .docx or .html" in " ".join(_help("progress").split())
     spec = ROOT / "responses" / "loamshire-2025-domestic-abuse.yaml"

@@ -40,6 +40,8 @@ RuleId = Literal[
     "sign-off",
     "update-order",
     "update-future",
+    "draft",
+    "update-status",
     "translation",
     "register",
     "font",
@@ -157,6 +159,17 @@ RULES: dict[RuleId, Rule] = {
             "warning",
             "a progress update dated after the --as-of date (default today); from validate, register, progress "
             "and deadlines only: letters never read the clock",
+        ),
+        Rule(
+            "draft",
+            "warning",
+            "deadlines only: a spec not yet valid, put on the calendar with its s55 deadline alone",
+        ),
+        Rule(
+            "update-status",
+            "error",
+            "superseded without superseded_by (or superseded_by with another status), not applicable without "
+            "a note saying why",
         ),
         Rule(
             "translation",

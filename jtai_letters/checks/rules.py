@@ -25,15 +25,17 @@ from jtai_letters.spec import language
 from jtai_letters.spec.deadline import deadline_note as deadline_note
 from jtai_letters.spec.deadline import publication_deadline as publication_deadline
 from jtai_letters.spec.load import LoadedSpec, Loc, SourceMap, field_path, text_field
-from jtai_letters.spec.models import Action, Answer, Item, ResponseSpec
+from jtai_letters.spec.models import Action, Answer, Item, ResponseSpec, Update
 from jtai_letters.spec.vocabulary import (
     DEADLINE_DAYS,
     FRAMEWORK_GRADES,
     ITEM_FIELDS,
     ITEM_KINDS,
     LANGUAGE_NAMES,
+    NOT_APPLICABLE,
     S55_5A_COMMENCEMENT,
     SOURCE_LANGUAGE,
+    SUPERSEDED,
     spelled,
 )
 from jtai_letters.spec.yamltree import Cut
@@ -301,6 +303,7 @@ _SHOWN_PARTS: dict[str, tuple[Loc, Callable[[ResponseSpec], object]]] = {
     "monitoring": (("response", "monitoring"), lambda spec: spec.response.monitoring),
     "report_link": (("report", "url"), lambda spec: True),
     "report_summary": (("report", "summary"), lambda spec: spec.report.summary),
+    "local_actions": (("response", "local_actions"), lambda spec: spec.response.local_actions),
 }
 # Fields a body leaves unprinted: each would be a dropped part of the letter.
 _OUTSIDE_BODY = (
@@ -388,10 +391,14 @@ def _body(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
             kind="warning",
         )
     for name in _OUTSIDE_BODY:
+        if name in shown:
+            continue
         if getattr(spec.response, name):
+            placing = f" (or add `- show: {name}`)" if name in _SHOWN_PARTS else ""
             yield src.problem(
                 ("response", name),
-                "not printed: with response.body, the letter holds only what the body places; move it into the body",
+                "not printed: with response.body, the letter holds only what the body places; move it into the body"
+                + placing,
                 rule="body-placement",
                 kind="warning",
             )
@@ -591,12 +598,24 @@ def placeholder(text: str) -> str | None:
     return found if found[0] in "[<{" else _PUNCTUATION_AROUND.sub("", found)
 
 
+def progress(spec: ResponseSpec) -> Iterator[tuple[Loc, Sequence[Update]]]:
+    """Every list of progress updates in the spec, with its holder's location: each action's, and
+    each answer's (an answer without actions records its own)."""
+    for loc, action in actions(spec):
+        yield loc, action.updates
+    for key in ANSWER_KEYS:
+        for i, answer in enumerate(getattr(spec.response, key)):
+            if answer.updates:
+                yield ("response", key, i), answer.updates
+
+
 @check_rule
 def _updates(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
     # Progress comes after the promise, oldest first, so the last update is the current status.
-    for loc, action in actions(spec):
+    for loc, updates in progress(spec):
+        yield from _update_details(src, loc, updates)
         previous = spec.response.date
-        for i, update in enumerate(action.updates):
+        for i, update in enumerate(updates):
             if update.date < spec.response.date:
                 message = f"the update is dated before the response ({spec.response.date.isoformat()})"
             elif update.date < previous:
@@ -609,17 +628,54 @@ def _updates(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
             yield problem(src, (*loc, "updates", i, "date"), message, "update-order")
 
 
+def _update_details(src: SourceMap, loc: Loc, updates: Sequence[Update]) -> Iterator[Problem]:
+    # A status that needs its reason or its successor says it.
+    for i, update in enumerate(updates):
+        at = (*loc, "updates", i)
+        if update.status == SUPERSEDED and update.superseded_by is None:
+            yield problem(
+                src,
+                (*at, "superseded_by"),
+                "a superseded update names what supersedes it: add superseded_by: {report: ..., item: ...}",
+                "update-status",
+            )
+        elif update.status != SUPERSEDED and update.superseded_by is not None:
+            yield problem(
+                src,
+                (*at, "superseded_by"),
+                f"superseded_by is for the status superseded, not {update.status}: remove it or change the status",
+                "update-status",
+            )
+        if update.status == NOT_APPLICABLE and not update.note:
+            yield problem(src, (*at, "note"), "say why it does not apply: add a note", "update-status")
+
+
+@check_rule
+def _action_statuses(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
+    for loc, action in actions(spec):
+        if action.status == SUPERSEDED:
+            yield problem(
+                src,
+                (*loc, "status"),
+                "a superseded action names what supersedes it: record an update with status superseded "
+                "and superseded_by (jtai-letters update ... --status superseded --superseded-by ...)",
+                "update-status",
+            )
+
+
 def updates_after(loaded: LoadedSpec, as_of: dt.date) -> list[Problem]:
-    """Warnings for progress dated after `as_of`: `validate` and `register` say so; letters never read the clock."""
+    """Warnings for progress dated after `as_of`, which every tracking output as of that date leaves out;
+    `validate` says so too. Letters never read the clock."""
     spec, src = loaded.spec, loaded.source
     return [
         problem(
             src,
             (*loc, "updates", i, "date"),
-            f"the update is dated {update.date.isoformat()}, after {as_of.isoformat()}: is the date right?",
+            f"the update is dated {update.date.isoformat()}, after {as_of.isoformat()}: left out of the register, "
+            f"progress report and calendar as of {as_of.isoformat()} (is the date right?)",
             "update-future",
         )
-        for loc, action in actions(spec)
-        for i, update in enumerate(action.updates)
+        for loc, updates in progress(spec)
+        for i, update in enumerate(updates)
         if update.date > as_of
     ]

@@ -15,7 +15,7 @@ from jtai_letters.errors import Problem, SpecError, TemplateError
 from jtai_letters.letter import assets, bilingual, catalogue, layouts, paths
 from jtai_letters.letter.folders import search_path
 from jtai_letters.letter.labels import LABELS
-from jtai_letters.letter.style import HOUSE_STYLE, HouseStyle
+from jtai_letters.letter.style import HOUSE_STYLE, HouseStyle, office_style
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES, TemplateFailure, environment, layout_files, stylesheets
 from jtai_letters.spec import language
 from jtai_letters.spec.load import LoadedSpec
@@ -82,6 +82,7 @@ class RenderedLetter:
     date: dt.date = dt.date(1970, 1, 1)  # the response date: the documents' dates come from it, never the clock
     page_label: str = LABELS["page_of"]  # the footer's words, in the letter's language or languages
     untranslated: tuple[str, ...] = ()  # the layout's words printed in English in another language's letter
+    landscape: bool = False  # pages turned on their side (the progress report's wide tables)
     languages: tuple[str, ...] = (DEFAULT_LANGUAGE,)  # the letter's languages (BCP 47), first language first
     spec_paths: bool = False  # made for the editor's letter pane: its web page keeps `data-spec-path`
     house: HouseStyle = HOUSE_STYLE  # the style it prints in, before the office's font and colour: per letter
@@ -89,7 +90,7 @@ class RenderedLetter:
     @property
     def style(self) -> HouseStyle:
         """The house style as this letter's office prints it (its font and brand colour)."""
-        return self.house.for_office(self.font, self.brand_colour)
+        return office_style(self.font, self.brand_colour, self.house, landscape=self.landscape)
 
     def field_of(self, url: str) -> str:
         """The spec field that named `url`, or '' when the template did."""

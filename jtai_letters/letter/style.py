@@ -123,9 +123,15 @@ HOUSE_STYLE = HouseStyle()
 the style it prints in (`RenderedLetter.house`), so another style is per letter, not per process."""
 
 
-def office_style(font: str, brand_colour: str | None, house: HouseStyle = HOUSE_STYLE) -> HouseStyle:
-    """The house style (`house`, by default the project's) as one office prints it."""
-    return house.for_office(font, brand_colour)
+def office_style(
+    font: str, brand_colour: str | None, house: HouseStyle = HOUSE_STYLE, *, landscape: bool = False
+) -> HouseStyle:
+    """The house style (`house`, by default the project's) as one office prints it; `landscape` turns
+    the page (the progress report's wide tables)."""
+    style = house.for_office(font, brand_colour)
+    if landscape:
+        style = replace(style, page_width_mm=style.page_height_mm, page_height_mm=style.page_width_mm)
+    return style
 
 
 _HEADINGS = {"title": "h1", "heading1": "h2", "heading2": "h3", "heading3": "h4"}
