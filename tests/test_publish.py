@@ -386,7 +386,7 @@ def test_from_a_saved_report_to_the_published_set(tmp_path: Path) -> None:
     out = tmp_path / "set"
     code, _, err = run("publish", str(spec), "-o", str(out), "--date", DAY)
     assert (code, err) == (0, "")
-    drafted = load_spec(spec)
+    drafted = load_spec(spec).spec
     page = (out / "cms" / "fragment.html").read_text(encoding="utf-8")
     text = " ".join(lxml.html.fragment_fromstring(page, create_parent="div").text_content().split())
     for item in drafted.report.recommendations:
