@@ -43,6 +43,7 @@ RuleId = Literal[
     "draft",
     "update-status",
     "translation",
+    "parity",
     "register",
     "font",
     "layout",
@@ -177,6 +178,12 @@ RULES: dict[RuleId, Rule] = {
             "a bilingual letter's text missing in one language (error); text in a language the letter is not in, "
             "a sentence the layout makes that will print in English in a Welsh letter, or ordinal dates asked of a "
             "Welsh letter (warnings)",
+        ),
+        Rule(
+            "parity",
+            "error",
+            "a bilingual letter's two texts of one field differ in shape: paragraphs, headings, lists and their "
+            "items, tables, or links and their targets; names the first difference",
         ),
         Rule(
             "register",

@@ -75,19 +75,94 @@ def check(loaded: LoadedSpec) -> list[Problem]:
     # languages share is reported once.
     found = list(loaded.problems)
     found += [p for one in loaded.letters().values() for fn in CHECKS for p in fn(one.spec, one.source)]
+    found += parity(loaded)  # the two languages' texts of each field, side by side
     # A warning about a field (not printed, a glyph the fonts lack) is said once, where the first
     # language has it; an error stays at each line it is on (a placeholder in both texts is two).
     once = {(p.path, p.field, p.rule, p.message) if p.severity == "warning" else p: p for p in reversed(found)}
     return sorted(once.values(), key=lambda p: (p.line or 0, p.column or 0))
 
 
-def untranslated(loaded: LoadedSpec, messages: Iterable[str], templates_dir: Path) -> list[Problem]:
-    """Warnings (rule `translation`) for each sentence the layout made that prints in English in
-    another language's letter (its catalogue has no translation), naming the field that replaces it."""
+_SHAPES = {
+    "paragraph_open": "a paragraph",
+    "heading_open": "a heading",
+    "bullet_list_open": "a bulleted list",
+    "ordered_list_open": "a numbered list",
+    "list_item_open": "a list item",
+    "table_open": "a table",
+    "tr_open": "a table row",
+    "th_open": "a table cell",
+    "td_open": "a table cell",
+}
+
+
+def _shape(text: str) -> list[str]:
+    """A text's shape: its blocks in order (a heading with its level) and each link's target."""
+    from jtai_letters.letter.text import _BLOCKS
+
+    shape: list[str] = []
+    for tok in _BLOCKS.parse(text):
+        if tok.type in _SHAPES:
+            shape.append(f"{_SHAPES[tok.type]} ({tok.tag})" if tok.type == "heading_open" else _SHAPES[tok.type])
+        elif tok.type == "inline":
+            shape += [f"a link to {link.href}" for link in links(tok.content)]
+    return shape
+
+
+def _pairs(
+    first: object, second: object, loc: tuple[int | str, ...]
+) -> Iterator[tuple[tuple[int | str, ...], str, str]]:
+    """Each pair of texts at the same place in two languages' letters."""
+    if isinstance(first, BaseModel) and isinstance(second, BaseModel):
+        for name in type(first).model_fields:
+            yield from _pairs(getattr(first, name, None), getattr(second, name, None), (*loc, name))
+    elif isinstance(first, list) and isinstance(second, list):
+        for i, (a, b) in enumerate(zip(first, second, strict=False)):
+            yield from _pairs(a, b, (*loc, i))
+    elif isinstance(first, str) and isinstance(second, str) and first != second:
+        yield loc, first, second
+
+
+def parity(loaded: LoadedSpec) -> list[Problem]:
+    """Errors (rule `parity`) for each field whose texts in a bilingual letter's two languages differ in
+    shape (the Welsh Language Standards: a document in both languages says the same in each), naming
+    the first difference."""
+    each = {tag: one.spec for tag, one in loaded.letters().items()}
+    if len(each) != 2:
+        return []
     src = loaded.source
+    (one, first), (other, second) = each.items()
+    names = [LANGUAGE_NAMES[language.key(tag)] for tag in (one, other)]
     found = []
-    for key in (language.key(tag) for tag in language.of_spec(loaded.spec)):
-        replaced_by = catalogue.fields(templates_dir, key) if key != SOURCE_LANGUAGE else {}
+    for loc, a, b in _pairs(first, second, ()):
+        shape_a, shape_b = _shape(a), _shape(b)
+        if shape_a == shape_b:
+            continue
+        i = next(
+            (i for i, (x, y) in enumerate(zip(shape_a, shape_b, strict=False)) if x != y),
+            min(len(shape_a), len(shape_b)),
+        )
+        said_a = shape_a[i] if i < len(shape_a) else "nothing more"
+        said_b = shape_b[i] if i < len(shape_b) else "nothing more"
+        said = (
+            f"the {names[0]} and {names[1]} texts differ in shape: at part {i + 1} the {names[0]} has "
+            f"{said_a} where the {names[1]} has {said_b}; give both the same paragraphs, lists, tables and links"
+        )
+        found.append(problem(src, loc, said, "parity"))
+    return found
+
+
+def untranslated(loaded: LoadedSpec, messages: Iterable[str], templates_dir: Path) -> list[Problem]:
+    """Warnings (rule `translation`) for the layout's words that print in English in another
+    language's letter (its catalogue has no translation): a sentence a field replaces names the
+    field; in a letter with no English in it (Welsh only) every such word is named, at `office.language`."""
+    spec, src = loaded.spec, loaded.source
+    keys = [language.key(tag) for tag in language.of_spec(spec)]
+    no_english = SOURCE_LANGUAGE not in keys
+    found = []
+    for key in keys:
+        if key == SOURCE_LANGUAGE:
+            continue
+        replaced_by = catalogue.fields(templates_dir, key)
         for message in messages:
             if field := replaced_by.get(message):
                 said = (
@@ -95,6 +170,13 @@ def untranslated(loaded: LoadedSpec, messages: Iterable[str], templates_dir: Pat
                     f"in the catalogue and prints in English; write {field} to give your own words"
                 )
                 found.append(problem(src, tuple(field.split(".")), said, "translation", kind="warning"))
+            elif no_english:
+                said = (
+                    f"the layout's word “{message}” has no {LANGUAGE_NAMES[key]} translation in the "
+                    f"catalogue and prints in English in a letter with no English in it; give its "
+                    f"translation in the templates' locale/{key}/LC_MESSAGES/messages.po"
+                )
+                found.append(problem(src, ("office", "language"), said, "translation", kind="warning"))
     return found
 
 

@@ -434,7 +434,17 @@ def _language_columns(w: _Writer, el: HtmlElement, container: Container) -> None
     w.columns = (container, table)
 
 
-@block("p", None, "closing", "attribution", "response-from", "report-link", "reference", "salutation")
+@block(
+    "p",
+    None,
+    "closing",
+    "attribution",
+    "response-from",
+    "report-link",
+    "reference",
+    "salutation",
+    "welsh-language-statement",
+)
 def _plain(w: _Writer, el: HtmlElement, container: Container) -> None:
     w.paragraph(el, "Normal", container)
 

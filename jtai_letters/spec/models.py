@@ -270,7 +270,7 @@ class Publishing(Model):
 class Office(Model):
     """Who responds: the commissioner and their office."""
 
-    TRANSLATABLE = ("name", "role", "area", "address", "closing")
+    TRANSLATABLE = ("name", "role", "area", "address", "closing", "welsh_language_statement_text")
 
     profile: Plain | None = _f(
         "An office profile (YAML) to start from, relative to this spec; fields given here override it.",
@@ -328,6 +328,18 @@ class Office(Model):
     publishing: Publishing | None = _f(
         "How `publish` makes the web fragment and the s55(6) copies' e-mails.",
         {"copies_to": [{"name": "HMICFRS", "email": "s55-responses@hmicfrs.example"}], "heading_level": 2},
+        default=None,
+    )
+    welsh_language_statement: bool | None = _f(
+        "Print the office's statement that correspondence in Welsh is welcome, answered in Welsh and "
+        "causes no delay (the Welsh Language Standards), in the letterhead (or the contact lines) in "
+        "every format; on unless set false when the office's language includes Welsh.",
+        True,
+        default=None,
+    )
+    welsh_language_statement_text: Plain | None = _f(
+        "The office's own words for that statement, in each of its languages; the default words otherwise.",
+        "Croesewir gohebiaeth yn Gymraeg.",
         default=None,
     )
     bilingual: Literal["parts", "columns"] = _f(
