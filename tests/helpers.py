@@ -228,3 +228,13 @@ def templates_leaving_english(into: Path, monkeypatch: Any, *messages: str) -> P
     ours = catalogue.search_path
     monkeypatch.setattr(catalogue, "search_path", lambda d: (folder,) if d == folder else ours(d))
     return folder
+
+
+def copy_example(folder: Path, name: str) -> Path:
+    """The example spec `name` with the office profiles beside it, as it sits in the repository."""
+    import shutil
+
+    (folder / "responses").mkdir()
+    shutil.copy(ROOT / "responses" / name, folder / "responses")
+    shutil.copytree(ROOT / "profiles", folder / "profiles")
+    return folder / "responses" / name

@@ -6,7 +6,6 @@ import difflib
 import http.client
 import json
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -24,8 +23,8 @@ from jtai_letters.letter.render import render
 from jtai_letters.spec.load import load_spec
 from jtai_letters.spec.writer import SpecChanged
 
+from . import helpers
 from .browser import axe_violations
-from .helpers import ROOT
 
 PEEL = "loamshire-2025-peel.yaml"
 
@@ -42,11 +41,8 @@ class Edited:
 
 
 def copy_example(folder: Path, name: str = PEEL) -> Path:
-    """An example with its office profile beside it, as it sits in the repository."""
-    (folder / "responses").mkdir()
-    shutil.copy(ROOT / "responses" / name, folder / "responses")
-    shutil.copytree(ROOT / "profiles", folder / "profiles")
-    return folder / "responses" / name
+    """The example these tests use, with its office profile beside it."""
+    return helpers.copy_example(folder, name)
 
 
 @pytest.fixture

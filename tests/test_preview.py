@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.client
 import io
-import shutil
 import signal
 import socket
 import subprocess
@@ -21,8 +20,8 @@ from watchfiles import Change
 from jtai_letters import cli
 from jtai_letters.faces.preview import Preview, problems_html
 
+from . import helpers
 from .browser import axe_violations
-from .helpers import ROOT
 
 EXAMPLE = "loamshire-2025-domestic-abuse.yaml"
 SENTENCE = "I welcome HMICFRS’s report on how Loamshire Police responds to domestic abuse."
@@ -41,12 +40,9 @@ class Served:
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def copy_example(folder: Path) -> Path:
-    """The Loamshire example with its office profile beside it, as it sits in the repository."""
-    (folder / "responses").mkdir()
-    shutil.copy(ROOT / "responses" / EXAMPLE, folder / "responses")
-    shutil.copytree(ROOT / "profiles", folder / "profiles")
-    return folder / "responses" / EXAMPLE
+def copy_example(folder: Path, name: str = EXAMPLE) -> Path:
+    """The example these tests use, with its office profile beside it."""
+    return helpers.copy_example(folder, name)
 
 
 @pytest.fixture
