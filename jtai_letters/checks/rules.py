@@ -1,7 +1,7 @@
 """Checks beyond types: the Police Act 1996 s55 duties and the house rules for published letters.
 
 Every rule id the tool can report is registered once in `RULES` (id, severity,
-one line): the checks, the JSON output and the README's rule table all read it.
+one line): the checks, the JSON output and the rule table in docs/commands.md all read it.
 Each check is a function registered with `@check`, returning located `Problem`s.
 """
 
@@ -165,7 +165,7 @@ def problem(
 
 
 def rule_table() -> str:
-    """The README's rule table, generated from `RULES`."""
+    """The rule table of docs/commands.md, generated from `RULES`."""
     rows = ["| rule | severity | what |", "| --- | --- | --- |"]
     rows += [f"| `{r.id}` | {r.severity} | {r.what} |" for r in RULES.values()]
     return "\n".join(rows) + "\n"

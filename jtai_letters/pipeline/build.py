@@ -129,7 +129,7 @@ class Validation:
         return not self.errors
 
     def as_json(self) -> dict[str, object]:
-        """The JSON object documented in the README."""
+        """The JSON object documented in docs/commands.md."""
 
         def item(p: Problem) -> dict[str, object]:
             where = str(p.path) if p.path is not None else str(self.path)  # a profile's fault is in the profile

@@ -356,6 +356,8 @@ class Item(Model):
 class Concern(Item):
     """A cause of concern (PEEL): a serious problem, with the recommendations made to address it."""
 
+    id: RefId = _f("The report's own reference for it.", "C1")
+
     recommendations: list[RefId] = _f(
         "The ids of the recommendations under this cause of concern.", ["R1", "R2"], default_factory=list
     )
