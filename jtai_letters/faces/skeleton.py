@@ -13,6 +13,7 @@ from jtai_letters.spec.load import parse_spec
 from jtai_letters.spec.vocabulary import (
     DEADLINE_DAYS,
     DEFAULT_REPORT_KIND,
+    PEEL,
     PEEL_GRADES,
     REPORT_KINDS,
     SHOWN_PARTS,
@@ -67,7 +68,7 @@ def skeleton(
     deadline = publication_deadline(published)
     by = f", by {deadline.isoformat()} (s55: {DEADLINE_DAYS} days)" if deadline else ""
     needs = {path: f"   # the {layout.name} layout needs it: {why}" for path, why in layout.requires}
-    peel = kind == "peel" and not body
+    peel = kind == PEEL and not body
     if peel:  # the parts of a PEEL response, each text written so that '#', ':' and apostrophes are safe
         report_items = _PEEL_REPORT
         letter = _PEEL_RESPONSE.format(due=_due(published), **_STATUS_COMMENT)
