@@ -16,6 +16,7 @@ from jtai_letters import __version__
 from jtai_letters.errors import JtaiError, Problem, SpecError, UsageError
 from jtai_letters.faces.skeleton import skeleton
 from jtai_letters.letter import layouts
+from jtai_letters.letter.folders import office_files
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES
 from jtai_letters.pipeline.build import (
     MEMORY_MB,
@@ -116,6 +117,30 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--no-browser", action="store_true", help="print the address only; do not open a browser")
     _common(w)
 
+    e = verbs.add_parser("edit", help="write a spec in the browser: a form beside its live letter, saved as YAML")
+    e.add_argument("spec", type=Path, help="the spec file (with --new: the file to start)")
+    e.add_argument("--new", action="store_true", help="start the spec file first, as `new` would write it")
+    e.add_argument("--layout", default="letter", help="with --new: the layout to use (default: letter)")
+    e.add_argument("--kind", choices=REPORT_KINDS, default=DEFAULT_REPORT_KIND, help="with --new: the kind of report")
+    e.add_argument("--port", type=_port, default=8055, help="port on 127.0.0.1 (default: 8055; 0: any free port)")
+    e.add_argument("--no-browser", action="store_true", help="print the address only; do not open a browser")
+    _common(e)
+
+    pub = verbs.add_parser(
+        "publish", help="the publication set of an approved spec: PDF, Word, web page, CMS fragment, e-mails"
+    )
+    pub.add_argument("spec", type=Path, help="the spec file (its response.sign_off_steps must record `approved`)")
+    pub.add_argument("-o", "--out", type=Path, required=True, help="the folder for the set (new, empty or its own)")
+    pub.add_argument("--archive", action="store_true", help="the PDF as PDF/A-3b with the spec attached")
+    pub.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    pub.add_argument(
+        "--heading-level", type=int, default=None, help="the CMS fragment's first heading level, 1-6 (default: 2)"
+    )
+    pub.add_argument("--record", action="store_true", help="record the step `published` in the spec (needs --url)")
+    pub.add_argument("--url", default=None, help="with --record: where the response is published")
+    pub.add_argument("--date", type=_date, default=None, help="the day of publishing (default: today)")
+    _common(pub)
+
     s = verbs.add_parser("schema", help="print the JSON Schema of a spec (for editors)")
     s.add_argument("--markdown", action="store_true", help="print the field reference as Markdown instead")
     s.add_argument("--profile", action="store_true", help="print the schema of an office profile instead")
@@ -192,8 +217,11 @@ def _templates(value: str) -> Path:
     path = Path(value)
     if not os.path.isdir(path):
         raise argparse.ArgumentTypeError(f"no such templates folder: '{value}'")
-    if not layouts.available(path):
-        raise argparse.ArgumentTypeError(f"'{value}' holds no layouts (*.html.j2)")
+    if not office_files(path):
+        raise argparse.ArgumentTypeError(
+            f"'{value}' holds no templates (*.j2), stylesheets (*.css), layouts.yaml, locale/ or tracking/ "
+            "to put in front of ours"
+        )
     return path
 
 
@@ -248,11 +276,15 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
             return EXIT_OK
         if args.verb == "new":
             return _new(args, out)
+        if args.verb == "publish":
+            return _publish(args, out, err)
         if args.verb == "preview":
             from jtai_letters.faces.preview import serve  # a web server: only the preview needs one
 
             serve(args.spec, _options(args), port=args.port, open_browser=not args.no_browser, out=out)
             return EXIT_OK
+        if args.verb == "edit":
+            return _edit(args, out)
         if args.verb == "extract-spec":
             from jtai_letters.pipeline.archive import extract_all, extract_spec
 
@@ -296,6 +328,20 @@ def _new(args: argparse.Namespace, out: TextIO) -> int:
             body=args.body,
         )
     )
+    return EXIT_OK
+
+
+def _edit(args: argparse.Namespace, out: TextIO) -> int:
+    from jtai_letters.faces import editor  # a web server: only the editor and the preview need one
+
+    if args.new:
+        available = layouts.available(args.templates)
+        if args.layout not in available:
+            raise UsageError(f"unknown layout '{args.layout}'; choose from {', '.join(available)}")
+        editor.new_spec(args.spec, skeleton(available[args.layout], kind=args.kind))
+    elif not args.spec.is_file():
+        raise UsageError(f"{args.spec}: no such file (start one with --new)")
+    editor.serve(args.spec, _options(args), port=args.port, open_browser=not args.no_browser, out=out)
     return EXIT_OK
 
 
@@ -370,6 +416,29 @@ def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_INVALID if failed else EXIT_OK
 
 
+def _publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from jtai_letters.pipeline.publish import publish
+
+    if args.record != bool(args.url):
+        raise UsageError("--record and --url go together: --record --url https://... records where it is published")
+    made = publish(
+        args.spec,
+        args.out,
+        _options(args),
+        strict=args.strict,
+        heading_level=args.heading_level,
+        record_url=args.url if args.record else None,
+        today=args.date,
+    )
+    for line in lines(made.warnings):
+        print(line, file=err)
+    for path in made.files:
+        print(path, file=out)
+    recorded = f"; recorded as published in {args.spec}" if made.recorded else ""
+    print(f"{made.folder}: {_count(len(made.files), 'file')}{recorded}", file=out)
+    return EXIT_OK
+
+
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
     reports = validate_many(expand(args.specs), _options(args), strict=args.strict, jobs=args.jobs, as_of=args.as_of)
     if args.report == "json":
@@ -395,8 +464,9 @@ def _tracking(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(line, file=err)
     specs = len(made.specs)
     if args.verb == "deadlines":
-        kept, due = deadlines.counts(made)
-        what = f"{_count(kept, 's55 deadline')}, {_count(due, 'open action due date')}"
+        kept, comments, due = deadlines.counts(made)
+        asked = f", {_count(comments, 'date')} the chief constable's comments are due" if comments else ""
+        what = f"{_count(kept, 's55 deadline')}{asked}, {_count(due, 'open action due date')}"
     else:
         what = _count(len(made.rows), "register row")
     print(f"{args.out}: {_count(specs, 'spec')}, {what}", file=out)

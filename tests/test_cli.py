@@ -204,7 +204,10 @@ def test_validate_json() -> None:
         (["render", str(MINIMAL), "--format", "rtf"], "argument --format: choose from docx, pdf"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
         (["render", str(MINIMAL), "--templates", "/no/such/folder"], "no such templates folder: '/no/such/folder'"),
-        (["render", str(MINIMAL), "--templates", str(BAD)], f"'{BAD}' holds no layouts (*.html.j2)"),
+        (
+            ["render", str(MINIMAL), "--templates", str(BAD)],
+            f"'{BAD}' holds no templates (*.j2), stylesheets (*.css), layouts.yaml, locale/ or tracking/",
+        ),
         (["batch", str(MINIMAL), "--jobs", "0"], "expected a whole number of at least 1, got '0'"),
     ],
 )

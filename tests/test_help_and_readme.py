@@ -30,8 +30,10 @@ SECTIONS = {
     "extract-spec": "## render, new, layouts, extract-spec",
     "layouts": "## render, new, layouts, extract-spec",
     "preview": "## preview",
+    "edit": "## edit",
     "schema": "## schema: checking specs in an editor",
     "new": "## render, new, layouts, extract-spec",
+    "publish": "## publish",
 }
 _OPTION = re.compile(r"(?<![\w-])--[a-z][a-z-]*(?![\w-])")
 

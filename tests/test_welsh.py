@@ -15,6 +15,7 @@ from babel.messages.pofile import read_po
 
 from jtai_letters import build
 from jtai_letters.errors import JtaiError
+from jtai_letters.letter import folders
 from jtai_letters.letter.catalogue import catalogue_path, compile_po, extract
 from jtai_letters.letter.render import render
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES, long_date
@@ -341,8 +342,9 @@ def test_a_catalogue_leading_outside_its_templates_folder_is_refused(tmp_path: P
     assert "refused to load the catalogue: it leads outside the templates folder" in str(caught.value.problems[0])
 
 
-def test_an_untranslated_title_stays_plain_text_in_the_head(tmp_path: Path) -> None:
+def test_an_untranslated_title_stays_plain_text_in_the_head(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = _office_templates(tmp_path)
+    monkeypatch.setattr(folders, "DEFAULT_TEMPLATES", folder)  # no catalogue behind it gives the words
     catalogue_path(folder, "cy", ".mo").unlink()
     po = catalogue_path(folder, "cy", ".po")
     po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Ymateb %(role)s i ‘%(title)s’"', 'msgstr ""'))

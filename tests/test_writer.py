@@ -83,11 +83,11 @@ def test_text_of_several_lines_becomes_a_literal_block() -> None:
 def test_an_appended_item_goes_before_the_blank_line_that_ends_its_list() -> None:
     doc = SpecDocument.read(PEEL)
     doc.append("report.recommendations", {"id": "R4", "text": "Another.", "addressed_to": "chief constables"})
-    doc.set("response.sign_off_steps", [{"step": "approved", "date": dt.date(2025, 11, 19)}])
+    doc.append("response.sign_off_steps", {"step": "published", "date": dt.date(2025, 11, 20)})
     original = PEEL.read_text(encoding="utf-8")
     r3 = "      text: Within three months, the force should answer emergency calls within ten seconds.\n      addressed_to: chief constables\n"
     added = "    - id: R4\n      text: Another.\n      addressed_to: chief constables\n"
-    expected = original.replace(r3, r3 + added) + "  sign_off_steps:\n    - step: approved\n      date: 2025-11-19\n"
+    expected = original.replace(r3, r3 + added) + "    - step: published\n      date: 2025-11-20\n"
     assert doc.text() == expected
     lines = doc.text().splitlines()
     assert lines[lines.index("      text: Another.") + 2] == ""  # the blank line before `response:` stays after it

@@ -116,6 +116,12 @@ RULES: dict[str, Rule] = {
             '"to be confirmed" standing alone',
         ),
         Rule("character", "error", "control characters a Word document cannot hold"),
+        Rule(
+            "sign-off",
+            "error / warning",
+            "sign-off steps out of order, twice, before the report, after today (--as-of), or published without "
+            "approval (errors); published after the s55 deadline (warning)",
+        ),
         Rule("update-order", "error", "a progress update dated before the response, or before the update above it"),
         Rule(
             "update-future",

@@ -41,14 +41,19 @@ _ROUNDS = 20  # set-aside rounds; each removes every failing optional value pyda
 
 
 def salvage(
-    path: Path, faults: list[Problem], profile: Path | None = None, profiles: Path | None = None
+    path: Path,
+    faults: list[Problem],
+    profile: Path | None = None,
+    profiles: Path | None = None,
+    *,
+    text: str | None = None,
 ) -> tuple[ResponseSpec | None, list[Problem]]:
     """(the spec's report and response as a model, or None; the further problems found) for the spec
-    at `path`, whose loading failed with `faults`. `profile` and `profiles` as for `load_spec`."""
+    at `path`, whose loading failed with `faults`. `profile`, `profiles` and `text` as for `load_spec`."""
     if any(p.rule == "yaml" for p in faults):
         return None, []  # no tree to look at
     try:
-        root = parse_yaml(read_text(path), path)
+        root = parse_yaml(read_text(path) if text is None else text, path)
     except JtaiError:
         return None, []  # unreadable: `faults` says why
     if not isinstance(root, Map):

@@ -22,7 +22,7 @@ import socket
 import threading
 import urllib.parse
 import webbrowser
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from pathlib import Path
@@ -37,7 +37,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from watchfiles import Change, awatch
 
@@ -239,8 +239,8 @@ def _shell(preview: Preview) -> str:
     )
 
 
-def application(preview: Preview) -> Starlette:
-    """The web application: a fixed list of paths, each answering one thing."""
+def application(preview: Preview, added: Sequence[BaseRoute] = ()) -> Starlette:
+    """The web application: a fixed list of paths, each answering one thing (`added` first: the editor's)."""
 
     headers = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 
@@ -294,6 +294,7 @@ def application(preview: Preview) -> Starlette:
                 await watcher
 
     routes = [
+        *added,
         Route("/", shell),
         Route("/letter", letter),
         Route("/events", events),
@@ -395,10 +396,20 @@ class _Server(uvicorn.Server):
         await super().shutdown(sockets)
 
 
+Face = Callable[[str], tuple[Preview, Sequence[BaseRoute]]]
+"""Given the address the server prints: the session it serves, and the routes it adds (the editor's)."""
+
+
 def serve(
-    spec: Path, options: Options, port: int = DEFAULT_PORT, open_browser: bool = True, out: TextIO | None = None
+    spec: Path,
+    options: Options,
+    port: int = DEFAULT_PORT,
+    open_browser: bool = True,
+    out: TextIO | None = None,
+    *,
+    face: Face | None = None,
 ) -> None:
-    """Serve the preview of `spec` on 127.0.0.1 until Ctrl-C; print its URL first."""
+    """Serve the preview of `spec` (or what `face` makes) on 127.0.0.1 until Ctrl-C; print its URL first."""
     if not spec.is_file():
         raise UsageError(Problem("no such file", spec, rule="usage"))
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -411,9 +422,9 @@ def serve(
         raise UsageError(f"cannot listen on {HOST}:{port} ({e.strerror}); choose another port with --port") from None
     url = f"http://{HOST}:{listener.getsockname()[1]}/"
     print(url, file=out, flush=True)
-    preview = Preview(spec, options)
+    preview, extra = face(url) if face is not None else (Preview(spec, options), ())
     config = uvicorn.Config(
-        application(preview),
+        application(preview, extra),
         log_level="warning",
         access_log=False,
         timeout_graceful_shutdown=2,

@@ -1,7 +1,8 @@
 """The fixed words a letter prints, in its language: gettext catalogues per templates folder.
 
 A templates folder carries `locale/<language>/LC_MESSAGES/messages.mo` (compiled from the
-`.po` beside it; an office's own folder may carry only the `.po`, read directly). The
+`.po` beside it; an office's own folder may carry only the `.po`, read directly). An office's
+catalogue stands in front of ours: the entries it gives are its words, ours give the rest. The
 words are the English msgids; a language without a catalogue, or an entry left without
 a translation (no published source for it: see docs/welsh.md), prints the English, marked
 `<span lang="en-GB">` so screen readers switch voice. Catalogues load only from inside
@@ -28,6 +29,7 @@ from markupsafe import Markup
 
 from jtai_letters.errors import Problem, TemplateError
 from jtai_letters.letter.assets import read_regular
+from jtai_letters.letter.folders import search_path
 from jtai_letters.letter.typography import curl
 from jtai_letters.spec.vocabulary import DEFAULT_LANGUAGE, SOURCE_LANGUAGE
 
@@ -79,7 +81,14 @@ class Catalogue:
     translations: gettext.NullTranslations
 
     def _entry(self, key: str | tuple[str, int]) -> bool:
-        return self.language == ENGLISH or key in getattr(self.translations, "_catalog", {})
+        if self.language == ENGLISH:
+            return True
+        translations: gettext.NullTranslations | None = self.translations
+        while translations is not None:  # an office's catalogue, then ours behind it
+            if key in getattr(translations, "_catalog", {}):
+                return True
+            translations = getattr(translations, "_fallback", None)
+        return False
 
     def text(self, message: str) -> tuple[str, bool]:
         """(words, translated): the message in this language, or the English when it has no translation."""
@@ -146,15 +155,30 @@ def load(templates_dir: Path, language: str) -> Catalogue:
     if language == ENGLISH:
         return _ENGLISH
     stamps = tuple(
-        (p, p.stat().st_mtime_ns) if p.exists() else (p, 0)
-        for p in (catalogue_path(templates_dir, language, s) for s in (".mo", ".po"))
+        tuple(
+            (p, p.stat().st_mtime_ns) if p.exists() else (p, 0)
+            for p in (catalogue_path(folder, language, s) for s in (".mo", ".po"))
+        )
+        for folder in search_path(templates_dir)
     )
-    return _load(templates_dir, language, stamps)
+    return _load(search_path(templates_dir), language, stamps)
 
 
 @lru_cache(maxsize=16)
-def _load(templates_dir: Path, language: str, stamps: tuple[tuple[Path, int], ...]) -> Catalogue:
+def _load(folders: tuple[Path, ...], language: str, stamps: tuple[tuple[tuple[Path, int], ...], ...]) -> Catalogue:
     # `stamps` in the key: an edited catalogue is read again.
+    chain: gettext.NullTranslations | None = None
+    for folder, folder_stamps in reversed(list(zip(folders, stamps, strict=True))):
+        found = _translations(folder, folder_stamps)
+        if found is not None:
+            if chain is not None:
+                found.add_fallback(chain)
+            chain = found
+    return Catalogue(language, chain or gettext.NullTranslations())
+
+
+def _translations(templates_dir: Path, stamps: tuple[tuple[Path, int], ...]) -> gettext.GNUTranslations | None:
+    """One folder's catalogue: its `.mo`, else its `.po`; None when it has neither."""
     root = templates_dir.resolve()
     for path, stamp in stamps:
         if not stamp:
@@ -175,8 +199,8 @@ def _load(templates_dir: Path, language: str, stamps: tuple[tuple[Path, int], ..
             message = f"the compiled catalogue is broken ({e}); compile it again from its .po"
             raise TemplateError(Problem(message, path, rule="template")) from None
         _check_plural(translations, nplurals, path)
-        return Catalogue(language, translations)
-    return Catalogue(language, gettext.NullTranslations())
+        return translations
+    return None
 
 
 def _header(data: bytes, path: Path) -> int:
@@ -276,9 +300,14 @@ def extract(templates_dir: Path) -> Any:
 
 def fields(templates_dir: Path, language: str) -> dict[str, str]:
     """For the layouts' generated sentences, the spec field an officer fills to write their own
-    instead (the `#. field: ...` comment of the entry in the `.po`); empty without a `.po`."""
-    path = catalogue_path(templates_dir, language, ".po")
-    return _fields(path, path.stat().st_mtime_ns) if path.is_file() else {}
+    instead (the `#. field: ...` comment of the entry in the `.po`, an office's before ours); empty
+    without a `.po`."""
+    found: dict[str, str] = {}
+    for folder in reversed(search_path(templates_dir)):
+        path = catalogue_path(folder, language, ".po")
+        if path.is_file():
+            found.update(_fields(path, path.stat().st_mtime_ns))
+    return found
 
 
 @lru_cache(maxsize=8)

@@ -9,9 +9,10 @@
       ignores: [response.report_link_text]
 
 `validate`, `new`, `layouts` and the renderer all read these declarations, so a
-spec that validates renders. A layout with no entry (an office's own template,
-say) has no requirements and takes its description from its template's first
-line, `{# layout: ... #}`.
+spec that validates renders. An office's folder may carry its own `layouts.yaml`:
+its entries are added to ours, and replace ours for a layout both declare. A
+layout with no entry (an office's own template, say) has no requirements and
+takes its description from its template's first line, `{# layout: ... #}`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pydantic import BaseModel
 
 from jtai_letters.checks import rules
 from jtai_letters.errors import Problem, TemplateError
+from jtai_letters.letter.folders import find, search_path
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES, layouts
 from jtai_letters.spec.load import Loc, SourceMap, inner_model, parse_yaml, read_text, source_of
 from jtai_letters.spec.models import ResponseSpec
@@ -69,7 +71,7 @@ def declaration(templates_dir: Path, name: str) -> Layout:
 def problems(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> list[Problem]:
     """The spec's problems with its layout: unknown, a required field missing (errors), an ignored one set."""
     src = source_of(spec)
-    if not (templates_dir / f"{spec.layout}.html.j2").is_file():  # one stat, not a read of every template
+    if find(templates_dir, f"{spec.layout}.html.j2") is None:  # a stat or two, not a read of every template
         names = ", ".join(layouts(templates_dir)) or "none"
         return [rules.problem(src, ("layout",), f"unknown layout '{spec.layout}'; available: {names}", "layout")]
     layout = declaration(templates_dir, spec.layout)
@@ -137,16 +139,20 @@ def _field(loc: Loc) -> Any:
 
 
 def _declarations(templates_dir: Path) -> dict[str, Layout]:
-    path = templates_dir / DECLARATIONS
-    try:
-        stat = path.stat()
-    except OSError:
-        return {}
-    # Like every other file of the folder: never read through a link leading out of it.
-    if not path.resolve().is_relative_to(templates_dir.resolve()):
-        message = f"refused to read {DECLARATIONS}: it is a link to a file outside the templates folder {templates_dir}"
-        raise TemplateError(Problem(message, path, rule="layout"))
-    return _read(path, stat.st_mtime_ns, stat.st_size)
+    # Ours first, then the office's: an entry of its own replaces ours for that layout.
+    found: dict[str, Layout] = {}
+    for folder in reversed(search_path(templates_dir)):
+        path = folder / DECLARATIONS
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        # Like every other file of the folder: never read through a link leading out of it.
+        if not path.resolve().is_relative_to(folder.resolve()):
+            message = f"refused to read {DECLARATIONS}: it is a link to a file outside the templates folder {folder}"
+            raise TemplateError(Problem(message, path, rule="layout"))
+        found.update(_read(path, stat.st_mtime_ns, stat.st_size))
+    return found
 
 
 @lru_cache(maxsize=16)

@@ -11,7 +11,8 @@ import jinja2
 from jinja2.exceptions import SecurityError
 
 from jtai_letters.errors import Problem, SpecError, TemplateError
-from jtai_letters.letter import assets, bilingual, catalogue, layouts
+from jtai_letters.letter import assets, bilingual, catalogue, layouts, paths
+from jtai_letters.letter.folders import search_path
 from jtai_letters.letter.labels import LABELS
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES, TemplateFailure, environment, layout_files, stylesheets
 from jtai_letters.spec import language
@@ -70,6 +71,7 @@ class RenderedLetter:
     asset_roots: tuple[Path, ...]  # folders and files the writers may load
     source: Path  # the spec it came from, for messages
     asset_fields: tuple[tuple[str, str], ...] = ()  # (URL, spec field it came from), for messages
+    template_folders: tuple[Path, ...] = ()  # the folders stylesheets may load from (the first: the HTML's base)
     inputs: tuple[Path, ...] = ()  # every file the letter was made from, spec first
     font: str = "Liberation Sans"  # the office's typeface
     brand_colour: str | None = None  # #RRGGBB for headings and rules
@@ -84,10 +86,13 @@ class RenderedLetter:
         return next((f for u, f in self.asset_fields if u == url), "")
 
 
-def render(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> RenderedLetter:
+def render(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES, *, spec_paths: bool = False) -> RenderedLetter:
     """Render `spec` with its layout's template, in each of its languages with that language's
     catalogue (two languages combined as `office.bilingual` says); `TemplateError` says what the
-    layout lacked."""
+    layout lacked.
+
+    With `spec_paths` (the editor's letter pane only), each block carries the path of the field
+    it came from (`data-spec-path`, see `paths`); letters for printing or publishing never do."""
     src = source_of(spec)
     unfit = [p for p in layouts.problems(spec, templates_dir) if p.severity == "error"]
     if unfit:
@@ -108,11 +113,14 @@ def render(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> Rende
             message = f"layout '{spec.layout}' printed nothing: a layout must make the letter's HTML"
             raise TemplateError(Problem(message, templates_dir / f"{spec.layout}.html.j2", rule="template"))
     html = renders[0][1] if len(renders) == 1 else bilingual.combine(renders, spec.office.bilingual, src.path)
+    if spec_paths:
+        html = paths.mark(html, spec)
     profile = (src.profile,) if src.profile else ()
     return RenderedLetter(
         html=html,
         stylesheets=tuple(stylesheets(templates_dir, spec.layout)),
-        asset_roots=(templates_dir, *images.values()),
+        asset_roots=(*search_path(templates_dir), *images.values()),
+        template_folders=search_path(templates_dir),
         source=src.path,
         asset_fields=tuple((urls[name], f"office.{name}.path") for name in urls),
         inputs=(
@@ -137,9 +145,10 @@ def catalogues(templates_dir: Path, spec: ResponseSpec) -> list[Path]:
         path
         for key in keys
         if key != catalogue.ENGLISH
+        for folder in search_path(templates_dir)
         for path in (
-            catalogue.catalogue_path(templates_dir, key, ".po"),
-            catalogue.catalogue_path(templates_dir, key, ".mo"),
+            catalogue.catalogue_path(folder, key, ".po"),
+            catalogue.catalogue_path(folder, key, ".mo"),
         )
         if path.is_file()
     ]

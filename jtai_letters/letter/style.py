@@ -1,15 +1,20 @@
-"""The house style: every size, colour, font, spacing, margin and image size, stated once.
+"""The house style: every size, colour, font, spacing, margin and image size, stated once,
+and how each element sits on the page (`LAYOUT`: what keeps with the next, repeats, never
+splits, starts a page, is aligned or emphasised).
 
 Both formats read it. The PDF gets it as CSS custom properties (`stylesheet()`), which
-`templates/letter.css` uses through `var()`; the DOCX writer builds its Word styles,
-page set-up and pictures from the same `HouseStyle`. An office profile's font and brand
-colour arrive through `for_office()`, so they change both formats alike.
+`templates/letter.css` uses through `var()`, and as rules (`behaviour_css()`); the DOCX writer
+builds its Word styles, page set-up, pictures and page breaks from the same `HouseStyle` and
+`LAYOUT`. An office profile's font and brand colour arrive through `for_office()`, so they
+change both formats alike.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
+from types import MappingProxyType
 
 from jtai_letters.letter.labels import LABELS, pieces
 
@@ -79,12 +84,14 @@ class HouseStyle:
     signature_under_image: float = 4  # the name and role, under a signature image
     # tables
     table_size: float = 11
+    small_table_size: float = 10  # the progress report's tables, which hold more columns
     table_after: float = 12
     table_border: float = 0.75
     table_border_colour: str = "#666666"
     cell_padding_vertical: float = 4
     cell_padding_horizontal: float = 6
     header_fill: str = "#E8E8E8"
+    chart_outline: str = "#444444"  # the outline of the progress report's bars
     # Shares of the text width taken by the columns of an action table (action, owner, due, status).
     action_columns: tuple[float, ...] = (0.44, 0.20, 0.21, 0.15)
     # ... and of a table of graded judgements (area, grade).
@@ -147,6 +154,7 @@ def _properties(style: HouseStyle) -> list[str]:
             lines.append(f"{name}: {value};")
         else:
             lines.append(f"{name}: {value:g}{_unit(f.name)};")
+    lines.append(f"--text-width: {style.text_width_mm:g}mm;")
     return lines
 
 
@@ -173,6 +181,74 @@ def stylesheet(style: HouseStyle = HOUSE_STYLE, page_label: str = LABELS["page_o
     return (
         f":root {{\n  {props}\n}}\n"
         f'html {{ font-family: "{style.font}", sans-serif; }}\n'
-        f"@page {{ @bottom-right {{ content: {css_content(page_label)}; }} }}\n"
-        "@page :first { @bottom-right { content: none; } }\n"
+        f"@page {{ {PAGE_NUMBER.selector} {{ content: {css_content(page_label)}; "
+        "font-size: var(--footer-size); color: var(--footer-colour); } }\n"
+        + ("" if PAGE_NUMBER_ON_FIRST_PAGE else f"@page :first {{ {PAGE_NUMBER.selector} {{ content: none; }} }}\n")
     )
+
+
+# -- how elements sit on the page ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """How the elements a CSS selector names sit on the page and read, in both formats: the PDF and
+    web page get it as CSS rules (`behaviour_css()`), the DOCX writer's styles and handlers read the
+    same flags. None leaves a property as the format has it."""
+
+    selector: str
+    keep_with_next: bool = False  # never ends a page: break-after: avoid; w:keepNext
+    keep_together: bool = False  # never split across pages: break-inside: avoid; w:keepLines, w:cantSplit
+    keep_with_previous: bool = False  # never starts a page: break-before: avoid; the block before keeps with it
+    new_page: bool = False  # starts a new page: break-before: page; w:pageBreakBefore
+    repeat: bool = False  # a table's header rows repeat on every page: table-header-group; w:tblHeader
+    align: str | None = None  # text-align; w:jc
+    italic: bool | None = None  # font-style; w:i
+    bold: bool | None = None  # font-weight; w:b
+
+    def css(self) -> str:
+        """The rule for the PDF and the web page; empty when the row asks nothing."""
+        said = [
+            "break-after: avoid; page-break-after: avoid" if self.keep_with_next else "",
+            "break-inside: avoid" if self.keep_together else "",
+            "break-before: avoid" if self.keep_with_previous else "",
+            "break-before: page" if self.new_page else "",
+            "display: table-header-group" if self.repeat else "",
+            f"text-align: {self.align}" if self.align else "",
+            "" if self.italic is None else f"font-style: {'italic' if self.italic else 'normal'}",
+            "" if self.bold is None else f"font-weight: {'bold' if self.bold else 'normal'}",
+        ]
+        declared = "; ".join(s for s in said if s)
+        return f"{self.selector} {{ {declared}; }}" if declared else ""
+
+
+LAYOUT: Mapping[str, Behaviour] = MappingProxyType(
+    {
+        "heading": Behaviour("h1, h2, h3, h4", keep_with_next=True, keep_together=True, bold=True),
+        "quote": Behaviour("blockquote", italic=True),
+        "caption": Behaviour("caption", italic=True),
+        "address": Behaviour("address", italic=False),
+        "office-name": Behaviour(".letterhead .office-name", bold=True),
+        "date": Behaviour(".date", align="right"),
+        # The signature never stands alone on a last page: it keeps the paragraph before it.
+        "sign-off": Behaviour(".sign-off", keep_together=True, keep_with_previous=True),
+        # The copies list stays with the signature it follows, never alone on a last page.
+        "copies": Behaviour(".sign-off + .copies", keep_with_previous=True),
+        "table-header": Behaviour("thead", repeat=True),
+        "table-row": Behaviour("tr", keep_together=True),
+        # The graded judgements are read as one: kept whole on a page where they fit.
+        "judgements": Behaviour("table.judgements", keep_together=True),
+        "table-heading": Behaviour("th", bold=True),
+        # A bilingual letter in two parts: the second from a new page.
+        "language-part": Behaviour(".language-part + .language-part", new_page=True),
+    }
+)
+"""Each element's and class's page behaviour, by the name the DOCX writer asks for it."""
+PAGE_NUMBER = Behaviour("@bottom-right", align="right")
+"""The page number, "Page X of Y", at the foot of the page, right-aligned."""
+PAGE_NUMBER_ON_FIRST_PAGE = False  # page 1 carries the letterhead, and no page number
+
+
+def behaviour_css() -> str:
+    """`LAYOUT` as CSS rules, read before the layout's own stylesheets (an office's may override them)."""
+    return "".join(f"{rule}\n" for rule in (b.css() for b in LAYOUT.values()) if rule)

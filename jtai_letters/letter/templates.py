@@ -3,6 +3,8 @@
 A layout is `<name>.html.j2` in a templates folder (files starting with `_` are
 shared partials), with an optional `<name>.css` beside the shared `letter.css`.
 Its first line may be a comment `{# layout: one line on when to use it #}`.
+An office's folder stands in front of ours (`folders.py`): a name it holds is its
+own, every other comes from ours.
 
 An office's own templates are code from another hand, so they run bounded: files
 load only from inside their folder (symlinks resolved), and a render stops with a
@@ -44,13 +46,11 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jtai_letters import errors
 from jtai_letters.letter import catalogue
 from jtai_letters.letter.assets import read_regular
+from jtai_letters.letter.folders import DEFAULT_TEMPLATES, find, folder_of, search_path
 from jtai_letters.letter.typography import curl
 from jtai_letters.spec.models import Due
 
-_HERE = Path(__file__).resolve().parent.parent  # the package folder
-# Installed wheels carry the templates inside the package; a source checkout keeps
-# them at the top level, where offices can read and copy them.
-DEFAULT_TEMPLATES = _HERE / "templates" if (_HERE / "templates").is_dir() else _HERE.parent / "templates"
+__all__ = ["DEFAULT_TEMPLATES", "environment", "layout_files", "layouts", "stylesheets"]
 
 BASE_CSS = "letter.css"
 _DESCRIPTION = re.compile(r"\{#-?\s*layout:\s*(.+?)\s*-?#\}")
@@ -202,6 +202,28 @@ class ConfinedLoader(BaseLoader):
                 return False
 
         return text, str(path), uptodate
+
+
+class OverlayLoader(BaseLoader):
+    """Loads a template from the first folder of a search path that has it (an office's, then ours),
+    each folder confined on its own: a name one folder refuses (a link out, a FIFO) is refused, not
+    looked for in the next."""
+
+    def __init__(self, folders: tuple[Path, ...]) -> None:
+        self.folders = folders
+        self.loaders = [ConfinedLoader(folder) for folder in folders]
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        """The text of `template` from the first folder holding it."""
+        for loader in self.loaders:
+            try:
+                return loader.get_source(environment, template)
+            except TemplateNotFound:
+                continue
+        where = f"the templates folder {self.folders[0]}"
+        if len(self.folders) > 1:
+            where += " or the tool's own templates"
+        raise TemplateNotFound(template, f"'{template}' not found in {where}")
 
 
 class BoundedTemplate(Template):
@@ -377,7 +399,7 @@ def environment(templates_dir: Path, language: str = catalogue.ENGLISH) -> Immut
 @lru_cache(maxsize=8)
 def _environment(templates_dir: Path, words: catalogue.Catalogue) -> ImmutableSandboxedEnvironment:
     env = BoundedEnvironment(
-        loader=ConfinedLoader(templates_dir),
+        loader=OverlayLoader(search_path(templates_dir)),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -393,10 +415,19 @@ def _environment(templates_dir: Path, words: catalogue.Catalogue) -> ImmutableSa
     return env
 
 
+def _effective(templates_dir: Path, pattern: str) -> list[Path]:
+    """The files matching `pattern` in the search path, each name once (the first folder's), by name."""
+    found: dict[str, Path] = {}
+    for folder in search_path(templates_dir):
+        for path in folder.glob(pattern):
+            found.setdefault(path.name, path)
+    return [found[name] for name in sorted(found)]
+
+
 def layouts(templates_dir: Path = DEFAULT_TEMPLATES) -> dict[str, str]:
-    """Every layout in `templates_dir`, with its one-line description."""
+    """Every layout in `templates_dir` and ours behind it, with its one-line description."""
     found: dict[str, str] = {}
-    for path in sorted(templates_dir.glob("*.html.j2")):
+    for path in _effective(templates_dir, "*.html.j2"):
         if path.name.startswith("_"):
             continue
         try:
@@ -412,10 +443,11 @@ def layouts(templates_dir: Path = DEFAULT_TEMPLATES) -> dict[str, str]:
 def layout_files(templates_dir: Path, layout: str) -> list[Path]:
     """Every file a layout's letters depend on: its template, the shared partials, any other
     template it includes, imports or extends (whatever its name), and its CSS."""
-    partials = sorted(p for p in templates_dir.glob("_*.j2") if p.is_file())
-    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(templates_dir.glob("*.j2")) if p.is_file())
+    partials = [p for p in _effective(templates_dir, "_*.j2") if p.is_file()]
+    every = [p for folder in search_path(templates_dir) for p in sorted(folder.glob("*.j2")) if p.is_file()]
+    stamp = tuple((str(p), p.stat().st_mtime_ns) for p in every)
     used = _referenced(templates_dir, f"{layout}.html.j2", stamp)
-    own = templates_dir / f"{layout}.html.j2"
+    own = find(templates_dir, f"{layout}.html.j2") or templates_dir / f"{layout}.html.j2"
     return list(dict.fromkeys([own, *partials, *used, *stylesheets(templates_dir, layout)]))
 
 
@@ -432,9 +464,9 @@ def _referenced(templates_dir: Path, name: str, stamp: tuple[tuple[str, int], ..
         except (TemplateError, OSError):
             continue  # reported when a letter is rendered
         if None in refs:  # a name computed at render time: any template may be used
-            return sorted(p for p in templates_dir.glob("*.j2") if p.is_file())
+            return [p for p in _effective(templates_dir, "*.j2") if p.is_file()]
         for ref in filter(None, refs):
-            path = templates_dir / ref
+            path = find(templates_dir, ref) or templates_dir / ref
             if path not in found:
                 found.append(path)
                 queue.append(ref)
@@ -442,12 +474,13 @@ def _referenced(templates_dir: Path, name: str, stamp: tuple[tuple[str, int], ..
 
 
 def stylesheets(templates_dir: Path, layout: str) -> list[Path]:
-    """The CSS files a layout is printed with: the shared sheet, then its own if any."""
-    found = list(dict.fromkeys(p for p in (templates_dir / BASE_CSS, templates_dir / f"{layout}.css") if p.is_file()))
-    root = templates_dir.resolve()
+    """The CSS files a layout is printed with: the shared sheet, then its own if any, each from the
+    first folder of the search path that has it."""
+    named = (find(templates_dir, BASE_CSS), find(templates_dir, f"{layout}.css"))
+    found = list(dict.fromkeys(p for p in named if p is not None))
     for path in found:
         # WeasyPrint reads stylesheets by name, not through the asset fetcher: confine them here.
-        if not path.resolve().is_relative_to(root):
+        if not path.resolve().is_relative_to(folder_of(templates_dir, path).resolve()):
             message = "refused: a link to a file outside the templates folder"
             raise errors.TemplateError(errors.Problem(message, path, rule="template"))
     return found

@@ -31,7 +31,7 @@ from jtai_letters.errors import OutputError, Problem
 from jtai_letters.letter.assets import read_asset
 from jtai_letters.letter.labels import pieces
 from jtai_letters.letter.render import RenderedLetter
-from jtai_letters.letter.style import HouseStyle, office_style
+from jtai_letters.letter.style import LAYOUT, PAGE_NUMBER_ON_FIRST_PAGE, HouseStyle, office_style
 from jtai_letters.outputs import ZIP_DATE
 from jtai_letters.outputs.docx_base import (
     BULLETS_NUM_ID,
@@ -113,9 +113,12 @@ def write(letter: RenderedLetter) -> bytes:
     if body is None:
         raise OutputError(Problem("the rendered letter has no <body>", letter.source, rule="docx"))
     section = document.sections[0]
-    section.different_first_page_header_footer = True  # letterhead on page 1, page numbers after
+    # The letterhead on page 1, in its own header; page numbers after, unless the house style numbers page 1.
+    section.different_first_page_header_footer = True
     _Writer(document, letter, style, language).blocks(body, document)
     _page_numbers(section.footer.paragraphs[0], style, letter.page_label)
+    if PAGE_NUMBER_ON_FIRST_PAGE:
+        _page_numbers(section.first_page_footer.paragraphs[0], style, letter.page_label)
     out = io.BytesIO()
     document.save(out)
     return _normalise_zip(out.getvalue())
@@ -313,11 +316,11 @@ def _container(w: _Writer, el: HtmlElement, container: Container) -> None:
 
 @block("div", "language-part")
 def _language_part(w: _Writer, el: HtmlElement, container: Container) -> None:
-    """One language's whole letter; the second starts a new page, as the PDF's does."""
+    """One language's whole letter; the second starts a new page, as the PDF's does (`LAYOUT`)."""
     body = w.doc.element.body
     start = len(body.xpath("./w:p|./w:tbl"))  # the blocks before this part (the first has none)
     w.blocks(el, container)
-    if start and container is w.doc:
+    if start and container is w.doc and LAYOUT["language-part"].new_page:
         first = next(iter(body.xpath("./w:p|./w:tbl")[start:]), None)
         if first is not None and first.tag == qn("w:p"):
             Paragraph(first, container).paragraph_format.page_break_before = True
@@ -368,9 +371,9 @@ def _plain(w: _Writer, el: HtmlElement, container: Container) -> None:
 
 @block("p", "copies")
 def _copies(w: _Writer, el: HtmlElement, container: Container) -> None:
-    """The copies list, kept on the page of the signature it follows (as the PDF's)."""
+    """The copies list, kept on the page of the signature it follows (as the PDF's, from `LAYOUT`)."""
     previous = el.getprevious()
-    if previous is not None and previous.get("class") == "sign-off":
+    if previous is not None and previous.get("class") == "sign-off" and LAYOUT["copies"].keep_with_previous:
         body = container._element if container is not w.doc else w.doc.element.body
         signed = body.findall(qn("w:p"))
         if signed:
@@ -537,16 +540,21 @@ def _letterhead(w: _Writer, el: HtmlElement, container: Container) -> None:
 
 @block("div", "sign-off")
 def _sign_off(w: _Writer, el: HtmlElement, container: Container) -> None:
-    """The sign-off, kept on one page with the paragraph before it (as the PDF does)."""
+    """The sign-off, kept on one page with the paragraph before it (as the PDF does, from `LAYOUT`)."""
+    behaviour = LAYOUT["sign-off"]
     body = container._element if container is not w.doc else w.doc.element.body
     start = len(body.findall(qn("w:p")))
     w.blocks(el, container)
     paragraphs = body.findall(qn("w:p"))
-    if len(paragraphs) > start:
-        first = Paragraph(paragraphs[start], container)
-        if first.paragraph_format.space_before is None:
-            first.paragraph_format.space_before = Pt(w.style.sign_off_before)
-    for p in paragraphs[max(start - 1, 0) : -1]:
+    if len(paragraphs) == start:
+        return
+    first = Paragraph(paragraphs[start], container)
+    if first.paragraph_format.space_before is None:
+        first.paragraph_format.space_before = Pt(w.style.sign_off_before)
+    kept = paragraphs[start:-1] if behaviour.keep_together else []  # its last keeps its lines (the Signature style)
+    if behaviour.keep_with_previous and start:
+        kept.insert(0, paragraphs[start - 1])
+    for p in kept:
         Paragraph(p, container).paragraph_format.keep_with_next = True
 
 
@@ -582,8 +590,9 @@ def _table(w: _Writer, el: HtmlElement, container: Container) -> None:
     for is_head, tr in rows:
         row = table.add_row()
         tr_pr = row._tr.get_or_add_trPr()
-        tr_pr.append(_on("w:cantSplit"))  # a row never breaks across pages, as the PDF's
-        if is_head:
+        if LAYOUT["table-row"].keep_together:
+            tr_pr.append(_on("w:cantSplit"))  # a row never breaks across pages, as the PDF's
+        if is_head and LAYOUT["table-header"].repeat:
             tr_pr.append(_on("w:tblHeader"))
         for cell, td, cell_width in zip(row.cells, tr, widths, strict=False):
             if td.tag not in ("td", "th"):

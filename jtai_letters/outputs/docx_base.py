@@ -22,7 +22,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from jtai_letters import __version__
-from jtai_letters.letter.style import HouseStyle
+from jtai_letters.letter.style import LAYOUT, PAGE_NUMBER, HouseStyle
 from jtai_letters.spec.vocabulary import DEFAULT_LANGUAGE
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -153,6 +153,7 @@ def styles_xml(style: HouseStyle, language: str = DEFAULT_LANGUAGE) -> str:
     """styles.xml: Normal, Title, Heading 1-3, lists, Quote, Caption, Header/Footer, table styles;
     `language` (the letter's first) is every run's unless the run says otherwise."""
     body, text = style.body_size, style.text_colour
+    heading, signed = LAYOUT["heading"], LAYOUT["sign-off"]
     styles = [
         _paragraph_style(style, "Normal", size=body, after=style.paragraph_after, col=text, based_on=None),
     ]
@@ -167,9 +168,9 @@ def styles_xml(style: HouseStyle, language: str = DEFAULT_LANGUAGE) -> str:
                 before=before,
                 after=after,
                 outline=outline,
-                keep_next=True,  # a heading never ends a page, as the PDF's
-                keep_lines=True,
-                bold=True,
+                keep_next=heading.keep_with_next,  # a heading never ends a page, as the PDF's
+                keep_lines=heading.keep_together,
+                bold=bool(heading.bold),
                 col=style.heading_colour,
                 line_height=style.heading_line_height,
             )
@@ -194,18 +195,35 @@ def styles_xml(style: HouseStyle, language: str = DEFAULT_LANGUAGE) -> str:
             "Quote",
             size=body,
             after=style.paragraph_after,
-            italic=True,
+            italic=bool(LAYOUT["quote"].italic),
             indent=f'<w:ind w:left="{twips(style.quote_indent)}"/>',
         ),
-        _paragraph_style(style, "Caption", size=style.table_size, after=style.paragraph_after, italic=True),
+        _paragraph_style(
+            style, "Caption", size=style.table_size, after=style.paragraph_after, italic=bool(LAYOUT["caption"].italic)
+        ),
         _paragraph_style(style, "Header", size=body),
-        _paragraph_style(style, "Footer", size=style.footer_size, col=style.footer_colour, right=True),
-        _paragraph_style(style, "Office Name", size=style.office_name_size, after=style.office_name_after, bold=True),
-        _paragraph_style(style, "Address", size=style.address_size),
-        _paragraph_style(style, "Date", size=body, after=style.paragraph_after, right=True),
-        _paragraph_style(style, "Signature", size=body, before=style.signature_before, keep_lines=True),
+        _paragraph_style(
+            style, "Footer", size=style.footer_size, col=style.footer_colour, right=PAGE_NUMBER.align == "right"
+        ),
+        _paragraph_style(
+            style,
+            "Office Name",
+            size=style.office_name_size,
+            after=style.office_name_after,
+            bold=bool(LAYOUT["office-name"].bold),
+        ),
+        _paragraph_style(style, "Address", size=style.address_size, italic=bool(LAYOUT["address"].italic)),
+        _paragraph_style(style, "Date", size=body, after=style.paragraph_after, right=LAYOUT["date"].align == "right"),
+        # The sign-off's last paragraph: kept whole, as the PDF keeps the sign-off (its others keep with the next).
+        _paragraph_style(style, "Signature", size=body, before=style.signature_before, keep_lines=signed.keep_together),
         _paragraph_style(style, "Table Text", size=style.table_size),
-        _paragraph_style(style, "Table Heading", size=style.table_size, bold=True, based_on="TableText"),
+        _paragraph_style(
+            style,
+            "Table Heading",
+            size=style.table_size,
+            bold=bool(LAYOUT["table-heading"].bold),
+            based_on="TableText",
+        ),
     ]
     line = f'w:sz="{round(style.table_border * 8)}" w:color="{colour(style.table_border_colour)}"'
     border = f'w:val="single" {line} w:space="0"'

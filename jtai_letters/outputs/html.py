@@ -20,7 +20,7 @@ from lxml.html import HtmlElement
 from jtai_letters.errors import OutputError, Problem
 from jtai_letters.letter.assets import read_asset
 from jtai_letters.letter.render import RenderedLetter
-from jtai_letters.letter.style import office_style, stylesheet
+from jtai_letters.letter.style import behaviour_css, office_style, stylesheet
 
 # The page stands alone: images are inside it, styles inline, and nothing may run or load.
 PAGE_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
@@ -100,8 +100,8 @@ def _wrap_in_main(body: HtmlElement) -> None:
 
 
 def _styles(letter: RenderedLetter) -> str:
-    layout_folder = letter.asset_roots[:1]  # stylesheets come from the layout's own folder only
-    sheets = []
+    layout_folder = letter.template_folders or letter.asset_roots[:1]  # stylesheets come from the templates only
+    sheets = [behaviour_css()]
     for path in letter.stylesheets:
         css = read_asset(path.resolve().as_uri(), layout_folder)[0].decode("utf-8")
         found = _LOADS.search(css)

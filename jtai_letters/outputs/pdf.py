@@ -29,7 +29,7 @@ with linux_sonames_first(), long_lived():
 from jtai_letters.errors import OutputError, Problem
 from jtai_letters.letter.assets import MAX_ASSET_BYTES, read_asset, read_regular
 from jtai_letters.letter.render import RenderedLetter
-from jtai_letters.letter.style import HouseStyle, office_style, stylesheet
+from jtai_letters.letter.style import HouseStyle, behaviour_css, office_style, stylesheet
 from jtai_letters.pipeline.archive import SPEC_DESCRIPTION
 
 _LOG = logging.getLogger("weasyprint")
@@ -164,6 +164,12 @@ def warm_up() -> None:
     HTML(string="<p>warm</p>").write_pdf(font_config=_fonts())
 
 
+@lru_cache(maxsize=1)
+def _behaviour() -> CSS:
+    # How elements sit on the page (the house style's LAYOUT): before the layout's sheets, which may override it.
+    return CSS(string=behaviour_css(), font_config=_fonts())
+
+
 @lru_cache(maxsize=32)
 def _theme(style: HouseStyle, page_label: str) -> CSS:
     # The house style with the office's font and colour, both validated by the model
@@ -212,9 +218,9 @@ def write(letter: RenderedLetter) -> bytes:
         raise OutputError(Problem(f"PDF not written: the layout's {nesting_message()}", letter.source, rule="template"))
     html, named = _by_role(letter)
     fetcher = AssetFetcher(letter.asset_roots, named)
-    templates = letter.asset_roots[:1]  # stylesheets may load only the layout's own files
+    templates = letter.template_folders or letter.asset_roots[:1]  # stylesheets may load only the templates' files
     try:
-        css = [_stylesheet(p, p.stat().st_mtime_ns, templates) for p in letter.stylesheets]
+        css = [_behaviour(), *(_stylesheet(p, p.stat().st_mtime_ns, templates) for p in letter.stylesheets)]
         css.append(_theme(office_style(letter.font, letter.brand_colour), letter.page_label))
         base = templates[0].resolve().as_uri() + "/"
         document = HTML(string=html, base_url=base, url_fetcher=fetcher)

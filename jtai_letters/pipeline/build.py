@@ -24,11 +24,12 @@ from typing import TypeVar
 
 from jtai_letters import outputs
 from jtai_letters.checks import css as css_check
-from jtai_letters.checks import fonts, rules
+from jtai_letters.checks import fonts, rules, sign_off
 from jtai_letters.checks import salvage as partial
 from jtai_letters.errors import JtaiError, OutputError, Problem, SpecError, TemplateError, UsageError, split
 from jtai_letters.files import write_atomic
 from jtai_letters.letter import layouts
+from jtai_letters.letter.folders import find
 from jtai_letters.letter.render import image_paths, render
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES, environment, stylesheets
 from jtai_letters.pipeline import archive
@@ -85,17 +86,19 @@ class BuildResult:
     inputs: list[Path] = field(default_factory=list)  # spec, layout files and images it was made from
 
 
-def check(path: Path, options: Options = DEFAULTS, *, strict: bool = False) -> Checked:
-    """Load `path` and apply every rule; never raises for a bad spec. With `strict`, warnings are errors."""
+def check(path: Path, options: Options = DEFAULTS, *, strict: bool = False, text: str | None = None) -> Checked:
+    """Load `path` and apply every rule; never raises for a bad spec. With `strict`, warnings are errors.
+
+    With `text`, that text is checked as the file's contents (an editor's unsaved state)."""
     try:
-        spec = load_spec(path, options.profile, options.profiles)
+        spec = load_spec(path, options.profile, options.profiles, text=text)
     except SpecError as e:
         # Every problem at once: what the rules still find beside the schema's faults.
-        found, more = partial.salvage(path, e.problems, options.profile, options.profiles)
+        found, more = partial.salvage(path, e.problems, options.profile, options.profiles, text=text)
         errors, warnings = split(e.problems + more, strict=strict)
         return Checked(path, None, errors, warnings, found)
     problems = layouts.problems(spec, options.templates_dir) + rules.check(spec) + list(fonts.missing_glyphs(spec))
-    if (options.templates_dir / f"{spec.layout}.html.j2").is_file():
+    if find(options.templates_dir, f"{spec.layout}.html.j2") is not None:
         problems += css_check.problems(stylesheets(options.templates_dir, spec.layout))
     try:
         image_paths(spec)
@@ -167,7 +170,10 @@ def validate(
     model = checked.parsed or checked.partial
     if model is None:
         return Validation(path, errors, checked.warnings, _deadline_from_raw(path))
-    late_errors, late_warnings = split(list(rules.updates_after(model, as_of or dt.date.today())), strict=strict)
+    day = as_of or dt.date.today()
+    late_errors, late_warnings = split(
+        [*rules.updates_after(model, day), *sign_off.recorded_after(model, day)], strict=strict
+    )
     errors += late_errors
     warnings = checked.warnings + late_warnings
     if not errors and checked.parsed is not None:

@@ -197,10 +197,16 @@ def parse_spec(text: str, path: Path, profile: Path | None = None, profiles: Pat
     return spec
 
 
-def load_spec(path: str | Path, profile: Path | None = None, profiles: Path | None = None) -> ResponseSpec:
-    """Read, parse and validate the spec at `path` (merged with `profile`, if given)."""
+def load_spec(
+    path: str | Path, profile: Path | None = None, profiles: Path | None = None, *, text: str | None = None
+) -> ResponseSpec:
+    """Read, parse and validate the spec at `path` (merged with `profile`, if given).
+
+    With `text`, that text stands for the file's contents (an editor's unsaved state): nothing is
+    read from `path`, but its folder still places the profile and images the spec names.
+    """
     path = Path(path)
-    return parse_spec(read_text(path), path, profile, profiles)
+    return parse_spec(read_text(path) if text is None else text, path, profile, profiles)
 
 
 def _problems(src: SourceMap, error: ValidationError, model: type[BaseModel]) -> list[Problem]:

@@ -51,6 +51,7 @@ from jtai_letters.spec.vocabulary import (
     LetterLanguage,
     ReportKind,
     Shown,
+    SignOffStepName,
     Status,
     one_of,
     status_spelling,
@@ -239,6 +240,34 @@ FontName = Annotated[
 people use (Arial, Times New Roman, Verdana) mean their metric twins (style.py)."""
 
 
+class CopyRecipient(Model):
+    """Who the s55(6) copies go to, by e-mail."""
+
+    name: Plain = _f("Who receives the copy.", "His Majesty's Inspectorate of Constabulary and Fire & Rescue Services")
+    email: Annotated[EmailStr, AfterValidator(Address)] = _f(
+        "The address the copy is sent to.", "s55-responses@hmicfrs.example"
+    )
+
+
+class Publishing(Model):
+    """How the office publishes a response (`jtai-letters publish`): its website's headings, and who
+    receives the s55(6) copies by e-mail (the tool writes the e-mails; the office sends them)."""
+
+    copies_to: list[CopyRecipient] = _f(
+        "The inspectors of constabulary and the Secretary of State (Police Act 1996 s55(6)), each with an address.",
+        [{"name": "HMICFRS", "email": "s55-responses@hmicfrs.example"}],
+        min_length=1,
+    )
+    heading_level: int = _f(
+        "The level the web fragment's first heading takes, as the office's content management system wants "
+        "it (2: the page title is the site's own h1).",
+        2,
+        default=2,
+        ge=1,
+        le=6,
+    )
+
+
 class Office(Model):
     """Who responds: the commissioner and their office."""
 
@@ -296,6 +325,11 @@ class Office(Model):
         "The letter's language: English, Welsh, or both in one document (the first language first).",
         *LETTER_LANGUAGES[:3],
         default=DEFAULT_LANGUAGE,
+    )
+    publishing: Publishing | None = _f(
+        "How `publish` makes the web fragment and the s55(6) copies' e-mails.",
+        {"copies_to": [{"name": "HMICFRS", "email": "s55-responses@hmicfrs.example"}], "heading_level": 2},
+        default=None,
     )
     bilingual: Literal["parts", "columns"] = _f(
         "How a letter in two languages is set out: two whole parts one after the other, "
@@ -757,6 +791,39 @@ class BodyBlock(Model):
         return next(key for key in BODY_KEYS if getattr(self, key) is not None)
 
 
+class SignOffStep(Model):
+    """One step a response has been through on its way to publication."""
+
+    step: SignOffStepName = _f(
+        "The step: the chief constable invited to comment, the comments received, the text approved by the "
+        "commissioner, published, copies sent to the inspectors and the Home Secretary.",
+        "approved",
+    )
+    date: dt.date = _f("The day it happened.", "2025-11-18")
+    by: Plain | None = _f("Who did it.", "Priya Marsh", default=None)
+    note: Plain | None = _f("Anything worth recording about it.", "Approved at the Strategic Board.", default=None)
+    due: dt.date | None = _f(
+        "For chief_constable_invited: the date the commissioner asked for the comments by (s55(4)).",
+        "2025-11-07",
+        default=None,
+    )
+    url: WebUrl | None = _f(
+        "For published: where the response is published.",
+        "https://www.loamshire-pcc.example/s55/peel-2025",
+        default=None,
+    )
+    to: list[Plain] = _f(
+        "For copies_sent: who the copies went to.", ["HMICFRS", "The Home Secretary"], default_factory=list
+    )
+
+    @model_validator(mode="after")
+    def _fields_of_the_step(self) -> SignOffStep:
+        for name, step in (("due", "chief_constable_invited"), ("url", "published"), ("to", "copies_sent")):
+            if getattr(self, name) and self.step != step:
+                raise ValueError(f"'{name}' belongs to the step {step}, not {self.step}")
+        return self
+
+
 class Response(Model):
     """What the office says."""
 
@@ -858,6 +925,11 @@ class Response(Model):
         "Who receives a copy (printed as cc lines); s55(6) sends one to the inspectors of constabulary "
         "and the Secretary of State.",
         ["His Majesty's Inspectorate of Constabulary and Fire & Rescue Services", "The Home Secretary"],
+        default_factory=list,
+    )
+    sign_off_steps: list[SignOffStep] = _f(
+        "Where the response stands: each step it has been through, with its date (never printed in the letter).",
+        [{"step": "approved", "date": "2025-11-18", "by": "Priya Marsh"}],
         default_factory=list,
     )
 

@@ -203,6 +203,30 @@ Addressee = Literal[
 ADDRESSEES: tuple[Addressee, ...] = typing.get_args(Addressee)
 
 
+# -- where a response stands ----------------------------------------------------------------------
+
+SignOffStepName = Literal[
+    "chief_constable_invited", "chief_constable_comments_received", "approved", "published", "copies_sent"
+]
+"""The steps a response goes through, in the order the law and the office's governance fix them:
+the chief constable invited to comment by a date the commissioner sets (s55(4)), the comments
+received, the final text approved, published (s55(5A)), copies sent (s55(6))."""
+SIGN_OFF_STEPS: tuple[SignOffStepName, ...] = typing.get_args(SignOffStepName)
+REPEATABLE_STEPS: tuple[SignOffStepName, ...] = ("copies_sent",)
+"""Steps that may be recorded more than once (copies sent on different days)."""
+STAGE_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "draft": N_("draft"),
+        "chief_constable_invited": N_("chief constable invited to comment"),
+        "chief_constable_comments_received": N_("chief constable’s comments received"),
+        "approved": N_("approved"),
+        "published": N_("published"),
+        "copies_sent": N_("copies sent"),
+    }
+)
+"""A response's stage (its furthest step, or a draft), as the register prints it."""
+
+
 # -- languages ----------------------------------------------------------------------------------
 
 

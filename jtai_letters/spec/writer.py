@@ -347,10 +347,16 @@ class SpecDocument:
 
     # -- writing -------------------------------------------------------------------------------
 
-    def text(self) -> str:
-        """The file's text with the changes made: untouched lines exactly as they were read."""
+    def text(self, *, checked: bool = True) -> str:
+        """The file's text with the changes made: untouched lines exactly as they were read.
+
+        `checked=False` skips parsing the merged text back to compare it with the data (about
+        half the time): for a live view of text not yet saved (the editor's letter pane), never
+        for writing; `save` always checks."""
         after = self._dump(self.data, self._indent)
         merged = _merge(self._source, self._baseline, after)
+        if not checked:
+            return self._outward(merged if merged is not None else after)
         intended = _plain(self.data)
         for candidate in (merged, after):
             if candidate is None:

@@ -13,9 +13,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from jtai_letters.checks.rules import publication_deadline
+from jtai_letters.checks.sign_off import furthest
 from jtai_letters.errors import UsageError
 from jtai_letters.pipeline.build import DEFAULTS, Options
-from jtai_letters.spec.models import ResponseSpec
+from jtai_letters.spec.models import ResponseSpec, SignOffStep
 from jtai_letters.spec.vocabulary import DEADLINE_DAYS
 from jtai_letters.tracking.register import Register, Row, not_an_input, read, save
 
@@ -62,6 +63,17 @@ def to_ics(register: Register) -> bytes:
             f"(published {report.published.isoformat()}): s55 allows {DEADLINE_DAYS} days from publication.",
             spec.response.date,
         )
+    for spec, invited in _comments_due(register):
+        assert invited.due is not None
+        report, office = spec.report, spec.office
+        event(
+            (office.name, report.title, report.published, "chief_constable_invited"),
+            invited.due,
+            f"Chief constable's comments due: {office.area} response to {report.title}",
+            f"The {office.role} for {office.area} asked the chief constable to comment on '{report.title}' "
+            f"by this date (s55(4)).",
+            invited.date,
+        )
     for row in _due(register.rows):
         assert row.due is not None
         event(
@@ -76,9 +88,20 @@ def to_ics(register: Register) -> bytes:
     return bytes(calendar.to_ical())
 
 
-def counts(register: Register) -> tuple[int, int]:
-    """(s55 deadlines, open actions' due dates): the events of the calendar."""
-    return len(_deadlines(register)), len(_due(register.rows))
+def counts(register: Register) -> tuple[int, int, int]:
+    """(s55 deadlines, chief constables' comments due, open actions' due dates): the events of the calendar."""
+    return len(_deadlines(register)), len(_comments_due(register)), len(_due(register.rows))
+
+
+def _comments_due(register: Register) -> list[tuple[ResponseSpec, SignOffStep]]:
+    # Asked for by a date and not yet received: the date to chase.
+    found = []
+    for spec in register.specs:
+        invited = furthest(spec.response.sign_off_steps, "chief_constable_invited")
+        received = furthest(spec.response.sign_off_steps, "chief_constable_comments_received")
+        if invited is not None and invited.due is not None and received is None:
+            found.append((spec, invited))
+    return found
 
 
 def _deadlines(register: Register) -> list[tuple[ResponseSpec, dt.date]]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from jtai_letters import outputs
 from jtai_letters.checks import rules
 from jtai_letters.errors import UsageError
+from jtai_letters.letter.folders import search_path
 from jtai_letters.letter.render import RenderedLetter, image_paths
 from jtai_letters.letter.style import HOUSE_STYLE, office_style
 from jtai_letters.letter.templates import stylesheets
@@ -50,7 +51,7 @@ def render(register: Register, *, title: str | None = None, chart: bool = True) 
     style = office_style(spec.office.font, spec.office.brand_colour) if one_office else HOUSE_STYLE
     tally = counts(register)
     statuses = [s for s in STATUSES if any(s in t for t in tally.values())]
-    folder, html = register.page(
+    html = register.page(
         "progress.html.j2",
         title=title or DEFAULT_TITLE,
         as_of=register.as_of,
@@ -66,11 +67,13 @@ def render(register: Register, *, title: str | None = None, chart: bool = True) 
         responses=len(register.specs),
         chart=chart,
         font=style.font,  # the chart's text, in the report's own font
+        style=style,
     )
     return RenderedLetter(
         html=html,
-        stylesheets=tuple(stylesheets(folder, LAYOUT)),
-        asset_roots=(folder, *images.values()),
+        stylesheets=tuple(stylesheets(register.templates, LAYOUT)),
+        asset_roots=(*search_path(register.templates), *images.values()),
+        template_folders=search_path(register.templates),
         source=source_of(spec).path,
         asset_fields=((logo.as_uri(), "office.logo.path"),) if logo else (),
         font=style.font,

@@ -24,9 +24,11 @@ from typing import Any
 import jinja2
 from jinja2.exceptions import SecurityError
 
-from jtai_letters.checks import rules
+from jtai_letters.checks import rules, sign_off
 from jtai_letters.errors import OutputError, Problem, SpecError, TemplateError, UsageError
 from jtai_letters.files import write_atomic
+from jtai_letters.letter import style as house
+from jtai_letters.letter.folders import find
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES, environment
 from jtai_letters.outputs import ZIP_DATE
 from jtai_letters.pipeline.build import DEFAULTS, Options, check, each_spec
@@ -62,6 +64,9 @@ COLUMNS = (
     "status",
     "last_update",
     "overdue",
+    "stage",
+    "next_due",
+    "next_due_date",
 )
 """The register's columns, in order: the header of the CSV, the JSON keys and the first sheet."""
 
@@ -79,6 +84,9 @@ class Row:
     report_published: dt.date
     s55_deadline: dt.date | None  # none for reports published before s55(5A) came into force
     deadline_met: bool | None
+    stage: str  # where the response stands (its furthest sign-off step, or draft)
+    next_due: str  # what the response waits for next, in words ("" when nothing)
+    next_due_date: dt.date | None
     item_type: str
     item_id: str
     item_text: str
@@ -112,17 +120,16 @@ class Register:
     as_of: dt.date
     warnings: list[Problem]
     specs: list[ResponseSpec]
-    templates: Path = DEFAULT_TEMPLATES  # the folder given with --templates: its `tracking/` may replace ours
+    templates: Path = DEFAULT_TEMPLATES  # the folder given with --templates, in front of ours
 
-    def page(self, name: str, **context: Any) -> tuple[Path, str]:
-        """`tracking/<name>` rendered with `context`, and the folder it came from: the office's, when its
-        templates folder carries one (loaded with the letters' confinement), else ours; `TemplateError`
-        (located) when it fails."""
-        folder = self.templates if (self.templates / TRACKING / name).is_file() else DEFAULT_TEMPLATES
-        where = folder / TRACKING / name
+    def page(self, name: str, **context: Any) -> str:
+        """`tracking/<name>` rendered with `context`: the office's, when its templates folder carries
+        one, else ours (each file from the first folder holding it, as the letters' are);
+        `TemplateError` (located) when it fails."""
+        where = find(self.templates, f"{TRACKING}/{name}") or DEFAULT_TEMPLATES / TRACKING / name
         try:
-            page = environment(folder).get_template(f"{TRACKING}/{name}")
-            return folder, page.render(**context, vocabulary=WORDS, lang=DEFAULT_LANGUAGE)
+            page = environment(self.templates).get_template(f"{TRACKING}/{name}")
+            return page.render(**{"style": house.HOUSE_STYLE, **context}, vocabulary=WORDS, lang=DEFAULT_LANGUAGE)
         except jinja2.TemplateSyntaxError as e:
             problem = Problem(f"template error: {e.message}", Path(e.filename or where), e.lineno, rule="template")
             raise TemplateError(problem) from None
@@ -199,6 +206,7 @@ def rows(spec: ResponseSpec, as_of: dt.date) -> Iterator[Row]:
     """The register rows of one spec, in the order its letter answers the items, then its own actions."""
     report, response = spec.report, spec.response
     deadline = rules.publication_deadline(report.published)
+    where = sign_off.stage(spec)
     every: dict[str, Any] = {
         "office": spec.office.name,
         "report_title": report.title,
@@ -206,6 +214,9 @@ def rows(spec: ResponseSpec, as_of: dt.date) -> Iterator[Row]:
         "report_published": report.published,
         "s55_deadline": deadline,
         "deadline_met": response.date <= deadline if deadline else None,  # none before s55(5A)
+        "stage": where.label,
+        "next_due": where.next_due,
+        "next_due_date": where.next_due_date,
         "response_date": response.date,
     }
     for kind, item, addressed_to, answer, applies in _items(spec):
@@ -377,7 +388,7 @@ class _UndatedZip(zipfile.ZipFile):
 
 def to_html(register: Register) -> bytes:
     """An accessible web page: language, title, main landmark, a table with header scopes."""
-    _, page = register.page(
+    page = register.page(
         "register.html.j2",
         columns=COLUMNS,
         rows=[[_text(v) for v in r.cells()] for r in register.rows],

@@ -1,0 +1,475 @@
+"""`jtai-letters edit SPEC`: the spec as a form beside its live letter, saved as the YAML a person writes.
+
+The same server as `preview` (`faces/preview.py`: 127.0.0.1 only, the same letter frame, the
+same watcher and server-sent events) with a page of its own and a small JSON API:
+
+    GET  /api/spec     the spec as data, its JSON Schema, the problems, the state of the letter
+    POST /api/change   {"changes": [{"op": "set", "path": ..., "value": ...}, ...]}: applied in memory
+    POST /api/undo     the text before the last change set
+    POST /api/save     written with `SpecDocument.save()` (a file changed on disk is refused: 409)
+    POST /api/reload   the file as it is on disk, the page's changes dropped
+
+The form is made in the browser from the schema `schema` prints (`static/editor.js`), so a
+field the models gain appears without new code. Until saved, the edited text lives here, in
+memory: it is checked through the one checking path and rendered from that text, never from
+a file written for it. Saving goes through the round-trip writer, so comments, key order,
+quoting and untouched lines stay as typed; only the one spec file it was opened on is written.
+
+Every request must name the printed address as its `Host` (DNS rebinding); every change must
+also come from this page (`Origin`) with the token the page was given at launch (CSRF).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import html
+import json
+import re
+import secrets
+import threading
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from string import Template
+from typing import Any, TextIO
+from urllib.parse import urlsplit
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from jtai_letters import outputs
+from jtai_letters.errors import JtaiError, Problem, UsageError
+from jtai_letters.faces import preview as shared
+from jtai_letters.faces.preview import Preview, State
+from jtai_letters.files import write_atomic
+from jtai_letters.letter.render import render
+from jtai_letters.pipeline.build import Options, check, unexpected
+from jtai_letters.spec import schema as reference
+from jtai_letters.spec.load import MAX_SPEC_BYTES
+from jtai_letters.spec.models import ResponseSpec
+from jtai_letters.spec.writer import SpecChanged, SpecDocument, parse_path
+
+MAX_REQUEST_BYTES = 12 * 1024 * 1024  # a 10 MB paste is refused with a message, not by a dropped connection
+UNDO_STEPS = 200
+OPS = ("set", "delete", "append", "move")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SHELL = Template(shared._STATIC.joinpath("editor.html").read_text(encoding="utf-8"))
+ASSETS = {
+    "/editor.css": ("text/css; charset=utf-8", shared._STATIC.joinpath("editor.css").read_bytes()),
+    "/editor.js": ("text/javascript; charset=utf-8", shared._STATIC.joinpath("editor.js").read_bytes()),
+}
+SCHEMA = reference.json_schema(ResponseSpec)
+
+
+class ChangeRefused(Exception):
+    """A change set the editor did not apply: the message says why, `path` where (for the form)."""
+
+    def __init__(self, message: str, path: str = "", status: int = 400) -> None:
+        super().__init__(message)
+        self.path = path
+        self.status = status
+
+
+def _json(value: Any) -> Any:
+    """YAML data (ruamel's round-trip types) as JSON values; dates as YYYY-MM-DD."""
+    if isinstance(value, dict):
+        return {str(k): _json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json(v) for v in value]
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _value(value: Any, date: bool) -> Any:
+    """A value from the page as the YAML value to write: a date field's YYYY-MM-DD as a date."""
+    if date and isinstance(value, str) and _ISO_DATE.match(value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return value  # 2026-02-30: written as typed, and the schema says what is wrong
+    return value
+
+
+def _problem(p: Problem, spec: Path) -> dict[str, Any]:
+    here = p.path is None or p.path.resolve() == spec.resolve()
+    return {
+        "path": p.field if here else "",
+        "message": p.message,
+        "severity": p.severity,
+        "rule": p.rule,
+        "where": str(p) if not here else (f"line {p.line}" if p.line else ""),
+    }
+
+
+@dataclass
+class Editor(Preview):
+    """One spec being edited: its text in memory, checked and rendered from there, saved on request."""
+
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    address: str = ""  # the URL the server printed: http://127.0.0.1:PORT/
+    problems_found: tuple[Problem, ...] = ()
+    disk_changed: bool = False  # the file on disk is no longer what was read or saved
+    _doc: SpecDocument | None = None
+    _text: str = ""
+    _disk_text: str = ""
+    _undo: list[str] = field(default_factory=list)
+    _good: ResponseSpec | None = None  # the spec of the letter shown (for downloads)
+    _profile: dict[str, Any] = field(default_factory=dict)  # office fields the profile gives
+    _languages: list[str] = field(default_factory=lambda: ["en"])
+    _edit: threading.RLock = field(default_factory=threading.RLock)
+
+    def __post_init__(self) -> None:
+        self.reload()
+
+    # -- the text in memory ------------------------------------------------------------------
+
+    @property
+    def doc(self) -> SpecDocument:
+        assert self._doc is not None
+        return self._doc
+
+    def reload(self) -> None:
+        """Read the file as it is on disk, dropping the page's changes."""
+        with self._edit:
+            self._doc = SpecDocument.read(self.spec)
+            self._text = self._disk_text = self._doc.original
+            self._undo = []
+            self.disk_changed = False
+
+    @property
+    def dirty(self) -> bool:
+        return self._text != self._disk_text
+
+    def apply(self, changes: object) -> None:
+        """Apply one change set (all or nothing); `ChangeRefused` says why not."""
+        if not isinstance(changes, list) or not changes:
+            raise ChangeRefused("expected a list of changes")
+        largest = max(len(str(c.get("value", ""))) if isinstance(c, dict) else 0 for c in changes)
+        if largest > MAX_SPEC_BYTES:  # said before the writer lays out megabytes of YAML
+            raise ChangeRefused(_too_big(largest), _path_of(changes), 413)
+        with self._edit:
+            before = self._text
+            try:
+                for change in changes:
+                    self._apply_one(change)
+                text = self.doc.text(checked=False)  # the live view; saving checks the text it writes
+            except ChangeRefused:
+                self._restore(before)
+                raise
+            except JtaiError as e:
+                self._restore(before)
+                raise ChangeRefused(e.problems[0].message if e.problems else str(e), _path_of(changes)) from None
+            size = len(text.encode("utf-8"))
+            if size > MAX_SPEC_BYTES:
+                self._restore(before)
+                raise ChangeRefused(_too_big(size), _path_of(changes), 413)
+            if text != before:
+                self._undo = [*self._undo, before][-UNDO_STEPS:]
+                self._text = text
+
+    def _apply_one(self, change: Any) -> None:
+        if not isinstance(change, dict) or change.get("op") not in OPS or not isinstance(change.get("path"), str):
+            raise ChangeRefused(f"a change is an op ({', '.join(OPS)}) and a path, got {str(change)[:80]!r}")
+        where = change["path"]
+        try:
+            steps = parse_path(where)
+            if change["op"] == "set":
+                after = change.get("after")
+                if self.doc.get(steps) == "":
+                    self.doc.set(steps, None)  # a field left empty is written "": the first words need no quotes
+                self.doc.set(
+                    steps, _value(change.get("value"), bool(change.get("date"))), after=after if after else None
+                )
+            elif change["op"] == "delete":
+                self.doc.delete(steps)
+            elif change["op"] == "append":
+                self.doc.append(steps, change.get("value"))
+            else:
+                by = change.get("by")
+                if by not in (-1, 1):
+                    raise ChangeRefused("a move is by -1 (up) or 1 (down)", where)
+                self.doc.move(steps, by)
+        except UsageError as e:
+            raise ChangeRefused(str(e), where) from None
+        except (KeyError, TypeError, ValueError) as e:
+            raise ChangeRefused(f"{where}: no such place in the spec ({e})", where) from None
+
+    def _restore(self, text: str) -> None:
+        disk = self.doc.digest
+        self._doc = SpecDocument.from_text(text, self.spec)
+        self._doc.digest = disk  # a save still compares the disk with what was read or saved
+        self._text = text
+
+    def undo(self) -> bool:
+        """Back to the text before the last change set; False when there is none."""
+        with self._edit:
+            if not self._undo:
+                return False
+            *self._undo, before = self._undo
+            self._restore(before)
+            return True
+
+    def save(self) -> list[Problem]:
+        """Write the text (a draft with errors too); the problems of the file as written.
+
+        `SpecChanged` when the file on disk changed since it was read or saved."""
+        with self._edit:
+            written = self.doc.save()
+            self._text = self._disk_text = written
+            self.disk_changed = False
+        found = check(self.spec, self.options)  # the file as written, as validate reads it
+        return found.errors + found.warnings
+
+    # -- checking and rendering (the preview's refresh, from the text in memory) -----------------
+
+    def refresh(self) -> State:
+        """Check the text in memory and render it; keep the last good letter while it has errors."""
+        with self._edit:  # one render at a time: the page's changes and the watcher's
+            self.disk_changed = self.disk_changed or self._on_disk() != self.doc.digest
+            return self._render(self._text)
+
+    def _render(self, text: str) -> State:
+        old = self.state
+        version = old.version + 1
+        try:
+            checked = check(self.spec, self.options, text=text)
+            model = checked.parsed or checked.partial
+            if model is not None:
+                self._learn(model)
+            spec = checked.spec
+            letter = render(spec, self.options.templates_dir, spec_paths=True)
+            page = outputs.write("html", letter)
+        except JtaiError as e:
+            problems = tuple(e.problems)
+            self.state = State(
+                version, old.page_version, problems, True, old.page, old.letter, old.watched | {self.spec.resolve()}
+            )
+        except Exception as e:  # a fault in rendering: the form, the text and the file stay as they are
+            faults = tuple(unexpected(self.spec, e).problems)
+            self.state = State(version, old.page_version, faults, True, old.page, old.letter, old.watched)
+        else:
+            watched = frozenset(p.resolve() for p in letter.inputs) | {self.spec.resolve()}
+            self._good = spec
+            self.state = State(version, version, tuple(checked.warnings), False, page, letter, watched)
+        self.problems_found = self.state.problems
+        return self.state
+
+    def _on_disk(self) -> str:
+        try:
+            return hashlib.sha256(self.spec.read_bytes()).hexdigest()
+        except OSError:
+            return ""
+
+    def _learn(self, spec: ResponseSpec) -> None:
+        office = self.doc.data.get("office")
+        own = set(office) if isinstance(office, dict) else set()
+        given = spec.office.model_dump(mode="json", exclude_none=True)
+        self._profile = {k: v for k, v in given.items() if k not in own and k != "profile"}
+        self._languages = [tag.split("-")[0] for tag in spec.office.language.split("+")]
+
+    def download(self, fmt: str) -> bytes | None:
+        """The letter shown, as `fmt`, without the editor's marks; made on request, kept until the next change."""
+        spec, version = self._good, self.state.page_version
+        if spec is None:
+            return None
+        with self._lock:
+            key = (version, fmt)
+            if key not in self._downloads:
+                kept = {k: v for k, v in self._downloads.items() if k[0] == version}
+                self._downloads = {**kept, key: outputs.write(fmt, render(spec, self.options.templates_dir))}
+            return self._downloads[key]
+
+    def message(self) -> str:
+        state = self.state
+        body = {
+            "version": state.version,
+            "page": state.page_version,
+            "stale": state.stale,
+            "disk_changed": self.disk_changed,
+        }
+        return f"data: {json.dumps(body)}\n\n"
+
+    def snapshot(self, *, schema: bool = False) -> dict[str, Any]:
+        """What the page needs to draw the form and the problems."""
+        with self._edit:
+            data = _json(self.doc.data)
+            dirty, undo = self.dirty, len(self._undo)
+        state = self.state
+        return {
+            "name": self.spec.name,
+            "data": data,
+            "problems": [_problem(p, self.spec) for p in state.problems],
+            "version": state.version,
+            "page": state.page_version,
+            "stale": state.stale,
+            "dirty": dirty,
+            "undo": undo,
+            "disk_changed": self.disk_changed,
+            "profile": self._profile,
+            "languages": self._languages,
+            **({"schema": SCHEMA} if schema else {}),
+        }
+
+
+def _too_big(size: int) -> str:
+    return (
+        f"not changed: the spec would be {size / 1e6:.1f} MB, and a spec is at most "
+        f"{MAX_SPEC_BYTES // (1024 * 1024)} MB; shorten the text"
+    )
+
+
+def _path_of(changes: Sequence[Any]) -> str:
+    first = changes[0] if changes else None
+    return str(first.get("path", "")) if isinstance(first, dict) else ""
+
+
+def new_spec(path: Path, text: str) -> None:
+    """Start a spec file at `path` from `text` (`new`'s skeleton); never over an existing file."""
+    if path.exists():
+        raise UsageError(Problem("already exists: open it with `edit` without --new", path, rule="usage"))
+    if not path.parent.is_dir():
+        raise UsageError(Problem(f"no such folder: {path.parent}", path, rule="usage"))
+    SpecDocument.from_text(text, path)  # the skeleton is a spec the writer can change
+    write_atomic({path: text.encode("utf-8")})
+
+
+def routes(editor: Editor) -> list[BaseRoute]:
+    """The editor's page and API, put in front of the preview's routes."""
+    address = urlsplit(editor.address)
+    host, origin = address.netloc, f"{address.scheme}://{address.netloc}"
+    headers = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+
+    def answer(body: dict[str, Any], status: int = 200) -> Response:
+        return JSONResponse(body, status_code=status, headers=headers)
+
+    def refusal(request: Request, changes: bool) -> Response | None:
+        if request.headers.get("host") != host:
+            return answer({"error": f"this editor answers at {editor.address} only"}, 400)
+        if not changes:
+            return None
+        if request.headers.get("origin") != origin:
+            return answer({"error": "a change must come from the editor's own page"}, 403)
+        if not hmac.compare_digest(request.headers.get("x-editor-token", "").encode(), editor.token.encode()):
+            return answer({"error": "a change must carry the editor's token"}, 403)
+        if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+            return answer({"error": "a change is sent as application/json"}, 415)
+        return None
+
+    async def read_body(request: Request) -> Any:
+        size, chunks = 0, []
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_REQUEST_BYTES:
+                return answer({"error": f"a change set is at most {MAX_REQUEST_BYTES // (1024 * 1024)} MB"}, 413)
+            chunks.append(chunk)
+        try:
+            return json.loads(b"".join(chunks)) if chunks else None
+        except (ValueError, UnicodeDecodeError):
+            return answer({"error": "expected JSON"}, 400)
+
+    Work = Callable[[Request, Any], Response]
+
+    def guarded(work: Work, *, changes: bool) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(request: Request) -> Response:
+            refused = refusal(request, changes)
+            if refused is not None:
+                return refused
+            body = await read_body(request) if changes else None
+            if isinstance(body, Response):
+                return body
+            return await run_in_threadpool(work, request, body)  # checking and rendering: off the event loop
+
+        return endpoint
+
+    def page(request: Request, body: Any) -> Response:
+        text = _SHELL.substitute(
+            spec=html.escape(editor.spec.name), stem=html.escape(editor.spec.stem), token=html.escape(editor.token)
+        )
+        policy = {"Content-Security-Policy": shared.SHELL_POLICY}
+        return Response(text, media_type="text/html; charset=utf-8", headers={**headers, **policy})
+
+    def asset(request: Request) -> Response:
+        media_type, data = ASSETS[request.url.path]
+        policy = {"Content-Security-Policy": shared.SHELL_POLICY}
+        return Response(data, media_type=media_type, headers={**headers, **policy})
+
+    def spec(request: Request, body: Any) -> Response:
+        return answer(editor.snapshot(schema=request.query_params.get("schema") != "0"))
+
+    def change(request: Request, body: Any) -> Response:
+        try:
+            editor.apply(body.get("changes") if isinstance(body, dict) else None)
+        except ChangeRefused as e:
+            return answer({**editor.snapshot(), "refused": {"path": e.path, "message": str(e)}}, e.status)
+        editor.refresh()
+        return answer(editor.snapshot())
+
+    def undo(request: Request, body: Any) -> Response:
+        if editor.undo():
+            editor.refresh()
+        return answer(editor.snapshot())
+
+    def save(request: Request, body: Any) -> Response:
+        try:
+            found = editor.save()
+        except SpecChanged as e:
+            message = e.problems[0].message if e.problems else str(e)
+            return answer({**editor.snapshot(), "conflict": message}, 409)
+        except JtaiError as e:
+            return answer({**editor.snapshot(), "failed": str(e)}, 500)
+        errors = sum(p.severity == "error" for p in found)
+        return answer({**editor.snapshot(), "saved": {"errors": errors, "warnings": len(found) - errors}})
+
+    def reload(request: Request, body: Any) -> Response:
+        try:
+            editor.reload()
+        except JtaiError as e:
+            return answer({**editor.snapshot(), "failed": str(e)}, 409)
+        editor.refresh()
+        return answer(editor.snapshot())
+
+    def web_page(request: Request, body: Any) -> Response:
+        try:
+            data = editor.download("html")
+        except JtaiError as e:
+            return answer({"error": str(e)}, 409)
+        if data is None:
+            return answer({"error": "No letter yet: correct the problems first."}, 409)
+        disposition = shared.content_disposition(f"{editor.spec.stem}.html")
+        return Response(
+            data, media_type="text/html; charset=utf-8", headers={**headers, "Content-Disposition": disposition}
+        )
+
+    return [
+        Route("/", guarded(page, changes=False)),
+        *(Route(path, asset) for path in ASSETS),
+        Route("/api/spec", guarded(spec, changes=False)),
+        Route("/api/change", guarded(change, changes=True), methods=["POST"]),
+        Route("/api/undo", guarded(undo, changes=True), methods=["POST"]),
+        Route("/api/save", guarded(save, changes=True), methods=["POST"]),
+        Route("/api/reload", guarded(reload, changes=True), methods=["POST"]),
+        Route("/letter.html", guarded(web_page, changes=False)),
+    ]
+
+
+def serve(
+    spec: Path, options: Options, port: int = shared.DEFAULT_PORT, open_browser: bool = True, out: TextIO | None = None
+) -> None:
+    """Serve the editor of `spec` on 127.0.0.1 until Ctrl-C; print its URL first."""
+    if spec.is_file():
+        SpecDocument.read(spec)  # a file the writer cannot change is refused before the address is printed
+
+    def face(url: str) -> tuple[Preview, Sequence[BaseRoute]]:
+        editor = Editor(spec, options, address=url)
+        return editor, routes(editor)
+
+    shared.serve(spec, options, port, open_browser, out, face=face)

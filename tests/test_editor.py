@@ -1,0 +1,403 @@
+"""`jtai-letters edit`: the spec as a form beside its letter, used as a person would, in real Chromium."""
+
+from __future__ import annotations
+
+import difflib
+import http.client
+import json
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+
+from jtai_letters import outputs
+from jtai_letters.faces.editor import ChangeRefused, Editor
+from jtai_letters.letter.render import render
+from jtai_letters.spec.load import load_spec
+from jtai_letters.spec.writer import SpecChanged
+
+from .browser import axe_violations
+from .helpers import ROOT
+
+PEEL = "loamshire-2025-peel.yaml"
+
+
+@dataclass
+class Edited:
+    url: str
+    spec: Path
+    process: subprocess.Popen[str]
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.url).netloc
+
+
+def copy_example(folder: Path, name: str = PEEL) -> Path:
+    """An example with its office profile beside it, as it sits in the repository."""
+    (folder / "responses").mkdir()
+    shutil.copy(ROOT / "responses" / name, folder / "responses")
+    shutil.copytree(ROOT / "profiles", folder / "profiles")
+    return folder / "responses" / name
+
+
+@pytest.fixture
+def edited(tmp_path: Path) -> Iterator[Edited]:
+    """`edit` on a copy of the PEEL example, in its own process, stopped with Ctrl-C afterwards."""
+    spec = copy_example(tmp_path)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jtai_letters", "edit", str(spec), "--port", "0", "--no-browser"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:"), process.stderr.read() if process.stderr else url
+        yield Edited(url, spec, process)
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            _, errors = process.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            raise
+    assert process.returncode == 0, errors
+    assert "Traceback" not in errors
+
+
+def open_editor(browser: BrowserContext, edited: Edited) -> Page:
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(edited.url)
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    return page
+
+
+def field(page: Page, path: str) -> object:
+    return page.locator(f'[id="f-{path}"]')
+
+
+def test_an_officer_changes_an_answer_adds_an_action_and_a_block_and_saves(
+    browser: BrowserContext, edited: Edited
+) -> None:
+    before = edited.spec.read_text(encoding="utf-8")
+    page = open_editor(browser, edited)
+    try:
+        letter = page.frame_locator("#letter")
+        expect(letter.locator("main")).to_contain_text(
+            "The Force Control Room has recruited twelve more call handlers."
+        )
+
+        # The answer to R3: typed, and the letter follows.
+        answer = page.locator('[id="f-response.recommendations[1].response"]')
+        answer.fill("Accepted. The Force Control Room has recruited fifteen more call handlers.")
+        expect(letter.locator("main")).to_contain_text("recruited fifteen more call handlers")
+
+        # An action under it, with an owner and a due date.
+        page.get_by_role("button", name="Add action").nth(1).click()
+        new = "response.recommendations[1].actions[1]"
+        expect(page.locator(f'[id="f-{new}.text"]')).to_be_focused()
+        page.locator(f'[id="f-{new}.text"]').fill("Publish call answering times every month")
+        page.locator(f'[id="f-{new}.owner"]').fill("Head of Force Control Room")
+        page.locator(f'[id="f-{new}.due"]').fill("2026-03-31")
+        expect(letter.locator("table.actions").nth(1)).to_contain_text("Publish call answering times every month")
+        expect(letter.locator("table.actions").nth(1)).to_contain_text("31 March 2026")
+
+        # A body block at the end of the letter.
+        page.get_by_role("button", name="Add a body block").click()
+        block = page.locator('[id="f-response.body[11].text"]')
+        expect(block).to_be_focused()
+        block.fill("My office will write to every victims' group about these changes.")
+        expect(letter.locator("main")).to_contain_text("My office will write to every victims’ group")
+
+        # Saved with Ctrl+S: the YAML changes by exactly these lines, every comment kept.
+        page.keyboard.press("Control+s")
+        expect(page.locator("#status")).to_have_text("Saved.")
+        after = edited.spec.read_text(encoding="utf-8")
+        diff = [
+            line
+            for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+            if not line.startswith(("---", "+++", "@@"))
+        ]
+        assert diff == [
+            "+    - text: My office will write to every victims' group about these changes.",
+            "-      response: Accepted. The Force Control Room has recruited twelve more call handlers.",
+            "+      response: Accepted. The Force Control Room has recruited fifteen more call handlers.",
+            "+        - text: Publish call answering times every month",
+            "+          owner: Head of Force Control Room",
+            "+          due: 2026-03-31",
+        ]
+        assert after.count("#") == before.count("#")
+        assert load_spec(edited.spec).response.recommendations[1].actions[1].owner == "Head of Force Control Room"
+
+        # Clicking the letter's answer to R2 (answered with R1) takes the form to its field.
+        page.locator("details.section").first.evaluate("d => d.open = false")
+        letter.get_by_text("Accepted. The investigation standards programme carries out both.").click()
+        expect(page.locator('[id="f-response.recommendations[0].response"]')).to_be_focused()
+    finally:
+        page.close()
+
+
+def test_problems_sit_beside_their_fields_and_a_second_writer_is_detected(
+    browser: BrowserContext, edited: Edited
+) -> None:
+    page = open_editor(browser, edited)
+    try:
+        expect(page.locator("#problems-heading")).to_have_text("No problems found")
+        assert axe_violations(page) == []
+
+        due = page.locator('[id="f-response.recommendations[1].actions[0].due"]')
+        due.fill("31/01/2026")
+        beside = page.locator('.field[data-path="response.recommendations[1].actions[0].due"] .field-problems')
+        expect(beside).to_contain_text("31/01/2026")
+        expect(page.locator("#problem-list")).to_contain_text("response.recommendations[1].actions[0].due:")
+        expect(page.locator("#letter")).to_have_class("letter stale")
+        expect(due).to_have_attribute("aria-invalid", "true")
+        assert axe_violations(page) == []  # with problems shown, too
+
+        # The problem in the list at the top jumps to its field.
+        page.locator("#answer-all").focus()
+        page.locator("#problem-list button").first.click()
+        expect(due).to_be_focused()
+
+        # Someone else writes the file meanwhile: saving is refused and a reload offered.
+        text = edited.spec.read_text(encoding="utf-8")
+        edited.spec.write_text(text.replace("reference: OPCC/2025/131", "reference: OPCC/2025/132"), "utf-8")
+        expect(page.locator("#conflict")).to_be_visible()
+        page.get_by_role("button", name="Save").click()
+        expect(page.locator("#status")).to_have_text("Not saved: the file changed on disk.")
+        assert "OPCC/2025/132" in edited.spec.read_text(encoding="utf-8")
+        page.get_by_role("button", name="Reload the file from disk (drops the changes made here)").click()
+        expect(page.locator('[id="f-response.reference"]')).to_have_value("OPCC/2025/132")
+        expect(page.locator("#problems-heading")).to_have_text("No problems found")
+    finally:
+        page.close()
+
+
+def _request(edited: Edited, method: str, target: str, headers: dict[str, str], body: bytes = b"") -> tuple[int, bytes]:
+    address = urlsplit(edited.url)
+    connection = http.client.HTTPConnection(address.hostname or "", address.port, timeout=10)
+    try:
+        connection.putrequest(method, target, skip_host=True, skip_accept_encoding=True)
+        for name, value in headers.items():
+            connection.putheader(name, value)
+        connection.putheader("Content-Length", str(len(body)))
+        connection.endheaders(body)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def test_changes_from_elsewhere_are_refused(edited: Edited) -> None:
+    page_status, page = _request(edited, "GET", "/", {"Host": edited.host})
+    assert page_status == 200
+    token = page.decode().split('name="editor-token" content="', 1)[1].split('"', 1)[0]
+    change = json.dumps({"changes": [{"op": "set", "path": "response.reference", "value": "X"}]}).encode()
+    good = {"Host": edited.host, "Origin": f"http://{edited.host}", "X-Editor-Token": token}
+    json_type = {"Content-Type": "application/json"}
+    before = edited.spec.read_bytes()
+
+    assert _request(edited, "GET", "/", {"Host": "evil.example"})[0] == 400  # DNS rebinding
+    assert _request(edited, "GET", "/api/spec", {"Host": f"localhost:{urlsplit(edited.url).port}"})[0] == 400
+    refused = [
+        {**good, **json_type, "Origin": "http://evil.example"},  # a page elsewhere
+        {**good, **json_type, "Origin": "null"},
+        {k: v for k, v in {**good, **json_type}.items() if k != "Origin"},
+        {**good, **json_type, "X-Editor-Token": "guessed"},
+        {k: v for k, v in {**good, **json_type}.items() if k != "X-Editor-Token"},
+        {**good, "Content-Type": "text/plain"},  # a form a page elsewhere may post without asking
+    ]
+    for headers in refused:
+        for target in ("/api/change", "/api/save"):
+            status, _ = _request(edited, "POST", target, headers, change)
+            assert status in (403, 415), (headers, target)
+    assert _request(edited, "POST", "/api/change", {**good, **json_type, "Host": "evil.example"}, change)[0] == 400
+    assert edited.spec.read_bytes() == before
+
+    status, body = _request(edited, "POST", "/api/change", {**good, **json_type}, change)
+    assert status == 200 and json.loads(body)["dirty"] is True
+    assert edited.spec.read_bytes() == before  # nothing written until saved
+    assert _request(edited, "POST", "/api/save", {**good, **json_type}, b"{}")[0] == 200
+    assert "reference: X\n" in edited.spec.read_text(encoding="utf-8")
+
+
+# -- without a browser --------------------------------------------------------------------------------
+
+
+def test_the_letter_pane_carries_spec_paths_and_the_letters_do_not(tmp_path: Path) -> None:
+    spec = load_spec(copy_example(tmp_path))
+    marked = render(spec, spec_paths=True)
+    plain = render(spec)
+    assert 'data-spec-path="response.recommendations[0].response"' in marked.html
+    assert 'data-spec-path="response.causes_of_concern[0].response"' in marked.html
+    assert 'data-spec-path="report.recommendations[2].text"' in marked.html
+    assert "data-spec-path" not in plain.html
+    assert b"data-spec-path" not in outputs.write("html", plain)
+
+
+def test_bad_input_is_a_located_refusal_and_never_reaches_the_file(tmp_path: Path) -> None:
+    path = copy_example(tmp_path)
+    before = path.read_bytes()
+    editor = Editor(path)
+    editor.refresh()
+    with pytest.raises(ChangeRefused, match=r"the spec would be 10\.\d MB, and a spec is at most 2 MB") as big:
+        editor.apply([{"op": "set", "path": "response.reference", "value": "x" * 10_000_000}])
+    assert big.value.path == "response.reference" and not editor.dirty
+    with pytest.raises(ChangeRefused, match="is not a field path"):
+        editor.apply([{"op": "set", "path": "response..x", "value": "y"}])
+    with pytest.raises(ChangeRefused, match="a change is an op"):
+        editor.apply([{"op": "chmod", "path": "response"}])
+
+    # YAML-looking text and control characters are text: the rules say what is wrong, where.
+    editor.apply([{"op": "set", "path": "response.reference", "value": "key: value # not a comment\n- no list"}])
+    editor.apply([{"op": "set", "path": "response.salutation", "value": "Dear\x07 Sir Andy"}])
+    editor.refresh()
+    assert editor.snapshot()["data"]["response"]["reference"] == "key: value # not a comment\n- no list\n"
+    said = {(p["path"], p["rule"]) for p in editor.snapshot()["problems"]}
+    assert said == {("response.salutation", "character")}
+    assert path.read_bytes() == before
+
+    # A date field takes a date; a bad one is written as typed, and the schema says why.
+    editor.apply([{"op": "set", "path": "response.date", "value": "2025-02-30", "date": True}])
+    editor.refresh()
+    assert any(
+        p["path"] == "response.date" and "day value is outside expected range" in p["message"]
+        for p in editor.snapshot()["problems"]
+    )
+    assert editor.state.stale and editor.state.page_version == 1  # the last good letter stays
+
+    # Undo, step by step, back to the file as read.
+    while editor.undo():
+        pass
+    assert not editor.dirty
+
+
+def test_saving_refuses_a_file_changed_on_disk_and_a_draft_saves_with_its_errors(tmp_path: Path) -> None:
+    path = copy_example(tmp_path)
+    editor = Editor(path)
+    editor.apply([{"op": "set", "path": "response.date", "value": "soon", "date": True}])
+    found = editor.save()  # a draft: saved, and its errors said
+    assert [p.field for p in found if p.severity == "error"] == ["response.date"]
+    assert "  date: soon\n" in path.read_text(encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("date: soon", "date: 2025-11-21"), "utf-8")
+    editor.apply([{"op": "set", "path": "response.reference", "value": "Z"}])
+    with pytest.raises(SpecChanged):
+        editor.save()
+    assert "date: 2025-11-21" in path.read_text(encoding="utf-8")
+    editor.refresh()
+    assert editor.disk_changed
+    editor.reload()
+    assert not editor.dirty and not editor.disk_changed
+
+
+def test_edit_new_starts_a_spec_and_never_over_one(tmp_path: Path) -> None:
+    from jtai_letters.faces import editor as editing
+    from jtai_letters.faces.skeleton import skeleton
+    from jtai_letters.letter.layouts import available
+    from jtai_letters.letter.templates import DEFAULT_TEMPLATES
+
+    target = tmp_path / "wessex.yaml"
+    text = skeleton(available(DEFAULT_TEMPLATES)["letter"], kind="peel")
+    editing.new_spec(target, text)
+    assert target.read_text(encoding="utf-8") == text
+    with pytest.raises(Exception, match="already exists: open it with `edit` without --new"):
+        editing.new_spec(target, "x: 1\n")
+    assert target.read_text(encoding="utf-8") == text
+
+
+def test_a_new_response_written_in_the_form_alone_validates_and_downloads(
+    browser: BrowserContext, tmp_path: Path
+) -> None:
+    spec = tmp_path / "wessex-2026-peel.yaml"
+    argv = ["edit", "--new", "--kind", "peel", str(spec), "--port", "0", "--no-browser"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jtai_letters", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    url = process.stdout.readline().strip()
+    page = browser.new_page()
+    try:
+        page.goto(url)
+        expect(page.locator("body")).to_have_attribute("data-ready", "true")
+        typed = {
+            "office.name": "Office of the Police and Crime Commissioner for Wessex",
+            "office.commissioner": "Alex Moreton",
+            "office.area": "Wessex",
+            "office.address[0]": "1 Minster Street, Casterbridge WX1 1AA",
+            "report.title": "PEEL 2026: An inspection of Wessex Police",
+            "report.url": "https://hmicfrs.justiceinspectorates.gov.uk/publications/peel-2026-wessex/",
+            "report.summary[0]": "HMICFRS graded how well Wessex Police keeps people safe.",
+            "response.opening[0]": "I welcome the report and accept its recommendation.",
+            "response.local_actions[0].text": "Publish the force's progress every quarter",
+            "response.chief_constable.comments[0]": "I accept the findings.",
+            "response.sign_off.name": "Alex Moreton",
+        }
+        for path, text in typed.items():
+            page.locator(f'[id="f-{path}"]').fill(text)
+        page.locator('[id="f-report.published"]').fill("2026-11-02")
+        page.locator('[id="f-response.date"]').fill("2026-12-14")
+        page.get_by_role("button", name="Add recommendation").first.click()
+        page.locator('[id="f-report.recommendations[0].id"]').fill("R1")
+        page.locator('[id="f-report.recommendations[0].text"]').fill("The force should answer 999 calls faster.")
+        page.get_by_role("button", name="Answer every recommendation").click()
+        answer = page.locator('[id="f-response.recommendations[0].response"]')
+        expect(answer).to_be_focused()
+        answer.fill("Accepted. Twelve more call handlers start in January.")
+        expect(page.locator("#problems-heading")).to_have_text("No problems found")
+        page.get_by_role("button", name="Save").click()
+        expect(page.locator("#status")).to_have_text("Saved.")
+        for fmt, magic in (("docx", b"PK\x03\x04"), ("pdf", b"%PDF-"), ("html", b"<!DOCTYPE html>")):
+            response = page.request.get(url + f"letter.{fmt}")
+            assert response.status == 200 and response.body().startswith(magic), fmt
+            assert b"data-spec-path" not in response.body()
+    finally:
+        page.close()
+        process.send_signal(signal.SIGINT)
+        _, errors = process.communicate(timeout=10)
+    assert process.returncode == 0 and "Traceback" not in errors, errors
+    text = spec.read_text(encoding="utf-8")
+    assert "TODO" not in text.split("\nschema_version")[1]
+    assert "# telephone: 01632 960 123" in text  # the skeleton's comments stay
+    assert (
+        "    - id: R1\n      text: The force should answer 999 calls faster.\n  areas_for_improvement: []   # likewise"
+        in text
+    )
+    assert "  date: 2026-12-14 # the date this response is published, as YYYY-MM-DD" in text
+    found = load_spec(spec)
+    assert found.response.recommendations[0].id == "R1"
+
+
+def test_a_fault_while_rendering_keeps_the_text_the_file_and_the_last_letter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = copy_example(tmp_path)
+    before = path.read_bytes()
+    editor = Editor(path)
+    good = editor.refresh()
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a fault no rule foresaw")
+
+    monkeypatch.setattr("jtai_letters.faces.editor.render", broken)
+    editor.apply([{"op": "set", "path": "response.reference", "value": "OPCC/2025/999"}])
+    state = editor.refresh()
+    assert [(p.rule, p.message) for p in state.problems] == [
+        ("internal", "could not be rendered (RuntimeError: a fault no rule foresaw); please report this")
+    ]
+    assert state.stale and state.page == good.page
+    assert editor.snapshot()["data"]["response"]["reference"] == "OPCC/2025/999"
+    assert path.read_bytes() == before
