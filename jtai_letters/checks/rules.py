@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from jtai_letters.errors import Problem
 from jtai_letters.letter import catalogue
-from jtai_letters.letter.text import Block, Inline, layout_problems, links
+from jtai_letters.letter.text import Block, Inline, layout_problems, links, run_together
 from jtai_letters.spec import language
 from jtai_letters.spec.deadline import deadline_note as deadline_note
 from jtai_letters.spec.deadline import publication_deadline as publication_deadline
@@ -613,6 +613,8 @@ def text_problems(src: SourceMap, loc: Loc, value: str) -> Iterator[Problem]:
     if isinstance(value, Block) and "\n" in value:
         for said in layout_problems(value):
             yield problem(src, loc, said, "text-layout")
+    if isinstance(value, Inline) and (said_once := run_together(value)):
+        yield problem(src, loc, said_once, "text-layout")
     if found := placeholder(value):
         yield problem(src, loc, f"unfinished: '{found}' is a placeholder; replace it with the real text", "placeholder")
     if match := _UNSTORABLE.search(value):

@@ -37,6 +37,7 @@ def skeleton(
     role: str = "Police and Crime Commissioner",
     url: str | None = None,
     body: bool = False,
+    peel_parts: bool = True,
 ) -> str:
     """The YAML text of a new spec for `layout`; every TODO is reported by validate until replaced.
 
@@ -48,6 +49,8 @@ def skeleton(
     (True, False)
 
     With `body`, the letter starts as `response.body`: the officer's own order and headings.
+    For `kind="peel"` it holds the PEEL parts (judgements, causes of concern, reply ...) unless
+    `peel_parts` is false.
     """
     published = published or dt.date.today()
     area_text = area or "TODO: police area"
@@ -68,7 +71,7 @@ def skeleton(
     deadline = publication_deadline(published)
     by = f", by {deadline.isoformat()} (s55: {DEADLINE_DAYS} days)" if deadline else ""
     needs = {path: f"   # the {layout.name} layout needs it: {why}" for path, why in layout.requires}
-    peel = kind == PEEL and not body
+    peel = kind == PEEL and not body and peel_parts
     if peel:  # the parts of a PEEL response, each text written so that '#', ':' and apostrophes are safe
         report_items = _PEEL_REPORT
         letter = _PEEL_RESPONSE.format(due=_due(published), **_STATUS_COMMENT)
