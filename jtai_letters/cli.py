@@ -10,7 +10,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Literal, TextIO
 
 from jtai_letters import __version__
 from jtai_letters.errors import JtaiError, Problem, SpecError, UsageError
@@ -107,6 +107,16 @@ def _parser() -> argparse.ArgumentParser:
     x.add_argument("pdf", type=Path, help="an archival PDF letter")
     x.add_argument("--to", type=Path, help="write the spec, its profile and images into this folder")
     x.add_argument("--force", action="store_true", help="with --to: overwrite files that exist")
+
+    a = verbs.add_parser("absorb", help="bring the edits made in a letter's Word version back into its spec")
+    a.add_argument("docx", type=Path, help="the edited DOCX (one this tool made)")
+    a.add_argument("--into", type=Path, required=True, help="the spec the letter was made from")
+    a.add_argument("--write", action="store_true", help="change the spec (default: only show the changes)")
+    changes = a.add_mutually_exclusive_group()
+    changes.add_argument("--accept-changes", action="store_true", help="take every tracked change as accepted")
+    changes.add_argument("--reject-changes", action="store_true", help="take every tracked change as rejected")
+    a.add_argument("--notes", type=Path, help="write the comments and what was not mapped to this review file")
+    _common(a)
 
     lay = verbs.add_parser("layouts", help="list the layouts and when to use each")
     lay.add_argument("--templates", type=_templates, default=DEFAULT_TEMPLATES, help="folder of layout templates")
@@ -283,6 +293,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
 
             serve(args.spec, _options(args), port=args.port, open_browser=not args.no_browser, out=out)
             return EXIT_OK
+        if args.verb == "absorb":
+            return _absorb(args, out)
         if args.verb == "edit":
             return _edit(args, out)
         if args.verb == "extract-spec":
@@ -309,6 +321,34 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         if out is sys.stdout:  # and let Python's final flush of stdout write nowhere
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_INVALID
+
+
+def _absorb(args: argparse.Namespace, out: TextIO) -> int:
+    from jtai_letters.pipeline.absorb import absorb, report  # lxml reading: only absorb needs it
+
+    for given in (args.docx, args.into):
+        if not given.is_file():
+            raise UsageError(f"no such file: {given}")
+    mode: Literal["accept", "reject"] | None = (
+        "accept" if args.accept_changes else "reject" if args.reject_changes else None
+    )
+    found = absorb(args.docx, args.into, mode=mode, write=args.write, notes=args.notes, options=_options(args))
+    for line in report(found):
+        print(line, file=out)
+    said = f"{_count(len(found.changes), 'change')}, {_count(len(found.comments), 'comment')}, "
+    said += f"{_count(len(found.unmapped), 'thing')} not mapped"
+    if found.pending:
+        said += f", {_count(len(found.pending), 'tracked change')} pending"
+    if found.written:
+        print(f"{said}: {args.into} written", file=out)
+        for problem in found.checked:
+            print(problem, file=out)
+        return EXIT_INVALID if any(p.severity == "error" for p in found.checked) else EXIT_OK
+    where = "" if not found.changes else " (--write to change the spec)"
+    print(f"{said}: the spec is unchanged{where}", file=out)
+    if args.notes:
+        print(f"review notes: {args.notes}", file=out)
+    return EXIT_OK
 
 
 def _new(args: argparse.Namespace, out: TextIO) -> int:

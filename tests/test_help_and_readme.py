@@ -34,6 +34,7 @@ SECTIONS = {
     "schema": "## schema: checking specs in an editor",
     "new": "## render, new, layouts, extract-spec",
     "publish": "## publish",
+    "absorb": "## absorb: the Word round trip",
 }
 _OPTION = re.compile(r"(?<![\w-])--[a-z][a-z-]*(?![\w-])")
 

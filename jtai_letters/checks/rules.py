@@ -146,6 +146,7 @@ RULES: dict[str, Rule] = {
         Rule("schema", "error", "the spec or profile does not match the schema (or is not UTF-8 text)"),
         Rule("yaml", "error", "not readable YAML: syntax, duplicate keys, tabs, limits; with the likely fix"),
         Rule("docx", "error", "the Word writer met HTML it cannot set out faithfully"),
+        Rule("absorb", "error", "an edited DOCX cannot come back into its spec, or part of it cannot be mapped"),
         Rule("internal", "error", "an unexpected fault, or a letter over its time limit: that letter alone fails"),
         Rule("usage", "error", "the command line named something that does not exist (exit code 2)"),
     )

@@ -4,8 +4,11 @@ The editor's letter pane lets the officer click a paragraph, a list item or a ta
 on the form field that holds its words. The layouts stay as they are (an office's own templates
 too): after rendering, each block's text is matched with the text every field of the spec prints,
 and the block is marked with the field's path, as validate prints it
-(`response.recommendations[1].response`). Only the editor asks for this (`render(...,
-spec_paths=True)`); the letters written to disk, and the web page, never carry it.
+(`response.recommendations[1].response`). Our layouts anchor what they print from the spec
+themselves (the `anchor` filter, for the Word round trip: docs/word-round-trip.md), and those
+anchors are kept; this guess fills in only the blocks an office's own layout leaves unanchored.
+Only the editor asks for it (`render(..., spec_paths=True)`); the PDF, the web page and the
+DOCX never carry the attribute (the DOCX turns the layouts' anchors into bookmarks).
 """
 
 from __future__ import annotations
@@ -72,6 +75,8 @@ def mark(html: str, spec: ResponseSpec) -> str:
     if body is None:
         return html
     for element in body.iter(*BLOCKS):
+        if element.get(ATTRIBUTE) is not None or element.find(f".//*[@{ATTRIBUTE}]") is not None:
+            continue  # the layout anchored it to its field already (templates' `anchor` filter): exact
         said = _plain(element.text_content())
         if len(said) < _SHORTEST:
             continue

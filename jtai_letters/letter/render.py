@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +18,8 @@ from jtai_letters.letter.labels import LABELS
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES, TemplateFailure, environment, layout_files, stylesheets
 from jtai_letters.spec import language
 from jtai_letters.spec.load import source_of
-from jtai_letters.spec.models import Answer, Item, ResponseSpec
-from jtai_letters.spec.vocabulary import ITEM_FIELDS, WORDS
+from jtai_letters.spec.models import Answer, Item, Model, ResponseSpec
+from jtai_letters.spec.vocabulary import DEFAULT_LANGUAGE, ITEM_FIELDS, WORDS
 
 ANSWERED = ITEM_FIELDS  # report and response keys
 
@@ -80,6 +81,8 @@ class RenderedLetter:
     date: dt.date = dt.date(1970, 1, 1)  # the response date: the documents' dates come from it, never the clock
     page_label: str = LABELS["page_of"]  # the footer's words, in the letter's language or languages
     untranslated: tuple[str, ...] = ()  # the layout's words printed in English in another language's letter
+    languages: tuple[str, ...] = (DEFAULT_LANGUAGE,)  # the letter's languages (BCP 47), first language first
+    spec_paths: bool = False  # made for the editor's letter pane: its web page keeps `data-spec-path`
 
     def field_of(self, url: str) -> str:
         """The spec field that named `url`, or '' when the template did."""
@@ -135,6 +138,8 @@ def render(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES, *, spec_
         brand_colour=spec.office.brand_colour,
         page_label=" / ".join(page_label),
         untranslated=tuple(dict.fromkeys(untranslated)),
+        languages=tuple(tag for tag, _ in renders),
+        spec_paths=spec_paths,
     )
 
 
@@ -171,6 +176,7 @@ def _render(spec: ResponseSpec, tag: str, words: catalogue.Catalogue, templates_
                 logo_url=urls.get("logo"),
                 signature_url=urls.get("signature"),
                 labels={name: words.markup(*words.text(message), {}) for name, message in LABELS.items()},
+                spec_path=SpecPaths(spec),
                 lang=tag,
                 vocabulary=WORDS,
             )
@@ -191,6 +197,67 @@ def _template_line(error: Exception, default: Path) -> tuple[Path, int | None]:
     """The template file and line a runtime error came from (Jinja maps its frames to template lines)."""
     frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".j2")]
     return (Path(frames[-1].filename), frames[-1].lineno) if frames else (default, None)
+
+
+class SpecPaths:
+    """The field path of each value a template prints, as validate writes it
+    (`response.recommendations[1].response`): the anchors the letter carries (`data-spec-path`
+    in the HTML, bookmarks in the DOCX) so that edits made in a letter find their way back.
+
+    Called in a template as `spec_path(model, 'field')` or `spec_path(model, 'field', index)`;
+    a model that is not part of the spec (a template's own value) has no path: ''.
+    """
+
+    def __init__(self, spec: ResponseSpec) -> None:
+        self._at: dict[int, str] = {}
+        self._keep: list[Model] = []  # the objects whose ids are keys stay alive while this does
+        stack: list[tuple[Model, str]] = [(spec, "")]
+        while stack:
+            model, path = stack.pop()
+            self._at[id(model)] = path
+            self._keep.append(model)
+            for name in type(model).model_fields:
+                value = getattr(model, name)
+                here = f"{path}.{name}" if path else name
+                if isinstance(value, Model):
+                    stack.append((value, here))
+                elif isinstance(value, list):
+                    stack.extend((v, f"{here}[{i}]") for i, v in enumerate(value) if isinstance(v, Model))
+
+    def __call__(self, model: object, name: str, index: int | None = None) -> str:
+        base = self._at.get(id(model))
+        if base is None or not isinstance(name, str):
+            return ""
+        path = f"{base}.{name}" if base else name
+        return path if index is None else f"{path}[{int(index)}]"
+
+
+_ANCHOR_ATTRIBUTE = re.compile(r' data-spec-path="[^"]*"')
+_SPANS = re.compile(r'<span( data-spec-path="[^"]*")?[^>]*>|</span>')
+
+
+def unanchored(html: str) -> str:
+    """`html` without the anchors `SpecPaths` placed: no `data-spec-path` attribute, and the `<span>`
+    that carried one on a value inside a line replaced by its content. The PDF and the web page
+    are made from this, so they are exactly as they were before letters carried anchors."""
+    if "data-spec-path" not in html:
+        return html
+    out: list[str] = []
+    open_spans: list[bool] = []  # for each <span> open: whether it is an anchor's
+    at = 0
+    for found in _SPANS.finditer(html):
+        if found.group(0) == "</span>":
+            if open_spans and open_spans.pop():
+                out.append(html[at : found.start()])
+                at = found.end()
+        else:
+            is_anchor = found.group(1) is not None and found.group(0) == f"<span{found.group(1)}>"
+            open_spans.append(is_anchor)
+            if is_anchor:
+                out.append(html[at : found.start()])
+                at = found.end()
+    out.append(html[at:])
+    return _ANCHOR_ATTRIBUTE.sub("", "".join(out))
 
 
 IMAGES = ("logo", "signature")

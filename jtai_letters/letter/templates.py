@@ -42,11 +42,13 @@ from jinja2.exceptions import SecurityError, TemplateSyntaxError
 from jinja2.loaders import split_template_path
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup, escape
 
 from jtai_letters import errors
 from jtai_letters.letter import catalogue
 from jtai_letters.letter.assets import read_regular
 from jtai_letters.letter.folders import DEFAULT_TEMPLATES, find, folder_of, search_path
+from jtai_letters.letter.text import Block
 from jtai_letters.letter.typography import curl
 from jtai_letters.spec.models import Due
 
@@ -390,6 +392,27 @@ def _typeset(value: object) -> object:
     return curl(value) if type(value) is str else value
 
 
+ANCHOR_ATTRIBUTE = "data-spec-path"
+"""The attribute naming the spec field an element's text comes from (see `render.SpecPaths`).
+The DOCX writer turns it into bookmarks; the PDF and the web page carry none of it."""
+# The top-level elements of rendered block text: at the start, or after a top-level element closed.
+_TOP_BLOCK = re.compile(r"(?:^|(?<=</p>\n)|(?<=</ul>\n)|(?<=</ol>\n))<(p|ul|ol)\b")
+
+
+def anchor(value: object, path: str) -> object:
+    """`value` printed with the spec field it comes from: block text (paragraphs, lists) with
+    `data-spec-path` on each of its top-level elements, anything else in a `<span>` carrying it.
+    Without a path (a template's own value), `value` as it would print anyway."""
+    if not path or value is None:
+        return value
+    attribute = f' {ANCHOR_ATTRIBUTE}="{escape(path)}"'
+    if isinstance(value, Block):
+        return Markup(_TOP_BLOCK.sub(lambda m: f"<{m.group(1)}{attribute}", value.__html__()))
+    html = getattr(value, "__html__", None)
+    inner = html() if callable(html) else escape(curl(value) if type(value) is str else str(value))
+    return Markup(f"<span{attribute}>{inner}</span>")
+
+
 def environment(templates_dir: Path, language: str = catalogue.ENGLISH) -> ImmutableSandboxedEnvironment:
     """The sandboxed, bounded environment for one templates folder and language (compiled templates
     are cached), its fixed words from the folder's catalogue of that language."""
@@ -410,6 +433,7 @@ def _environment(templates_dir: Path, words: catalogue.Catalogue) -> ImmutableSa
     )
     _install(env, words)
     env.filters["format"] = _checked_format(env.filters["format"])
+    env.filters["anchor"] = anchor
     env.filters.update({name: _bounded_filter(f) for name, f in env.filters.items()})
     env.globals.update({"fail": _fail, "range": _bounded_range, _TICKING: _ticking})
     return env

@@ -9,6 +9,7 @@ misprinted in the Word version.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import re
 import zipfile
@@ -32,6 +33,7 @@ from jtai_letters.letter.assets import read_asset
 from jtai_letters.letter.labels import pieces
 from jtai_letters.letter.render import RenderedLetter
 from jtai_letters.letter.style import LAYOUT, PAGE_NUMBER_ON_FIRST_PAGE, HouseStyle, office_style
+from jtai_letters.letter.templates import ANCHOR_ATTRIBUTE
 from jtai_letters.outputs import ZIP_DATE
 from jtai_letters.outputs.docx_base import (
     BULLETS_NUM_ID,
@@ -88,6 +90,7 @@ class _Segment:
     href: str | None = None
     image: tuple[str, str, float] | None = None  # (src, alt, height in mm)
     lang: str | None = None  # the language of an element with `lang` around it
+    anchor: str | None = None  # the spec field of a value inside a line (a bookmark around its runs)
 
 
 @dataclass(frozen=True)
@@ -97,9 +100,10 @@ class _Fmt:
     code: bool = False
     href: str | None = None
     lang: str | None = None
+    anchor: str | None = None
 
     def segment(self, text: str) -> _Segment:
-        return _Segment(text, self.bold, self.italic, self.code, self.href, lang=self.lang)
+        return _Segment(text, self.bold, self.italic, self.code, self.href, lang=self.lang, anchor=self.anchor)
 
 
 def write(letter: RenderedLetter) -> bytes:
@@ -115,7 +119,9 @@ def write(letter: RenderedLetter) -> bytes:
     section = document.sections[0]
     # The letterhead on page 1, in its own header; page numbers after, unless the house style numbers page 1.
     section.different_first_page_header_footer = True
-    _Writer(document, letter, style, language).blocks(body, document)
+    writer = _Writer(document, letter, style, language)
+    writer.blocks(body, document)
+    writer.anchor_blocks()
     _page_numbers(section.footer.paragraphs[0], style, letter.page_label)
     if PAGE_NUMBER_ON_FIRST_PAGE:
         _page_numbers(section.first_page_footer.paragraphs[0], style, letter.page_label)
@@ -182,6 +188,11 @@ class _Writer:
         self.width = twips(style.text_width_mm * 72 / 25.4)  # of the container being written
         self.columns: tuple[Container, Any] | None = None  # (container, table) of side-by-side columns
         self.letterhead_placed = False  # the first goes into the first page's header
+        # Anchors (docs/word-round-trip.md): the spec field of the block being written, and the
+        # paragraphs written for each block field, bookmarked once the document is complete.
+        self.anchor: str | None = None
+        self.anchored: list[tuple[str, Any]] = []  # (bookmark name, w:p), in the order written
+        self.bookmarks: dict[str, int] = {}  # bookmark names given, for unique names
 
     def fail(self, message: str) -> OutputError:
         return OutputError(Problem(message, self.letter.source, rule="docx"))
@@ -204,22 +215,68 @@ class _Writer:
         for el in parent:
             if isinstance(el.tag, str):  # not a comment
                 outer, self.lang = self.lang, el.get("lang") or self.lang
+                outer_anchor = self.anchor
                 if container is self.doc and el.get("class") != "language-columns":
                     self.columns = None  # side-by-side columns continue only from one pair to the next
                 try:
+                    self.anchor = self.block_anchor(el)
                     self.handler(BLOCKS, el, "")(self, el, container)
                 finally:
-                    self.lang = outer
+                    self.lang, self.anchor = outer, outer_anchor
+
+    # -- anchors: bookmarks naming the spec field of each block and value ----------------------
+
+    def block_anchor(self, el: HtmlElement) -> str | None:
+        """The bookmark name for the paragraphs `el` makes: its own field's, or the one around it."""
+        path = el.get(ANCHOR_ATTRIBUTE)
+        return anchor_name(path, self.anchor_language(), block=True) if path else self.anchor
+
+    def anchor_language(self) -> str:
+        """The language key an anchor names in a bilingual letter ('' in a letter of one language)."""
+        return self.lang.split("-")[0] if len(self.letter.languages) > 1 else ""
+
+    def bookmark(self, name: str) -> tuple[Any, Any]:
+        """A bookmark's start and end elements, its name made unique (a field printed twice)."""
+        seen = self.bookmarks.get(name, 0)
+        self.bookmarks[name] = seen + 1
+        unique = name if not seen else f"{name}_{seen + 1}"
+        number = str(sum(self.bookmarks.values()))
+        start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+        start.set(qn("w:id"), number)
+        start.set(qn("w:name"), unique)
+        end.set(qn("w:id"), number)
+        return start, end
+
+    def anchor_blocks(self) -> None:
+        """Each block field's paragraphs in one bookmark: from the start of its first paragraph's
+        text to the end of its last one's, so a paragraph added inside the block falls inside."""
+        groups: list[tuple[str, list[Any]]] = []
+        for name, p in self.anchored:
+            if groups and groups[-1][0] == name and groups[-1][1][-1].getnext() is p:
+                groups[-1][1].append(p)
+            else:
+                groups.append((name, [p]))
+        for name, paragraphs in groups:
+            start, end = self.bookmark(name)
+            first = paragraphs[0]
+            first.insert(1 if first.pPr is not None else 0, start)
+            paragraphs[-1].append(end)
 
     def fmt(self) -> _Fmt:
         """Plain text in the language of the block being written."""
         return _Fmt(lang=self.lang)
 
     def paragraph(self, el: HtmlElement, style: str, container: Container) -> Paragraph:
-        return self.paragraph_of(list(self.inline(el, self.fmt())), style, container)
+        outer, self.anchor = self.anchor, self.block_anchor(el)
+        try:
+            return self.paragraph_of(list(self.inline(el, self.fmt())), style, container)
+        finally:
+            self.anchor = outer
 
     def paragraph_of(self, segments: list[_Segment], style: str, container: Container) -> Paragraph:
         para: Paragraph = container.add_paragraph()
+        if self.anchor:
+            self.anchored.append((self.anchor, para._p))
         if style != "Normal":
             para._p.get_or_add_pPr().style = STYLE_IDS[style]
         if self.after_table is container:
@@ -257,13 +314,18 @@ class _Writer:
 
     def runs(self, para: Paragraph, segments: list[_Segment]) -> None:
         link: tuple[str, Any] | None = None  # (href, w:hyperlink element) being filled
+        marked: tuple[str, Any] | None = None  # (anchor, bookmark end) of the value being written
+        last: Any = para._p  # where the last run went: a value's bookmark ends there
         for seg in segments:
+            if marked is not None and seg.anchor != marked[0]:
+                last.append(marked[1])
+                marked = None
             if seg.image is not None:
                 self.picture(para, *seg.image)
                 continue
             if seg.text == "\n":
                 para.add_run().add_break()
-                link = None
+                link, last = None, para._p
                 continue
             run = para.add_run(seg.text)
             if seg.lang and seg.lang != self.language:
@@ -279,6 +341,13 @@ class _Writer:
                 link[1].append(run._r)
             else:
                 link = None
+            last = run._r.getparent()
+            if seg.anchor and marked is None:
+                start, end = self.bookmark(anchor_name(seg.anchor, self.anchor_language(), block=False))
+                (run._r if run._r.getprevious() is not None or last is para._p else last).addprevious(start)
+                marked = (seg.anchor, end)
+        if marked is not None:
+            last.append(marked[1])
 
     def picture(self, para: Paragraph, src: str, alt: str, height_mm: float) -> None:
         try:
@@ -438,7 +507,11 @@ def _quote(w: _Writer, el: HtmlElement, container: Container) -> None:
 @block("ul", None, "causes-of-concern")
 @block("ol")
 def _list(w: _Writer, el: HtmlElement, container: Container) -> None:
-    paragraphs = _list_items(w, el, container, level=0)
+    outer, w.anchor = w.anchor, w.block_anchor(el)
+    try:
+        paragraphs = _list_items(w, el, container, level=0)
+    finally:
+        w.anchor = outer
     if paragraphs:  # the list's own margin below it, as the PDF's
         paragraphs[-1].paragraph_format.space_after = Pt(w.style.paragraph_after)
 
@@ -684,6 +757,7 @@ def _formatted(w: _Writer, el: HtmlElement, fmt: _Fmt) -> Iterator[_Segment]:
             code=fmt.code or tag == "code",
             href=el.get("href") if tag == "a" else fmt.href,
             lang=fmt.lang,
+            anchor=el.get(ANCHOR_ATTRIBUTE) or fmt.anchor,
         ),
     )
 
@@ -772,6 +846,18 @@ def _hyperlink(para: Paragraph, href: str) -> Any:
     link.set(qn("r:id"), r_id)
     para._p.append(link)
     return link
+
+
+def anchor_name(path: str, language: str = "", *, block: bool) -> str:
+    """The bookmark name of a spec field's anchor: `_jtb_` (whole paragraphs) or `_jti_` (a value inside
+    a line) and a digest of the field path and language key. Word allows 40 letters, digits and
+    underscores; a leading underscore makes the bookmark hidden in Word's Bookmark dialog.
+
+    >>> anchor_name("response.recommendations[1].response", block=True)
+    '_jtb_f3268d41e522e49e'
+    """
+    digest = hashlib.sha256(f"{path}|{language}".encode()).hexdigest()[:16]
+    return f"{'_jtb_' if block else '_jti_'}{digest}"
 
 
 def _collapse(segments: list[_Segment]) -> list[_Segment]:

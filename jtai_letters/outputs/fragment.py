@@ -18,7 +18,7 @@ from lxml.html import HtmlElement
 
 from jtai_letters.errors import OutputError, Problem
 from jtai_letters.letter.assets import read_asset
-from jtai_letters.letter.render import RenderedLetter
+from jtai_letters.letter.render import RenderedLetter, unanchored
 
 IMAGES = "images"
 """The folder beside the fragment that holds its images."""
@@ -41,7 +41,7 @@ def write(letter: RenderedLetter, heading_level: int = 2) -> Fragment:
     """The letter's text as a fragment whose first heading is `h{heading_level}`; deterministic."""
     if not 1 <= heading_level <= 6:
         raise OutputError(Problem(f"the fragment's heading level must be 1 to 6, not {heading_level}", letter.source))
-    root = lxml.html.document_fromstring(letter.html)
+    root = lxml.html.document_fromstring(unanchored(letter.html))  # the anchors are for the DOCX
     body = root.find("body")
     if body is None:
         raise OutputError(Problem("fragment not written: the layout made no <body>", letter.source))

@@ -19,7 +19,7 @@ from lxml.html import HtmlElement
 
 from jtai_letters.errors import OutputError, Problem
 from jtai_letters.letter.assets import read_asset
-from jtai_letters.letter.render import RenderedLetter
+from jtai_letters.letter.render import RenderedLetter, unanchored
 from jtai_letters.letter.style import behaviour_css, office_style, stylesheet
 
 # The page stands alone: images are inside it, styles inline, and nothing may run or load.
@@ -33,7 +33,8 @@ WEB_CSS = files(__package__).joinpath("web.css").read_text(encoding="utf-8")
 def write(letter: RenderedLetter) -> bytes:
     """The letter as an accessible HTML page (UTF-8 bytes). Deterministic: same letter, same bytes."""
     try:
-        root = lxml.html.document_fromstring(letter.html)
+        root = lxml.html.document_fromstring(letter.html if letter.spec_paths else unanchored(letter.html))
+        # (the anchors are for the DOCX, and for the editor's letter pane)
     except lxml.etree.ParserError as e:  # a layout that printed only a comment, say
         raise OutputError(Problem(f"web page not written: the layout made no document ({e})", letter.source)) from None
     head, body = root.find("head"), root.find("body")

@@ -28,7 +28,7 @@ with linux_sonames_first(), long_lived():
 
 from jtai_letters.errors import OutputError, Problem
 from jtai_letters.letter.assets import MAX_ASSET_BYTES, read_asset, read_regular
-from jtai_letters.letter.render import RenderedLetter
+from jtai_letters.letter.render import RenderedLetter, unanchored
 from jtai_letters.letter.style import HouseStyle, behaviour_css, office_style, stylesheet
 from jtai_letters.pipeline.archive import SPEC_DESCRIPTION
 
@@ -223,7 +223,7 @@ def write(letter: RenderedLetter) -> bytes:
         css = [_behaviour(), *(_stylesheet(p, p.stat().st_mtime_ns, templates) for p in letter.stylesheets)]
         css.append(_theme(office_style(letter.font, letter.brand_colour), letter.page_label))
         base = templates[0].resolve().as_uri() + "/"
-        document = HTML(string=html, base_url=base, url_fetcher=fetcher)
+        document = HTML(string=unanchored(html), base_url=base, url_fetcher=fetcher)
         options: dict[str, object] = {"pdf_variant": PDF_VARIANT, "cache": _image_cache(letter)}
         if letter.attachments:
             when = dt.datetime.combine(letter.date, dt.time())
