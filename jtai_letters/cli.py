@@ -155,6 +155,14 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--markdown", action="store_true", help="print the field reference as Markdown instead")
     s.add_argument("--profile", action="store_true", help="print the schema of an office profile instead")
 
+    d = verbs.add_parser("draft", help="read an HMICFRS report (saved web page or PDF) into a draft spec")
+    d.add_argument("report", type=Path, help="the report: a saved web page (.html, .htm) or a PDF")
+    d.add_argument("--profile", type=_profile, default=None, help="the office profile the draft names")
+    d.add_argument("--layout", default="letter", help="layout to use (default: letter; see `layouts`)")
+    d.add_argument("-o", "--out", type=Path, default=None, help="write the draft here (default: standard output)")
+    d.add_argument("--force", action="store_true", help="with -o: replace a file that exists")
+    d.add_argument("--templates", type=_templates, default=DEFAULT_TEMPLATES, help="folder of layout templates")
+
     n = verbs.add_parser("new", help="print a commented spec to fill in")
     n.add_argument("--layout", required=True, help="layout to use (see `layouts`)")
     n.add_argument("--report-title", help="the report's title")
@@ -286,6 +294,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
             return EXIT_OK
         if args.verb == "new":
             return _new(args, out)
+        if args.verb == "draft":
+            return _draft(args, out, err)
         if args.verb == "publish":
             return _publish(args, out, err)
         if args.verb == "preview":
@@ -368,6 +378,23 @@ def _new(args: argparse.Namespace, out: TextIO) -> int:
             body=args.body,
         )
     )
+    return EXIT_OK
+
+
+def _draft(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from jtai_letters.report.draft import draft, save  # the report readers: only draft needs them
+
+    made = draft(
+        args.report, profile=args.profile, layout=args.layout, spec_path=args.out, templates_dir=args.templates
+    )
+    if args.out is not None:
+        save(made.text, args.out, force=args.force)
+    else:
+        out.write(made.text)
+    for line in made.summary():
+        print(line, file=err)
+    if args.out is not None:
+        print(f"{args.out}: written; answer each item, replace every TODO, then validate it", file=err)
     return EXIT_OK
 
 

@@ -31,6 +31,11 @@ def _letter(spec: Path) -> bytes:
     return docx.write(render(load_spec(spec)))
 
 
+def _flat(value: object) -> str:
+    """A spec text with its wrapped lines joined (a line break inside a paragraph reads as a space)."""
+    return "\n\n".join(" ".join(part.split()) for part in str(value).split("\n\n"))
+
+
 def _text(data: bytes) -> list[str]:
     return docx_read.body_text(docx_read.read(data, Path("x.docx")))
 
@@ -130,10 +135,10 @@ def test_accepted_edits_are_written_and_the_letter_then_says_what_the_edited_one
         out.splitlines()[-1] == f"4 changes, 1 comment, 3 things not mapped, 2 tracked changes pending: {spec} written"
     )
     written = SpecDocument.read(spec)
-    assert "officers were courteous and took them" in written.get("response.opening[0]")
-    assert "at each Performance and Accountability" in written.get("response.key_findings[1].commentary[0]")
-    assert written.get("response.chief_constable.comments[1]").endswith(
-        "same high standard of service.\n\nA new paragraph inside the comments.\n"
+    assert "officers were courteous and took them" in _flat(written.get("response.opening[0]"))
+    assert "at each Performance and Accountability" in _flat(written.get("response.key_findings[1].commentary[0]"))
+    assert _flat(written.get("response.chief_constable.comments[1]")).endswith(
+        "same high standard of service.\n\nA new paragraph inside the comments."
     )
     assert dict(written.get("response.local_actions[1]")) == {
         "text": "Train every call handler.",
@@ -155,8 +160,8 @@ def test_rejected_changes_leave_the_tracked_text_as_it_was(edited: tuple[Path, P
     code, _out, _ = run("absorb", made, "--into", spec, "--reject-changes", "--write")
     assert code == 0
     written = SpecDocument.read(spec)
-    assert "at every Performance and Accountability" in written.get("response.key_findings[1].commentary[0]")
-    assert "officers were courteous" in written.get("response.opening[0]")
+    assert "at every Performance and Accountability" in _flat(written.get("response.key_findings[1].commentary[0]"))
+    assert "officers were courteous" in _flat(written.get("response.opening[0]"))
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
@@ -236,3 +241,60 @@ def test_every_example_round_trips_with_edits_in_several_places(example: str, tm
 def _save(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+def test_markdown_the_letter_can_say_comes_back_and_what_it_would_misread_is_escaped(tmp_path: Path) -> None:
+    spec = _copy(tmp_path)
+    made = tmp_path / "edited.docx"
+
+    def steps(doc: Edited) -> None:
+        doc.append_words("response.recommendations[0].response", " Every call is ")
+        doc.append_words("response.recommendations[0].response", "checked", bold=True)
+        doc.append_words("response.recommendations[0].response", " under rule *7_b* [draft].")
+
+    made.write_bytes(edit(_letter(spec), steps))
+    code, _, _ = run("absorb", made, "--into", spec, "--write")
+    assert code == 0
+    assert _flat(SpecDocument.read(spec).get("response.recommendations[0].response")).endswith(
+        "Every call is **checked** under rule \\*7\\_b\\* \\[draft\\]."
+    )
+    assert _text(_letter(spec)) == _text(made.read_bytes())
+
+
+def test_inline_markdown_of_runs() -> None:
+    pieces = [
+        docx_read.Piece("Read "),
+        docx_read.Piece("the report", href="https://example.gov.uk/r"),
+        docx_read.Piece(" now", italic=True),
+        docx_read.Piece(": "),
+        docx_read.Piece("s55", code=True),
+    ]
+    assert docx_read.inline_markdown(pieces) == "Read [the report](https://example.gov.uk/r) *now*: `s55`"
+    assert docx_read.inline_markdown(pieces, plain=True) == "Read the report now: s55"
+
+
+def test_deleted_in_word_deletes_list_items_and_actions_and_names_what_cannot_be_empty(tmp_path: Path) -> None:
+    spec = _copy(tmp_path)
+    made = tmp_path / "edited.docx"
+
+    def steps(doc: Edited) -> None:
+        doc.delete_paragraphs("response.chief_constable.comments[1]")
+        doc.delete_row("response.recommendations[0].actions[1].text")
+        doc.clear("response.recommendations[2].response")
+
+    made.write_bytes(edit(_letter(spec), steps))
+    code, out, _ = run("absorb", made, "--into", spec, "--write")
+    assert code == 0
+    lines = out.splitlines()
+    assert "response.chief_constable.comments[1]: deleted in Word" in lines
+    assert "response.recommendations[0].actions[1]: deleted in Word" in lines
+    assert (
+        f"{made}: response.recommendations[2].response: its text was deleted in Word, and the field cannot be "
+        "empty: not written; give it new words in Word or in the spec"
+    ) in lines
+    written = load_spec(spec)
+    assert len(written.response.chief_constable.comments) == 1
+    assert [a.text for a in written.response.recommendations[0].actions] == [
+        "Train all call handlers in the structured risk assessment tool."
+    ]
+    assert written.response.recommendations[2].response.startswith("Accepted.")

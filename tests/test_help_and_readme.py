@@ -35,6 +35,7 @@ SECTIONS = {
     "new": "## render, new, layouts, extract-spec",
     "publish": "## publish",
     "absorb": "## absorb: the Word round trip",
+    "draft": "## draft: starting from the report",
 }
 _OPTION = re.compile(r"(?<![\w-])--[a-z][a-z-]*(?![\w-])")
 

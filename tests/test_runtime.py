@@ -76,5 +76,11 @@ def test_every_verb_runs_with_only_the_runtime_dependencies(runtime_python: Path
     verb("progress", spec, "-o", tmp_path / "progress.pdf", "--as-of", "2026-01-01")
     verb("deadlines", spec, "-o", tmp_path / "d.ics")
     assert (tmp_path / "d.ics").read_text().startswith("BEGIN:VCALENDAR")
+    for report in ("peel-2023-25-loamshire.html", "one-column-fraud.pdf"):  # draft reads pages and PDFs
+        drafted = subprocess.run(
+            [runtime_python, "-m", "jtai_letters", "draft", TESTS / "reports" / report],
+            capture_output=True, text=True, env=env, cwd=tmp_path,
+        )  # fmt: skip
+        assert (drafted.returncode, "  recommendations:\n" in drafted.stdout) == (0, True), drafted.stderr
     # preview serves until stopped: its imports (the server and the file watcher) must be there
     subprocess.run([runtime_python, "-c", "import jtai_letters.faces.preview"], env=env, check=True)

@@ -294,6 +294,22 @@ class Edited:
             etree.SubElement(etree.SubElement(p, w("r")), w("t")).text = words
         row.addnext(new)
 
+    def delete_paragraphs(self, path: str) -> None:
+        """A field's paragraphs deleted, its bookmark with them (as Word deletes them)."""
+        for p in self.paragraphs(path):
+            p.getparent().remove(p)
+
+    def delete_row(self, path: str) -> None:
+        """The table row holding a field deleted."""
+        row = next(a for a in self.start(path).iterancestors() if a.tag == w("tr"))
+        row.getparent().remove(row)
+
+    def clear(self, path: str) -> None:
+        """Every word of a field deleted, its bookmark left empty where it was."""
+        for p in self.paragraphs(path):
+            for r in p.findall(w("r")):
+                p.remove(r)
+
     def layout_words(self, old: str, new: str) -> None:
         """The layout's own words changed (a heading it prints, a label)."""
         for t in self.root.iter(w("t")):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import textwrap
 import typing
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -63,6 +64,7 @@ class Change:
     new: Any
     how: Literal["set", "delete", "insert"] = "set"
     index: int = 0  # for an insert: where the new item goes in the list
+    shown: str = ""  # the new text as shown in the diff (before its lines are wrapped for the file)
 
 
 @dataclass
@@ -509,7 +511,7 @@ def _compare(
         if why:
             found.unmapped.append(Problem(why, edited, field=str(target), rule="absorb"))
             continue
-        found.changes.append(Change(target, _plain(old), value))
+        found.changes.append(Change(target, _plain(old), value, shown=new_values[0]))
     for path in sorted(removed_actions):
         found.changes.append(Change(Field(path), _plain(doc.get(path)), None, "delete"))
     _new_rows(found, reading, base, edited, statuses)
@@ -578,7 +580,7 @@ def _value(kind: Kind, text: str, statuses: dict[str, str]) -> tuple[Any, str | 
     if kind in ("block", "text", "plain"):
         if not text.strip():
             return None, "its text was deleted in Word, and the field cannot be empty: not written"
-        return text, None
+        return (wrapped(text) if kind == "block" else text), None
     if text.strip() in (NONE_MARK, "-", ""):
         return None, None
     if kind == "status":
@@ -592,6 +594,33 @@ def _value(kind: Kind, text: str, statuses: dict[str, str]) -> tuple[Any, str | 
             f"the due date '{text}' cannot be read: write it as 31 March 2026, March 2026 or Q1 2026–27: not written"
         )
     return due, None
+
+
+_BLOCK_START = re.compile(r"^(?:[-+*>#=]|\d+[.)])(?:\s|$)")
+WIDTH = 88  # a paragraph's lines in the spec, as officers and `new` write them
+
+
+def wrapped(markdown: str) -> str:
+    """Block Markdown with each paragraph's long line broken at spaces (Markdown reads a line break
+    in a paragraph as a space), never where the next line would start a list, a heading or a quote.
+
+    >>> [len(line) for line in wrapped("word " * 30).splitlines()], wrapped("x " * 44 + "- y").splitlines()[-1][-5:]
+    ([84, 64], 'x - y')
+    """
+    out: list[str] = []
+    for line in markdown.split("\n"):
+        if len(line) <= WIDTH or line.endswith("\\") or _BLOCK_START.match(line) or line.startswith(" "):
+            out.append(line)
+            continue
+        pieces = textwrap.wrap(line, WIDTH, break_long_words=False, break_on_hyphens=False)
+        joined: list[str] = []
+        for piece in pieces:
+            if joined and _BLOCK_START.match(piece):
+                joined[-1] += " " + piece
+            else:
+                joined.append(piece)
+        out.extend(joined)
+    return "\n".join(out)
 
 
 def parse_due(text: str) -> dt.date | str | None:
@@ -816,7 +845,7 @@ def report(found: Absorbed) -> list[str]:
             out += [f"  - {line}" for line in change.old.splitlines()]
             continue
         out.append(f"{change.target}:")
-        new = str(change.new)
+        new = change.shown or str(change.new)
         for line in difflib.ndiff(change.old.splitlines(), new.splitlines()):
             if line.startswith(("- ", "+ ")):
                 out.append(f"  {line}")

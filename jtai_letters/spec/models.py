@@ -378,13 +378,23 @@ class Period(Model):
 class Item(Model):
     """A recommendation, area for improvement or cause of concern made by the report."""
 
-    TRANSLATABLE = ("text",)
+    TRANSLATABLE = ("text", "area")
 
     id: RefId = _f("The report's own reference for it.", "R1", "AFI2")
     text: Text = _f("Its words, as the report gives them.", "By 31 March 2026, the force should ...")
     addressed_to: Addressee | None = _f(
         "Who the report addresses it to.", "chief constables", "police and crime commissioners", default=None
     )
+    area: Plain | None = _f(
+        "The part of the report it belongs to, such as the graded area of a PEEL area for improvement.",
+        "Investigating crime",
+        default=None,
+    )
+    due: DueDate | None = _f(
+        "When the report asks for it to be done: a date, a month (2026-03) or a financial quarter (2026-27 Q1).",
+        "2026-03-31",
+        default=None,
+    )  # DueDate is defined below, with the actions that share it: pydantic resolves it when first used
 
 
 class Concern(Item):
@@ -615,6 +625,12 @@ DueDate = Annotated[
         }
     ),
 ]
+
+
+# The items of a report name DueDate before it is defined (above): complete them now, not at first use.
+Item.model_rebuild()
+Concern.model_rebuild()
+Report.model_rebuild()
 
 
 class Update(Model):

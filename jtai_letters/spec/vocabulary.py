@@ -292,3 +292,20 @@ WORDS = Words(
     deadline_days=DEADLINE_DAYS,
 )
 """Given to every template as `vocabulary`."""
+
+
+# -- reading reports (`draft`) ---------------------------------------------------------------------
+
+FORCE_SPECIFIC: ReportKind = "force-specific"
+REPORT_KIND_CLUES: Mapping[ReportKind, str] = MappingProxyType(
+    {
+        "peel": r"\bPEEL\b|police effectiveness, efficiency and legitimacy|/peel-reports/",
+        "jtai": r"joint targeted area inspection|\bJTAI\b",
+        "national-thematic": r"\bthematic (?:inspection|review|report)\b",
+    }
+)
+"""What says which kind a report is, in its title, address or opening words (any case): `draft` reads them
+in this order; failing them, a title naming one force (`FORCE_IN_TITLE`) makes it force-specific."""
+FORCE_IN_TITLE = (
+    r"\binspection of ((?:the )?[A-Z][\w&'’ -]*?(?:Police|Constabulary|Police Service(?: of [A-Z][\w ]+)?))\b"
+)
