@@ -370,3 +370,15 @@ def test_edit_opens_the_draft_with_the_report_s_items_and_its_todos(tmp_path: Pa
     editor.save()
     saved = spec.read_text(encoding="utf-8")
     assert "      response: Accepted.\n" in saved and "  # s55: publish the response by 1 December 2025" in saved
+
+
+def test_a_layout_s_needs_are_todos_in_the_draft() -> None:
+    code, out, _ = run("draft", REPORTS / "thematic-rural-theft.html", "--layout", "narrative")
+    assert code == 0
+    assert '  summary:\n    - "TODO: a paragraph summarising the report"\n' in out  # the narrative opens with one
+    assert '  sign_off:\n    closing: Yours sincerely\n    name: "TODO: who signs"\n' in out
+    assert run("draft", REPORTS / "thematic-rural-theft.html", "--layout", "poster") == (
+        1,
+        "",
+        "unknown layout 'poster'; choose from letter, narrative, statement\n",
+    )

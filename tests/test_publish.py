@@ -354,3 +354,44 @@ def test_the_calendar_holds_the_date_the_chief_constables_comments_are_due(tmp_p
     assert events["Chief constable's comments due: Loamshire response to An inspection of Loamshire Police"] == dt.date(
         2025, 10, 10
     )
+
+
+def test_from_a_saved_report_to_the_published_set(tmp_path: Path) -> None:
+    """The officer's whole path: draft from the saved report, answer it, approve it, publish it."""
+    from jtai_letters.spec.writer import SpecDocument
+
+    shutil.copytree(ROOT / "profiles", tmp_path / "profiles")
+    spec = tmp_path / "spec.yaml"
+    report = ROOT / "tests" / "reports" / "peel-2023-25-loamshire.html"
+    code, _, err = run(
+        "draft", str(report), "--profile", str(tmp_path / "profiles" / "loamshire.yaml"), "-o", str(spec)
+    )
+    assert code == 0, err
+    doc = SpecDocument.read(spec)
+
+    def answer(node: object, path: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                answer(value, f"{path}.{key}" if path else str(key))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                answer(value, f"{path}[{i}]")
+        elif isinstance(node, str) and node.startswith("TODO"):
+            doc.set(path, dt.date(2025, 11, 20) if path == "response.date" else f"Our answer to {path}.")
+
+    answer(doc.data, "")
+    doc.append("response.sign_off_steps", {"step": "approved", "date": dt.date(2025, 11, 18), "by": "Priya Marsh"})
+    doc.save()
+    assert validate_lines(spec, "--as-of", DAY) == []
+    out = tmp_path / "set"
+    code, _, err = run("publish", str(spec), "-o", str(out), "--date", DAY)
+    assert (code, err) == (0, "")
+    drafted = load_spec(spec)
+    page = (out / "cms" / "fragment.html").read_text(encoding="utf-8")
+    text = " ".join(lxml.html.fragment_fromstring(page, create_parent="div").text_content().split())
+    for item in drafted.report.recommendations:
+        assert " ".join(item.text.split()).replace("'", "’") in text.replace("'", "’")  # quoted word for word
+    message = email.message_from_bytes(next((out / "emails").glob("*.eml")).read_bytes(), policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_content() == (out / "spec.pdf").read_bytes()

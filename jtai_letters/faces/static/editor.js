@@ -30,6 +30,7 @@
   let timer = null;
   let queue = Promise.resolve();
   let inFlight = false;
+  let lastDirty = null;
 
   // -- talking to the server ---------------------------------------------------------------
 
@@ -99,7 +100,9 @@
     } else if (!next.conflict) {
       conflict.hidden = true;
     }
-    if (!next.saved && !next.refused) say(next.dirty ? "Unsaved changes." : "No unsaved changes.");
+    // Said when it changes: news from the server (its own save seen on disk) does not talk over "Saved."
+    if (!next.saved && !next.refused && next.dirty !== lastDirty) say(next.dirty ? "Unsaved changes." : "No unsaved changes.");
+    lastDirty = next.dirty;
   }
 
   function say(text) { statusLine.textContent = text; }
@@ -306,12 +309,31 @@
     return leaf(node, d, value, path, label, required, siblings, null);
   }
 
+  // An office field the spec leaves to its profile: the profile's value, and how to override it.
+  function profileValue(path, value) {
+    const office = /^office\.[^.[\]]+$/.test(path) ? path.slice(7) : null;
+    return office && value === undefined && state.profile[office] !== undefined ? state.profile[office] : undefined;
+  }
+
+  function shownValue(given) {
+    if (Array.isArray(given)) return given.map(shownValue).join(" / ");
+    if (given && typeof given === "object") return Object.values(given).map(shownValue).join(", ");
+    return String(given);
+  }
+
+  function profileNote(given) {
+    return el("p", { class: "profile-note", text: "From the office profile: " + shownValue(given) + ". Set here to override." });
+  }
+
   function group(node, d, value, path, label, required) {
     const box = el("fieldset", { class: "group", "data-path": path }, [el("legend", { text: label })]);
     if (value === undefined || value === null) {
       const add = el("button", { type: "button", class: "add", text: "Add " + label.toLowerCase() });
       add.addEventListener("click", function () { structural([{ op: "set", path: path, value: stub(node) }], path); });
-      box.append(...helpFor(node, "h-" + path, false), add);
+      box.append(...helpFor(node, "h-" + path, false));
+      const given = profileValue(path, value);
+      if (given !== undefined) box.append(profileNote(given));
+      box.append(add);
       return box;
     }
     fields(d.node, value, path, box);
@@ -334,6 +356,7 @@
   }
 
   function singular(label) {
+    if (/ss$/.test(label)) return label + " line"; // an address: its lines
     if (/ies$/.test(label)) return label.replace(/ies$/, "y");
     if (/ses$/.test(label)) return label.replace(/es$/, "");
     return label.replace(/s$/, "").replace(/s( for| of)/, "$1");
@@ -342,6 +365,8 @@
   function list(node, items, value, path, label, paragraphs) {
     const box = el("fieldset", { class: "list", "data-path": path }, [el("legend", { text: label })]);
     box.append(...helpFor(node, "h-" + path, paragraphs));
+    const given = profileValue(path, value);
+    if (given !== undefined) box.append(profileNote(given));
     const values = Array.isArray(value) ? value : [];
     const ol = el("ol", { class: "items" });
     const one = singular(label);
@@ -402,8 +427,7 @@
     const id = fieldId(path);
     const helpId = "h-" + path;
     const wrap = el("div", { class: "field", "data-path": path });
-    const office = /^office\.[^.[\]]+$/.test(path) ? path.slice(7) : null;
-    const fromProfile = office && value === undefined && state.profile[office] !== undefined ? state.profile[office] : undefined;
+    const fromProfile = profileValue(path, value);
     const name = el("label", { for: id, text: label + (required ? " (required)" : "") });
     let input;
     const shown = value === undefined || value === null ? "" : String(value);
@@ -453,7 +477,7 @@
     });
     wrap.append(name, input, ...help);
     if (fromProfile !== undefined) {
-      wrap.append(el("p", { class: "profile-note", text: "From the office profile; set here to override." }));
+      wrap.append(el("p", { class: "profile-note", text: "From the office profile (shown greyed); set here to override." }));
     }
     return wrap;
   }
