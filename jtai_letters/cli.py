@@ -101,6 +101,18 @@ def _parser() -> argparse.ArgumentParser:
         t.add_argument("--as-of", type=_date, default=None, help=f"{as_of} (default: today)")
         if verb == "progress":
             t.add_argument("--title", default=None, help="the report's title (default: Progress on inspection reports)")
+            t.add_argument(
+                "--timeout",
+                type=_seconds,
+                default=TIMEOUT_SECONDS,
+                help=f"seconds the report may take (default: {TIMEOUT_SECONDS:g})",
+            )
+            t.add_argument(
+                "--memory",
+                type=_positive,
+                default=MEMORY_MB,
+                help=f"megabytes making the report may use (default: {MEMORY_MB})",
+            )
         _common(t)
 
     x = verbs.add_parser("extract-spec", help="print the spec embedded in a letter made with --archive")
@@ -311,9 +323,12 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
             from jtai_letters.pipeline.archive import extract_all, extract_spec
 
             if args.to:
-                print(extract_all(args.pdf, args.to, force=args.force), file=out)
+                skipped: list[str] = []
+                print(extract_all(args.pdf, args.to, force=args.force, skipped=skipped), file=out)
+                for name in skipped:
+                    print(f"{args.pdf}: not written: '{name}' is attached, but the spec does not name it", file=err)
             else:
-                out.write(extract_spec(args.pdf))
+                out.write(_shown(extract_spec(args.pdf)))
             return EXIT_OK
         for line in layouts.describe(args.templates):
             print(line, file=out)
@@ -379,6 +394,17 @@ def _new(args: argparse.Namespace, out: TextIO) -> int:
         )
     )
     return EXIT_OK
+
+
+_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0, 9), 11, 12, *range(14, 32), 127)} | {
+    c: f"\\u{c:04x}" for c in (*range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+}
+
+
+def _shown(text: str) -> str:
+    """Text from a file of unknown origin as it may be printed to a terminal: control characters and
+    bidirectional overrides escaped (`\\x1b`, `\\u202e`), so it cannot move the cursor or reorder lines."""
+    return text.translate(_CONTROLS)
 
 
 def _draft(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -526,7 +552,7 @@ def _tracking(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from jtai_letters.tracking import deadlines, progress, register
 
     export = {"register": register.export, "progress": progress.export, "deadlines": deadlines.export}[args.verb]
-    extra = {"title": args.title} if args.verb == "progress" else {}
+    extra = {"title": args.title, "timeout": args.timeout, "memory_mb": args.memory} if args.verb == "progress" else {}
     made = export(expand(args.specs), args.out, args.as_of or dt.date.today(), _options(args), **extra)
     for line in lines(made.warnings):
         print(line, file=err)

@@ -117,9 +117,11 @@ def test_an_office_tracking_page_replaces_ours_alone(tmp_path: Path) -> None:
     code, _, err = run("register", *specs, "--templates", folder, "-o", tmp_path / "r.html", "--as-of", "2026-06-01")
     assert (code, err) == (0, "")
     made = register.read(specs, dt.date(2026, 6, 1))
-    assert (
-        tmp_path / "r.html"
-    ).read_text() == f'<!DOCTYPE html><html lang="en-GB"><body><p>{len(made.rows)} rows</p></body></html>'
+    assert (tmp_path / "r.html").read_text() == (
+        # ours, the security policy every register page carries (issue 28), in a head of its own
+        f'<!DOCTYPE html><html lang="en-GB"><head><meta http-equiv="Content-Security-Policy" '
+        f'content="{register.REGISTER_POLICY}"></head><body><p>{len(made.rows)} rows</p></body></html>'
+    )
     code, _, err = run("progress", *specs, "--templates", folder, "-o", tmp_path / "p.pdf", "--as-of", "2026-06-01")
     assert (code, err) == (0, "")  # the progress report: still ours
 

@@ -116,7 +116,8 @@ def test_a_spec_not_in_utf8_is_refused_before_writing(tmp_path: Path) -> None:
 
 
 def test_existing_files_are_kept_unless_forced(tmp_path: Path) -> None:
-    pdf = crafted(tmp_path / "letter.pdf", [("spec.yaml", SPEC), ("profiles/p.yaml", b"name: x\n")])
+    naming = SPEC + b"office:\n  profile: profiles/p.yaml\n"  # only files the spec names are written
+    pdf = crafted(tmp_path / "letter.pdf", [("spec.yaml", naming), ("profiles/p.yaml", b"name: x\n")])
     out = tmp_path / "out"
     assert run("extract-spec", pdf, "--to", out)[0] == 0
     (out / "profiles" / "p.yaml").write_text("name: edited by an officer\n")

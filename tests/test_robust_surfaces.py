@@ -86,6 +86,8 @@ def test_a_layout_name_of_300_letters_is_a_located_error_in_every_verb(tmp_path:
         ("catalogue-charset-bogus", "the catalogue's header names the character set 'bogus', which is not one text"),
         ("catalogue-charset-hex", "the catalogue's header names the character set 'hex', which is not one text"),
         ("catalogue-mo-charset-bogus", "the catalogue's header names the character set 'bogus', which is not one"),
+        # found by the long fuzz run: a NUL in the name was a ValueError from codecs.lookup
+        ("catalogue-mo-charset-with-nul", "the catalogue's header names the character set 'ut?f8', which is not one"),
         (
             "catalogue-plural-divides-by-zero",
             "the catalogue's Plural-Forms fails for 0 (ZeroDivisionError: integer division or modulo by zero)",
@@ -472,3 +474,169 @@ def in_fresh_thread(fn: Callable[[], object]) -> None:
     thread.join()
     if failed:
         raise failed[0]
+
+
+# -- 18, 19. Markdown that printed nothing ----------------------------------------------------------
+
+
+def test_a_link_reference_definition_is_refused_with_a_hint(tmp_path: Path) -> None:
+    spec = SURFACES / "markdown-reference-definition.yaml"
+    message = (
+        f"{spec}:23:7: response.context[1]: a link reference definition ('[label]: https://...') prints nothing "
+        "in a letter, and '[words][label]' prints its brackets: write each link in place, as [words](https://...)"
+    )
+    one_error(*run("validate", spec), message)
+    one_error(*run("render", spec, "-o", tmp_path, "--format", "html"), message)
+
+
+def test_a_link_without_words_is_refused(tmp_path: Path) -> None:
+    spec = SURFACES / "link-without-words.yaml"
+    message = (
+        f"{spec}:22:7: response.context[0]: the link to 'https://example.org/x' has no words: it prints nothing "
+        "in the PDF and Word, and an empty link on the web page; write [what it is](...), for example the "
+        "report's title"
+    )
+    one_error(*run("validate", spec), message)
+    _code, out, _ = run("validate", "--format", "json", spec)
+    assert json.loads(out)[0]["errors"][0]["rule"] == "link-words"
+
+
+# -- 20. a cell longer than Excel holds -------------------------------------------------------------
+
+
+def test_an_answer_longer_than_an_excel_cell_is_a_warning_naming_where_it_is_whole(tmp_path: Path) -> None:
+    spec = SURFACES / "answer-longer-than-an-excel-cell.yaml"
+    code, _out, err = run("register", spec, "-o", tmp_path / "register.xlsx")
+    assert code == 0
+    assert err == (
+        f"{spec}: warning: register.xlsx: the answer of recommendation R1 is 33,999 characters; Excel holds "
+        "32,767 in a cell, so the spreadsheet has only its start: the whole text is in the .csv and .json "
+        "registers\n"
+    )
+    assert run("register", spec, "-o", tmp_path / "register.csv") == (
+        0,
+        f"{tmp_path / 'register.csv'}: 1 spec, 1 register row\n",
+        "",
+    )
+    assert len((tmp_path / "register.csv").read_text(encoding="utf-8-sig")) > 33_999
+
+
+# -- 21. two specs of one report in one calendar -------------------------------------------------------
+
+
+def test_two_specs_of_the_same_report_give_events_with_their_own_stable_uids(tmp_path: Path) -> None:
+    specs = [SURFACES / "same-report-a.yaml", SURFACES / "same-report-b.yaml"]
+
+    def uids(*paths: Path) -> list[str]:
+        target = tmp_path / "d.ics"
+        assert run("deadlines", *paths, "-o", target)[0] == 0
+        return [line for line in target.read_text().splitlines() if line.startswith("UID:")]
+
+    both = uids(*specs)
+    assert len(both) == 4 and len(set(both)) == 4  # a deadline and a due date each, none shared
+    assert uids(*specs) == both  # the same export, the same UIDs
+    alone = uids(specs[0])
+    assert len(alone) == 2 and not set(alone) & set(both[:1])  # alone, it keeps the UIDs it always had
+
+
+# -- 22. bounds on what a template and a progress report may build --------------------------------
+
+
+@pytest.mark.parametrize("fixture", ["filter-chain-a-billion-long", "string-method-chain-a-billion-long"])
+def test_a_filter_chain_that_multiplies_a_string_is_refused_before_it_is_built(fixture: str, tmp_path: Path) -> None:
+    templates = SURFACES / fixture
+    message = (
+        f"{templates / 'statement.html.j2'}:7: layout 'statement' failed: the template built a value of "
+        "16,777,216 items or characters; at most 5,000,000"
+    )
+    one_error(*run("validate", "--templates", templates, MINIMAL), message)
+
+
+def test_progress_has_a_time_and_a_memory_limit(tmp_path: Path) -> None:
+    spec = SURFACES / "progress-thousand-rows.yaml"
+    target = tmp_path / "progress.pdf"
+    code, out, err = run("progress", spec, "-o", target, "--timeout", "0.5")
+    assert (code, out) == (1, "")
+    assert err == f"{target}: took longer than 0.5 s and was stopped (see --timeout); nothing was written\n"
+    code, out, err = run("progress", spec, "-o", target, "--memory", "64")
+    assert (code, out) == (1, "")
+    assert err == f"{target}: needed more than 64 MB and was stopped (see --memory); nothing was written\n"
+    assert not target.exists()
+    assert run("progress", MINIMAL, "-o", tmp_path / "small.html")[0] == 0  # within both, as before
+
+
+# -- hardening ----------------------------------------------------------------------------------------
+
+
+NAVIGATES = "which would take the reader elsewhere by itself; a page opens nothing on its own"
+
+
+@pytest.mark.parametrize(
+    ("fixture", "message"),
+    [
+        ("template-meta-refresh", f"the layout gives <meta> http-equiv=, {NAVIGATES}"),
+        ("template-link-target-blank", f"the layout gives <a> target=, {NAVIGATES}"),
+        ("template-form-button", "the layout has a <button>; the page runs and loads nothing"),
+    ],
+)
+def test_a_template_cannot_make_the_web_page_navigate(fixture: str, message: str, tmp_path: Path) -> None:
+    templates = SURFACES / fixture
+    code, out, err = run("render", "--templates", templates, MINIMAL, "-o", tmp_path, "--format", "html")
+    assert (code, out) == (1, "0 rendered, 1 failed\n")
+    assert err == f"{MINIMAL}: web page not written: {message}\n"
+    assert not list(tmp_path.iterdir())
+
+
+def test_the_register_page_carries_a_content_security_policy(tmp_path: Path) -> None:
+    from jtai_letters.tracking.register import REGISTER_POLICY
+
+    assert run("register", MINIMAL, "-o", tmp_path / "r.html")[0] == 0
+    head = (tmp_path / "r.html").read_text().split("</head>")[0]
+    assert f'<meta charset="utf-8">\n<meta http-equiv="Content-Security-Policy" content="{REGISTER_POLICY}">' in head
+    assert "default-src 'none'" in REGISTER_POLICY and "form-action 'none'" in REGISTER_POLICY
+
+
+def test_extract_spec_writes_only_the_files_the_spec_names_and_escapes_what_it_prints(tmp_path: Path) -> None:
+    pdf = SURFACES / "archive-with-a-makefile" / "letter.pdf"
+    out = tmp_path / "out"
+    code, printed, err = run("extract-spec", pdf, "--to", out)
+    assert (code, printed) == (0, f"{out / 'spec.yaml'}\n")
+    assert err.splitlines() == [
+        f"{pdf}: not written: 'Makefile' is attached, but the spec does not name it",
+        f"{pdf}: not written: '.git/hooks/pre-push' is attached, but the spec does not name it",
+    ]
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["spec.yaml"]
+    code, printed, _ = run("extract-spec", pdf)
+    assert code == 0 and "\x1b" not in printed and "\u202e" not in printed
+    assert printed.endswith("# \\x1b[2J\\u202e a comment that would clear the terminal\n")
+
+
+def test_a_letter_css_that_is_a_folder_or_a_fifo_is_an_error_not_a_letter_without_style(tmp_path: Path) -> None:
+    folder = SURFACES / "letter-css-is-a-folder"
+    fifo_folder = tmp_path / "fifo"
+    shutil.copytree(folder, fifo_folder, ignore=shutil.ignore_patterns("letter.css"))
+    os.mkfifo(fifo_folder / "letter.css")
+    for templates in (folder, fifo_folder):
+        message = f"{templates / 'letter.css'}: is not a stylesheet file (a folder, device or FIFO)"
+        one_error(*run("validate", "--templates", templates, MINIMAL), message)
+        one_error(*run("render", "--templates", templates, MINIMAL, "-o", tmp_path / "out", "--format", "pdf"), message)
+
+
+def test_a_fifo_named_like_a_layout_is_said_to_be_one(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(
+        SURFACES / "letter-css-is-a-folder", templates, ignore=shutil.ignore_patterns("*.css", "statement*")
+    )
+    os.mkfifo(templates / "statement.html.j2")
+    message = f"layout: layout 'statement': {templates / 'statement.html.j2'} is not a template file (a folder, device or FIFO)"
+    text = one_error(*run("validate", "--templates", templates, MINIMAL), message)
+    assert "unknown layout" not in text
+
+
+def test_an_image_a_profile_names_outside_its_folder_is_said_to_be_outside_the_profiles_folder() -> None:
+    spec = SURFACES / "profile-logo-outside" / "responses" / "spec.yaml"
+    profile = SURFACES / "profile-logo-outside" / "profiles" / "office.yaml"
+    text = one_error(
+        *run("validate", spec), f"{profile}:3:9: logo.path: '../outside-logo.png' points outside the profile's folder"
+    )
+    assert "spec's folder" not in text

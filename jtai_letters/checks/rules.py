@@ -109,6 +109,7 @@ RULES: dict[str, Rule] = {
         ),
         Rule("link-target", "warning", "a link in text that is not absolute http(s)/mailto: shown as its words only"),
         Rule("link-text", "warning", 'link words that do not say where they go ("here", "click here")'),
+        Rule("link-words", "error", "a link without words (`[](https://...)`): it prints nothing, or an empty link"),
         Rule(
             "placeholder",
             "error",
@@ -135,6 +136,11 @@ RULES: dict[str, Rule] = {
             "a bilingual letter's text missing in one language (error); text in a language the letter is not in, "
             "a sentence the layout makes that will print in English in a Welsh letter, or ordinal dates asked of a "
             "Welsh letter (warnings)",
+        ),
+        Rule(
+            "register",
+            "warning",
+            "text longer than an Excel cell holds (32,767 characters): the xlsx register has its start",
         ),
         Rule("font", "warning", "characters the PDF's fonts cannot draw (printed as empty boxes); names the script"),
         Rule("layout", "error", "no such layout in the templates folder"),
@@ -651,7 +657,15 @@ def _links(src: SourceMap, loc: Loc, value: str) -> Iterator[Problem]:
                 f"'{link.words}' without a link{hint}",
                 "link-target",
             )
-        if _VAGUE_LINK.match(link.words):
+        if not link.words.strip(_INVISIBLE + " "):
+            yield problem(
+                src,
+                loc,
+                f"the link to '{link.href}' has no words: it prints nothing in the PDF and Word, and an empty "
+                "link on the web page; write [what it is](...), for example the report's title",
+                "link-words",
+            )
+        elif _VAGUE_LINK.match(link.words):
             yield _vague(src, loc, link.words)
 
 

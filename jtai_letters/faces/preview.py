@@ -177,13 +177,16 @@ class Preview:
                 await asyncio.to_thread(self.refresh)
                 self._notify()
             again = True
-            async for _ in awatch(
-                *folders, watch_filter=self.relevant, stop_event=stop, debounce=400, step=20, recursive=False
-            ):
-                await asyncio.to_thread(self.refresh)
-                self._notify()
-                if self.folders() != folders:
-                    break  # the spec now names another profile or image: watch its folder
+            try:
+                async for _ in awatch(
+                    *folders, watch_filter=self.relevant, stop_event=stop, debounce=400, step=20, recursive=False
+                ):
+                    await asyncio.to_thread(self.refresh)
+                    self._notify()
+                    if self.folders() != folders:
+                        break  # the spec now names another profile or image, or a folder went: watch anew
+            except (OSError, RuntimeError):  # a folder deleted between listing and watching it: list again
+                await asyncio.sleep(0.2)
 
     def _notify(self) -> None:
         if self._changed is not None:

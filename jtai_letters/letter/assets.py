@@ -115,7 +115,7 @@ def read_regular(path: Path, limit: int, what: str = "a file") -> bytes:
     return data
 
 
-def image(base: Path, relative: str) -> Path:
+def image(base: Path, relative: str, folder: str = "the spec's folder") -> Path:
     """The PNG or JPEG at `relative` inside `base`; `ValueError` saying why not.
 
     Refuses absolute paths and URLs, paths that leave `base` (by `..` or by a
@@ -123,13 +123,13 @@ def image(base: Path, relative: str) -> Path:
     really a PNG or JPEG whatever its name, and images that do not decode.
     """
     if Path(relative).is_absolute() or urlsplit(relative).scheme:
-        raise ValueError(f"'{relative}' must be a path relative to the spec's folder")
+        raise ValueError(f"'{relative}' must be a path relative to {folder}")
     if "\x00" in relative:
         raise ValueError(f"{relative!r} is not a file name")
     root = base.resolve()
     target = (root / relative).resolve()
     if not target.is_relative_to(root):
-        raise ValueError(f"'{relative}' points outside the spec's folder")
+        raise ValueError(f"'{relative}' points outside {folder}")
     if not os.path.exists(target):  # not Path.exists, which raises for a name too long
         raise ValueError(f"'{relative}' does not exist (looked in {target.parent})")
     try:

@@ -215,7 +215,7 @@ def _header(data: bytes, path: Path) -> int:
         name = charset.group(1).decode("ascii", "replace")
         try:
             text = codecs.lookup(name)._is_text_encoding
-        except LookupError:
+        except (LookupError, ValueError):  # no such codec; a name holding NUL (found by the long fuzz run)
             text = False
         if not text:
             shown = "".join(c if c.isprintable() else "?" for c in name)[:40]

@@ -71,7 +71,11 @@ def declaration(templates_dir: Path, name: str) -> Layout:
 def problems(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> list[Problem]:
     """The spec's problems with its layout: unknown, a required field missing (errors), an ignored one set."""
     src = source_of(spec)
-    if find(templates_dir, f"{spec.layout}.html.j2") is None:  # a stat or two, not a read of every template
+    template = find(templates_dir, f"{spec.layout}.html.j2")  # a stat or two, not a read of every template
+    if template is not None and not template.is_file():  # a FIFO is not the layout it is named for
+        message = f"layout '{spec.layout}': {template} is not a template file (a folder, device or FIFO)"
+        return [rules.problem(src, ("layout",), message, "layout")]
+    if template is None:
         names = ", ".join(layouts(templates_dir)) or "none"
         return [rules.problem(src, ("layout",), f"unknown layout '{spec.layout}'; available: {names}", "layout")]
     layout = declaration(templates_dir, spec.layout)

@@ -275,7 +275,9 @@ def image_paths(spec: ResponseSpec) -> dict[str, Path]:
         if image is None:
             continue
         try:
-            found[name] = assets.image(image._base or source_of(spec).path.parent, image.path)
+            # Relative to the file that named it: the profile's folder for an image the profile names.
+            folder = "the profile's folder" if image._base else "the spec's folder"
+            found[name] = assets.image(image._base or source_of(spec).path.parent, image.path, folder)
         except ValueError as e:
             problems.append(source_of(spec).problem(("office", name, "path"), str(e), rule="asset"))
     if problems:

@@ -40,6 +40,7 @@ from jinja2 import (
 )
 from jinja2.exceptions import SecurityError, TemplateSyntaxError
 from jinja2.loaders import split_template_path
+from jinja2.nodes import EvalContext
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
@@ -302,9 +303,18 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        """Every call in a template: macros, methods, functions."""
+        """Every call in a template: macros, methods, functions; a string method that would build more
+        than `MAX_OUTPUT` characters (`'x'.replace('x', 'x' * 1000)` again and again) is refused first."""
         _in_time()
-        return super().call(__context, __obj, *args, **kwargs)
+        owner = getattr(__obj, "__self__", None)
+        if isinstance(owner, str):
+            name = getattr(__obj, "__name__", "")
+            _bounded(_grown(name, [owner, *args], kwargs))
+            if name in ("format", "format_map") and _BRACE_WIDTH.search(owner):
+                raise SecurityError("refused a format width of a million characters or more, or one given by {}")
+        result = super().call(__context, __obj, *args, **kwargs)
+        _bounded(_sized(result))
+        return result
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         """Every `a.b` in a template."""
@@ -355,20 +365,57 @@ def _bounded_range(*args: int) -> range:
 
 def _bounded_filter(f: Callable[..., Any]) -> Callable[..., Any]:
     # Filters are called directly, not through `call`: check the clock, and refuse widths
-    # and counts (center(10**9), indent, wordwrap) that would build a huge string.
+    # and counts (center(10**9), indent, wordwrap) that would build a huge string; what a filter
+    # would build (`replace`, `join`, `indent` multiply their input) is sized before it is built,
+    # and what it built is held to `MAX_OUTPUT` like the template's own output.
     @wraps(f)
     def checked(*args: Any, **kwargs: Any) -> Any:
         _in_time()
         for value in (*args, *kwargs.values()):
             if isinstance(value, int) and not isinstance(value, bool) and value > MAX_OUTPUT:
                 raise SecurityError(f"refused the number {value:,} in a filter; at most {MAX_OUTPUT:,}")
-        return f(*args, **kwargs)
+        plain = [a for a in args if not isinstance(a, EvalContext)]
+        _bounded(_grown(f.__name__.removeprefix("do_"), plain, kwargs))
+        result = f(*args, **kwargs)
+        _bounded(_sized(result))
+        return result
 
     return checked
 
 
+def _grown(name: str, args: list[Any], kwargs: dict[str, Any]) -> int:
+    """How long the string `name` (a filter, or a str method) would build from `args`, sized before
+    it is built; 0 when it does not multiply its input."""
+    if not args:
+        return 0
+    text, rest = args[0], [*args[1:], *kwargs.values()]
+    if name == "replace" and len(rest) >= 2 and isinstance(text, str):
+        old, new = str(rest[0]), str(rest[1])
+        count = text.count(old) if old else len(text) + 1
+        if len(rest) > 2 and isinstance(rest[2], int) and rest[2] >= 0:
+            count = min(count, rest[2])
+        return len(text) + count * max(0, len(new) - len(old))
+    if name == "join":
+        items, separator = (rest[0], text) if isinstance(text, str) and rest else (text, rest[0] if rest else "")
+        if isinstance(items, list | tuple):
+            return sum(len(str(i)) for i in items) + len(str(separator)) * max(0, len(items) - 1)
+    if name == "indent" and isinstance(text, str):
+        width = next((r for r in rest if isinstance(r, int) and not isinstance(r, bool)), 4)
+        return len(text) + (text.count("\n") + 1) * (width if isinstance(width, int) else len(str(width)))
+    if name == "expandtabs" and isinstance(text, str):
+        tab = rest[0] if rest and isinstance(rest[0], int) else 8
+        return len(text) + text.count("\t") * tab
+    if name in ("center", "ljust", "rjust", "zfill") and rest and isinstance(rest[0], int):
+        return rest[0]
+    return 0
+
+
 # A width or precision of a million or more, or one taken from the arguments (`*`), with or without a key.
 _FORMAT_WIDTH = re.compile(r"%(?:\([^)]*\))?[-+ #0]*(?:\d{7,}|\*|\d*\.(?:\d{7,}|\*))")
+
+
+# The same in `str.format`: `{:>999999999}`, or a width from a nested field `{:{}}`.
+_BRACE_WIDTH = re.compile(r"\{[^{}]*:[^{}]*(?:\d{7,}|\{)")
 
 
 def _no_huge_width(text: str) -> None:
@@ -500,6 +547,11 @@ def _referenced(templates_dir: Path, name: str, stamp: tuple[tuple[str, int], ..
 def stylesheets(templates_dir: Path, layout: str) -> list[Path]:
     """The CSS files a layout is printed with: the shared sheet, then its own if any, each from the
     first folder of the search path that has it."""
+    for name in (BASE_CSS, f"{layout}.css"):
+        path = templates_dir / name
+        if os.path.exists(path) and not path.is_file():  # a folder or FIFO was skipped without a word
+            message = "is not a stylesheet file (a folder, device or FIFO); the letter's style would be lost"
+            raise errors.TemplateError(errors.Problem(message, path, rule="template"))
     named = (find(templates_dir, BASE_CSS), find(templates_dir, f"{layout}.css"))
     found = list(dict.fromkeys(p for p in named if p is not None))
     for path in found:

@@ -123,6 +123,10 @@ _REFUSED = {
     "table_open": "a table is not letter text: give actions (text, owner, due, status), which print as a table",
     "hr": "a line of ---, *** or ___ is not letter text: start a new section with a `heading:` block in response.body",
 }
+_REFERENCE = (
+    "a link reference definition ('[label]: https://...') prints nothing in a letter, and '[words][label]' "
+    "prints its brackets: write each link in place, as [words](https://...)"
+)
 _ONE_PARAGRAPH = (
     "this field holds one paragraph: paragraphs and lists belong in fields of block text "
     "(for example an answer's `response`, or a `text:` block in response.body)"
@@ -139,7 +143,11 @@ def block_problem(text: str, *, inline: bool = False) -> str | None:
     """
     depth = 0
     paragraphs: list[int] = [0]  # paragraphs in the document, then in each open list item
-    for tok in _BLOCKS.parse(text):
+    env: dict[str, Any] = {}
+    tokens = _BLOCKS.parse(text, env)
+    if env.get("references"):  # the definition vanishes from the letter, and `[words][label]` keeps brackets
+        return _REFERENCE
+    for tok in tokens:
         if tok.type in _REFUSED:
             return _REFUSED[tok.type]
         if tok.type in ("bullet_list_open", "ordered_list_open"):

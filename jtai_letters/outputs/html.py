@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import re
 from importlib.resources import files
+from pathlib import Path
 
 import lxml.etree
 import lxml.html
@@ -59,18 +60,40 @@ def write(letter: RenderedLetter) -> bytes:
 
 # What would run or load something in a browser; spec text cannot make these (it is escaped),
 # so only a layout template can, and the page refuses it as the DOCX writer refuses what it does not know.
-_ACTIVE = ("script", "iframe", "frame", "object", "embed", "link", "base", "form", "video", "audio", "source")
+_ACTIVE = (
+    *("script", "iframe", "frame", "object", "embed", "link", "base", "form", "video", "audio", "source"),
+    *("input", "button", "select", "textarea", "portal", "applet"),
+)
+# Attributes that send the reader elsewhere by themselves, or out of the page's own window.
+_NAVIGATING = ("target", "formaction", "action", "ping", "http-equiv")
+
+
+def refuse_active_content(root: HtmlElement, source: Path, what: str = "web page") -> None:
+    """`OutputError` for anything in a page a template made that would run, load, or navigate: scripts,
+    frames, forms and their controls, `<base>`, `<meta http-equiv>` (a refresh opens another address),
+    `target`, event handlers. Spec text cannot make these (it is escaped); only a template can."""
+    for element in root.iter(*_ACTIVE):
+        message = f"{what} not written: the layout has a <{element.tag}>; the page runs and loads nothing"
+        raise OutputError(Problem(message, source, rule="template"))
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue  # comments and processing instructions
+        names = [name.lower() for name in element.attrib]
+        handlers = [name for name in names if name.startswith("on")]
+        if handlers:
+            message = f"{what} not written: the layout gives <{element.tag}> an event handler ({handlers[0]})"
+            raise OutputError(Problem(message, source, rule="template"))
+        navigating = [name for name in names if name in _NAVIGATING]
+        if navigating:
+            message = (
+                f"{what} not written: the layout gives <{element.tag}> {navigating[0]}=, which would take the "
+                "reader elsewhere by itself; a page opens nothing on its own"
+            )
+            raise OutputError(Problem(message, source, rule="template"))
 
 
 def _refuse_active_content(root: HtmlElement, letter: RenderedLetter) -> None:
-    for element in root.iter(*_ACTIVE):
-        message = f"web page not written: the layout has a <{element.tag}>; the page runs and loads nothing"
-        raise OutputError(Problem(message, letter.source, rule="template"))
-    for element in root.iter():
-        handlers = [name for name in element.attrib if name.lower().startswith("on")]
-        if handlers:
-            message = f"web page not written: the layout gives <{element.tag}> an event handler ({handlers[0]})"
-            raise OutputError(Problem(message, letter.source, rule="template"))
+    refuse_active_content(root, letter.source)
 
 
 def _element(tag: str, **attributes: str) -> HtmlElement:

@@ -275,18 +275,66 @@ def _checked_names(names: list[str], folder: Path, pdf: Path) -> None:
         folders.update("/".join(parts[:i]) for i in range(1, len(parts)))
 
 
-def extract_all(pdf: Path, folder: Path, *, force: bool = False) -> Path:
+_KINDS = {"spec": (".yaml", ".yml"), "image": (".png", ".jpg", ".jpeg")}
+"""What an archival letter attaches: the spec and its office profile (YAML), and images."""
+
+
+def named_files(files: dict[str, bytes], pdf: Path) -> tuple[str, list[str]]:
+    """(the spec's name, the names of the attachments it names): the spec, the office profile its
+    `office.profile` names, and the logo and signature the spec or that profile names, each of the kind
+    an archival letter attaches. Anything else a PDF carries (a `Makefile`, `.git/hooks/...`) is no
+    part of the letter, whatever its name."""
+    from jtai_letters.spec.load import parse_yaml
+
+    spec = next(name for name, data in files.items() if _is_spec(name, data))
+
+    def tree(name: str) -> Any:
+        try:
+            return parse_yaml(_text(name, files[name], pdf), pdf)
+        except JtaiError:
+            return None  # the spec's own problems are for validate; it names nothing here
+
+    def near(base: str, relative: object) -> str | None:
+        if not isinstance(relative, str):
+            return None
+        joined = posixpath.normpath(posixpath.join(posixpath.dirname(base), relative))
+        return joined if joined in files else None
+
+    def images(base: str, holder: Any) -> list[str | None]:
+        found: list[str | None] = []
+        for key in ("logo", "signature"):
+            image = holder.get(key) if isinstance(holder, dict) else None
+            path = near(base, image.get("path") if isinstance(image, dict) else None)
+            found.append(path if path and path.lower().endswith(_KINDS["image"]) else None)
+        return found
+
+    root = tree(spec)
+    office = root.get("office") if isinstance(root, dict) else None
+    named: list[str | None] = [spec, *images(spec, office)]
+    profile = near(spec, office.get("profile") if isinstance(office, dict) else None)
+    if profile and profile.lower().endswith(_KINDS["spec"]):
+        named += [profile, *images(profile, tree(profile))]
+    return spec, list(dict.fromkeys(n for n in named if n))
+
+
+def extract_all(pdf: Path, folder: Path, *, force: bool = False, skipped: list[str] | None = None) -> Path:
     """Write the spec and the files it names under `folder`; the spec's path, ready to render.
 
     Names come from the PDF, so all are checked before any file is written: each
-    must stay inside `folder`. Existing files are kept unless `force`.
+    must stay inside `folder`. Existing files are kept unless `force`. Only the files
+    the spec names are written (see `named_files`); the names of the others, shown
+    safely, are added to `skipped`.
     """
     from jtai_letters.files import write_atomic
 
-    files = _attachments(pdf)
+    every = _attachments(pdf)
+    _, wanted = named_files(every, pdf)
+    files = {name: every[name] for name in wanted}
+    if skipped is not None:
+        skipped += [_shown(name) for name in every if name not in files]
     if folder.exists() and not folder.is_dir():
         raise UsageError(Problem("is a file; --to names a folder to write into", folder))
-    _checked_names(list(files), folder, pdf)
+    _checked_names(list(every), folder, pdf)  # any name that could not be written refuses the PDF
     root = folder.resolve()
     targets: dict[Path, bytes] = {}
     for name, data in files.items():

@@ -13,11 +13,12 @@ import gc
 import logging
 import multiprocessing
 import os
+import resource
 import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
@@ -99,7 +100,10 @@ def check(path: Path, options: Options = DEFAULTS, *, strict: bool = False, text
         return Checked(path, None, errors, warnings, found)
     problems = layouts.problems(spec, options.templates_dir) + rules.check(spec) + list(fonts.missing_glyphs(spec))
     if find(options.templates_dir, f"{spec.layout}.html.j2") is not None:
-        problems += css_check.problems(stylesheets(options.templates_dir, spec.layout))
+        try:
+            problems += css_check.problems(stylesheets(options.templates_dir, spec.layout))
+        except TemplateError as e:  # a sheet linked out of the folder, or one that is a folder: this spec's problem
+            problems += e.problems
     try:
         image_paths(spec)
     except SpecError as e:
@@ -458,6 +462,58 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def bounded(make: Callable[[], bytes], *, timeout: float, memory_mb: int, source: Path | None = None) -> bytes:
+    """`make()` in a process of its own, within `timeout` seconds and `memory_mb` megabytes: its bytes, or
+    the `JtaiError` it raised, or an `OutputError` saying which limit it met. (A progress report of
+    thousands of rows took minutes and gigabytes before it had any bound.) Without `fork`, in this process."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return make()
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+
+    def work() -> None:
+        limit = memory_mb * 1024 * 1024
+        with suppress(ValueError, OSError):  # a hard limit already lower: keep it
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        answer: tuple[str, object]
+        try:
+            answer = ("made", make())
+        except JtaiError as e:
+            answer = (type(e).__name__, e.problems)
+        except MemoryError:
+            answer = ("memory", None)
+        except Exception as e:  # a library's fault on odd input: reported, as render reports it
+            answer = ("fault", f"{type(e).__name__}: {e}")
+        sender.send(answer)
+
+    process = context.Process(target=work, daemon=True)
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            message = f"took longer than {timeout:g} s and was stopped (see --timeout); nothing was written"
+            raise OutputError(Problem(message, source, rule="internal"))
+        try:
+            kind, value = receiver.recv()
+        except (EOFError, OSError):
+            kind, value = "memory", None  # killed: the kernel's answer to a process past its memory
+    finally:
+        process.kill()
+        process.join()
+        receiver.close()
+    if kind == "made":
+        assert isinstance(value, bytes)
+        return value
+    if kind == "memory":
+        message = f"needed more than {memory_mb:,} MB and was stopped (see --memory); nothing was written"
+        raise OutputError(Problem(message, source, rule="internal"))
+    if kind == "fault":
+        raise OutputError(Problem(f"could not be made ({value}); please report this", source, rule="internal"))
+    error = {c.__name__: c for c in (JtaiError, SpecError, TemplateError, OutputError, UsageError)}.get(kind, JtaiError)
+    problems: list[Problem] = value if isinstance(value, list) else [Problem(str(value), source)]
+    raise error(problems)
 
 
 def build_many(

@@ -11,11 +11,13 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from jtai_letters.checks.rules import publication_deadline
 from jtai_letters.checks.sign_off import furthest
 from jtai_letters.errors import UsageError
 from jtai_letters.pipeline.build import DEFAULTS, Options
+from jtai_letters.spec.load import source_of
 from jtai_letters.spec.models import ResponseSpec, SignOffStep
 from jtai_letters.spec.vocabulary import DEADLINE_DAYS
 from jtai_letters.tracking.register import Register, Row, not_an_input, read, save
@@ -42,19 +44,15 @@ def to_ics(register: Register) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "Inspection responses: deadlines")
 
+    events: list[tuple[tuple[object, ...], Path | None, dt.date, str, str, dt.date]] = []
+    source: Path | None = None  # the spec file of the events being made
+
     def event(key: tuple[object, ...], day: dt.date, summary: str, description: str, stamp: dt.date) -> None:
-        e = Event()
-        e.add("uid", uid(*key))
-        e.add("dtstamp", dt.datetime.combine(stamp, dt.time(), dt.UTC))  # from the data: the same export, same bytes
-        e.add("dtstart", day)
-        e.add("dtend", day + dt.timedelta(days=1))
-        e.add("summary", summary)
-        e.add("description", description)
-        e.add("transp", "TRANSPARENT")
-        calendar.add_component(e)
+        events.append((key, source, day, summary, description, stamp))
 
     for spec, deadline in _deadlines(register):
         report, office = spec.report, spec.office
+        source = source_of(spec).path
         event(
             (office.name, report.title, report.published),
             deadline,
@@ -66,6 +64,7 @@ def to_ics(register: Register) -> bytes:
     for spec, invited in _comments_due(register):
         assert invited.due is not None
         report, office = spec.report, spec.office
+        source = source_of(spec).path
         event(
             (office.name, report.title, report.published, "chief_constable_invited"),
             invited.due,
@@ -76,6 +75,7 @@ def to_ics(register: Register) -> bytes:
         )
     for row in _due(register.rows):
         assert row.due is not None
+        source = row.source
         event(
             (row.office, row.report_title, row.report_published, row.item_type, row.item_id, row.action_number),
             row.due,
@@ -85,7 +85,35 @@ def to_ics(register: Register) -> bytes:
             f"Owner: {row.owner or 'not named'}. Status: {row.status}.",
             row.response_date,
         )
+    for key, (_, _, day, summary, description, stamp) in zip(unique_keys(events), events, strict=True):
+        e = Event()
+        e.add("uid", uid(*key))
+        e.add("dtstamp", dt.datetime.combine(stamp, dt.time(), dt.UTC))  # from the data: the same export, same bytes
+        e.add("dtstart", day)
+        e.add("dtend", min(day, dt.date.max - dt.timedelta(days=1)) + dt.timedelta(days=1))
+        e.add("summary", summary)
+        e.add("description", description)
+        e.add("transp", "TRANSPARENT")
+        calendar.add_component(e)
     return bytes(calendar.to_ical())
+
+
+def unique_keys(events: list[tuple[tuple[object, ...], Path | None, Any, Any, Any, Any]]) -> list[tuple[object, ...]]:
+    """Each event's identity, made unique: what it is about, and for events that would share it (two specs
+    of one office, report and date), the name of the spec file too, then its place in the export. Each
+    stays the same from one export to the next, so a calendar updates its events rather than add more."""
+    keys = [key for key, *_ in events]
+    shared = {key for key in keys if keys.count(key) > 1}
+    named = [
+        (*key, source.name if source else "") if key in shared else key
+        for key, (_, source, *_) in zip(keys, events, strict=True)
+    ]
+    seen: dict[tuple[object, ...], int] = {}
+    found = []
+    for key in named:
+        seen[key] = seen.get(key, 0) + 1
+        found.append(key if seen[key] == 1 else (*key, seen[key]))
+    return found
 
 
 def counts(register: Register) -> tuple[int, int, int]:

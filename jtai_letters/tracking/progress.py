@@ -20,7 +20,7 @@ from jtai_letters.letter.folders import search_path
 from jtai_letters.letter.render import RenderedLetter, image_paths
 from jtai_letters.letter.style import HOUSE_STYLE, office_style
 from jtai_letters.letter.templates import stylesheets
-from jtai_letters.pipeline.build import DEFAULTS, Options
+from jtai_letters.pipeline.build import DEFAULTS, MEMORY_MB, TIMEOUT_SECONDS, Options, bounded
 from jtai_letters.spec.load import source_of
 from jtai_letters.tracking.register import (
     STATUSES,
@@ -83,9 +83,17 @@ def render(register: Register, *, title: str | None = None, chart: bool = True) 
 
 
 def export(
-    paths: Iterable[Path], target: Path, as_of: dt.date, options: Options = DEFAULTS, *, title: str | None = None
+    paths: Iterable[Path],
+    target: Path,
+    as_of: dt.date,
+    options: Options = DEFAULTS,
+    *,
+    title: str | None = None,
+    timeout: float = TIMEOUT_SECONDS,
+    memory_mb: int = MEMORY_MB,
 ) -> Register:
-    """Write the progress report of the specs at `paths` to `target`, in any letter format (.pdf, .docx)."""
+    """Write the progress report of the specs at `paths` to `target`, in any letter format (.pdf, .docx);
+    made within `timeout` seconds and `memory_mb` megabytes, as a batch's letters are."""
     fmt = target.suffix.lower().lstrip(".")
     if fmt not in outputs.FORMATS:
         names = " or ".join(f".{f}" for f in outputs.FORMATS)
@@ -94,7 +102,13 @@ def export(
         raise UsageError(f"--title {why}")
     paths = not_an_input(target, paths)
     register = read(paths, as_of, options)
-    save(target, outputs.write(fmt, render(register, title=title, chart=fmt not in NO_SVG)))
+    made = bounded(
+        lambda: outputs.write(fmt, render(register, title=title, chart=fmt not in NO_SVG)),
+        timeout=timeout,
+        memory_mb=memory_mb,
+        source=target,
+    )
+    save(target, made)
     return register
 
 

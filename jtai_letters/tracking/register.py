@@ -14,6 +14,7 @@ import functools
 import io
 import json
 import os
+import re
 import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -101,6 +102,7 @@ class Row:
     note: str = ""  # the latest update's note
     action_number: int = 0  # 1-based within the item; 0 for an item without actions
     response_date: dt.date = dt.date(1970, 1, 1)
+    source: Path | None = None  # the spec file the row comes from, for messages and calendar UIDs
 
     def cells(self) -> tuple[Any, ...]:
         """The values of `COLUMNS`, typed (dates, booleans)."""
@@ -218,6 +220,7 @@ def rows(spec: ResponseSpec, as_of: dt.date) -> Iterator[Row]:
         "next_due": where.next_due,
         "next_due_date": where.next_due_date,
         "response_date": response.date,
+        "source": source_of(spec).path,
     }
     for kind, item, addressed_to, answer, applies in _items(spec):
         common: dict[str, Any] = {
@@ -318,6 +321,26 @@ _WIDTHS = {"item_text": 60, "answer": 60, "action": 50, "report_title": 40, "off
 _WRAPPED = ("item_text", "answer", "action")
 
 
+XLSX_CELL_CHARACTERS = 32_767
+"""Excel's limit on one cell's text: the xlsx register holds the first this many characters of a longer one."""
+
+
+def cut_cells(register: Register, target: Path) -> list[Problem]:
+    """A warning for each cell of the xlsx register longer than Excel holds: which text, and where it is whole."""
+    found = []
+    for row in register.rows:
+        for name, value in zip(COLUMNS, row.cells(), strict=True):
+            if isinstance(value, str) and len(value) > XLSX_CELL_CHARACTERS:
+                what = f"{row.item_type} {row.item_id}".strip() if row.item_type else "a row"
+                message = (
+                    f"{target.name}: the {name} of {what} is {len(value):,} characters; Excel holds "
+                    f"{XLSX_CELL_CHARACTERS:,} in a cell, so the spreadsheet has only its start: the whole text "
+                    "is in the .csv and .json registers"
+                )
+                found.append(Problem(message, row.source, severity="warning", rule="register"))
+    return found
+
+
 def to_xlsx(register: Register) -> bytes:
     """An Excel table with filters and a frozen header; dates typed as dates. Same register, same bytes."""
     from openpyxl import Workbook
@@ -394,7 +417,38 @@ def to_html(register: Register) -> bytes:
         rows=[[_text(v) for v in r.cells()] for r in register.rows],
         register=register,
     )
-    return page.encode()
+    where = (
+        find(register.templates, f"{TRACKING}/register.html.j2") or DEFAULT_TEMPLATES / TRACKING / "register.html.j2"
+    )
+    return with_policy(page, where).encode()
+
+
+REGISTER_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+"""The register page's Content-Security-Policy: it stands alone, as a letter's page does, and runs nothing."""
+_HEAD = re.compile(r"<head\b[^>]*>(\s*<meta\s+charset=[^>]*>)?", re.I)
+_HTML = re.compile(r"^\s*(?:<!doctype[^>]*>\s*)?(?:<html\b[^>]*>)?", re.I)
+
+
+def with_policy(page: str, template: Path) -> str:
+    """The register page with its Content-Security-Policy first in its head, after refusing what a template
+    may not put in it (scripts, frames, forms, `<meta http-equiv>`, `target`: see `outputs.html`)."""
+    import lxml.etree
+    import lxml.html
+
+    from jtai_letters.outputs.html import refuse_active_content
+
+    try:
+        refuse_active_content(lxml.html.document_fromstring(page), template, "register page")
+    except lxml.etree.ParserError as e:
+        raise TemplateError(Problem(f"the register page is not a document ({e})", template, rule="template")) from None
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{REGISTER_POLICY}">'
+    head = _HEAD.search(page)
+    if head is not None:
+        return page[: head.end()] + "\n" + meta + page[head.end() :]
+    # An office's page without a <head>: one made for the policy, where the browser would put it.
+    start = _HTML.search(page)
+    at = start.end() if start else 0
+    return page[:at] + f"<head>{meta}</head>" + page[at:]
 
 
 WRITERS: dict[str, Callable[[Register], bytes]] = {
@@ -418,6 +472,8 @@ def export(paths: Iterable[Path], target: Path, as_of: dt.date, options: Options
     """Write the register of the specs at `paths` to `target`, in the format its extension names."""
     make = writer(target)
     register = read(not_an_input(target, paths), as_of, options)
+    if make is to_xlsx:
+        register.warnings.extend(cut_cells(register, target))
     save(target, make(register))
     return register
 
