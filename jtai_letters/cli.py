@@ -102,6 +102,9 @@ def _parser() -> argparse.ArgumentParser:
         if verb == "progress":
             t.add_argument("--title", default=None, help="the report's title (default: Progress on inspection reports)")
             t.add_argument(
+                "--since", type=_date, default=None, help="the last report's date: what was completed and updated since"
+            )
+            t.add_argument(
                 "--timeout",
                 type=_seconds,
                 default=TIMEOUT_SECONDS,
@@ -113,7 +116,33 @@ def _parser() -> argparse.ArgumentParser:
                 default=MEMORY_MB,
                 help=f"megabytes making the report may use (default: {MEMORY_MB})",
             )
+        if verb == "deadlines":
+            t.add_argument(
+                "--drafts", action="store_true", help="a spec not yet valid adds its s55 deadline instead of failing"
+            )
         _common(t)
+
+    u = verbs.add_parser(
+        "update",
+        help="record progress on an action (or many, from a CSV of the register's rows) without editing YAML",
+    )
+    u.add_argument("spec", type=Path, nargs="?", help="the spec file to change (not with --from)")
+    u.add_argument(
+        "item", nargs="?", help="the item as the register names it: R1, AFI2, C1, or local for the letter's own"
+    )
+    u.add_argument(
+        "--action", type=_positive, default=None, help="which of the item's actions, from 1 (default: its only one)"
+    )
+    u.add_argument("--status", default=None, help="where it stands now: planned, in progress, complete, superseded ...")
+    u.add_argument("--note", default=None, help="what was done or what holds it up; for not applicable, why")
+    u.add_argument("--date", type=_date, default=None, help="when it was recorded (default: today)")
+    u.add_argument("--by", default=None, help="who recorded it, or who signed it off")
+    u.add_argument("--evidence", default=None, help="what shows it (a document, a report to a board)")
+    u.add_argument("--superseded-by", default=None, help="for superseded: the later item, as 'AFI3 of <report title>'")
+    u.add_argument(
+        "--from", dest="table", type=Path, default=None, help="a CSV of register rows: apply every row that changed"
+    )
+    _common(u)
 
     x = verbs.add_parser("extract-spec", help="print the spec embedded in a letter made with --archive")
     x.add_argument("pdf", type=Path, help="an archival PDF letter")
@@ -196,19 +225,20 @@ TRACKING = (
         "register",
         "one row per promised action across specs, as .xlsx, .csv, .json or .html",
         ".xlsx, .csv, .json, .html",
-        "actions due before this date and not complete are overdue; progress dated after it is a warning",
+        "actions due before this date and still open are overdue; progress dated after it is left out, with a warning",
     ),
     (
         "progress",
         "a progress report on the actions, for a panel or board, as PDF, DOCX or a web page",
         ".pdf, .docx or .html",
-        "the report's date: actions due before it and not complete are overdue; progress dated after it is a warning",
+        "the report's date: actions due before it and still open are overdue; progress dated after it is left out",
     ),
     (
         "deadlines",
-        "s55 deadlines and open actions' due dates as an iCalendar file",
+        "s55 deadlines (drafts too), chief constables' comment dates and open actions' due dates as an iCalendar file",
         ".ics",
-        "progress dated after this date is a warning (the calendar holds every open action, whatever its date)",
+        "progress dated after this date is left out, with a warning (the calendar holds every open action, "
+        "whatever its date, and each draft's s55 deadline)",
     ),
 )
 
@@ -300,6 +330,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
             return _validate(args, out)
         if args.verb in {verb for verb, *_ in TRACKING}:
             return _tracking(args, out, err)
+        if args.verb == "update":
+            return _update(args, out, err)
         if args.verb == "schema":
             model = Profile if args.profile else ResponseSpec
             out.write(reference.markdown() if args.markdown else reference.json_schema_text(model))
@@ -552,7 +584,11 @@ def _tracking(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from jtai_letters.tracking import deadlines, progress, register
 
     export = {"register": register.export, "progress": progress.export, "deadlines": deadlines.export}[args.verb]
-    extra = {"title": args.title, "timeout": args.timeout, "memory_mb": args.memory} if args.verb == "progress" else {}
+    extra: dict[str, object] = {}
+    if args.verb == "progress":
+        extra = {"title": args.title, "since": args.since, "timeout": args.timeout, "memory_mb": args.memory}
+    if args.verb == "deadlines":
+        extra = {"drafts": args.drafts}
     made = export(expand(args.specs), args.out, args.as_of or dt.date.today(), _options(args), **extra)
     for line in lines(made.warnings):
         print(line, file=err)
@@ -564,6 +600,49 @@ def _tracking(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         what = _count(len(made.rows), "register row")
     print(f"{args.out}: {_count(specs, 'spec')}, {what}", file=out)
+    return EXIT_OK
+
+
+def _update(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from jtai_letters.tracking import update
+
+    options = _options(args)
+    unchanged = 0
+    if args.table is not None:
+        given = [
+            f"--{name.replace('_', '-')}"
+            for name in ("action", "status", "note", "by", "evidence", "superseded_by")
+            if getattr(args, name) is not None
+        ]
+        if args.spec is not None or given:
+            raise UsageError(
+                "update --from takes its specs, items and statuses from the CSV: give it alone (and --date)"
+            )
+        changes, unchanged = update.from_csv(args.table, options, date=args.date)
+    else:
+        if args.spec is None or args.item is None or args.status is None:
+            raise UsageError("update needs SPEC ITEM --status S (or --from updates.csv)")
+        status = update.recordable(args.status)
+        changes = [
+            update.Change(
+                args.spec,
+                args.item,
+                args.action,
+                status,
+                args.note,
+                args.date,
+                args.by,
+                args.evidence,
+                args.superseded_by,
+            )
+        ]
+    done = update.apply(changes, options)
+    for line in lines(done.warnings):
+        print(line, file=err)
+    for line in done.lines:
+        print(line, file=out)
+    same = f"; {_count(unchanged, 'row')} unchanged" if args.table is not None else ""
+    print(f"{_count(len(done.lines), 'update')} recorded in {_count(len(done.written), 'spec')}{same}", file=out)
     return EXIT_OK
 
 

@@ -7,6 +7,7 @@ import re
 import subprocess
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import docx
 from docx.table import Table
@@ -197,3 +198,33 @@ report:
     omitted_because: no comments were received
   copies: [HMICFRS, Home Secretary]
 {response}"""
+
+
+def templates_leaving_english(into: Path, monkeypatch: Any, *messages: str) -> Path:
+    """A copy of our templates whose Welsh catalogue leaves `messages` untranslated (as an entry with
+    no published source would be): the words then print in English in a Welsh letter. Its catalogue
+    stands alone (ours, behind an office's, would give the words back)."""
+    import shutil
+
+    from babel.messages.pofile import read_po, write_po
+
+    from jtai_letters.letter import catalogue
+    from jtai_letters.letter.catalogue import catalogue_path, compile_po
+    from jtai_letters.letter.templates import DEFAULT_TEMPLATES
+
+    folder = into / "templates-leaving-english"
+    shutil.copytree(DEFAULT_TEMPLATES, folder)
+    po = catalogue_path(folder, "cy", ".po")
+    with open(po, "rb") as f:
+        catalog = read_po(f)
+    for message in catalog:
+        key = message.id[0] if isinstance(message.id, tuple) else message.id
+        if key in messages:
+            message.string = tuple("" for _ in message.string) if isinstance(message.string, tuple) else ""
+    buffer = io.BytesIO()
+    write_po(buffer, catalog)
+    po.write_bytes(buffer.getvalue())
+    catalogue_path(folder, "cy", ".mo").write_bytes(compile_po(catalog))
+    ours = catalogue.search_path
+    monkeypatch.setattr(catalogue, "search_path", lambda d: (folder,) if d == folder else ours(d))
+    return folder

@@ -560,8 +560,11 @@ def test_validate_and_render_survive_office_folders_built_from_their_grammar(
         made = check(["render", "--templates", templates, spec, "-o", root / "out", "--format", formats], root)
         check(["layouts", "--templates", templates], root)
         # The writers refuse more than validate knows of: it is not told the formats, and a stylesheet that
-        # loads another file (`@import`) serves a PDF but not a web page that must stand alone.
-        loads = re.search(r"@import|url\(\s*['\"]?(?!data:)", css + body, re.I)
+        # loads another file (`@import`), or markup that navigates (`<meta http-equiv>`, `<base>`, a form,
+        # `target=`), serves a PDF but not a web page that must stand alone and open nothing by itself.
+        loads = re.search(
+            r"@import|url\(\s*['\"]?(?!data:)|<meta http-equiv|<base |<form|<button|target=", css + body, re.I
+        )
         assert made == 0 or not valid or "pdf" in formats or "docx" in formats or loads
         if made == 0 and "html" in formats:
             page = (root / "out" / "spec.html").read_text()

@@ -27,6 +27,7 @@ SECTIONS = {
     "register": "## register, progress, deadlines: tracking what was promised",
     "progress": "## register, progress, deadlines: tracking what was promised",
     "deadlines": "## register, progress, deadlines: tracking what was promised",
+    "update": "## register, progress, deadlines: tracking what was promised",
     "extract-spec": "## render, new, layouts, extract-spec",
     "layouts": "## render, new, layouts, extract-spec",
     "preview": "## preview",
@@ -131,7 +132,7 @@ def test_new_names_each_option_once_even_where_its_value_fills_two_fields() -> N
 def test_tracking_help_says_what_each_verb_does_with_its_options(tmp_path: Path) -> None:
     # deadlines judges nothing overdue: its calendar holds every open action
     assert "overdue" not in " ".join(_help("deadlines").split())
-    assert "progress dated after this date is a warning" in " ".join(_help("deadlines").split())
+    assert "progress dated after this date is left out, with a warning" in " ".join(_help("deadlines").split())
     # progress writes a web page too, and says so
     assert "-o OUT, --out OUT the file to write: .pdf, .docx or .html" in " ".join(_help("progress").split())
     spec = ROOT / "responses" / "loamshire-2025-domestic-abuse.yaml"

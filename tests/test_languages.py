@@ -20,7 +20,7 @@ from lxml import etree
 from jtai_letters import build
 from jtai_letters.pipeline.build import Options
 
-from .helpers import ROOT
+from .helpers import ROOT, templates_leaving_english
 
 EXAMPLE = ROOT / "responses" / "tir-llechen-2025-domestic-abuse.yaml"
 ENGLISH = ROOT / "responses" / "loamshire-2025-domestic-abuse.yaml"
@@ -41,8 +41,15 @@ def variant(tmp_path: Path, **office: str) -> Path:
     return path
 
 
-def outputs(path: Path, out: Path) -> dict[str, Path]:
-    result = build(path, out, Options(formats=("docx", "pdf", "html")))
+# Every word has its Welsh now; these tests leave three in English to see them marked.
+LEFT_IN_ENGLISH = ("Recommendation %(id)s", "Action", "Owner")
+
+
+def outputs(path: Path, out: Path, templates: Path | None = None) -> dict[str, Path]:
+    options = Options(formats=("docx", "pdf", "html"))
+    if templates is not None:
+        options = Options(formats=options.formats, templates_dir=templates)
+    result = build(path, out, options)
     return {p.suffix: p for p in result.outputs}
 
 
@@ -97,8 +104,10 @@ def test_weasyprint_still_builds_its_structure_tree_where_the_language_hook_wrap
     assert tags._build_box_tree.__name__ == "build_with_language"
 
 
-def test_the_pdf_marks_each_column_and_each_word_left_in_english_with_its_language(tmp_path: Path) -> None:
-    files = outputs(EXAMPLE, tmp_path)
+def test_the_pdf_marks_each_column_and_each_word_left_in_english_with_its_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = outputs(EXAMPLE, tmp_path, templates_leaving_english(tmp_path, monkeypatch, *LEFT_IN_ENGLISH))
     document_lang, elements = structure(files[".pdf"])
     assert document_lang == "cy-GB"
     html_marks = marked(files[".html"])
@@ -118,8 +127,11 @@ def test_an_english_letter_has_one_language_in_its_pdf(tmp_path: Path) -> None:
     assert not [e for e in elements if e[1]]
 
 
-def test_parts_start_the_second_language_on_a_new_page_in_both_formats(tmp_path: Path) -> None:
-    files = outputs(variant(tmp_path, language="en-GB+cy-GB", bilingual="parts"), tmp_path / "out")
+def test_parts_start_the_second_language_on_a_new_page_in_both_formats(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    templates = templates_leaving_english(tmp_path, monkeypatch, *LEFT_IN_ENGLISH)
+    files = outputs(variant(tmp_path, language="en-GB+cy-GB", bilingual="parts"), tmp_path / "out", templates)
     document_lang, elements = structure(files[".pdf"])
     assert document_lang == "en-GB"
     # The English part is the page's language; the Welsh part (a structure element on each of its
@@ -153,8 +165,11 @@ def run_languages(cell: etree._Element) -> list[tuple[str | None, str]]:
 
 
 @pytest.mark.parametrize(("language", "other"), [("cy-GB+en-GB", "en-GB"), ("en-GB+cy-GB", "cy-GB")])
-def test_word_marks_every_run_of_the_other_language(tmp_path: Path, language: str, other: str) -> None:
-    files = outputs(variant(tmp_path, language=language, bilingual="columns"), tmp_path / "out")
+def test_word_marks_every_run_of_the_other_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, language: str, other: str
+) -> None:
+    templates = templates_leaving_english(tmp_path, monkeypatch, *LEFT_IN_ENGLISH)
+    files = outputs(variant(tmp_path, language=language, bilingual="columns"), tmp_path / "out", templates)
     first = language.split("+")[0]
     styles = docx_xml(files[".docx"], "word/styles.xml")
     assert styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang").get(f"{W}val") == first
@@ -180,8 +195,9 @@ def test_word_marks_every_run_of_the_other_language(tmp_path: Path, language: st
         assert english_in_welsh[:3] == ["Recommendation ", "Action", "Owner"]
 
 
-def test_a_welsh_letter_is_welsh_throughout_its_word_file(tmp_path: Path) -> None:
-    files = outputs(variant(tmp_path, language="cy-GB"), tmp_path / "out")
+def test_a_welsh_letter_is_welsh_throughout_its_word_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    templates = templates_leaving_english(tmp_path, monkeypatch, *LEFT_IN_ENGLISH)
+    files = outputs(variant(tmp_path, language="cy-GB"), tmp_path / "out", templates)
     styles = docx_xml(files[".docx"], "word/styles.xml")
     assert styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang").get(f"{W}val") == "cy-GB"
     body = docx_xml(files[".docx"], "word/document.xml")

@@ -77,8 +77,9 @@ def expected_rows(spec: ResponseSpec) -> list[tuple[str, str, int]]:
     ):
         for item in made:
             actions = next(a.actions for a in given if item.id in a.answered_ids)
-            found += [(kind, item.id, n) for n in range(1, len(actions) + 1)] or [(kind, item.id, 0)]
-    return found + [("local action", "", n) for n in range(1, len(spec.response.local_actions) + 1)]
+            found += [(kind, item.id, n) for n in range(1, len(actions) + 1)] or [(kind, item.id, None)]
+    own = len(spec.response.local_actions) + sum(len(b.actions or ()) for b in spec.response.body or ())
+    return found + [("local action", "", n) for n in range(1, own + 1)]
 
 
 # -- the register ------------------------------------------------------------------------------------
@@ -92,7 +93,9 @@ def test_one_row_per_action_and_per_item_without_actions() -> None:
     # actions only in Devon and Cornwall (5), Hampshire (1) and Nottinghamshire (2)
     assert len(expected) == 19
     afi1 = next(r for r in made.rows if r.item_id == "AFI1")
-    assert (afi1.action, afi1.status, afi1.due, afi1.overdue) == ("", "no action", None, False)
+    # accepted, with what is being done in the answer's words: not "no action"
+    assert (afi1.action, afi1.status, afi1.due, afi1.overdue) == ("", "answered, no separate action", None, False)
+    assert afi1.answer.startswith("Body-worn video guidance now requires officers")
 
 
 def test_overdue_means_due_before_the_date_and_not_complete() -> None:
@@ -152,17 +155,28 @@ def test_csv_json_and_html_carry_the_columns_in_order(tmp_path: Path) -> None:
     records = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert [tuple(r) for r in records] == [register.COLUMNS] * 19
     assert records[8]["overdue"] is True and records[8]["due"] == "2026-01-31"
-    assert records[13]["due"] is None and records[13]["status"] == "no action"
+    assert records[13]["due"] is None and records[13]["status"] == "answered, no separate action"
     local = records[2]  # Devon and Cornwall's first action of its own: no item
     assert (local["item_type"], local["item_id"], local["item_text"]) == ("local action", None, None)
     page = lxml.html.parse(str(tmp_path / "r.html")).getroot()
     assert page.get("lang") == "en-GB"
     assert page.findtext(".//title").startswith("Register of responses")
     assert len(page.findall(".//main")) == 1 and len(page.findall(".//h1")) == 1
-    assert [th.text for th in page.findall(".//thead//th")] == list(register.COLUMNS)
-    assert {th.get("scope") for th in page.findall(".//th")} == {"col"}
+    # a table per report, headed in words; a row group per item, its words heading the group
+    assert [th.text for th in page.findall(".//thead")[0].findall(".//th")] == [
+        "Item",
+        "No.",
+        "Action",
+        "Owner",
+        "Due",
+        "Status",
+        "Last update",
+    ]
+    assert {th.get("scope") for th in page.findall(".//thead//th")} == {"col"}
+    assert {th.get("scope") for th in page.findall(".//tbody//th")} == {"rowgroup"}
     assert page.find(".//caption") is None  # the heading says what the table is
     assert len(page.findall(".//tbody/tr")) == 19
+    assert len(page.findall(".//table")) == len(page.findall(".//h2")) == 5
 
 
 def test_spreadsheet_text_is_never_a_formula(tmp_path: Path) -> None:
@@ -176,9 +190,8 @@ def test_spreadsheet_text_is_never_a_formula(tmp_path: Path) -> None:
     run("register", spec, "-o", tmp_path / "r.csv")
     run("register", spec, "-o", tmp_path / "r.xlsx")
     assert "'=HYPERLINK" in (tmp_path / "r.csv").read_text(encoding="utf-8-sig")
-    sheet = load_workbook(tmp_path / "r.xlsx").active
-    assert sheet is not None
-    owner = sheet.cell(row=2, column=register.COLUMNS.index("owner") + 1)
+    sheet = load_workbook(tmp_path / "r.xlsx")["Register"]
+    owner = sheet.cell(row=2, column=register.SHEET_COLUMNS.index("owner") + 1)
     assert owner.data_type == "s" and owner.value == '=HYPERLINK("https://evil.example","x")'
 
 
@@ -186,15 +199,18 @@ def test_xlsx_is_an_excel_table_with_a_frozen_header_and_typed_dates(tmp_path: P
     target = tmp_path / "register.xlsx"
     assert run("register", *SPECS, "-o", target, "--as-of", AS_OF)[0] == 0
     book = load_workbook(target)
-    sheet = book.worksheets[0]
+    assert book.sheetnames == ["Summary", "Register"]
+    sheet = book["Register"]
     assert sheet.freeze_panes == "A2"
-    assert tuple(c.value for c in sheet[1]) == register.COLUMNS
-    assert [t.ref for t in sheet.tables.values()] == ["A1:T20"]  # a table: filters on every column
-    due = sheet.cell(row=10, column=register.COLUMNS.index("due") + 1)  # Loamshire's R1
+    assert tuple(c.value for c in sheet[1]) == tuple(
+        register.HEADINGS[c] for c in register.SHEET_COLUMNS
+    )  # in words, not field names
+    assert [t.ref for t in sheet.tables.values()] == ["A1:Z20"]  # a table: filters on every column
+    due = sheet.cell(row=10, column=register.SHEET_COLUMNS.index("due") + 1)  # Loamshire's R1
     assert isinstance(due.value, dt.datetime) and due.value.date() == dt.date(2026, 1, 31)
     assert due.is_date
-    assert all(sheet.column_dimensions[col].width for col in "ABCDEFGHIJKLMNOPQ")
-    assert sheet.column_dimensions["I"].width == 60  # item_text wraps at a readable width
+    assert all(sheet.column_dimensions[col].width for col in "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    assert sheet.column_dimensions["I"].width == 34  # item_text wraps at a readable width
     assert book.properties.modified == book.properties.created == dt.datetime(2026, 2, 1)
     again = tmp_path / "again.xlsx"
     run("register", *SPECS, "-o", again, "--as-of", AS_OF)
@@ -219,9 +235,23 @@ def test_xlsx_is_an_excel_table_with_a_frozen_header_and_typed_dates(tmp_path: P
         timeout=120,
         env=env,
     )
-    converted = (tmp_path / "lo" / "register.csv").read_text(encoding="utf-8").splitlines()
-    assert converted[0] == ",".join(register.COLUMNS)
-    assert len(converted) == 20
+    converted = list(csv.reader(io.StringIO((tmp_path / "lo" / "register.csv").read_text(encoding="utf-8"))))
+    assert converted[0] == [
+        "Report",
+        "Office",
+        "Published",
+        "s55 deadline",
+        "Response by the deadline",
+        "Planned",
+        "In progress",
+        "Ongoing",
+        "Complete",
+        "Not set",
+        "Answered, no separate action",
+        "Overdue",
+        "Total",
+    ]  # the first sheet: the summary, one row per report
+    assert len(converted) == 6
 
 
 def test_an_invalid_spec_fails_the_register_with_its_located_error(tmp_path: Path) -> None:
@@ -304,15 +334,35 @@ def test_updates_come_after_the_response_and_in_date_order(updates: str, message
     assert [(e["rule"], f"{e['loc']}: {e['message']}") for e in report["errors"]] == [("update-order", message)]
 
 
-def test_progress_dated_after_the_as_of_date_is_a_warning_for_validate_and_register_only(tmp_path: Path) -> None:
+LEFT_OUT = (
+    "updates[1].date: the update is dated 2026-01-20, after 2026-01-10: left out of the register, progress report "
+    "and calendar as of 2026-01-10 (is the date right?)"
+)
+
+
+def test_progress_dated_after_the_as_of_date_is_left_out_and_named(tmp_path: Path) -> None:
+    # Issue 25 item 4: as-of means as-of, so a report re-run for a past meeting says what was known then.
     spec = loamshire(tmp_path, UPDATES)
     code, out, _ = run("validate", spec, "--as-of", "2026-01-10")
     assert code == 0
-    assert "updates[1].date: the update is dated 2026-01-20, after 2026-01-10: is the date right?" in out
-    assert "warning" in out
+    assert LEFT_OUT in out and "warning" in out
     assert "is dated" not in run("validate", spec, "--as-of", "2026-01-20")[1]
     code, _, err = run("register", spec, "-o", tmp_path / "r.json", "--as-of", "2026-01-10")
-    assert code == 0 and "updates[1].date: the update is dated 2026-01-20, after 2026-01-10" in err
+    assert code == 0 and LEFT_OUT in err
+    r1 = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))[0]
+    assert (r1["status"], r1["last_update"], r1["note"]) == (
+        "in progress",
+        "2025-12-01",
+        "Half of the call handlers trained.",
+    )
+    assert r1["overdue"] is False  # due 31 January: not yet
+    later = register.read([spec], dt.date(2026, 2, 1)).rows[0]
+    assert (later.status, later.last_update) == ("complete", dt.date(2026, 1, 20))
+    code, _, err = run("progress", spec, "-o", tmp_path / "p.docx", "--as-of", "2026-01-10")
+    assert code == 0 and LEFT_OUT in err
+    cells = [c.text for t in docx.Document(str(tmp_path / "p.docx")).tables for row in t.rows for c in row.cells]
+    assert "1 December 2025: Half of the call handlers trained." in cells
+    assert not any("All 212" in c for c in cells)
     assert "update-future" not in {p.rule for p in build(spec, tmp_path / "out").warnings}
 
 
@@ -351,7 +401,7 @@ def test_progress_pdf_is_tagged_and_its_chart_states_the_counts(progress: dict[s
         [chart] = [str(e.Alt) for e in elements if str(e.S) == "/Figure"]
     assert chart.startswith(
         "Chart of actions by status. All reports: 4 planned, 3 in progress, 1 ongoing, 2 complete, 8 not set, "
-        "1 no action."
+        "1 answered, no separate action."
     )
     for title, tally in register_counts().items():
         assert title in chart
@@ -371,14 +421,24 @@ def test_progress_docx_has_the_same_numbers_as_the_register(progress: dict[str, 
     expected = register_counts()
     for title, tally in expected.items():
         [label] = [k for k in table if k == title]
-        found = {status.lower(): int(n) for status, n in zip(header[1:-1], table[label][:-1], strict=True) if n != "0"}
+        by_status = zip(header[1:-2], table[label][:-2], strict=True)  # then Overdue and Total
+        found = {status.lower(): int(n) for status, n in by_status if n != "0"}
         assert found == dict(tally)
         assert int(table[label][-1]) == sum(tally.values())
+    assert header[-2] == "Overdue" and int(table["All reports"][-2]) == 3
     assert int(table["All reports"][-1]) == 19
     texts = [p.text for p in document.paragraphs]
     assert texts.index("Overdue actions") < texts.index("Recommendation R1")
     overdue = [[c.text for c in row.cells] for row in document.tables[1].rows[1:]]
-    assert [row[1] for row in overdue] == ["Recommendation R4", "Recommendation R1", "Local action"]
+    # the longest overdue first, each with its latest update (none recorded in these examples)
+    assert [row[1] for row in overdue] == [
+        "Recommendation R4, action 1",
+        "Recommendation R1, action 1",
+        "Local action, action 1",
+    ]
+    assert [row[-1] for row in overdue] == ["–", "–", "–"]
+    section = document.sections[0]
+    assert section.page_width > section.page_height  # landscape: the tables need the width
 
 
 def test_progress_summary_columns_are_as_wide_as_their_content(progress: dict[str, Path]) -> None:
@@ -403,7 +463,7 @@ def test_progress_chart_is_in_the_house_font(progress: dict[str, Path]) -> None:
     with pikepdf.open(progress["pdf"]) as pdf:
         fonts = [o for o in pdf.objects if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/Font"]
         names = {str(f.get("/BaseFont")).lstrip("/").split("+")[-1] for f in fonts}  # subset prefix aside
-    assert names == {"Liberation-Sans", "Liberation-Sans-Bold"}  # the chart's text too
+    assert names == {"Liberation-Sans", "Liberation-Sans-Bold", "Liberation-Sans-Italic"}  # the chart's text too
 
 
 def test_recorded_progress_reaches_the_progress_report(tmp_path: Path) -> None:
@@ -411,16 +471,10 @@ def test_recorded_progress_reaches_the_progress_report(tmp_path: Path) -> None:
     target = tmp_path / "progress.docx"
     assert run("progress", spec, "-o", target, "--as-of", AS_OF)[0] == 0
     document = docx.Document(str(target))
-    assert [c.text for c in document.tables[0].rows[1].cells][1:] == [
-        "3",
-        "1",
-        "1",
-        "3",
-        "1",
-        "9",
-    ]  # planned, in progress (a local action), ongoing, complete, no action
+    # planned, in progress (a local action), ongoing, complete, answered without actions; overdue, total
+    assert [c.text for c in document.tables[0].rows[1].cells][1:] == ["3", "1", "1", "3", "1", "1", "9"]
     overdue = [[c.text for c in row.cells] for row in document.tables[1].rows[1:]]
-    assert [row[1] for row in overdue] == ["Local action"]  # R1's first action, complete now, is not
+    assert [row[1] for row in overdue] == ["Local action, action 1"]  # R1's first action, complete now, is not
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     assert "20 January 2026: All 212 call handlers trained." in cells
 

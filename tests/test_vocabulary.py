@@ -137,15 +137,26 @@ def test_the_templates_dispatch_tables_cover_every_block_kind_and_part() -> None
 
 
 def test_a_status_is_accepted_in_any_spelling_the_vocabulary_allows() -> None:
-    for spelled, status in (("In_Progress", "in progress"), ("in-progress", "in progress"), (" COMPLETE ", "complete")):
+    for spelled, status in (
+        ("In_Progress", "in progress"),
+        ("in-progress", "in progress"),
+        (" COMPLETE ", "complete"),
+        ("Being progressed", "in progress"),  # HMICFRS's word
+        ("Pending sign off", "pending sign-off"),
+        ("pending_sign-off", "pending sign-off"),
+        ("Awaiting Review", "awaiting review"),
+        ("N/A", "not applicable"),
+    ):
         assert Action(text="Train the staff.", status=spelled).status == status  # type: ignore[arg-type]
     schema = json_schema()["$defs"]["Action"]["properties"]["status"]["anyOf"][0]
-    assert (
-        schema["description"]
-        == "planned, in progress, ongoing or complete (case, hyphens and underscores do not matter)"
+    assert schema["description"] == (
+        "planned, awaiting allocation, in progress, ongoing, pending sign-off, awaiting review, complete, "
+        "superseded or not applicable (case, hyphens and underscores do not matter)"
     )
     for status in v.STATUSES:
         assert re.match(schema["pattern"], status.upper().replace(" ", "_"))
+    for alias in ("being progressed", "Pending Sign Off", "completed"):
+        assert re.match(schema["pattern"], alias)
     assert not re.match(schema["pattern"], "finished")
 
 
@@ -164,10 +175,13 @@ def test_the_law_is_stated_once() -> None:
 def test_new_writes_the_vocabulary_in_its_comments() -> None:
     text = skeleton(Layout("letter"), published=dt.date(2025, 1, 1))
     assert "  kind: force-specific   # jtai, peel, national-thematic, force-specific or other\n" in text
-    assert "# status: planned   # planned, in progress, ongoing or complete\n" in text
+    assert (
+        "# status: planned   # planned, awaiting allocation, in progress, ongoing, pending sign-off, awaiting review, "
+        "complete, superseded or not applicable\n"
+    ) in text
     assert "(s55: 56 days)" in text and "# day one of the 56 days allowed for the response" in text
     body = skeleton(Layout("letter"), published=dt.date(2025, 1, 1), body=True)
-    assert "# also: judgements, causes_of_concern, monitoring, report_link, report_summary\n" in body
+    assert "# also: judgements, causes_of_concern, monitoring, report_link, report_summary, local_actions\n" in body
     # still a spec the schema accepts, once given the date it leaves open
     parse_spec(text.replace("  date: TODO", "  date: 2025-02-20"), Path("new.yaml"))
 

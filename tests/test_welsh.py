@@ -22,7 +22,7 @@ from jtai_letters.letter.templates import DEFAULT_TEMPLATES, long_date
 from jtai_letters.pipeline.build import Options
 from jtai_letters.spec.load import load_spec
 
-from .helpers import ROOT, docx_paragraphs, pdf_text, run
+from .helpers import ROOT, docx_paragraphs, pdf_text, run, templates_leaving_english
 
 EXAMPLE = ROOT / "responses" / "tir-llechen-2025-domestic-abuse.yaml"
 PO = catalogue_path(DEFAULT_TEMPLATES, "cy", ".po")
@@ -157,8 +157,7 @@ def test_every_fixed_word_on_the_welsh_page_comes_from_the_catalogue(tmp_path: P
     pieces -= same
     left = sorted(p for p in pieces if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", welsh))
     assert left == []
-    unsourced = {p.strip() for m in _unsourced() for p in _PLACEHOLDER.split(m)} - {""}
-    assert spans and {s.strip() for s in spans} <= unsourced
+    assert spans == []  # every entry has its Welsh: nothing is left marked English
 
 
 def test_welsh_dates_read_as_welsh_usage_writes_them() -> None:
@@ -287,12 +286,17 @@ def test_an_unknown_language_is_a_located_schema_error(tmp_path: Path) -> None:
     assert "office.language: expected 'en-GB', 'cy-GB', 'cy-GB+en-GB' or 'en-GB+cy-GB', got 'fr-FR'" in out
 
 
-def test_a_layout_sentence_left_in_english_is_a_warning_naming_the_field(tmp_path: Path) -> None:
+def test_a_layout_sentence_left_in_english_is_a_warning_naming_the_field(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     text = EXAMPLE.read_text(encoding="utf-8").replace(
         "  opening:\n",
         "  key_findings:\n    - text: {cy: Galwadau heb eu hasesu, en: Calls not assessed}\n  opening:\n",
     )
-    code, out, _ = run("validate", variant(tmp_path, text))
+    folder = templates_leaving_english(
+        tmp_path, monkeypatch, "On %(date)s the report was published with the following key findings:"
+    )
+    code, out, _ = run("validate", "--templates", folder, variant(tmp_path, text))
     assert code == 0
     assert "warning: response.findings_intro: the layout's sentence “On %(date)s the report was published" in out
     assert "write response.findings_intro to give your own words" in out
@@ -391,3 +395,161 @@ def test_ordinal_dates_asked_of_a_welsh_letter_are_a_warning(tmp_path: Path) -> 
     assert "warning: office.date_style: Welsh dates are cardinal (‘30 Hydref 2025’)" in out
     code, out, _ = run("validate", variant(tmp_path, EXAMPLE.read_text(encoding="utf-8"), date_style="ordinal"))
     assert "office.date_style" not in out  # bilingual: the English text has its ordinals
+
+
+# -- a Welsh-only letter names every word left in English ----------------------------------------------
+
+WELSH_ONLY = Path(__file__).resolve().parent / "welsh" / "welsh-only.yaml"
+
+
+def welsh_only(tmp_path: Path) -> Path:
+    """The Welsh-only variant of the example (each text in Welsh alone), beside its profile."""
+    (tmp_path / "profiles").mkdir(exist_ok=True)
+    shutil.copy(ROOT / "profiles" / "tir-llechen.yaml", tmp_path / "profiles")
+    (tmp_path / "responses").mkdir(exist_ok=True)
+    return Path(shutil.copy(WELSH_ONLY, tmp_path / "responses" / "letter.yaml"))
+
+
+def test_a_welsh_only_letter_names_each_word_left_in_english_and_strict_refuses_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = templates_leaving_english(tmp_path, monkeypatch, "Owner", "Action")
+    path = welsh_only(tmp_path)
+    code, out, _ = run("validate", "--templates", folder, path)
+    assert code == 0
+    line = next(
+        i for i, t in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if t.startswith("  language:")
+    )
+    for word in ("Action", "Owner"):
+        said = (
+            f"letter.yaml:{line}:13: warning: office.language: the layout's word “{word}” has no Welsh translation "
+            "in the catalogue and prints in English in a letter with no English in it; give its translation in "
+            "the templates' locale/cy/LC_MESSAGES/messages.po"
+        )
+        assert said in out
+    code, out, _ = run("validate", "--strict", "--templates", folder, path)
+    assert code == 1
+    assert f"letter.yaml:{line}:13: office.language: the layout's word “Action” has no Welsh translation" in out
+
+
+def test_a_welsh_only_letter_with_our_catalogue_is_named_nothing(tmp_path: Path) -> None:
+    code, out, _ = run("validate", "--strict", welsh_only(tmp_path))
+    assert (code, out.endswith("letter.yaml: valid\n")) == (0, True)
+
+
+# -- the Welsh Language Standards' statement on correspondence ------------------------------------------
+
+STATEMENT = {"cy": "Rydym yn croesawu gohebiaeth yn Gymraeg.", "en": "We welcome correspondence in Welsh."}
+
+
+def test_the_welsh_language_statement_is_in_the_letterhead_in_both_languages_in_every_format(tmp_path: Path) -> None:
+    path = variant(tmp_path, EXAMPLE.read_text(encoding="utf-8"), bilingual="parts")
+    files = {p.suffix: p for p in build(path, tmp_path / "out", Options(formats=("docx", "pdf", "html"))).outputs}
+    root = lxml.html.document_fromstring(files[".html"].read_text(encoding="utf-8"))
+    said = [
+        (p.xpath("string(ancestor-or-self::*[@lang][1]/@lang)"), p.text_content().split(". ")[0] + ".")
+        for p in root.xpath('//header[@class="letterhead"]/p[@class="welsh-language-statement"]')
+    ]
+    assert said == [("cy-GB", STATEMENT["cy"]), ("en-GB", STATEMENT["en"])]
+    for text in (" ".join(pdf_text(files[".pdf"]).split()), "\n".join(docx_paragraphs(files[".docx"]))):
+        assert STATEMENT["cy"] in text and STATEMENT["en"] in text
+
+
+def test_an_office_turns_the_statement_off_or_gives_its_own_words(tmp_path: Path) -> None:
+    example = EXAMPLE.read_text(encoding="utf-8")
+    html = render(load_spec(variant(tmp_path, example, welsh_language_statement="false"))).html
+    assert "welsh-language-statement" not in html
+    own = "{cy: Croeso i chi ysgrifennu atom yn Gymraeg., en: You may write to us in Welsh.}"
+    html = render(load_spec(variant(tmp_path, example, welsh_language_statement_text=own))).html
+    assert "Croeso i chi ysgrifennu atom yn Gymraeg." in html and "You may write to us in Welsh." in html
+    assert STATEMENT["cy"] not in html
+
+
+def test_an_english_office_prints_no_statement_unless_it_asks() -> None:
+    assert (
+        "welsh-language-statement"
+        not in render(load_spec(ROOT / "responses" / "loamshire-2025-domestic-abuse.yaml")).html
+    )
+
+
+# -- done when: no word of the English catalogue in any Welsh part of any format ------------------------
+
+
+def _english_pieces() -> set[str]:
+    english = [_key(e.id) for e in extract(DEFAULT_TEMPLATES) if e.id]
+    pieces = {p.strip(" :,.") for m in english for p in _PLACEHOLDER.split(m)} - {""}
+    same = {p.strip(" :,.") for m in _po() if isinstance(m.string, str) for p in _PLACEHOLDER.split(m.string)}
+    return pieces - same  # "cc" is written the same in Welsh (HMICFRS's Welsh letters)
+
+
+def _english_in(text: str) -> list[str]:
+    flat = " ".join(text.split())
+    return sorted(p for p in _english_pieces() if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", flat))
+
+
+def test_no_word_of_the_english_catalogue_in_a_welsh_only_letter_in_any_format(tmp_path: Path) -> None:
+    files = {
+        p.suffix: p
+        for p in build(welsh_only(tmp_path), tmp_path / "out", Options(formats=("docx", "pdf", "html"))).outputs
+    }
+    html = lxml.html.document_fromstring(files[".html"].read_text(encoding="utf-8")).body.text_content()
+    for text in (pdf_text(files[".pdf"]), "\n".join(docx_paragraphs(files[".docx"])), html):
+        assert "Argymhelliad R1" in " ".join(text.split())
+        assert _english_in(text) == []
+
+
+def test_no_word_of_the_english_catalogue_in_the_welsh_part_of_the_bilingual_example(tmp_path: Path) -> None:
+    path = variant(tmp_path, EXAMPLE.read_text(encoding="utf-8"), bilingual="parts")
+    files = {p.suffix: p for p in build(path, tmp_path / "out", Options(formats=("docx", "pdf", "html"))).outputs}
+    english_starts = "Office of the Police and Crime Commissioner for Tir Llechen"
+    pdf = pdf_text(files[".pdf"])
+    docx = "\n".join(docx_paragraphs(files[".docx"]))
+    for text in (pdf, docx):
+        welsh, english = text.split(english_starts, 1)
+        assert "Argymhelliad R1" in " ".join(welsh.split()) and "Recommendation R1" in " ".join(english.split())
+        assert _english_in(welsh) == []
+    welsh_text, spans = _welsh_text(files[".html"].read_text(encoding="utf-8"))
+    assert spans == [] and _english_in(welsh_text) == []
+
+
+# -- parity: a bilingual letter's two texts of each field have the same shape -----------------------------
+
+PARITY = Path(__file__).resolve().parent / "welsh-parity"
+SHAPE = "the Welsh and English texts differ in shape: at part "
+FIX = "; give both the same paragraphs, lists, tables and links"
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        (
+            "extra-paragraph.yaml",
+            "response.opening[0]: " + SHAPE + "2 the Welsh has a paragraph where the English has nothing more",
+        ),
+        (
+            "list-for-a-paragraph.yaml",
+            "response.opening[0]: " + SHAPE + "1 the Welsh has a bulleted list where the English has a paragraph",
+        ),
+        (
+            "link-target-differs.yaml",
+            "response.recommendations[0].response: " + SHAPE + "2 the Welsh has a link to "
+            "https://tirllechen-chth.example/cy/offeryn where the English has a link to https://tirllechen-chth.example/en/tool",
+        ),
+        (
+            "link-missing.yaml",
+            "response.recommendations[0].response: " + SHAPE + "2 the Welsh has nothing more where the English has a "
+            "link to https://tirllechen-chth.example/tool",
+        ),
+    ],
+)
+def test_a_bilingual_spec_whose_languages_differ_in_shape_fails_validate_naming_the_first_difference(
+    tmp_path: Path, name: str, said: str
+) -> None:
+    (tmp_path / "profiles").mkdir()
+    shutil.copy(ROOT / "profiles" / "tir-llechen.yaml", tmp_path / "profiles")
+    (tmp_path / "responses").mkdir()
+    path = Path(shutil.copy(PARITY / name, tmp_path / "responses" / name))
+    code, out, _ = run("validate", path)
+    assert code == 1
+    problems = [line for line in out.splitlines() if "differ in shape" in line]
+    assert len(problems) == 1 and problems[0].endswith(said + FIX), out

@@ -24,15 +24,17 @@ from jtai_letters.spec import language
 from jtai_letters.spec.deadline import deadline_note as deadline_note
 from jtai_letters.spec.deadline import publication_deadline as publication_deadline
 from jtai_letters.spec.load import Loc, SourceMap, field_path, source_of, text_field
-from jtai_letters.spec.models import Action, Answer, Item, ResponseSpec
+from jtai_letters.spec.models import Action, Answer, Item, ResponseSpec, Update
 from jtai_letters.spec.vocabulary import (
     DEADLINE_DAYS,
     FRAMEWORK_GRADES,
     ITEM_FIELDS,
     ITEM_KINDS,
     LANGUAGE_NAMES,
+    NOT_APPLICABLE,
     S55_5A_COMMENCEMENT,
     SOURCE_LANGUAGE,
+    SUPERSEDED,
     spelled,
 )
 from jtai_letters.spec.yamltree import Cut
@@ -127,15 +129,32 @@ RULES: dict[str, Rule] = {
         Rule(
             "update-future",
             "warning",
-            "a progress update dated after the --as-of date (default today); from validate, register, progress "
-            "and deadlines only: letters never read the clock",
+            "a progress update dated after the --as-of date (default today), which register, progress and "
+            "deadlines leave out; from those and validate only: letters never read the clock",
+        ),
+        Rule(
+            "draft",
+            "warning",
+            "deadlines only: a spec not yet valid, put on the calendar with its s55 deadline alone",
+        ),
+        Rule(
+            "update-status",
+            "error",
+            "superseded without superseded_by (or superseded_by with another status), not applicable without "
+            "a note saying why",
         ),
         Rule(
             "translation",
             "error / warning",
             "a bilingual letter's text missing in one language (error); text in a language the letter is not in, "
-            "a sentence the layout makes that will print in English in a Welsh letter, or ordinal dates asked of a "
-            "Welsh letter (warnings)",
+            "a sentence the layout makes that will print in English in a Welsh letter (any such word, in a letter with "
+            "no English), or ordinal dates asked of a Welsh letter (warnings)",
+        ),
+        Rule(
+            "parity",
+            "error",
+            "a bilingual letter's two texts of one field differ in shape: paragraphs, headings, lists and their "
+            "items, tables, or links and their targets; names the first difference",
         ),
         Rule(
             "register",
@@ -199,19 +218,94 @@ def check(spec: ResponseSpec) -> list[Problem]:
     # Each language's letter is checked (a placeholder may hide in the Welsh text only); what both
     # languages share is reported once.
     found = [p for one in language.letters(spec).values() for fn in CHECKS for p in fn(one, source_of(one))]
+    found += parity(spec)  # the two languages' texts of each field, side by side
     # A warning about a field (not printed, a glyph the fonts lack) is said once, where the first
     # language has it; an error stays at each line it is on (a placeholder in both texts is two).
     once = {(p.path, p.field, p.rule, p.message) if p.severity == "warning" else p: p for p in reversed(found)}
     return sorted(once.values(), key=lambda p: (p.line or 0, p.column or 0))
 
 
-def untranslated(spec: ResponseSpec, letter: RenderedLetter, templates_dir: Path) -> list[Problem]:
-    """Warnings (rule `translation`) for each sentence the layout made that prints in English in
-    another language's letter (its catalogue has no translation), naming the field that replaces it."""
+_SHAPES = {
+    "paragraph_open": "a paragraph",
+    "heading_open": "a heading",
+    "bullet_list_open": "a bulleted list",
+    "ordered_list_open": "a numbered list",
+    "list_item_open": "a list item",
+    "table_open": "a table",
+    "tr_open": "a table row",
+    "th_open": "a table cell",
+    "td_open": "a table cell",
+}
+
+
+def _shape(text: str) -> list[str]:
+    """A text's shape: its blocks in order (a heading with its level) and each link's target."""
+    from jtai_letters.letter.text import _BLOCKS
+
+    shape: list[str] = []
+    for tok in _BLOCKS.parse(text):
+        if tok.type in _SHAPES:
+            shape.append(f"{_SHAPES[tok.type]} ({tok.tag})" if tok.type == "heading_open" else _SHAPES[tok.type])
+        elif tok.type == "inline":
+            shape += [f"a link to {link.href}" for link in links(tok.content)]
+    return shape
+
+
+def _pairs(
+    first: object, second: object, loc: tuple[int | str, ...]
+) -> Iterator[tuple[tuple[int | str, ...], str, str]]:
+    """Each pair of texts at the same place in two languages' letters."""
+    if isinstance(first, BaseModel) and isinstance(second, BaseModel):
+        for name in type(first).model_fields:
+            yield from _pairs(getattr(first, name, None), getattr(second, name, None), (*loc, name))
+    elif isinstance(first, list) and isinstance(second, list):
+        for i, (a, b) in enumerate(zip(first, second, strict=False)):
+            yield from _pairs(a, b, (*loc, i))
+    elif isinstance(first, str) and isinstance(second, str) and first != second:
+        yield loc, first, second
+
+
+def parity(spec: ResponseSpec) -> list[Problem]:
+    """Errors (rule `parity`) for each field whose texts in a bilingual letter's two languages differ in
+    shape (the Welsh Language Standards: a document in both languages says the same in each), naming
+    the first difference."""
+    each = language.letters(spec)
+    if len(each) != 2:
+        return []
     src = source_of(spec)
+    (one, first), (other, second) = each.items()
+    names = [LANGUAGE_NAMES[language.key(tag)] for tag in (one, other)]
     found = []
-    for key in (language.key(tag) for tag in language.of_spec(spec)):
-        replaced_by = catalogue.fields(templates_dir, key) if key != SOURCE_LANGUAGE else {}
+    for loc, a, b in _pairs(first, second, ()):
+        shape_a, shape_b = _shape(a), _shape(b)
+        if shape_a == shape_b:
+            continue
+        i = next(
+            (i for i, (x, y) in enumerate(zip(shape_a, shape_b, strict=False)) if x != y),
+            min(len(shape_a), len(shape_b)),
+        )
+        said_a = shape_a[i] if i < len(shape_a) else "nothing more"
+        said_b = shape_b[i] if i < len(shape_b) else "nothing more"
+        said = (
+            f"the {names[0]} and {names[1]} texts differ in shape: at part {i + 1} the {names[0]} has "
+            f"{said_a} where the {names[1]} has {said_b}; give both the same paragraphs, lists, tables and links"
+        )
+        found.append(problem(src, loc, said, "parity"))
+    return found
+
+
+def untranslated(spec: ResponseSpec, letter: RenderedLetter, templates_dir: Path) -> list[Problem]:
+    """Warnings (rule `translation`) for the layout's words that print in English in another
+    language's letter (its catalogue has no translation): a sentence a field replaces names the
+    field; in a letter with no English in it (Welsh only) every such word is named, at `office.language`."""
+    src = source_of(spec)
+    keys = [language.key(tag) for tag in language.of_spec(spec)]
+    no_english = SOURCE_LANGUAGE not in keys
+    found = []
+    for key in keys:
+        if key == SOURCE_LANGUAGE:
+            continue
+        replaced_by = catalogue.fields(templates_dir, key)
         for message in letter.untranslated:
             if field := replaced_by.get(message):
                 said = (
@@ -219,6 +313,13 @@ def untranslated(spec: ResponseSpec, letter: RenderedLetter, templates_dir: Path
                     f"in the catalogue and prints in English; write {field} to give your own words"
                 )
                 found.append(problem(src, tuple(field.split(".")), said, "translation", warning=True))
+            elif no_english:
+                said = (
+                    f"the layout's word “{message}” has no {LANGUAGE_NAMES[key]} translation in the "
+                    f"catalogue and prints in English in a letter with no English in it; give its "
+                    f"translation in the templates' locale/{key}/LC_MESSAGES/messages.po"
+                )
+                found.append(problem(src, ("office", "language"), said, "translation", warning=True))
     return found
 
 
@@ -433,6 +534,7 @@ _SHOWN_PARTS: dict[str, tuple[Loc, Callable[[ResponseSpec], object]]] = {
     "monitoring": (("response", "monitoring"), lambda spec: spec.response.monitoring),
     "report_link": (("report", "url"), lambda spec: True),
     "report_summary": (("report", "summary"), lambda spec: spec.report.summary),
+    "local_actions": (("response", "local_actions"), lambda spec: spec.response.local_actions),
 }
 # Fields a body leaves unprinted: each would be a dropped part of the letter.
 _OUTSIDE_BODY = (
@@ -509,10 +611,14 @@ def _body(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
             warning=True,
         )
     for name in _OUTSIDE_BODY:
+        if name in shown:
+            continue
         if getattr(spec.response, name):
+            placing = f" (or add `- show: {name}`)" if name in _SHOWN_PARTS else ""
             yield src.problem(
                 ("response", name),
-                "not printed: with response.body, the letter holds only what the body places; move it into the body",
+                "not printed: with response.body, the letter holds only what the body places; move it into the body"
+                + placing,
                 rule="body-placement",
                 warning=True,
             )
@@ -715,12 +821,24 @@ def placeholder(text: str) -> str | None:
     return found if found[0] in "[<{" else _PUNCTUATION_AROUND.sub("", found)
 
 
+def progress(spec: ResponseSpec) -> Iterator[tuple[Loc, Sequence[Update]]]:
+    """Every list of progress updates in the spec, with its holder's location: each action's, and
+    each answer's (an answer without actions records its own)."""
+    for loc, action in actions(spec):
+        yield loc, action.updates
+    for key in ANSWER_KEYS:
+        for i, answer in enumerate(getattr(spec.response, key)):
+            if answer.updates:
+                yield ("response", key, i), answer.updates
+
+
 @check_rule
 def _updates(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
     # Progress comes after the promise, oldest first, so the last update is the current status.
-    for loc, action in actions(spec):
+    for loc, updates in progress(spec):
+        yield from _update_details(src, loc, updates)
         previous = spec.response.date
-        for i, update in enumerate(action.updates):
+        for i, update in enumerate(updates):
             if update.date < spec.response.date:
                 message = f"the update is dated before the response ({spec.response.date.isoformat()})"
             elif update.date < previous:
@@ -733,17 +851,54 @@ def _updates(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
             yield problem(src, (*loc, "updates", i, "date"), message, "update-order")
 
 
+def _update_details(src: SourceMap, loc: Loc, updates: Sequence[Update]) -> Iterator[Problem]:
+    # A status that needs its reason or its successor says it.
+    for i, update in enumerate(updates):
+        at = (*loc, "updates", i)
+        if update.status == SUPERSEDED and update.superseded_by is None:
+            yield problem(
+                src,
+                (*at, "superseded_by"),
+                "a superseded update names what supersedes it: add superseded_by: {report: ..., item: ...}",
+                "update-status",
+            )
+        elif update.status != SUPERSEDED and update.superseded_by is not None:
+            yield problem(
+                src,
+                (*at, "superseded_by"),
+                f"superseded_by is for the status superseded, not {update.status}: remove it or change the status",
+                "update-status",
+            )
+        if update.status == NOT_APPLICABLE and not update.note:
+            yield problem(src, (*at, "note"), "say why it does not apply: add a note", "update-status")
+
+
+@check_rule
+def _action_statuses(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
+    for loc, action in actions(spec):
+        if action.status == SUPERSEDED:
+            yield problem(
+                src,
+                (*loc, "status"),
+                "a superseded action names what supersedes it: record an update with status superseded "
+                "and superseded_by (jtai-letters update ... --status superseded --superseded-by ...)",
+                "update-status",
+            )
+
+
 def updates_after(spec: ResponseSpec, as_of: dt.date) -> list[Problem]:
-    """Warnings for progress dated after `as_of`: `validate` and `register` say so; letters never read the clock."""
+    """Warnings for progress dated after `as_of`, which every tracking output as of that date leaves out;
+    `validate` says so too. Letters never read the clock."""
     src = source_of(spec)
     return [
         problem(
             src,
             (*loc, "updates", i, "date"),
-            f"the update is dated {update.date.isoformat()}, after {as_of.isoformat()}: is the date right?",
+            f"the update is dated {update.date.isoformat()}, after {as_of.isoformat()}: left out of the register, "
+            f"progress report and calendar as of {as_of.isoformat()} (is the date right?)",
             "update-future",
         )
-        for loc, action in actions(spec)
-        for i, update in enumerate(action.updates)
+        for loc, updates in progress(spec)
+        for i, update in enumerate(updates)
         if update.date > as_of
     ]

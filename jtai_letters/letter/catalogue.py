@@ -43,6 +43,9 @@ _NPLURALS = re.compile(rb"nplurals\s*=\s*(\d*)", re.I)
 # English number words to ten (GOV.UK style: "two recommendations", "no areas for improvement").
 _ENGLISH_NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
+# The short forms a number takes before its noun (Gareth King, Modern Welsh: A Comprehensive Grammar, numerals).
+_BEFORE_A_NOUN = {"cy": {"pump": "pum", "chwech": "chwe"}}
+
 _FORMAT = re.compile(r"%\([a-z_]+\)s|%%")
 _ENGLISH_SPAN = f'<span lang="{DEFAULT_LANGUAGE}">'
 _MARK = re.compile(re.escape(_ENGLISH_SPAN) + "|</span>")
@@ -56,8 +59,8 @@ def number_words(n: int, language: str = ENGLISH) -> str:
 
     English from the house style; Welsh from num2words' Welsh (`lang='cy'`).
 
-    >>> number_words(2), number_words(0), number_words(11), number_words(2, "cy")
-    ('two', 'no', '11', 'dau')
+    >>> number_words(2), number_words(0), number_words(11), number_words(2, "cy"), number_words(5, "cy")
+    ('two', 'no', '11', 'dau', 'pum')
     """
     if not 0 <= n <= 10:
         return str(n)
@@ -65,7 +68,9 @@ def number_words(n: int, language: str = ENGLISH) -> str:
         return _ENGLISH_NUMBERS[n]
     from num2words import num2words
 
-    return str(num2words(n, lang=language))
+    said = str(num2words(n, lang=language))
+    # Before a noun Welsh shortens five and six (pum argymhelliad, chwe maes): num2words counts alone.
+    return _BEFORE_A_NOUN.get(language, {}).get(said, said)
 
 
 def catalogue_path(templates_dir: Path, language: str, suffix: str) -> Path:

@@ -38,3 +38,45 @@ def pieces(label: str) -> Iterator[tuple[str, str]]:
             yield "field", piece
         elif piece:
             yield "text", piece
+
+
+TRACKING_LABELS = MappingProxyType(
+    {
+        # The register's columns, as the spreadsheet, the web page and the progress report head them
+        # (the CSV and JSON keep the machine names: see docs/tracking.md).
+        "office": N_("Office"),
+        "report_title": N_("Report"),
+        "report_kind": N_("Kind of report"),
+        "report_published": N_("Published"),
+        "s55_deadline": N_("s55 deadline"),
+        "deadline_met": N_("Response by the deadline"),
+        "item_type": N_("Item"),
+        "item_id": N_("Ref."),
+        "item_text": N_("What the report says"),
+        "addressed_to": N_("Addressed to"),
+        "answer": N_("Our answer"),
+        "action_number": N_("No."),
+        "action": N_("Action"),
+        "owner": N_("Owner"),
+        "due": N_("Due"),
+        "status": N_("Status"),
+        "last_update": N_("Last update"),
+        "note": N_("Latest note"),
+        "updated_by": N_("Recorded by"),
+        "evidence": N_("Evidence"),
+        "superseded_by": N_("Superseded by"),
+        "overdue": N_("Overdue"),
+        "stage": N_("Stage"),
+        "next_due": N_("Next step"),
+        "next_due_date": N_("Next step due"),
+        "spec": N_("Spec file"),
+        # The words of its sheets and pages (the statuses' are the vocabulary's)
+        "yes": N_("yes"),
+        "no": N_("no"),
+        "summary": N_("Summary"),
+        "register": N_("Register"),
+        "total": N_("Total"),
+        "register_title": N_("Register of responses to inspection reports"),
+    }
+)
+"""The tracking outputs' fixed words (msgids, like `LABELS`): column headings, sheet names."""

@@ -81,6 +81,7 @@ class RenderedLetter:
     date: dt.date = dt.date(1970, 1, 1)  # the response date: the documents' dates come from it, never the clock
     page_label: str = LABELS["page_of"]  # the footer's words, in the letter's language or languages
     untranslated: tuple[str, ...] = ()  # the layout's words printed in English in another language's letter
+    landscape: bool = False  # pages turned on their side (the progress report's wide tables)
     languages: tuple[str, ...] = (DEFAULT_LANGUAGE,)  # the letter's languages (BCP 47), first language first
     spec_paths: bool = False  # made for the editor's letter pane: its web page keeps `data-spec-path`
 

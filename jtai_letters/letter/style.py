@@ -122,9 +122,13 @@ HOUSE_STYLE = HouseStyle()
 """The project's style; `for_office()` applies an office's choices."""
 
 
-def office_style(font: str, brand_colour: str | None) -> HouseStyle:
-    """The house style as one office prints it (read at call time, so a test may swap `HOUSE_STYLE`)."""
-    return HOUSE_STYLE.for_office(font, brand_colour)
+def office_style(font: str, brand_colour: str | None, *, landscape: bool = False) -> HouseStyle:
+    """The house style as one office prints it (read at call time, so a test may swap `HOUSE_STYLE`);
+    `landscape` turns the page (the progress report's wide tables)."""
+    style = HOUSE_STYLE.for_office(font, brand_colour)
+    if landscape:
+        style = replace(style, page_width_mm=style.page_height_mm, page_height_mm=style.page_width_mm)
+    return style
 
 
 _HEADINGS = {"title": "h1", "heading1": "h2", "heading2": "h3", "heading3": "h4"}

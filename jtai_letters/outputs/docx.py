@@ -109,7 +109,7 @@ class _Fmt:
 def write(letter: RenderedLetter) -> bytes:
     """The letter as a DOCX file (bytes). Deterministic: same letter, same bytes."""
     root = lxml.html.document_fromstring(letter.html)
-    style = office_style(letter.font, letter.brand_colour)
+    style = office_style(letter.font, letter.brand_colour, landscape=letter.landscape)
     language = root.get("lang") or DEFAULT_LANGUAGE
     document = new_document(style, language)
     _properties(document, root)
@@ -433,7 +433,16 @@ def _language_columns(w: _Writer, el: HtmlElement, container: Container) -> None
     w.columns = (container, table)
 
 
-@block("p", None, "closing", "attribution", "response-from", "report-link", "salutation")
+@block(
+    "p",
+    None,
+    "closing",
+    "attribution",
+    "response-from",
+    "report-link",
+    "salutation",
+    "welsh-language-statement",
+)
 def _plain(w: _Writer, el: HtmlElement, container: Container) -> None:
     w.paragraph(el, "Normal", container)
 
@@ -631,7 +640,7 @@ def _sign_off(w: _Writer, el: HtmlElement, container: Container) -> None:
         Paragraph(p, container).paragraph_format.keep_with_next = True
 
 
-@block("table", None, "actions", "judgements", "counts")
+@block("table", None, "actions", "judgements", "counts", "by-content")
 def _table(w: _Writer, el: HtmlElement, container: Container) -> None:
     in_column = w.columns is not None and container is not w.doc
     if container is not w.doc and not in_column:
@@ -653,6 +662,8 @@ def _table(w: _Writer, el: HtmlElement, container: Container) -> None:
     text_width = w.width
     if el.get("class") == "counts" or in_column:  # half a page is too narrow for fixed shares
         shares = _by_content(w.style, [tr for _, tr in rows], width, text_width / 20)
+    elif el.get("class") == "by-content":
+        shares = _by_text(w.style, [tr for _, tr in rows], width, text_width / 20)
     if len(shares) != width:
         shares = (1 / width,) * width
     widths = [round(text_width * share) for share in shares]
@@ -703,6 +714,25 @@ def _by_content(style: HouseStyle, rows: list[HtmlElement], width: int, text_pt:
     if sum(needs) > 1:
         return tuple(need / sum(needs) for need in needs)
     return (1 - sum(needs[1:]), *needs[1:])
+
+
+def _by_text(style: HouseStyle, rows: list[HtmlElement], width: int, text_pt: float) -> tuple[float, ...]:
+    """Shares of a table of text (`class="by-content"`), as the PDF's automatic layout gives them:
+    every column at least as wide as its longest word (no word broken), the room left over shared
+    in proportion to how much text each column holds."""
+    longest = [1] * width
+    text = [1] * width
+    for tr in rows:
+        for i, cell in enumerate(tr):
+            words = cell.text_content().split()
+            longest[i] = max(longest[i], *(len(word) for word in words), 1)
+            text[i] += min(len(cell.text_content()), 400)
+    padding = 2 * style.cell_padding_horizontal + style.table_border
+    needs = [(n * _CHARACTER_EM * style.table_size + padding) / text_pt for n in longest]
+    if sum(needs) >= 1:
+        return tuple(need / sum(needs) for need in needs)
+    left = 1 - sum(needs)
+    return tuple(need + left * t / sum(text) for need, t in zip(needs, text, strict=True))
 
 
 def _table_layout(tbl: Any, text_width: int, widths: list[int]) -> None:

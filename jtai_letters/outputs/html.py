@@ -134,4 +134,10 @@ def _styles(letter: RenderedLetter) -> str:
             message = f"web page not written: the stylesheet loads another file ({loads}...); a page must stand alone"
             raise OutputError(Problem(message, path, rule="template"))
         sheets.append(css)
-    return "\n".join([*sheets, stylesheet(office_style(letter.font, letter.brand_colour), letter.page_label), WEB_CSS])
+    return "\n".join(
+        [
+            *sheets,
+            stylesheet(office_style(letter.font, letter.brand_colour, landscape=letter.landscape), letter.page_label),
+            WEB_CSS,
+        ]
+    )

@@ -221,7 +221,9 @@ def write(letter: RenderedLetter) -> bytes:
     templates = letter.template_folders or letter.asset_roots[:1]  # stylesheets may load only the templates' files
     try:
         css = [_behaviour(), *(_stylesheet(p, p.stat().st_mtime_ns, templates) for p in letter.stylesheets)]
-        css.append(_theme(office_style(letter.font, letter.brand_colour), letter.page_label))
+        css.append(
+            _theme(office_style(letter.font, letter.brand_colour, landscape=letter.landscape), letter.page_label)
+        )
         base = templates[0].resolve().as_uri() + "/"
         document = HTML(string=unanchored(html), base_url=base, url_fetcher=fetcher)
         options: dict[str, object] = {"pdf_variant": PDF_VARIANT, "cache": _image_cache(letter)}

@@ -38,8 +38,10 @@ from jtai_letters.letter.style import open_font
 from jtai_letters.letter.text import Block, Inline, block_problem, pasted
 from jtai_letters.spec.vocabulary import (
     BLOCK_KINDS,
+    COMPLETE,
     DEADLINE_DAYS,
     DEFAULT_LANGUAGE,
+    IN_PROGRESS,
     ITEM_KINDS,
     LANGUAGE_KEYS,
     LETTER_LANGUAGES,
@@ -47,6 +49,7 @@ from jtai_letters.spec.vocabulary import (
     REPORT_KINDS,
     STATUS_TABLE,
     STATUSES,
+    SUPERSEDED,
     Addressee,
     LetterLanguage,
     ReportKind,
@@ -271,7 +274,7 @@ class Publishing(Model):
 class Office(Model):
     """Who responds: the commissioner and their office."""
 
-    TRANSLATABLE = ("name", "role", "area", "address", "closing")
+    TRANSLATABLE = ("name", "role", "area", "address", "closing", "welsh_language_statement_text")
 
     profile: Plain | None = _f(
         "An office profile (YAML) to start from, relative to this spec; fields given here override it.",
@@ -329,6 +332,18 @@ class Office(Model):
     publishing: Publishing | None = _f(
         "How `publish` makes the web fragment and the s55(6) copies' e-mails.",
         {"copies_to": [{"name": "HMICFRS", "email": "s55-responses@hmicfrs.example"}], "heading_level": 2},
+        default=None,
+    )
+    welsh_language_statement: bool | None = _f(
+        "Print the office's statement that correspondence in Welsh is welcome, answered in Welsh and "
+        "causes no delay (the Welsh Language Standards), in the letterhead (or the contact lines) in "
+        "every format; on unless set false when the office's language includes Welsh.",
+        True,
+        default=None,
+    )
+    welsh_language_statement_text: Plain | None = _f(
+        "The office's own words for that statement, in each of its languages; the default words otherwise.",
+        "Croesewir gohebiaeth yn Gymraeg.",
         default=None,
     )
     bilingual: Literal["parts", "columns"] = _f(
@@ -513,8 +528,8 @@ class Themes(Model):
 
 
 def _any_case(word: str) -> str:
-    # A JSON Schema pattern (ECMA regex: no inline flags) for `word` in any case, spaces as any of ' _-'.
-    return "".join("[ _-]+" if c == " " else f"[{c.upper()}{c}]" for c in word)
+    # A JSON Schema pattern (ECMA regex: no inline flags) for `word` in any case, spaces and hyphens as any of ' _-'.
+    return "".join("[ _-]+" if c in " -" else f"[{c.upper()}{c}]" if c.isalpha() else re.escape(c) for c in word)
 
 
 _STATUS_SCHEMA = {
@@ -526,7 +541,7 @@ _STATUS_SCHEMA = {
 }
 
 
-_COMPLETE = STATUSES[-1]  # for the examples
+_COMPLETE: Status = COMPLETE  # for the examples
 
 
 def _status(value: object) -> object:
@@ -633,6 +648,16 @@ Concern.model_rebuild()
 Report.model_rebuild()
 
 
+class Successor(Model):
+    """The later recommendation or area for improvement that carries on a superseded one."""
+
+    report: Plain = _f("The later report's title.", "PEEL 2025-27: an inspection of Loamshire Police")
+    item: RefId | None = _f("The later item's id in that report.", "AFI3", default=None)
+
+    def __str__(self) -> str:
+        return f"{self.item} of {self.report}" if self.item else self.report
+
+
 class Update(Model):
     """Progress recorded on an action after the response: the register reads it, the letter never does."""
 
@@ -640,7 +665,24 @@ class Update(Model):
     status: Annotated[Status, BeforeValidator(_status), WithJsonSchema(_STATUS_SCHEMA)] = _f(
         "Where the action stands from this date.", _COMPLETE
     )
-    note: Plain | None = _f("What was done or what is holding it up.", "All 212 call handlers trained.", default=None)
+    note: Plain | None = _f(
+        "What was done or what is holding it up; for `not applicable`, why.",
+        "All 212 call handlers trained.",
+        default=None,
+    )
+    by: Plain | None = _f(
+        "Who recorded it, or who signed it off when it closes the action.", "Police and Crime Panel", default=None
+    )
+    evidence: Plain | None = _f(
+        "What shows it: a document, a report to a board, an inspection's finding.",
+        "Training records, Force Control Room, January 2026",
+        default=None,
+    )
+    superseded_by: Successor | None = _f(
+        "For `superseded`: the later report and item that carry it on.",
+        {"report": "PEEL 2025-27: an inspection of Loamshire Police", "item": "AFI3"},
+        default=None,
+    )
 
 
 class Action(Model):
@@ -658,7 +700,7 @@ class Action(Model):
         default=None,
     )
     status: Annotated[Status, BeforeValidator(_status), WithJsonSchema(_STATUS_SCHEMA)] | None = _f(
-        "Where it stands (case and hyphens do not matter).", STATUSES[1], default=None
+        "Where it stands (case and hyphens do not matter).", IN_PROGRESS, default=None
     )
     updates: list[Update] = _f(
         "Progress recorded after the response, oldest first: the letter keeps `status`, the register the latest.",
@@ -686,9 +728,20 @@ class Answer(Model):
         default=True,
     )
     response: BlockText = _f("The action taken or proposed, or why none is taken.", "Accepted. The force will ...")
+    accepted: bool = _f(
+        "False when the office does not accept it and takes no action; response then says why.",
+        True,
+        default=True,
+    )
     actions: list[Action] = _f(
         "The actions that carry it out.",
         [{"text": "...", "owner": "Deputy Chief Constable", "due": "2026-03-31"}],
+        default_factory=list,
+    )
+    updates: list[Update] = _f(
+        "Progress recorded after the response on an answer without actions (superseded, complete ...), "
+        "oldest first: the register reads it, the letter never does.",
+        [{"date": "2026-06-01", "status": SUPERSEDED, "superseded_by": {"report": "PEEL 2025-27", "item": "AFI3"}}],
         default_factory=list,
     )
 

@@ -115,8 +115,18 @@ RECOMMENDATIONS, AREAS_FOR_IMPROVEMENT, CAUSES_OF_CONCERN = ITEM_KINDS
 
 # -- statuses -----------------------------------------------------------------------------------
 
-Status = Literal["planned", "in progress", "ongoing", "complete"]
-"""Where an action stands, as a spec gives it."""
+Status = Literal[
+    "planned",
+    "awaiting allocation",
+    "in progress",
+    "ongoing",
+    "pending sign-off",
+    "awaiting review",
+    "complete",
+    "superseded",
+    "not applicable",
+]
+"""Where an action (or an item answered without actions) stands, as a spec or an update gives it."""
 
 
 @dataclass(frozen=True)
@@ -124,8 +134,8 @@ class StatusWord:
     """One value of a status: an action's (`in_spec`), or one the register gives a row itself."""
 
     value: str
-    label: str | None  # msgid the letter prints it as (the register's own statuses are not printed in letters)
-    colour: str  # its bar in the progress report's chart
+    label: str  # msgid: how letters (a spec's statuses) and the tracking outputs (every status) print it
+    colour: str  # its bar in the progress report's chart (which also names every bar in words)
     closed: bool  # needs no more following up (an open action past its due date is overdue)
     in_spec: bool = True
     aliases: tuple[str, ...] = ()  # other words a spec may write for it (case, spaces, '-' and '_' never matter)
@@ -133,15 +143,31 @@ class StatusWord:
 
 STATUS_TABLE: tuple[StatusWord, ...] = (
     StatusWord("planned", N_("Planned"), "#c6dbef", closed=False),
-    StatusWord("in progress", N_("In progress"), "#fdd49e", closed=False),
+    StatusWord("awaiting allocation", N_("Awaiting allocation"), "#fee391", closed=False, aliases=("unallocated",)),
+    # "being progressed": HMICFRS's own word in its monitoring of recommendations
+    StatusWord("in progress", N_("In progress"), "#fdd49e", closed=False, aliases=("being progressed",)),
     StatusWord("ongoing", N_("Ongoing"), "#d9d2e9", closed=False),
-    StatusWord("complete", N_("Complete"), "#a1d99b", closed=True),
-    # The register's own: an action without a status, an item answered without actions, one the
-    # answer says does not apply, and one not answered at all.
-    StatusWord("not set", None, "#e0e0e0", closed=False, in_spec=False),
-    StatusWord("no action", None, "#f4f4f4", closed=True, in_spec=False),
-    StatusWord("does not apply", None, "#ffffff", closed=True, in_spec=False),
-    StatusWord("not answered", None, "#fcae91", closed=False, in_spec=False),
+    StatusWord(
+        "pending sign-off",
+        N_("Pending sign-off"),
+        "#c7e9c0",
+        closed=False,
+        aliases=("pending sign-off", "pending signoff", "awaiting sign-off"),  # the first: the value as normalised
+    ),
+    # HMICFRS's: the force reports it done; the inspectorate has yet to review it
+    StatusWord("awaiting review", N_("Awaiting review"), "#bcbddc", closed=False),
+    StatusWord("complete", N_("Complete"), "#a1d99b", closed=True, aliases=("completed",)),
+    # carried on by a later report's item (PEEL causes of concern roll into the next inspection)
+    StatusWord("superseded", N_("Superseded"), "#d9d9d9", closed=True),
+    StatusWord("not applicable", N_("Not applicable"), "#ffffff", closed=True, aliases=("n/a",)),
+    # The register's own: an action without a status, an item answered without actions of its own,
+    # one the office declines (no action, with the answer's reason), and one not answered at all.
+    StatusWord("not set", N_("Not set"), "#e0e0e0", closed=False, in_spec=False),
+    StatusWord(
+        "answered, no separate action", N_("Answered, no separate action"), "#e5f5e0", closed=True, in_spec=False
+    ),
+    StatusWord("no action", N_("No action"), "#f4f4f4", closed=True, in_spec=False),
+    StatusWord("not answered", N_("Not answered"), "#fcae91", closed=False, in_spec=False),
 )
 """Every status, in the order reports count them."""
 STATUSES: tuple[Status, ...] = typing.get_args(Status)
@@ -149,7 +175,12 @@ STATUS: Mapping[str, StatusWord] = MappingProxyType({s.value: s for s in STATUS_
 ROW_STATUSES: tuple[str, ...] = tuple(s.value for s in STATUS_TABLE)
 """Every value of the register's status column, in the order reports count them."""
 CLOSED: tuple[str, ...] = tuple(s.value for s in STATUS_TABLE if s.closed)
-NO_STATUS, NO_ACTION, NOT_APPLICABLE, NOT_ANSWERED = (s.value for s in STATUS_TABLE if not s.in_spec)
+NO_STATUS, ANSWERED, NO_ACTION, NOT_ANSWERED = (s.value for s in STATUS_TABLE if not s.in_spec)
+PLANNED: Status = "planned"
+IN_PROGRESS: Status = "in progress"
+COMPLETE: Status = "complete"
+SUPERSEDED: Status = "superseded"  # an update saying so names its successor
+NOT_APPLICABLE: Status = "not applicable"  # an update saying so says why
 
 
 def status_spelling(value: str) -> str:
@@ -159,11 +190,15 @@ def status_spelling(value: str) -> str:
     >>> status_spelling("In_Progress"), status_spelling(" COMPLETE ")
     ('in progress', 'complete')
     """
-    word = " ".join(value.strip().lower().replace("_", " ").replace("-", " ").split())
+    word = _normalised(value)
     return _ALIASES.get(word, word)
 
 
-_ALIASES = {status_spelling(alias): s.value for s in STATUS_TABLE if s.in_spec for alias in s.aliases}
+def _normalised(value: str) -> str:
+    return " ".join(value.strip().lower().replace("_", " ").replace("-", " ").split())
+
+
+_ALIASES = {_normalised(alias): s.value for s in STATUS_TABLE if s.in_spec for alias in s.aliases}
 
 
 # -- grades, blocks, parts, kinds ---------------------------------------------------------------
@@ -185,7 +220,9 @@ BlockKind = Literal["heading", "subheading", "text", "quote", "findings", "theme
 """The keys of a `response.body` block: each block has exactly one."""
 BLOCK_KINDS: tuple[BlockKind, ...] = typing.get_args(BlockKind)
 
-Shown = Literal["chief_constable", "judgements", "causes_of_concern", "monitoring", "report_link", "report_summary"]
+Shown = Literal[
+    "chief_constable", "judgements", "causes_of_concern", "monitoring", "report_link", "report_summary", "local_actions"
+]
 """Structured parts held elsewhere in the spec that a body places with `show:`."""
 SHOWN_PARTS: tuple[Shown, ...] = typing.get_args(Shown)
 
@@ -272,6 +309,7 @@ class Words:
     item_kinds: tuple[ItemKind, ...]
     item_kind: Mapping[str, ItemKind]
     status_labels: Mapping[str, str]  # a spec status -> its msgid
+    row_labels: Mapping[str, str]  # every status of the register's column -> its msgid
     status_colours: Mapping[str, str]  # every status -> its bar in the chart
     grade_labels: Mapping[str, str]
     block_kinds: tuple[str, ...]
@@ -283,7 +321,8 @@ class Words:
 WORDS = Words(
     item_kinds=ITEM_KINDS,
     item_kind=ITEM_KIND,
-    status_labels=MappingProxyType({s.value: s.label for s in STATUS_TABLE if s.label}),
+    status_labels=MappingProxyType({s.value: s.label for s in STATUS_TABLE if s.in_spec}),
+    row_labels=MappingProxyType({s.value: s.label for s in STATUS_TABLE}),
     status_colours=MappingProxyType({s.value: s.colour for s in STATUS_TABLE}),
     grade_labels=GRADE_LABELS,
     block_kinds=BLOCK_KINDS,

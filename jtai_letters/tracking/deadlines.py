@@ -73,6 +73,15 @@ def to_ics(register: Register) -> bytes:
             f"by this date (s55(4)).",
             invited.date,
         )
+    for path, deadline in register.drafts:
+        event(
+            ("draft", _shown(path)),
+            deadline,
+            f"s55 deadline (draft): {path.stem}",
+            f"Last day to publish the response drafted in {_shown(path)}: the draft is not yet valid "
+            "(validate lists what it lacks).",
+            deadline,
+        )
     for row in _due(register.rows):
         assert row.due is not None
         source = row.source
@@ -117,8 +126,8 @@ def unique_keys(events: list[tuple[tuple[object, ...], Path | None, Any, Any, An
 
 
 def counts(register: Register) -> tuple[int, int, int]:
-    """(s55 deadlines, chief constables' comments due, open actions' due dates): the events of the calendar."""
-    return len(_deadlines(register)), len(_comments_due(register)), len(_due(register.rows))
+    """(s55 deadlines, drafts' too; chief constables' comments due; open actions' due dates): the calendar's events."""
+    return len(_deadlines(register)) + len(register.drafts), len(_comments_due(register)), len(_due(register.rows))
 
 
 def _comments_due(register: Register) -> list[tuple[ResponseSpec, SignOffStep]]:
@@ -132,6 +141,10 @@ def _comments_due(register: Register) -> list[tuple[ResponseSpec, SignOffStep]]:
     return found
 
 
+def _shown(path: Path) -> str:
+    return path.as_posix()
+
+
 def _deadlines(register: Register) -> list[tuple[ResponseSpec, dt.date]]:
     # A report from before s55(5A) has no deadline to keep.
     found = ((spec, publication_deadline(spec.report.published)) for spec in register.specs)
@@ -142,10 +155,13 @@ def _due(rows: Iterable[Row]) -> list[Row]:
     return [row for row in rows if row.due is not None and row.open]
 
 
-def export(paths: Iterable[Path], target: Path, as_of: dt.date, options: Options = DEFAULTS) -> Register:
-    """Write the calendar of the specs at `paths` to `target` (.ics)."""
+def export(
+    paths: Iterable[Path], target: Path, as_of: dt.date, options: Options = DEFAULTS, *, drafts: bool = False
+) -> Register:
+    """Write the calendar of the specs at `paths` to `target` (.ics); with `drafts`, a spec not yet
+    valid adds its s55 deadline (with a warning) instead of failing the calendar."""
     if target.suffix.lower() != ".ics":
         raise UsageError(f"cannot write a calendar as '{target.name}'; name it .ics")
-    register = read(not_an_input(target, paths), as_of, options)
+    register = read(not_an_input(target, paths), as_of, options, drafts=drafts)
     save(target, to_ics(register))
     return register

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from jtai_letters import outputs
@@ -22,6 +23,7 @@ from jtai_letters.letter.style import HOUSE_STYLE, office_style
 from jtai_letters.letter.templates import stylesheets
 from jtai_letters.pipeline.build import DEFAULTS, MEMORY_MB, TIMEOUT_SECONDS, Options, bounded
 from jtai_letters.spec.load import source_of
+from jtai_letters.spec.vocabulary import COMPLETE
 from jtai_letters.tracking.register import (
     STATUSES,
     TRACKING,
@@ -39,10 +41,17 @@ DEFAULT_TITLE = "Progress on inspection reports"
 NO_SVG = ("docx",)  # formats whose writer cannot carry the SVG chart: their summary table gives its numbers
 
 
-def render(register: Register, *, title: str | None = None, chart: bool = True) -> RenderedLetter:
-    """The progress report as HTML, ready for either writer; `chart=False` for formats without SVG."""
+def render(
+    register: Register, *, title: str | None = None, chart: bool = True, since: dt.date | None = None
+) -> RenderedLetter:
+    """The progress report as HTML, ready for either writer; `chart=False` for formats without SVG.
+
+    `since` (the date of the last report to the panel) adds, per report, what was completed and
+    what was updated after that day."""
     if not register.specs:
         raise UsageError("a progress report needs at least one spec")
+    if since is not None and since > register.as_of:
+        raise UsageError(f"--since {since.isoformat()} is after the report's date, {register.as_of.isoformat()}")
     offices = {spec.office.name for spec in register.specs}
     spec = register.specs[0]
     one_office = len(offices) == 1
@@ -51,10 +60,14 @@ def render(register: Register, *, title: str | None = None, chart: bool = True) 
     style = office_style(spec.office.font, spec.office.brand_colour) if one_office else HOUSE_STYLE
     tally = counts(register)
     statuses = [s for s in STATUSES if any(s in t for t in tally.values())]
+    groups = by_report(register)
+    summaries = {label: _summary(rows, since) for label, rows in groups.items()}
+    overdue = sorted((row for row in register.rows if row.overdue), key=lambda r: r.due or register.as_of)
     html = register.page(
         "progress.html.j2",
         title=title or DEFAULT_TITLE,
         as_of=register.as_of,
+        since=since,
         office=spec.office,
         letterhead=one_office,
         logo_url=logo.as_uri() if logo else None,
@@ -62,8 +75,11 @@ def render(register: Register, *, title: str | None = None, chart: bool = True) 
         counts=tally,
         totals={s: sum(t.get(s, 0) for t in tally.values()) for s in statuses},
         widest=max((sum(t.values()) for t in tally.values()), default=0),
-        reports={label: _by_item(rows) for label, rows in by_report(register).items()},
-        overdue=[row for row in register.rows if row.overdue],
+        reports={label: _by_item(rows) for label, rows in groups.items()},
+        summaries=summaries,
+        completed_total=sum(len(s.completed_since) for s in summaries.values()),
+        overdue=overdue,
+        overdue_total=len(overdue),
         responses=len(register.specs),
         chart=chart,
         font=style.font,  # the chart's text, in the report's own font
@@ -79,6 +95,25 @@ def render(register: Register, *, title: str | None = None, chart: bool = True) 
         font=style.font,
         brand_colour=style.brand,
         date=register.as_of,
+        landscape=True,  # the tables of actions and their updates need the width
+    )
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One report's figures for the panel: overdue, and what moved since the last report."""
+
+    overdue: int
+    completed_since: list[Row]
+    updated_since: list[Row]
+
+
+def _summary(rows: list[Row], since: dt.date | None) -> Summary:
+    moved = [r for r in rows if since is not None and r.last_update is not None and r.last_update > since]
+    return Summary(
+        overdue=sum(r.overdue for r in rows),
+        completed_since=[r for r in moved if r.status == COMPLETE],
+        updated_since=moved,
     )
 
 
@@ -89,6 +124,7 @@ def export(
     options: Options = DEFAULTS,
     *,
     title: str | None = None,
+    since: dt.date | None = None,
     timeout: float = TIMEOUT_SECONDS,
     memory_mb: int = MEMORY_MB,
 ) -> Register:
@@ -103,7 +139,7 @@ def export(
     paths = not_an_input(target, paths)
     register = read(paths, as_of, options)
     made = bounded(
-        lambda: outputs.write(fmt, render(register, title=title, chart=fmt not in NO_SVG)),
+        lambda: outputs.write(fmt, render(register, title=title, chart=fmt not in NO_SVG, since=since)),
         timeout=timeout,
         memory_mb=memory_mb,
         source=target,

@@ -17,7 +17,7 @@ import os
 import re
 import warnings
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,24 +26,30 @@ import jinja2
 from jinja2.exceptions import SecurityError
 
 from jtai_letters.checks import rules, sign_off
-from jtai_letters.errors import OutputError, Problem, SpecError, TemplateError, UsageError
+from jtai_letters.errors import JtaiError, OutputError, Problem, SpecError, TemplateError, UsageError
 from jtai_letters.files import write_atomic
+from jtai_letters.letter import catalogue
 from jtai_letters.letter import style as house
 from jtai_letters.letter.folders import find
+from jtai_letters.letter.labels import TRACKING_LABELS
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES, environment
 from jtai_letters.outputs import ZIP_DATE
 from jtai_letters.pipeline.build import DEFAULTS, Options, check, each_spec
-from jtai_letters.spec.load import source_of
-from jtai_letters.spec.models import Action, Answer, Due, Item, ResponseSpec
+from jtai_letters.spec.load import parse_yaml, read_text, source_of
+from jtai_letters.spec.models import Action, Answer, Due, Item, ResponseSpec, Update
 from jtai_letters.spec.vocabulary import (
+    ANSWERED,
     CLOSED,
     DEFAULT_LANGUAGE,
+    ITEM_FIELDS,
     ITEM_KINDS,
     NO_ACTION,
     NO_STATUS,
     NOT_ANSWERED,
     NOT_APPLICABLE,
     ROW_STATUSES,
+    STATUS,
+    STATUS_TABLE,
     WORDS,
 )
 
@@ -68,8 +74,31 @@ COLUMNS = (
     "stage",
     "next_due",
     "next_due_date",
+    "action_number",
+    "note",
+    "updated_by",
+    "evidence",
+    "superseded_by",
+    "spec",
 )
-"""The register's columns, in order: the header of the CSV, the JSON keys and the first sheet."""
+"""The register's columns, in order: the header of the CSV, the JSON keys and the register sheet.
+These machine names stay as they are (scripts read them); the spreadsheet and the web page head
+them with `TRACKING_LABELS`."""
+_LATER = ("action_number", "note", "updated_by", "evidence", "superseded_by")
+SHEET_COLUMNS = (
+    *COLUMNS[: COLUMNS.index("action")],
+    "action_number",
+    *COLUMNS[COLUMNS.index("action") : COLUMNS.index("last_update") + 1],
+    "note",
+    "updated_by",
+    "evidence",
+    "superseded_by",
+    *(c for c in COLUMNS[COLUMNS.index("last_update") + 1 :] if c not in _LATER),
+)
+"""The register sheet's columns: the CSV's, with each action's number beside it and the latest
+update's note, author and evidence beside its date, as a panel reads them."""
+HEADINGS: dict[str, str] = {name: TRACKING_LABELS[name] for name in COLUMNS}
+"""Each column's heading, as a msgid of the catalogue."""
 
 STATUSES = ROW_STATUSES
 """Every value of the status column, in the order reports count them."""
@@ -93,15 +122,20 @@ class Row:
     item_text: str
     addressed_to: str
     answer: str
+    action_number: int | None  # 1-based within the item (or the letter's own actions); none for an item without
     action: str
     owner: str
     due: dt.date | None
     status: str
     last_update: dt.date | None
+    note: str  # the latest update's note
+    updated_by: str
+    evidence: str
+    superseded_by: str
     overdue: bool
-    note: str = ""  # the latest update's note
-    action_number: int = 0  # 1-based within the item; 0 for an item without actions
+    spec: str  # the spec file, as the register was asked for it: `update --from` finds it again
     response_date: dt.date = dt.date(1970, 1, 1)
+    loc: tuple[str | int, ...] = ()  # the field path of the action (or answer) in its spec: `update` writes there
     source: Path | None = None  # the spec file the row comes from, for messages and calendar UIDs
 
     def cells(self) -> tuple[Any, ...]:
@@ -113,6 +147,11 @@ class Row:
         """Whether the row still needs following up."""
         return self.status not in CLOSED
 
+    @property
+    def item_label(self) -> str:
+        """The item as the register names it: `recommendation R1`, `local action`."""
+        return f"{self.item_type} {self.item_id}".strip()
+
 
 @dataclass(frozen=True)
 class Register:
@@ -123,12 +162,18 @@ class Register:
     warnings: list[Problem]
     specs: list[ResponseSpec]
     templates: Path = DEFAULT_TEMPLATES  # the folder given with --templates, in front of ours
+    drafts: list[tuple[Path, dt.date]] = dataclasses.field(default_factory=list)  # (spec, s55 deadline): invalid yet
 
     def page(self, name: str, **context: Any) -> str:
         """`tracking/<name>` rendered with `context`: the office's, when its templates folder carries
         one, else ours (each file from the first folder holding it, as the letters' are);
         `TemplateError` (located) when it fails."""
         where = find(self.templates, f"{TRACKING}/{name}") or DEFAULT_TEMPLATES / TRACKING / name
+        words = catalogue.load(self.templates, catalogue.ENGLISH)
+        context.setdefault("headings", {k: words.plain(v) for k, v in HEADINGS.items()})
+        context.setdefault("status_labels", {s.value: words.plain(s.label) for s in STATUS_TABLE})
+        context.setdefault("status_colours", {s.value: s.colour for s in STATUS_TABLE})
+        context.setdefault("office", _ACROSS_OFFICES)  # dates as plain "4 February 2020" unless an office's style
         try:
             page = environment(self.templates).get_template(f"{TRACKING}/{name}")
             return page.render(**{"style": house.HOUSE_STYLE, **context}, vocabulary=WORDS, lang=DEFAULT_LANGUAGE)
@@ -139,28 +184,50 @@ class Register:
             raise TemplateError(Problem(f"template error: {e}", where, rule="template")) from None
 
 
+@dataclass(frozen=True)
+class _AnyOffice:
+    date_style: str = "plain"
+
+
+_ACROSS_OFFICES = _AnyOffice()
+
 TRACKING = "tracking"
 """The folder of the register's and progress report's templates, inside a templates folder."""
 
 
-def read(paths: Iterable[Path], as_of: dt.date, options: Options = DEFAULTS) -> Register:
+def read(paths: Iterable[Path], as_of: dt.date, options: Options = DEFAULTS, *, drafts: bool = False) -> Register:
     """Check every spec and make the register; `SpecError` lists the problems of every invalid spec.
 
     Nothing is left out silently: one invalid spec fails the register, with every spec's errors.
+    With `drafts` (the calendar), an invalid spec whose report's date can be read is kept as a
+    draft, its s55 deadline only, with a warning saying so.
     """
     specs: list[ResponseSpec] = []
     problems: list[Problem] = []
+    kept: list[tuple[Path, dt.date]] = []
     failed = False
-    for spec, found in _checked(list(paths), as_of, options):
-        problems += found
-        if spec is None:
+    named = list(paths)
+    for path, (spec, found) in zip(named, _checked(named, as_of, options), strict=True):
+        if spec is not None:
+            problems += found
+            specs.append(spec)
+            continue
+        deadline = _draft_deadline(path) if drafts else None
+        if deadline is None:
+            problems += found
             failed = True
         else:
-            specs.append(spec)
+            kept.append((path, deadline))
+            errors = sum(p.severity == "error" for p in found)
+            message = (
+                f"a draft, not yet valid ({errors} error{'s' * (errors != 1)}: validate lists them): "
+                f"on the calendar with its s55 deadline, {deadline.isoformat()}, only"
+            )
+            problems.append(Problem(message, path, rule="draft", severity="warning"))
     if failed:
         raise SpecError(problems)
     every = [row for spec in specs for row in rows(spec, as_of)]
-    return Register(every, as_of, problems, specs, options.templates_dir)
+    return Register(every, as_of, problems, specs, options.templates_dir, kept)
 
 
 PARALLEL_FROM = 100  # specs; below this, starting worker processes costs more than it saves
@@ -183,6 +250,18 @@ def _check_one(path: Path, *, as_of: dt.date, options: Options) -> tuple[Respons
     return spec, warnings
 
 
+def _draft_deadline(path: Path) -> dt.date | None:
+    # An invalid spec (a draft) may still say when its report was published.
+    try:
+        root = parse_yaml(read_text(path), path)
+        published = root["report"]["published"]
+    except (JtaiError, KeyError, TypeError):
+        return None
+    if not isinstance(published, dt.date) or isinstance(published, dt.datetime):
+        return None
+    return rules.publication_deadline(published)
+
+
 def _items(spec: ResponseSpec) -> Iterator[tuple[str, Item, str, Answer | None, bool]]:
     """(kind, item, addressed to, answer or None, whether the answer applies) for every item the report makes."""
     for kind in ITEM_KINDS:
@@ -195,20 +274,46 @@ def _items(spec: ResponseSpec) -> Iterator[tuple[str, Item, str, Answer | None, 
             yield kind.name, item, item.addressed_to or "", answer, answer.applies if answer else True
 
 
+def _answer_locs(spec: ResponseSpec) -> dict[int, tuple[str | int, ...]]:
+    # Where each answer sits in the spec, by identity: rows point there for `update`.
+    return {
+        id(answer): ("response", field, i)
+        for field in ITEM_FIELDS
+        for i, answer in enumerate(getattr(spec.response, field))
+    }
+
+
 def last_day(due: Due | None) -> dt.date | None:
     """The day an action is due by: the day, or the last day of a month or quarter."""
     return due.last_day if due else None
 
 
 LOCAL = "local action"
-"""The item type of the letter's own actions (`response.local_actions`), tied to no item: item columns empty."""
+"""The item type of the letter's own actions (`response.local_actions`, and the `actions:` blocks of
+a body), tied to no item: item columns empty."""
+
+
+def own_actions(spec: ResponseSpec) -> Iterator[tuple[tuple[str | int, ...], Action]]:
+    """The letter's own actions, tied to no item, with their field paths: `local_actions`, then each
+    `actions:` block of the body, in order. The register numbers them on from one."""
+    for i, action in enumerate(spec.response.local_actions):
+        yield ("response", "local_actions", i), action
+    for i, block in enumerate(spec.response.body or ()):
+        for j, action in enumerate(block.actions or ()):
+            yield ("response", "body", i, "actions", j), action
+
+
+def known(updates: Iterable[Update], as_of: dt.date) -> list[Update]:
+    """The updates recorded by `as_of`: what was known that day (later ones are left out, and warned about)."""
+    return [u for u in updates if u.date <= as_of]
 
 
 def rows(spec: ResponseSpec, as_of: dt.date) -> Iterator[Row]:
     """The register rows of one spec, in the order its letter answers the items, then its own actions."""
     report, response = spec.report, spec.response
     deadline = rules.publication_deadline(report.published)
-    where = sign_off.stage(spec)
+    source = source_of(spec).path if spec._source is not None else None
+    standing = sign_off.stage(spec)
     every: dict[str, Any] = {
         "office": spec.office.name,
         "report_title": report.title,
@@ -216,12 +321,14 @@ def rows(spec: ResponseSpec, as_of: dt.date) -> Iterator[Row]:
         "report_published": report.published,
         "s55_deadline": deadline,
         "deadline_met": response.date <= deadline if deadline else None,  # none before s55(5A)
-        "stage": where.label,
-        "next_due": where.next_due,
-        "next_due_date": where.next_due_date,
+        "stage": standing.label,
+        "next_due": standing.next_due,
+        "next_due_date": standing.next_due_date,
         "response_date": response.date,
-        "source": source_of(spec).path,
+        "spec": _shown_path(source) if source else "",
+        "source": source,
     }
+    where = _answer_locs(spec)
     for kind, item, addressed_to, answer, applies in _items(spec):
         common: dict[str, Any] = {
             **every,
@@ -231,30 +338,73 @@ def rows(spec: ResponseSpec, as_of: dt.date) -> Iterator[Row]:
             "addressed_to": addressed_to,
             "answer": answer.response if answer else "",
         }
-        actions: list[Action] = list(answer.actions) if answer else []
-        if not actions:
-            status = NOT_ANSWERED if answer is None else NO_ACTION if applies else NOT_APPLICABLE
-            yield Row(**common, action="", owner="", due=None, status=status, last_update=None, overdue=False)
-        yield from _action_rows(common, actions, as_of)
+        if answer is not None and answer.actions:
+            loc = where[id(answer)]
+            placed = [((*loc, "actions", j), a) for j, a in enumerate(answer.actions)]
+            yield from _action_rows(common, placed, as_of)
+            continue
+        updates = known(answer.updates, as_of) if answer else []
+        latest = updates[-1] if updates else None
+        status: str
+        if latest is not None:
+            status = latest.status
+        elif answer is None:
+            status = NOT_ANSWERED
+        else:
+            status = NOT_APPLICABLE if not applies else NO_ACTION if not answer.accepted else ANSWERED
+        yield Row(
+            **common,
+            action_number=None,
+            action="",
+            owner="",
+            due=None,
+            status=status,
+            overdue=False,
+            loc=where[id(answer)] if answer else (),
+            **_latest(latest),
+        )
     local = {**every, "item_type": LOCAL, "item_id": "", "item_text": "", "addressed_to": "", "answer": ""}
-    yield from _action_rows(local, response.local_actions, as_of)
+    yield from _action_rows(local, own_actions(spec), as_of)
 
 
-def _action_rows(common: dict[str, Any], actions: Iterable[Action], as_of: dt.date) -> Iterator[Row]:
-    for number, action in enumerate(actions, 1):
-        latest = action.updates[-1] if action.updates else None  # validated oldest first
+def _shown_path(path: Path) -> str:
+    # Relative to the working folder where it lies inside it: the CSV reads the same on every machine.
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return str(path)
+
+
+def _latest(update: Update | None) -> dict[str, Any]:
+    if update is None:
+        return {"last_update": None, "note": "", "updated_by": "", "evidence": "", "superseded_by": ""}
+    return {
+        "last_update": update.date,
+        "note": update.note or "",
+        "updated_by": update.by or "",
+        "evidence": update.evidence or "",
+        "superseded_by": str(update.superseded_by) if update.superseded_by else "",
+    }
+
+
+def _action_rows(
+    common: dict[str, Any], actions: Iterable[tuple[tuple[str | int, ...], Action]], as_of: dt.date
+) -> Iterator[Row]:
+    for number, (loc, action) in enumerate(actions, 1):
+        updates = known(action.updates, as_of)
+        latest = updates[-1] if updates else None  # validated oldest first
         status = latest.status if latest else action.status or NO_STATUS
         due = last_day(action.due)
         yield Row(
             **common,
+            action_number=number,
             action=action.text,
             owner=action.owner or "",
             due=due,
             status=status,
-            last_update=latest.date if latest else None,
             overdue=due is not None and due < as_of and status not in CLOSED,
-            note=(latest.note or "") if latest else "",
-            action_number=number,
+            loc=loc,
+            **_latest(latest),
         )
 
 
@@ -316,9 +466,47 @@ def to_json(register: Register) -> bytes:
     return (json.dumps(records, indent=2, ensure_ascii=False) + "\n").encode()
 
 
-# Excel column widths in characters: long text columns wrap at a readable width.
-_WIDTHS = {"item_text": 60, "answer": 60, "action": 50, "report_title": 40, "office": 30, "owner": 25}
-_WRAPPED = ("item_text", "answer", "action")
+# The spreadsheet's column widths (in characters) are set by content, between these bounds; the long
+# texts wrap at a readable width. The columns that repeat the report on every row are grouped and
+# folded away (the Summary sheet has them once per report; a click on + shows them), so the sheet
+# prints legibly on landscape A4, fitted to the page's width.
+_WIDEST = {"item_text": 32, "answer": 32, "action": 30, "note": 26, "evidence": 16, "report_title": 22, "office": 30}
+_NARROWEST = 4
+_WIDEST_OTHER = 13
+_LINE_POINTS = 15.0  # the height of one line of the sheet's 11-point text
+_FOLDED = (
+    "office",
+    "report_kind",
+    "report_published",
+    "s55_deadline",
+    "deadline_met",
+    "addressed_to",
+    "stage",
+    "next_due",
+    "next_due_date",
+    "spec",
+)
+_WRAPPED = (
+    "report_title",
+    "item_type",
+    "status",
+    "item_text",
+    "answer",
+    "action",
+    "owner",
+    "note",
+    "updated_by",
+    "evidence",
+    "superseded_by",
+)
+_SAMPLE = 2000  # rows measured for the widths: enough to see the longest texts, quick at any size
+
+
+def _width(name: str, heading: str, values: Iterable[Any]) -> float:
+    longest = max((len(_text(v)) for v in values), default=0)
+    widest = _WIDEST.get(name, _WIDEST_OTHER)
+    words = max((len(w) for w in heading.split()), default=0)  # a heading wraps, never mid-word
+    return float(min(max(longest, words, _NARROWEST), widest) + 2)
 
 
 XLSX_CELL_CHARACTERS = 32_767
@@ -342,52 +530,169 @@ def cut_cells(register: Register, target: Path) -> list[Problem]:
 
 
 def to_xlsx(register: Register) -> bytes:
-    """An Excel table with filters and a frozen header; dates typed as dates. Same register, same bytes."""
+    """An Excel workbook a panel reads: a Summary sheet (one row per report: counts by status,
+    overdue, total), then the Register (one row per action) as an Excel table with filters, human
+    headings, widths by content, wrapped text, a frozen header, and print set-up (landscape A4,
+    fitted to the width, the header repeated on every page). Dates typed as dates. Same register, same bytes."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
     from openpyxl.worksheet.table import Table, TableStyleInfo
+    from openpyxl.worksheet.worksheet import Worksheet
     from openpyxl.writer.excel import ExcelWriter
 
+    words = catalogue.load(register.templates, catalogue.ENGLISH)
+    yes_no = {True: words.plain(TRACKING_LABELS["yes"]), False: words.plain(TRACKING_LABELS["no"])}
     book = Workbook(write_only=True)  # streamed: half the time of a workbook held cell by cell
-    sheet = book.create_sheet("Register")
-    sheet.freeze_panes = "A2"
-    for i, name in enumerate(COLUMNS, 1):
-        sheet.column_dimensions[get_column_letter(i)].width = _WIDTHS.get(name, max(len(name) + 4, 12))
-    sheet.append(COLUMNS)
     wrap = Alignment(wrap_text=True, vertical="top")
-    wrapped = {COLUMNS.index(name) for name in _WRAPPED}
+    bold = Font(bold=True)
+
+    def printed(sheet: Any) -> None:
+        sheet.freeze_panes = "A2"
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0  # as many pages down as it takes
+        sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        sheet.print_title_rows = "1:1"
+        sheet.print_options.gridLines = True
+
+    def heading_row(sheet: Any, headings: list[str]) -> list[Any]:
+        cells = []
+        for text in headings:
+            cell = WriteOnlyCell(sheet, text)
+            cell.font, cell.alignment = bold, wrap
+            cells.append(cell)
+        return cells
+
+    # -- the summary, one row per report
+    summary = book.create_sheet(words.plain(TRACKING_LABELS["summary"]))
+    groups = by_report(register)
+    tally = counts(register)
+    statuses = [s for s in STATUSES if any(s in t for t in tally.values())]
+    head = [
+        words.plain(HEADINGS["report_title"]),
+        words.plain(HEADINGS["office"]),
+        words.plain(HEADINGS["report_published"]),
+        words.plain(HEADINGS["s55_deadline"]),
+        words.plain(HEADINGS["deadline_met"]),
+        *(words.plain(STATUS[s].label) for s in statuses),
+        words.plain(HEADINGS["overdue"]),
+        words.plain(TRACKING_LABELS["total"]),
+    ]
+    body: list[list[Any]] = []
+    for label, group in groups.items():
+        first = group[0]
+        body.append(
+            [
+                first.report_title,
+                first.office,
+                first.report_published,
+                first.s55_deadline,
+                yes_no[first.deadline_met] if first.deadline_met is not None else "",
+                *(tally[label].get(s, 0) for s in statuses),
+                sum(r.overdue for r in group),
+                len(group),
+            ]
+        )
+    for i, text in enumerate(head, 1):
+        values = [line[i - 1] for line in body[:_SAMPLE]]
+        name = ("report_title", "office")[i - 1] if i <= 2 else ""
+        summary.column_dimensions[get_column_letter(i)].width = _width(name, text, values)
+    printed(summary)
+    columns = [summary.column_dimensions[get_column_letter(i)].width for i in range(1, len(head) + 1)]
+    summary.row_dimensions[1].height = _LINE_POINTS * max(2, _lines(head, columns, range(len(head))))
+    summary.append(heading_row(summary, head))
+    for number, line in enumerate(body, 2):
+        summary.row_dimensions[number].height = _LINE_POINTS * _lines(line, columns, (0, 1))
+        summary.append([_cell(summary, v, wrap if i < 2 else None) for i, v in enumerate(line)])
+
+    # -- the register, one row per action
+    sheet = book.create_sheet(words.plain(TRACKING_LABELS["register"]))
+    headings = [words.plain(HEADINGS[name]) for name in SHEET_COLUMNS]
+    sample = register.rows[:_SAMPLE]
+    for i, name in enumerate(SHEET_COLUMNS, 1):
+        letter = get_column_letter(i)
+        sheet.column_dimensions[letter].width = _width(name, headings[i - 1], (getattr(r, name) for r in sample))
+        if name in _FOLDED:
+            sheet.column_dimensions[letter].outlineLevel = 1
+            sheet.column_dimensions[letter].hidden = True
+    printed(sheet)
+    widths = [sheet.column_dimensions[get_column_letter(i)].width for i in range(1, len(SHEET_COLUMNS) + 1)]
+    sheet.row_dimensions[1].height = _LINE_POINTS * max(2, _lines(headings, widths, range(len(SHEET_COLUMNS))))
+    sheet.append(heading_row(sheet, headings))
+    wrapped = {SHEET_COLUMNS.index(name) for name in _WRAPPED}
 
     def cell(i: int, value: Any) -> Any:
         if isinstance(value, bool):
-            return YES_NO[value]
+            return yes_no[value]
         if not isinstance(value, str) or not (i in wrapped or value.startswith("=")):
             return value  # most cells: plain values, far quicker than styled cells
-        styled = WriteOnlyCell(sheet, value)
-        styled.data_type = "s"  # never a formula, whatever the text starts with
-        if i in wrapped:
-            styled.alignment = wrap
-        return styled
+        return _cell(sheet, value, wrap if i in wrapped else None)
 
-    for row in register.rows:
-        sheet.append([cell(i, value) for i, value in enumerate(row.cells())])
+    for number, row in enumerate(register.rows, 2):
+        cells = tuple(getattr(row, name) for name in SHEET_COLUMNS)
+        # Rows as tall as their longest wrapped text (spreadsheets do not grow a streamed row themselves).
+        sheet.row_dimensions[number].height = _LINE_POINTS * _lines(cells, widths, wrapped)
+        sheet.append([cell(i, value) for i, value in enumerate(cells)])
     last_row = max(len(register.rows), 1) + 1  # a table has at least one row below its header, if empty
-    table = Table(displayName="Register", ref=f"A1:{get_column_letter(len(COLUMNS))}{last_row}")
+    table = Table(displayName="Register", ref=f"A1:{get_column_letter(len(SHEET_COLUMNS))}{last_row}")
     table._initialise_columns()  # a streamed sheet cannot read its header back: name the columns here
-    for column, name in zip(table.tableColumns, COLUMNS, strict=True):
+    for column, name in zip(table.tableColumns, headings, strict=True):
         column.name = name
-    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)
     with warnings.catch_warnings():  # openpyxl warns on every streamed table; its columns are named above
         warnings.filterwarnings("ignore", "In write-only mode you must add table columns manually")
         sheet.add_table(table)  # an Excel table carries its own filter buttons
     when = dt.datetime.combine(register.as_of, dt.time())
     book.properties.creator = "jtai-letters"
-    book.properties.title = "Register of responses to inspection reports"
+    book.properties.title = words.plain(TRACKING_LABELS["register_title"])
     book.properties.created = book.properties.modified = when
     out = io.BytesIO()
     ExcelWriter(book, _UndatedZip(out, "w", zipfile.ZIP_DEFLATED)).save()  # save_workbook would stamp the clock
     return out.getvalue()
+
+
+def _lines(values: Sequence[Any], widths: Sequence[float], columns: Iterable[int]) -> int:
+    """How many lines the tallest of `columns` wraps to at its width (a word-wrap's estimate)."""
+    most = 1
+    for i in columns:
+        value = values[i]
+        if isinstance(value, str) and len(value) > widths[i] - 2:
+            per_line = max(int((widths[i] - 2) * 1.1), 1)  # text's letters are narrower than the width's digits
+            most = max(most, sum(-(-len(part) // per_line) or 1 for part in value.split("\n")))
+    return min(most, 409 // int(_LINE_POINTS))  # Excel's tallest row is 409 points
+
+
+def _cell(sheet: Any, value: Any, alignment: Any) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    if not isinstance(value, str):
+        return value
+    styled = WriteOnlyCell(sheet, value)
+    styled.data_type = "s"  # never a formula, whatever the text starts with
+    if alignment is not None:
+        styled.alignment = alignment
+    return styled
+
+
+def _top_aligned(styles: str | bytes) -> bytes:
+    """The workbook's cell formats, each reading from the top of its row like the wrapped texts beside it.
+
+    Styling every cell of a streamed sheet would double its time; the formats are few, so they are
+    aligned once here, where the workbook's styles are written.
+    """
+    from lxml import etree
+
+    root = etree.fromstring(styles.encode() if isinstance(styles, str) else styles)
+    ns = root.nsmap[None]
+    for xf in (*root.iterfind(f"{{{ns}}}cellStyleXfs/{{{ns}}}xf"), *root.iterfind(f"{{{ns}}}cellXfs/{{{ns}}}xf")):
+        if xf.find(f"{{{ns}}}alignment") is None:
+            xf.set("applyAlignment", "1")
+            etree.SubElement(xf, f"{{{ns}}}alignment", vertical="top")
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
 class _UndatedZip(zipfile.ZipFile):
@@ -401,6 +706,8 @@ class _UndatedZip(zipfile.ZipFile):
         compresslevel: int | None = None,
     ) -> None:
         name = zinfo_or_arcname.filename if isinstance(zinfo_or_arcname, zipfile.ZipInfo) else zinfo_or_arcname
+        if name == "xl/styles.xml":
+            data = _top_aligned(data)
         info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
         info.compress_type = zipfile.ZIP_DEFLATED
         super().writestr(info, data)
@@ -410,13 +717,12 @@ class _UndatedZip(zipfile.ZipFile):
 
 
 def to_html(register: Register) -> bytes:
-    """An accessible web page: language, title, main landmark, a table with header scopes."""
+    """An accessible web page, readable from 320 px wide: a table per report, a row group per item
+    (its words and the answer heading the group), one row per action with its latest update."""
+    groups = {label: _by_item(rows) for label, rows in by_report(register).items()}
     page = register.page(
-        "register.html.j2",
-        columns=COLUMNS,
-        rows=[[_text(v) for v in r.cells()] for r in register.rows],
-        register=register,
-    )
+        "register.html.j2", reports=groups, register=register, rows=register.rows, columns=COLUMNS
+    )  # `rows` and `columns` too, for an office's own page
     where = (
         find(register.templates, f"{TRACKING}/register.html.j2") or DEFAULT_TEMPLATES / TRACKING / "register.html.j2"
     )
@@ -449,6 +755,14 @@ def with_policy(page: str, template: Path) -> str:
     start = _HTML.search(page)
     at = start.end() if start else 0
     return page[:at] + f"<head>{meta}</head>" + page[at:]
+
+
+def _by_item(rows: list[Row]) -> list[list[Row]]:
+    """A report's rows in groups, one per item (the letter's own actions are one group)."""
+    items: dict[tuple[str, str], list[Row]] = {}
+    for row in rows:
+        items.setdefault((row.item_type, row.item_id), []).append(row)
+    return list(items.values())
 
 
 WRITERS: dict[str, Callable[[Register], bytes]] = {
