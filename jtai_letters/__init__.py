@@ -5,23 +5,57 @@ letter = render(spec)   # semantic HTML; writes nothing
 build("responses/loamshire-2025-domestic-abuse.yaml", "out/")   # validate, render, write both formats
 """
 
+from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
 try:
     __version__ = version("jtai-letters")
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0+unknown"
 
-from jtai_letters.outputs._fastimport import long_lived
+# Importing changes nothing in the host's process (its collector, Pillow's or logging's settings),
+# and costs nothing until a name is used: each is imported from its layer on first use. The command
+# line opts in to what suits a process of its own (see `__main__` and `process.own_process`).
+_API = {
+    "JtaiError": "jtai_letters.errors",
+    "OutputError": "jtai_letters.errors",
+    "SpecError": "jtai_letters.errors",
+    "TemplateError": "jtai_letters.errors",
+    "UsageError": "jtai_letters.errors",
+    "RenderedLetter": "jtai_letters.letter.render",
+    "render": "jtai_letters.letter.render",
+    "Options": "jtai_letters.pipeline.options",
+    "build": "jtai_letters.pipeline.build",
+    "build_many": "jtai_letters.pipeline.build",
+    "check": "jtai_letters.pipeline.build",
+    "validate": "jtai_letters.pipeline.build",
+    "Inspection": "jtai_letters.pipeline.inspect",
+    "inspect": "jtai_letters.pipeline.inspect",
+    "load_spec": "jtai_letters.spec.load",
+    "ResponseSpec": "jtai_letters.spec.models",
+}
 
-with long_lived():  # the models and every module a command needs: made once, kept for the process
+if TYPE_CHECKING:
     from jtai_letters.errors import JtaiError, OutputError, SpecError, TemplateError, UsageError
     from jtai_letters.letter.render import RenderedLetter, render
-    from jtai_letters.pipeline.build import Options, build, build_many, check, validate
+    from jtai_letters.pipeline.build import build, build_many, check, validate
+    from jtai_letters.pipeline.inspect import Inspection, inspect
+    from jtai_letters.pipeline.options import Options
     from jtai_letters.spec.load import load_spec
     from jtai_letters.spec.models import ResponseSpec
 
+
+def __getattr__(name: str) -> Any:
+    if name in _API:
+        value = getattr(import_module(_API[name]), name)
+        globals()[name] = value  # once: later uses are plain attribute lookups
+        return value
+    raise AttributeError(f"module 'jtai_letters' has no attribute {name!r}")
+
+
 __all__ = [
+    "Inspection",
     "JtaiError",
     "Options",
     "OutputError",
@@ -34,6 +68,7 @@ __all__ = [
     "build",
     "build_many",
     "check",
+    "inspect",
     "load_spec",
     "render",
     "validate",

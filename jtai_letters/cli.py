@@ -318,7 +318,11 @@ def _date(value: str) -> dt.date:
 
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
-    """Run the command line; returns the exit code instead of exiting, so tests call it in-process."""
+    """Run the command line; returns the exit code instead of exiting, so tests call it in-process.
+
+    Run as the program (`__main__.run`), the process is jtai-letters' own (`process.own_process`);
+    called here (a test, a host), it changes nothing in the process.
+    """
     out, err = stdout or sys.stdout, stderr or sys.stderr
     try:
         args = _parser().parse_args(argv)

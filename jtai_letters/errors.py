@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+
+from jtai_letters.checks.registry import RuleId, Severity, severity_of
 
 
 @dataclass(frozen=True)
@@ -21,8 +22,17 @@ class Problem:
     line: int | None = None  # 1-based, as editors show it
     column: int | None = None  # 1-based
     field: str = ""  # dotted field path, e.g. response.recommendations[1].response
-    rule: str = "schema"
-    severity: Literal["error", "warning"] = "error"
+    rule: RuleId = "schema"  # registered in `checks.registry.RULES`, which gives the severity
+    kind: Severity | None = None  # only for a rule registered as "varies": this problem's severity
+    strict: bool = False  # a warning made an error by --strict (see `split`)
+
+    def __post_init__(self) -> None:
+        severity_of(self.rule, self.kind)  # an unregistered rule, or a severity the registry does not allow
+
+    @property
+    def severity(self) -> Severity:
+        """ "error" or "warning": the rule's, as registered (or as this problem says, for a rule that varies)."""
+        return "error" if self.strict else severity_of(self.rule, self.kind)
 
     def __str__(self) -> str:
         where = str(self.path) if self.path is not None else ""
@@ -43,7 +53,7 @@ def split(problems: list[Problem], *, strict: bool = False) -> tuple[list[Proble
     The one place `--strict` is implemented: validate, render and batch all ask here.
     """
     if strict:
-        return [replace(p, severity="error") for p in problems], []
+        return [p if p.severity == "error" else replace(p, strict=True) for p in problems], []
     return [p for p in problems if p.severity == "error"], [p for p in problems if p.severity == "warning"]
 
 

@@ -33,7 +33,7 @@ def languages(stem: str) -> list[str]:
     DOCX language); a bilingual letter has a title in each."""
     from jtai_letters.spec.load import load_spec
 
-    return load_spec(RESPONSES / f"{stem}.yaml").office.language.split("+")
+    return load_spec(RESPONSES / f"{stem}.yaml").spec.office.language.split("+")
 
 
 def first_language(stem: str) -> str:
@@ -85,7 +85,7 @@ def side_by_side(stem: str) -> bool:
     """Whether an example letter is set in two languages side by side."""
     from jtai_letters.spec.load import load_spec
 
-    office = load_spec(RESPONSES / f"{stem}.yaml").office
+    office = load_spec(RESPONSES / f"{stem}.yaml").spec.office
     return "+" in office.language and office.bilingual == "columns"
 
 

@@ -101,6 +101,27 @@ def test_a_deleted_or_altered_output_is_rendered_again(workdir: Path) -> None:
     assert pdf.read_bytes() == original
 
 
+def _pinned_for_bytes() -> set[str]:
+    pinned, counting = set(), False
+    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if line.startswith("# "):
+            counting = line.startswith("# (bytes)")
+        elif "==" in line and counting:
+            pinned.add(line.split("==")[0])
+    return pinned
+
+
+def test_an_upgrade_of_a_package_that_prints_renders_again(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from jtai_letters.pipeline import batch as batch_module
+
+    (workdir / "specs" / "c-bad.yaml").unlink()
+    batch(workdir)
+    assert set(statuses(batch(workdir)[1]).values()) == {"skipped"}
+    upgraded = {**batch_module._versions(), "pillow": "99.0"}  # a Pillow upgrade re-encodes images differently
+    monkeypatch.setattr(batch_module, "_versions", lambda: upgraded)
+    assert set(statuses(batch(workdir)[1]).values()) == {"rendered"}
+
+
 def test_force_renders_everything(workdir: Path) -> None:
     batch(workdir)
     s = statuses(batch(workdir, "--force")[1])
@@ -111,7 +132,12 @@ def test_the_manifest_records_inputs_outputs_and_tools(workdir: Path) -> None:
     batch(workdir)
     manifest = json.loads((workdir / "out" / "manifest.json").read_text())
     assert manifest["version"] == 2
-    assert set(manifest["tools"]) == {"jtai-letters", "code", "weasyprint", "python-docx"}
+    from jtai_letters.pipeline.batch import BYTE_PACKAGES
+
+    # Every package that can change a letter's bytes: the ones constraints.txt pins under "(bytes)".
+    assert set(manifest["tools"]) == {"jtai-letters", "code", *BYTE_PACKAGES}
+    assert set(BYTE_PACKAGES) == _pinned_for_bytes()
+    assert manifest["tools"]["pillow"] == __import__("importlib.metadata").metadata.version("pillow")
     assert manifest["options"] == {"formats": ["docx", "pdf"], "archive": False, "profile": ""}
     letters = manifest["letters"]
     out = workdir / "out"

@@ -217,7 +217,7 @@ def test_a_letter_over_its_time_limit_fails_alone(specs: Path, tmp_path: Path, m
 
 
 def test_render_has_the_same_time_limit(specs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from jtai_letters.pipeline import build as pipeline
+    from jtai_letters.pipeline import inspect as pipeline  # where letters are rendered
 
     real = pipeline.render
 

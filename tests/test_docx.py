@@ -156,7 +156,7 @@ def test_a_profiles_brand_colour_and_font_show_identically_in_both_formats(
     letters: dict[str, dict[str, Path]],
 ) -> None:
     stem = "borsetshire-2025-vawg-thematic"
-    brand = load_spec(ROOT / "responses" / f"{stem}.yaml").office.brand_colour
+    brand = load_spec(ROOT / "responses" / f"{stem}.yaml").spec.office.brand_colour
     assert brand == "#1E5631"
     document = docx.Document(str(letters[stem]["docx"]))
     for name in ("Title", "Heading 1", "Heading 2"):
@@ -170,12 +170,12 @@ def test_a_profiles_brand_colour_and_font_show_identically_in_both_formats(
     assert rule == [brand[1:]]  # the letterhead rule too
 
 
-def test_changing_the_house_style_changes_both_formats(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_changing_the_house_style_changes_both_formats() -> None:
     letter = render(load_spec(MINIMAL))
     changed = dataclasses.replace(style.HOUSE_STYLE, body_size=14, heading_colour="#7A1F1F")
     before = open_docx(docx_writer.write(letter)), pdf_colours_and_sizes(pdf_writer.write(letter))
-    monkeypatch.setattr(style, "HOUSE_STYLE", changed)
-    after = open_docx(docx_writer.write(letter)), pdf_colours_and_sizes(pdf_writer.write(letter))
+    other = dataclasses.replace(letter, house=changed)  # a style per letter: nothing process-wide is swapped
+    after = open_docx(docx_writer.write(other)), pdf_colours_and_sizes(pdf_writer.write(other))
     for (document, (colours, sizes)), expected in ((before, style.HouseStyle()), (after, changed)):
         assert document.styles["Normal"].font.size.pt == expected.body_size
         assert sizes.most_common(1)[0][0] == expected.body_size
@@ -210,7 +210,7 @@ def test_fonts_people_name_map_to_their_open_twins(tmp_path: Path) -> None:
         tree["office"]["font"] = word
         spec = tmp_path / "spec.yaml"
         spec.write_text(yaml.safe_dump(tree, allow_unicode=True), encoding="utf-8")
-        assert load_spec(spec).office.font == open_font
+        assert load_spec(spec).spec.office.font == open_font
         assert style.HouseStyle(font=open_font).word_font == word
 
 

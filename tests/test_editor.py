@@ -139,7 +139,7 @@ def test_an_officer_changes_an_answer_adds_an_action_and_a_block_and_saves(
             "+          due: 2026-03-31",
         ]
         assert after.count("#") == before.count("#")
-        assert load_spec(edited.spec).response.recommendations[1].actions[1].owner == "Head of Force Control Room"
+        assert load_spec(edited.spec).spec.response.recommendations[1].actions[1].owner == "Head of Force Control Room"
 
         # Clicking the letter's answer to R2 (answered with R1) takes the form to its field.
         page.locator("details.section").first.evaluate("d => d.open = false")
@@ -384,7 +384,7 @@ def test_a_new_response_written_in_the_form_alone_validates_and_downloads(
     )
     assert "  date: 2026-12-14 # the date this response is published, as YYYY-MM-DD" in text
     found = load_spec(spec)
-    assert found.response.recommendations[0].id == "R1"
+    assert found.spec.response.recommendations[0].id == "R1"
 
 
 def test_a_fault_while_rendering_keeps_the_text_the_file_and_the_last_letter(

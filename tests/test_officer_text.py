@@ -114,7 +114,7 @@ def test_a_hash_in_text_without_quotes_is_warned_about_and_quoting_keeps_it(tmp_
     ):
         spec.write_text(spec_yaml(answers="    - id: R1\n" + kept), encoding="utf-8")
         assert run("validate", spec)[:2] == (0, f"{spec}: valid\n")
-        assert "starts in January" in parse_spec(spec.read_text(), spec).response.recommendations[0].response
+        assert "starts in January" in parse_spec(spec.read_text(), spec).spec.response.recommendations[0].response
 
 
 def test_a_comment_after_a_name_or_a_word_from_a_list_is_a_comment() -> None:

@@ -174,7 +174,7 @@ def test_pdf_is_tagged_titled_and_in_british_english(letters: dict[str, dict[str
     assert "/StructTreeRoot" in root
     assert reader.metadata is not None
     assert reader.metadata.title == docx.Document(str(letters[stem]["docx"])).core_properties.title
-    assert reader.metadata["/CreationDate"] == "D:" + load_spec(f"responses/{stem}.yaml").response.date.strftime(
+    assert reader.metadata["/CreationDate"] == "D:" + load_spec(f"responses/{stem}.yaml").spec.response.date.strftime(
         "%Y%m%d"
     )
 

@@ -85,12 +85,12 @@ def test_a_spec_with_its_steps_in_order_is_valid() -> None:
 
 
 def test_the_stage_and_what_is_due_next() -> None:
-    spec = load_spec(SIGN_OFF / "approved.yaml")
+    spec = load_spec(SIGN_OFF / "approved.yaml").spec
     assert stage(spec) == Stage("approved", "s55 deadline", dt.date(2025, 11, 12))
     steps = spec.response.sign_off_steps[:1]
     invited = spec.model_copy(update={"response": spec.response.model_copy(update={"sign_off_steps": steps})})
     assert stage(invited) == Stage("chief_constable_invited", "chief constable's comments", dt.date(2025, 10, 10))
-    assert stage(load_spec(ROOT / "tests" / "minimal.yaml")).step == "draft"
+    assert stage(load_spec(ROOT / "tests" / "minimal.yaml").spec).step == "draft"
 
 
 def test_publish_writes_the_whole_set(office: Path) -> None:
@@ -386,7 +386,7 @@ def test_from_a_saved_report_to_the_published_set(tmp_path: Path) -> None:
     out = tmp_path / "set"
     code, _, err = run("publish", str(spec), "-o", str(out), "--date", DAY)
     assert (code, err) == (0, "")
-    drafted = load_spec(spec)
+    drafted = load_spec(spec).spec
     page = (out / "cms" / "fragment.html").read_text(encoding="utf-8")
     text = " ".join(lxml.html.fragment_fromstring(page, create_parent="div").text_content().split())
     for item in drafted.report.recommendations:

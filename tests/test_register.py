@@ -87,7 +87,7 @@ def expected_rows(spec: ResponseSpec) -> list[tuple[str, str, int]]:
 
 def test_one_row_per_action_and_per_item_without_actions() -> None:
     made = register.read(SPECS, AS_OF)
-    expected = [row for path in SPECS for row in expected_rows(load_spec(path))]
+    expected = [row for path in SPECS for row in expected_rows(load_spec(path).spec)]
     assert [(r.item_type, r.item_id, r.action_number) for r in made.rows] == expected
     # the examples: Borsetshire 2 actions; Loamshire 6 actions, one AFI without and 2 local actions; local
     # actions only in Devon and Cornwall (5), Hampshire (1) and Nottinghamshire (2)
@@ -530,7 +530,7 @@ def test_specs_without_items_make_empty_but_valid_files(tmp_path: Path) -> None:
     text = (ROOT / "responses" / "nottinghamshire-2020-csa-family.yaml").read_text(encoding="utf-8")
     spec = tmp_path / "nottinghamshire.yaml"
     spec.write_text(re.sub(r"\n  local_actions:\n(?:    .*\n|\n)*", "\n", text), encoding="utf-8")
-    assert register.read([spec], AS_OF).specs[0].response.local_actions == []
+    assert register.read([spec], AS_OF).specs[0].spec.response.local_actions == []
     for name in ("progress.pdf", "progress.docx", "register.xlsx", "deadlines.ics"):
         verb = name.split(".")[0]
         # the calendar speaks of what it holds: the response's deadline, and no action's due date

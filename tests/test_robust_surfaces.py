@@ -228,7 +228,9 @@ def test_a_refresh_that_fails_unexpectedly_shows_the_fault_and_keeps_the_live_re
     def broken(*args: object, **kwargs: object) -> object:
         raise LookupError("unknown encoding: bogus")
 
-    monkeypatch.setattr(preview_module, "render", broken)
+    from jtai_letters.pipeline import inspect as inspect_module  # the preview renders through inspect
+
+    monkeypatch.setattr(inspect_module, "render", broken)
     state = preview.refresh()  # raised out of the watcher before, which then stopped for good
     assert state.stale and state.version == 2 and state.page_version == 1
     assert [str(p) for p in state.problems] == [

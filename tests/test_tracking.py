@@ -46,7 +46,7 @@ def copied(tmp_path: Path, *specs: Path) -> list[Path]:
 
 @pytest.mark.parametrize("spec", [*SPECS, WESSEX], ids=lambda p: p.stem)
 def test_every_action_of_every_spec_is_a_register_row(spec: Path) -> None:
-    model = load_spec(spec)
+    model = load_spec(spec).spec
     rows = list(register.rows(model, AS_OF))
     places = [r.loc for r in rows if r.action_number]
     answered_by = {

@@ -484,4 +484,4 @@ def _walk(nodes: Iterable[Any], path: Path) -> Iterator[Problem]:
 
 
 def _problem(message: str, path: Path, node: Any) -> Problem:
-    return Problem(message, path, node.source_line, node.source_column, rule="template", severity="warning")
+    return Problem(message, path, node.source_line, node.source_column, rule="css")

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from jtai_letters.checks.rules import texts
 from jtai_letters.errors import Problem
-from jtai_letters.spec.load import source_of
+from jtai_letters.spec.load import LoadedSpec, SourceMap
 from jtai_letters.spec.models import ResponseSpec
 
 _SKIPPED = {"Cc", "Cf", "Zs", "Zl", "Zp"}  # controls, format characters and spaces draw no glyph
@@ -77,13 +77,21 @@ def script(char: str) -> str:
     return _SCRIPTS.get(first, first.title())
 
 
-def missing_glyphs(spec: ResponseSpec) -> Iterator[Problem]:
-    """A warning for each field holding characters no installed font can draw, one per script."""
+def missing_glyphs(loaded: LoadedSpec) -> list[Problem]:
+    """A warning for each field holding characters no installed font can draw, one per script, over
+    every language's text of the letter (a script may be in the Welsh text only); each said once."""
+    found: dict[tuple[object, ...], Problem] = {}
+    for one in loaded.letters().values():
+        for p in _missing_glyphs(one.spec, one.source):
+            found.setdefault((p.path, p.field, p.message), p)
+    return list(found.values())
+
+
+def _missing_glyphs(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
     fields = [(loc, value) for loc, value in texts(spec) if _BEYOND.search(value)]
     coverage = drawable() if fields else None
     if coverage is None:
         return
-    src = source_of(spec)
     for loc, value in fields:
         by_script: dict[str, list[str]] = {}
         for char in dict.fromkeys(value):
@@ -96,5 +104,4 @@ def missing_glyphs(spec: ResponseSpec) -> Iterator[Problem]:
                 f"(first '{chars[0]}', U+{ord(chars[0]):04X}): they would print as empty boxes; "
                 "install a font for it (see Fonts in docs/internals.md)",
                 rule="font",
-                warning=True,
             )

@@ -1,7 +1,8 @@
 """Checks beyond types: the Police Act 1996 s55 duties and the house rules for published letters.
 
-Every rule id the tool can report is registered once in `RULES` (id, severity,
-one line): the checks, the JSON output and the rule table in docs/commands.md all read it.
+Every rule id the tool can report is registered once in `checks.registry.RULES`
+(id, severity, one line): the checks, the JSON output and the rule table
+all read it (`RULES` and `rule_table` are importable from here too); the table is in docs/commands.md.
 Each check is a function registered with `@check`, returning located `Problem`s.
 """
 
@@ -11,19 +12,19 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel
 
+from jtai_letters.checks.registry import RULES, Rule, RuleId, Severity, rule_table  # noqa: F401 (re-exported)
 from jtai_letters.errors import Problem
 from jtai_letters.letter import catalogue
 from jtai_letters.letter.text import Block, Inline, layout_problems, links, run_together
 from jtai_letters.spec import language
 from jtai_letters.spec.deadline import deadline_note as deadline_note
 from jtai_letters.spec.deadline import publication_deadline as publication_deadline
-from jtai_letters.spec.load import Loc, SourceMap, field_path, source_of, text_field
+from jtai_letters.spec.load import LoadedSpec, Loc, SourceMap, field_path, text_field
 from jtai_letters.spec.models import Action, Answer, Item, ResponseSpec, Update
 from jtai_letters.spec.vocabulary import (
     DEADLINE_DAYS,
@@ -39,144 +40,6 @@ from jtai_letters.spec.vocabulary import (
 )
 from jtai_letters.spec.yamltree import Cut
 
-if TYPE_CHECKING:
-    from jtai_letters.letter.render import RenderedLetter
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One kind of problem: its stable id, its severity and what it catches, in one line."""
-
-    id: str
-    severity: str  # "error", "warning", or "error / warning" for a rule with both kinds
-    what: str
-
-
-RULES: dict[str, Rule] = {
-    rule.id: rule
-    for rule in (
-        Rule(
-            "s55-deadline",
-            "warning",
-            f"response dated after the last day: publication + {DEADLINE_DAYS - 1} days (4 Feb 2020 -> 30 Mar 2020); "
-            f"none for reports published before {spelled(S55_5A_COMMENCEMENT)}",
-        ),
-        Rule(
-            "s55-unanswered",
-            "error / warning",
-            "a recommendation or area for improvement has no response (a warning for reports published before "
-            f"s55(5B) came into force on {spelled(S55_5A_COMMENCEMENT)}, and for causes of concern)",
-        ),
-        Rule(
-            "s55-copies",
-            "warning",
-            "no copies recorded: s55(6) sends them to the inspectors and the Secretary of State",
-        ),
-        Rule("s55-not-applicable", "warning", "an answer saying the recommendation does not apply also lists actions"),
-        Rule(
-            "recommendation-count",
-            "error / warning",
-            "recommendation_count below the recommendations listed (error), or above them (warning)",
-        ),
-        Rule(
-            "body-placement",
-            "error / warning",
-            "response.body places an answer or the chief constable's comments never or twice, an unknown id, or a "
-            "part the spec lacks (errors); leaves a part of the spec unprinted (warning)",
-        ),
-        Rule("s55-unknown-id", "error", "a response names an id the report does not list"),
-        Rule("s55-duplicate", "error", "a recommendation or area for improvement is answered twice"),
-        Rule("s55-chief-constable", "warning", "neither the chief constable's comments nor why there are none"),
-        Rule(
-            "date-order",
-            "error / warning",
-            "inspection ends after publication, response before publication (errors); "
-            "an action, wherever it is listed, due before the response (warning)",
-        ),
-        Rule(
-            "text-cut",
-            "warning",
-            "text without quotes that a ' #' on its line cuts short: YAML reads the rest of the line as a comment, "
-            "so it is left out of the letter",
-        ),
-        Rule(
-            "text-layout",
-            "warning",
-            "a line straight after a bullet that would join it, or a line starting '-word' that prints its dash",
-        ),
-        Rule(
-            "grade",
-            "error",
-            "a PEEL judgement's grade that is not outstanding, good, adequate, requires improvement or inadequate",
-        ),
-        Rule("link-target", "warning", "a link in text that is not absolute http(s)/mailto: shown as its words only"),
-        Rule("link-text", "warning", 'link words that do not say where they go ("here", "click here")'),
-        Rule("link-words", "error", "a link without words (`[](https://...)`): it prints nothing, or an empty link"),
-        Rule(
-            "placeholder",
-            "error",
-            "unfinished text: TODO, TBC, T.B.C., TBA, FIXME, XX, `[insert ...]`, lorem ipsum, "
-            '"to be confirmed" standing alone',
-        ),
-        Rule("character", "error", "control characters a Word document cannot hold"),
-        Rule(
-            "sign-off",
-            "error / warning",
-            "sign-off steps out of order, twice, before the report, after today (--as-of), or published without "
-            "approval (errors); published after the s55 deadline (warning)",
-        ),
-        Rule("update-order", "error", "a progress update dated before the response, or before the update above it"),
-        Rule(
-            "update-future",
-            "warning",
-            "a progress update dated after the --as-of date (default today), which register, progress and "
-            "deadlines leave out; from those and validate only: letters never read the clock",
-        ),
-        Rule(
-            "draft",
-            "warning",
-            "deadlines only: a spec not yet valid, put on the calendar with its s55 deadline alone",
-        ),
-        Rule(
-            "update-status",
-            "error",
-            "superseded without superseded_by (or superseded_by with another status), not applicable without "
-            "a note saying why",
-        ),
-        Rule(
-            "translation",
-            "error / warning",
-            "a bilingual letter's text missing in one language (error); text in a language the letter is not in, "
-            "a sentence the layout makes that will print in English in a Welsh letter (any such word, in a letter with "
-            "no English), or ordinal dates asked of a Welsh letter (warnings)",
-        ),
-        Rule(
-            "parity",
-            "error",
-            "a bilingual letter's two texts of one field differ in shape: paragraphs, headings, lists and their "
-            "items, tables, or links and their targets; names the first difference",
-        ),
-        Rule(
-            "register",
-            "warning",
-            "text longer than an Excel cell holds (32,767 characters): the xlsx register has its start",
-        ),
-        Rule("font", "warning", "characters the PDF's fonts cannot draw (printed as empty boxes); names the script"),
-        Rule("layout", "error", "no such layout in the templates folder"),
-        Rule("layout-requires", "error", "a field the layout needs (as `templates/layouts.yaml` declares) is missing"),
-        Rule("layout-field", "warning", "a field the layout never prints is set (fields kept for the record excepted)"),
-        Rule("template", "error", "the layout's template failed while making the letter (found by a dry render)"),
-        Rule("asset", "error", "a logo or signature that is missing, outside its folder, or not really a PNG/JPEG"),
-        Rule("profile", "error", "the office profile cannot be found or read"),
-        Rule("schema", "error", "the spec or profile does not match the schema (or is not UTF-8 text)"),
-        Rule("yaml", "error", "not readable YAML: syntax, duplicate keys, tabs, limits; with the likely fix"),
-        Rule("docx", "error", "the Word writer met HTML it cannot set out faithfully"),
-        Rule("absorb", "error", "an edited DOCX cannot come back into its spec, or part of it cannot be mapped"),
-        Rule("internal", "error", "an unexpected fault, or a letter over its time limit: that letter alone fails"),
-        Rule("usage", "error", "the command line named something that does not exist (exit code 2)"),
-    )
-}
-
 Check = Callable[[ResponseSpec, SourceMap], Iterable[Problem]]
 CHECKS: list[Check] = []
 
@@ -188,19 +51,11 @@ def check_rule(fn: Check) -> Check:
 
 
 def problem(
-    src: SourceMap, loc: Loc, message: str, rule: str, *, warning: bool | None = None, at: Loc | None = None
+    src: SourceMap, loc: Loc, message: str, rule: RuleId, *, kind: Severity | None = None, at: Loc | None = None
 ) -> Problem:
-    """A problem of a registered rule about `loc` (placed at `at`'s key if given), with the rule's severity
-    unless `warning` says otherwise."""
-    is_warning = RULES[rule].severity == "warning" if warning is None else warning
-    return src.problem(loc, message, rule=rule, warning=is_warning, key=at is not None, at=at)
-
-
-def rule_table() -> str:
-    """The rule table of docs/commands.md, generated from `RULES`."""
-    rows = ["| rule | severity | what |", "| --- | --- | --- |"]
-    rows += [f"| `{r.id}` | {r.severity} | {r.what} |" for r in RULES.values()]
-    return "\n".join(rows) + "\n"
+    """A problem of a registered rule about `loc` (placed at `at`'s key if given), with the rule's severity;
+    `kind` says which only for a rule whose severity varies (`Problem` refuses it for any other)."""
+    return src.problem(loc, message, rule=rule, kind=kind, key=at is not None, at=at)
 
 
 # Embeddings and overrides reorder what a reader sees ("Trojan Source"); Arabic and Urdu text
@@ -213,12 +68,14 @@ _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u2800\u3164 \t\n\r\u00a
 _day = spelled
 
 
-def check(spec: ResponseSpec) -> list[Problem]:
-    """Every registered check's problems for `spec`, errors and warnings, in file order."""
+def check(loaded: LoadedSpec) -> list[Problem]:
+    """Every registered check's problems for the spec, errors and warnings, in file order, with what
+    loading found (text in a language the letter is not in)."""
     # Each language's letter is checked (a placeholder may hide in the Welsh text only); what both
     # languages share is reported once.
-    found = [p for one in language.letters(spec).values() for fn in CHECKS for p in fn(one, source_of(one))]
-    found += parity(spec)  # the two languages' texts of each field, side by side
+    found = list(loaded.problems)
+    found += [p for one in loaded.letters().values() for fn in CHECKS for p in fn(one.spec, one.source)]
+    found += parity(loaded)  # the two languages' texts of each field, side by side
     # A warning about a field (not printed, a glyph the fonts lack) is said once, where the first
     # language has it; an error stays at each line it is on (a placeholder in both texts is two).
     once = {(p.path, p.field, p.rule, p.message) if p.severity == "warning" else p: p for p in reversed(found)}
@@ -265,14 +122,14 @@ def _pairs(
         yield loc, first, second
 
 
-def parity(spec: ResponseSpec) -> list[Problem]:
+def parity(loaded: LoadedSpec) -> list[Problem]:
     """Errors (rule `parity`) for each field whose texts in a bilingual letter's two languages differ in
     shape (the Welsh Language Standards: a document in both languages says the same in each), naming
     the first difference."""
-    each = language.letters(spec)
+    each = {tag: one.spec for tag, one in loaded.letters().items()}
     if len(each) != 2:
         return []
-    src = source_of(spec)
+    src = loaded.source
     (one, first), (other, second) = each.items()
     names = [LANGUAGE_NAMES[language.key(tag)] for tag in (one, other)]
     found = []
@@ -294,11 +151,11 @@ def parity(spec: ResponseSpec) -> list[Problem]:
     return found
 
 
-def untranslated(spec: ResponseSpec, letter: RenderedLetter, templates_dir: Path) -> list[Problem]:
+def untranslated(loaded: LoadedSpec, messages: Iterable[str], templates_dir: Path) -> list[Problem]:
     """Warnings (rule `translation`) for the layout's words that print in English in another
     language's letter (its catalogue has no translation): a sentence a field replaces names the
     field; in a letter with no English in it (Welsh only) every such word is named, at `office.language`."""
-    src = source_of(spec)
+    spec, src = loaded.spec, loaded.source
     keys = [language.key(tag) for tag in language.of_spec(spec)]
     no_english = SOURCE_LANGUAGE not in keys
     found = []
@@ -306,28 +163,21 @@ def untranslated(spec: ResponseSpec, letter: RenderedLetter, templates_dir: Path
         if key == SOURCE_LANGUAGE:
             continue
         replaced_by = catalogue.fields(templates_dir, key)
-        for message in letter.untranslated:
+        for message in messages:
             if field := replaced_by.get(message):
                 said = (
                     f"the layout's sentence “{message}” has no {LANGUAGE_NAMES[key]} translation "
                     f"in the catalogue and prints in English; write {field} to give your own words"
                 )
-                found.append(problem(src, tuple(field.split(".")), said, "translation", warning=True))
+                found.append(problem(src, tuple(field.split(".")), said, "translation", kind="warning"))
             elif no_english:
                 said = (
                     f"the layout's word “{message}” has no {LANGUAGE_NAMES[key]} translation in the "
                     f"catalogue and prints in English in a letter with no English in it; give its "
                     f"translation in the templates' locale/{key}/LC_MESSAGES/messages.po"
                 )
-                found.append(problem(src, ("office", "language"), said, "translation", warning=True))
+                found.append(problem(src, ("office", "language"), said, "translation", kind="warning"))
     return found
-
-
-@check_rule
-def _translation(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
-    # Found when the spec was read and projected to each language (spec.py); kept on the spec.
-    said = spec._language_problems
-    yield from said if isinstance(said, list) else ()
 
 
 @check_rule
@@ -340,7 +190,7 @@ def _ordinal_in_welsh(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
             "Welsh dates are cardinal (‘30 Hydref 2025’), as Welsh usage writes them: "
             "ordinal dates are for English text only, so this letter prints none",
             "translation",
-            warning=True,
+            kind="warning",
         )
 
 
@@ -367,7 +217,7 @@ def _dates(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
             ("report", "inspection_period", "end"),
             f"the inspection ends after the report was published ({report.published.isoformat()})",
             "date-order",
-            warning=False,
+            kind="error",
         )
     if response.date < report.published:
         yield problem(
@@ -375,12 +225,14 @@ def _dates(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
             ("response", "date"),
             f"the response is dated before the report was published ({report.published.isoformat()})",
             "date-order",
-            warning=False,
+            kind="error",
         )
     for loc, action in actions(spec):
         # A month or quarter is due by its last day.
         if action.due and action.due.last_day < response.date:
-            yield problem(src, (*loc, "due"), "the action is due before the response date", "date-order", warning=True)
+            yield problem(
+                src, (*loc, "due"), "the action is due before the response date", "date-order", kind="warning"
+            )
 
 
 ANSWER_KEYS = ITEM_FIELDS
@@ -458,7 +310,7 @@ def _answers(
                 ("report", key, i),
                 f"{what} '{item.id}' has no response: {law} (add it under response.{key})",
                 rule="s55-unanswered",
-                warning=not (required and in_force),
+                kind="warning" if not (required and in_force) else "error",
             )
 
 
@@ -486,7 +338,6 @@ def _not_applicable(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
                     "the answer says the recommendation does not apply, yet lists actions: "
                     "remove `applies: false`, or the actions",
                     rule="s55-not-applicable",
-                    warning=True,
                 )
 
 
@@ -500,6 +351,7 @@ def _recommendation_count(spec: ResponseSpec, src: SourceMap) -> Iterator[Proble
             ("report", "recommendation_count"),
             f"recommendation_count is {count}, but report.recommendations lists {listed}",
             rule="recommendation-count",
+            kind="error",
         )
     elif count > listed:
         yield src.problem(
@@ -507,7 +359,7 @@ def _recommendation_count(spec: ResponseSpec, src: SourceMap) -> Iterator[Proble
             f"the report makes {count} recommendations and {listed} are listed and answered: "
             "make sure the letter says how the others are addressed",
             rule="recommendation-count",
-            warning=True,
+            kind="warning",
         )
 
 
@@ -519,7 +371,6 @@ def _copies(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
             "no copies recorded: s55(6) sends the published response to the inspectors of constabulary and the "
             "Secretary of State; list them in response.copies",
             rule="s55-copies",
-            warning=True,
         )
 
 
@@ -567,16 +418,23 @@ def _body(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
         if block.show is not None:
             loc: Loc = ("response", "body", i, "show")
             if block.show in shown:
-                yield src.problem(loc, f"'{block.show}' is shown twice in the body", rule="body-placement")
+                yield src.problem(
+                    loc, f"'{block.show}' is shown twice in the body", rule="body-placement", kind="error"
+                )
             elif not _SHOWN_PARTS[block.show][1](spec):
                 yield src.problem(
-                    loc, f"shows '{block.show}', which the spec does not hold: remove the block", rule="body-placement"
+                    loc,
+                    f"shows '{block.show}', which the spec does not hold: remove the block",
+                    rule="body-placement",
+                    kind="error",
                 )
             shown[block.show] = i
         for j, answer_id in enumerate(block.answers or ()):
             loc = ("response", "body", i, "answers", j)
             if answer_id not in items:
-                yield src.problem(loc, f"places '{answer_id}', which the report does not list", rule="body-placement")
+                yield src.problem(
+                    loc, f"places '{answer_id}', which the report does not list", rule="body-placement", kind="error"
+                )
             elif answer_id in answer_of:
                 placed.setdefault(answer_of[answer_id], []).append(loc)
     for key in ANSWER_KEYS:
@@ -589,14 +447,18 @@ def _body(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
                     f"the answer to {ids} is not placed in response.body: add `- answers: [{answer.answered_ids[0]}]` "
                     "where it belongs",
                     rule="body-placement",
+                    kind="error",
                 )
             for loc in where[1:]:
-                yield src.problem(loc, f"the answer to {ids} is placed twice in the body", rule="body-placement")
+                yield src.problem(
+                    loc, f"the answer to {ids} is placed twice in the body", rule="body-placement", kind="error"
+                )
     if "chief_constable" not in shown and _SHOWN_PARTS["chief_constable"][1](spec):
         yield src.problem(
             ("response", "chief_constable"),
             "the chief constable's comments are not placed in response.body: add `- show: chief_constable`",
             rule="body-placement",
+            kind="error",
         )
     for name in ("judgements", "causes_of_concern", "monitoring", "report_summary"):
         field, held = _SHOWN_PARTS[name]
@@ -608,7 +470,7 @@ def _body(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
             field,
             f"not printed: response.body does not place it (add `- show: {name}`)",
             rule="body-placement",
-            warning=True,
+            kind="warning",
         )
     for name in _OUTSIDE_BODY:
         if name in shown:
@@ -620,7 +482,7 @@ def _body(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
                 "not printed: with response.body, the letter holds only what the body places; move it into the body"
                 + placing,
                 rule="body-placement",
-                warning=True,
+                kind="warning",
             )
 
 
@@ -646,7 +508,6 @@ def cut_problem(path: Path, cut: Cut) -> Problem:
         cut.column,
         field_path(cut.path),
         "text-cut",
-        "warning",
     )
 
 
@@ -886,10 +747,10 @@ def _action_statuses(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
             )
 
 
-def updates_after(spec: ResponseSpec, as_of: dt.date) -> list[Problem]:
+def updates_after(loaded: LoadedSpec, as_of: dt.date) -> list[Problem]:
     """Warnings for progress dated after `as_of`, which every tracking output as of that date leaves out;
     `validate` says so too. Letters never read the clock."""
-    src = source_of(spec)
+    spec, src = loaded.spec, loaded.source
     return [
         problem(
             src,

@@ -14,24 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from jtai_letters.checks import rules
-from jtai_letters.errors import JtaiError, Problem
-from jtai_letters.spec import yamltree
-from jtai_letters.spec.load import (
-    Loc,
-    SourceMap,
-    _merge_profile,
-    belongs_under,
-    field_path,
-    inner_model,
-    parse_yaml,
-    read_text,
-)
+from jtai_letters.errors import Problem, SpecError
+from jtai_letters.spec.fields import inner_model
+from jtai_letters.spec.load import InvalidSpec, LoadedSpec, Loc, belongs_under, field_path
 from jtai_letters.spec.models import Office, Report, Response, ResponseSpec
 from jtai_letters.spec.vocabulary import S55_5A_COMMENCEMENT
 from jtai_letters.spec.yamltree import Map, Seq
@@ -40,31 +30,17 @@ SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (("office", Office), ("repor
 _ROUNDS = 20  # set-aside rounds; each removes every failing optional value pydantic reported
 
 
-def salvage(
-    path: Path,
-    faults: list[Problem],
-    profile: Path | None = None,
-    profiles: Path | None = None,
-    *,
-    text: str | None = None,
-) -> tuple[ResponseSpec | None, list[Problem]]:
-    """(the spec's report and response as a model, or None; the further problems found) for the spec
-    at `path`, whose loading failed with `faults`. `profile`, `profiles` and `text` as for `load_spec`."""
-    if any(p.rule == "yaml" for p in faults):
-        return None, []  # no tree to look at
-    try:
-        root = parse_yaml(read_text(path) if text is None else text, path)
-    except JtaiError:
-        return None, []  # unreadable: `faults` says why
+def salvage(error: SpecError) -> tuple[LoadedSpec | None, list[Problem]]:
+    """(the spec's report and response as a model, or None; the further problems found) for a spec
+    whose loading failed with `error`. Its YAML tree travels with the error (`InvalidSpec`), merged
+    with the profile as loading left it: the file is not read or parsed again."""
+    faults = error.problems
+    if not isinstance(error, InvalidSpec) or any(p.rule == "yaml" for p in faults):
+        return None, []  # no tree to look at: `faults` says why
+    src = error.source
+    root = src.root
     if not isinstance(root, Map):
         return None, []
-    src = SourceMap(path, root, cuts=tuple(yamltree.cuts(root)))
-    try:
-        merged = _merge_profile(root, src, profile, profiles)
-    except JtaiError:
-        merged = None  # `faults` names the profile's problem; the office is then looked at alone
-    if merged is not None:
-        src = SourceMap(path, root, merged.path, merged, src.cuts)
     _indent_under_sections(root)
     stood_in = _stand_in_dates(root)
     set_aside: list[Loc] = []
@@ -75,8 +51,7 @@ def salvage(
     if parts["report"] and parts["response"]:
         # An office that fails stands back as its defaults (the letter's language, say): no rule judges it.
         parts["office"] = parts["office"] or Office.model_construct()
-        partial = ResponseSpec.model_construct(None, **parts)
-        partial._source = src
+        partial = LoadedSpec(ResponseSpec.model_construct(None, **parts), src)
         dated = _DATED_RULES if stood_in else frozenset()
         found += [p for p in rules.check(partial) if p.rule not in _TEXT_RULES and p.rule not in dated]
     faulted = [p.field for p in faults] + [field_path(loc) for loc in set_aside]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from jtai_letters.checks.rules import check_rule, problem, publication_deadline
 from jtai_letters.errors import Problem
-from jtai_letters.spec.load import SourceMap, source_of
+from jtai_letters.spec.load import LoadedSpec, SourceMap
 from jtai_letters.spec.models import ResponseSpec, SignOffStep
 from jtai_letters.spec.vocabulary import REPEATABLE_STEPS, SIGN_OFF_STEPS, STAGE_LABELS
 
@@ -32,7 +32,8 @@ def steps_in_order(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
     for i, step in enumerate(steps):
         loc = (*here, i, "step")
         if step.step in seen and step.step not in REPEATABLE_STEPS:
-            yield problem(src, loc, f"{step.step} is recorded twice (also as step {seen[step.step] + 1})", "sign-off")
+            said = f"{step.step} is recorded twice (also as step {seen[step.step] + 1})"
+            yield problem(src, loc, said, "sign-off", kind="error")
         seen.setdefault(step.step, i)
         if step.date < spec.report.published:
             yield problem(
@@ -41,6 +42,7 @@ def steps_in_order(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
                 f"{step.step} is dated {_day(step.date)}, before the report was published "
                 f"({_day(spec.report.published)})",
                 "sign-off",
+                kind="error",
             )
         for j, earlier in enumerate(steps):
             if SIGN_OFF_STEPS.index(earlier.step) < SIGN_OFF_STEPS.index(step.step) and earlier.date > step.date:
@@ -50,6 +52,7 @@ def steps_in_order(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
                     f"{step.step} is dated {_day(step.date)}, before {earlier.step} (step {j + 1}, "
                     f"{_day(earlier.date)}); the steps go {', '.join(SIGN_OFF_STEPS)}",
                     "sign-off",
+                    kind="error",
                 )
                 break
     for i, step in enumerate(steps):
@@ -60,6 +63,7 @@ def steps_in_order(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
                 "published without being approved: record the step approved (the commissioner's approval "
                 "of the final text) before it",
                 "sign-off",
+                kind="error",
             )
         deadline = publication_deadline(spec.report.published)
         if step.step == "published" and deadline is not None and step.date > deadline:
@@ -68,7 +72,7 @@ def steps_in_order(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
                 (*here, i, "date"),
                 f"published on {_day(step.date)}, after the s55 deadline ({_day(deadline)})",
                 "sign-off",
-                warning=True,
+                kind="warning",
             )
         if step.step == "chief_constable_invited" and step.due is not None and step.due < step.date:
             yield problem(
@@ -76,19 +80,21 @@ def steps_in_order(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
                 (*here, i, "due"),
                 f"the comments are asked for by {_day(step.due)}, before the invitation ({_day(step.date)})",
                 "sign-off",
+                kind="error",
             )
 
 
-def recorded_after(spec: ResponseSpec, as_of: dt.date) -> list[Problem]:
+def recorded_after(loaded: LoadedSpec, as_of: dt.date) -> list[Problem]:
     """Errors for steps dated after `as_of` (today, unless a report is run for another day): a step is
     recorded once it has happened. Letters never read the clock, so this runs beside the rules."""
-    src = source_of(spec)
+    spec, src = loaded.spec, loaded.source
     return [
         problem(
             src,
             ("response", "sign_off_steps", i, "date"),
             f"{step.step} is dated {_day(step.date)}, after {_day(as_of)}: record a step once it has happened",
             "sign-off",
+            kind="error",
         )
         for i, step in enumerate(spec.response.sign_off_steps)
         if step.date > as_of
@@ -120,8 +126,8 @@ def stage(spec: ResponseSpec) -> Stage:
     or the copies.
 
     >>> from jtai_letters import load_spec
-    >>> stage(load_spec("responses/loamshire-2025-peel.yaml"))
-    Stage(step='draft', next_due='s55 deadline', next_due_date=datetime.date(2025, 12, 1))
+    >>> stage(load_spec("responses/loamshire-2025-peel.yaml").spec)
+    Stage(step='approved', next_due='s55 deadline', next_due_date=datetime.date(2025, 12, 1))
     """
     steps = spec.response.sign_off_steps
     recorded = [s.step for s in steps]

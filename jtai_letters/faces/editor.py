@@ -48,8 +48,9 @@ from jtai_letters.faces.preview import Preview, State
 from jtai_letters.files import write_atomic
 from jtai_letters.letter.render import render
 from jtai_letters.pipeline.build import Options, check, unexpected
+from jtai_letters.pipeline.inspect import Inspection
 from jtai_letters.spec import schema as reference
-from jtai_letters.spec.load import MAX_SPEC_BYTES
+from jtai_letters.spec.load import MAX_SPEC_BYTES, LoadedSpec
 from jtai_letters.spec.models import ResponseSpec
 from jtai_letters.spec.writer import SpecChanged, SpecDocument, parse_path
 
@@ -122,7 +123,7 @@ class Editor(Preview):
     _text: str = ""
     _disk_text: str = ""
     _undo: list[str] = field(default_factory=list)
-    _good: ResponseSpec | None = None  # the spec of the letter shown (for downloads)
+    _good: LoadedSpec | None = None  # the spec of the letter shown (for downloads)
     _profile: dict[str, Any] = field(default_factory=dict)  # office fields the profile gives
     _languages: list[str] = field(default_factory=lambda: ["en"])
     _edit: threading.RLock = field(default_factory=threading.RLock)
@@ -244,7 +245,7 @@ class Editor(Preview):
             checked = check(self.spec, self.options, text=text)
             model = checked.parsed or checked.partial
             if model is not None:
-                self._learn(model)
+                self._learn(model.spec)
             spec = checked.spec
             letter = render(spec, self.options.templates_dir, spec_paths=True)
             page = outputs.write("html", letter)
@@ -259,7 +260,8 @@ class Editor(Preview):
         else:
             watched = frozenset(p.resolve() for p in letter.inputs) | {self.spec.resolve()}
             self._good = spec
-            self.state = State(version, version, tuple(checked.warnings), False, page, letter, watched)
+            shown = Inspection(self.spec, tuple(checked.warnings), spec=spec, letter=letter)
+            self.state = State(version, version, tuple(checked.warnings), False, page, shown, watched)
         self.problems_found = self.state.problems
         return self.state
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import html
 import json
 import socket
@@ -41,11 +42,11 @@ from starlette.routing import BaseRoute, Route
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from watchfiles import Change, awatch
 
-from jtai_letters import outputs
 from jtai_letters.errors import JtaiError, Problem, UsageError
-from jtai_letters.letter.render import RenderedLetter, render
 from jtai_letters.outputs.html import PAGE_POLICY
-from jtai_letters.pipeline.build import Options, check, unexpected
+from jtai_letters.pipeline.faults import unexpected
+from jtai_letters.pipeline.inspect import Inspection, inspect
+from jtai_letters.pipeline.options import Options
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8055
@@ -85,7 +86,7 @@ class State:
     problems: tuple[Problem, ...] = ()  # errors (the letter is stale) or warnings
     stale: bool = False  # the spec has errors: the page is the last good letter
     page: bytes = _NO_LETTER
-    letter: RenderedLetter | None = None
+    letter: Inspection | None = None  # the last good letter's inspection, which writes its downloads
     watched: frozenset[Path] = frozenset()  # files whose saving re-renders the letter
 
 
@@ -95,46 +96,59 @@ class Preview:
 
     spec: Path
     options: Options = field(default_factory=Options)
+    as_of: dt.date | None = None  # progress dated after it is a warning, as in validate (default: today)
     state: State = field(default_factory=State)
     _downloads: dict[tuple[int, str], bytes] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _changed: asyncio.Event | None = None  # set, and replaced, on every change
     _stop: asyncio.Event | None = None
     _stopping: bool = False
+    _loop: asyncio.AbstractEventLoop | None = None  # the server's, where the event streams are told of changes
 
     def refresh(self) -> State:
-        """Check and render the spec again; keep the last good letter if it now has errors."""
+        """Check and render the spec again (as `validate` does, and its web page); keep the last good
+        letter if it now has errors."""
         old = self.state
+        found: Inspection | None = None
         try:
-            try:
-                checked = check(self.spec, self.options)
-                letter = render(checked.spec, self.options.templates_dir)
-                page = outputs.write("html", letter)
-            except JtaiError:
-                raise
-            except Exception as fault:  # a fault no rule foresaw must not end the live reload
-                raise unexpected(self.spec, fault) from fault
+            found = inspect(self.spec, self.options, as_of=self.as_of or dt.date.today()).written(["html"])
+            problems = found.errors + found.warnings
         except JtaiError as e:
+            problems = e.problems
+        except Exception as fault:  # a fault no rule foresaw must not end the live reload
+            problems = unexpected(self.spec, fault).problems
+        if found is None or found.errors or "html" not in found.outputs or found.letter is None:
             # The spec, and whichever file a problem is in (its profile, say), even before a first good letter.
-            named = {p.path.resolve() for p in e.problems if p.path is not None}
+            named = {p.path.resolve() for p in problems if p.path is not None}
             watched = old.watched | {self.spec.resolve()} | named
-            self.state = replace(old, version=old.version + 1, problems=tuple(e.problems), stale=True, watched=watched)
+            self.state = replace(old, version=old.version + 1, problems=tuple(problems), stale=True, watched=watched)
         else:
             version = old.version + 1
-            watched = frozenset(p.resolve() for p in letter.inputs) | {self.spec.resolve()}
-            self.state = State(version, version, tuple(checked.warnings), False, page, letter, watched)
+            watched = frozenset(p.resolve() for p in found.letter.inputs) | {self.spec.resolve()}
+            page, kept = found.outputs["html"], replace(found, outputs={})
+            self.state = State(version, version, tuple(found.warnings), False, page, kept, watched)
         return self.state
 
     def download(self, fmt: str) -> bytes | None:
-        """The last good letter as DOCX or PDF, made on first request and kept until the next change."""
+        """The last good letter as DOCX or PDF, made on first request and kept until the next change.
+
+        Written through `inspect`'s "write" stage: what the printing libraries log becomes the
+        letter's warnings, shown with the others (never on stderr)."""
         state = self.state
         if state.letter is None:
             return None
         with self._lock:  # one WeasyPrint run at a time, and each version made once
             key = (state.page_version, fmt)
             if key not in self._downloads:
+                written = state.letter.written([fmt])
+                if fmt not in written.outputs:
+                    raise written.failure(written.errors + written.warnings)
                 kept = {k: v for k, v in self._downloads.items() if k[0] == state.page_version}
-                self._downloads = {**kept, key: outputs.write(fmt, state.letter)}
+                self._downloads = {**kept, key: written.outputs[fmt]}
+                said = tuple(p for p in written.problems if p not in state.problems)
+                if said and self.state is state:
+                    self.state = replace(state, problems=state.problems + said)
+                    self._notify_soon()
             return self._downloads[key]
 
     def relevant(self, change: Change, path: str) -> bool:
@@ -169,6 +183,7 @@ class Preview:
     async def watch(self) -> None:
         """Re-render on every relevant save until the server stops; follows the letter's files as they change."""
         self._changed, self._stop = asyncio.Event(), asyncio.Event()
+        self._loop = asyncio.get_running_loop()
         stop = self._stop
         again = False
         while not stop.is_set():
@@ -187,6 +202,11 @@ class Preview:
                         break  # the spec now names another profile or image, or a folder went: watch anew
             except (OSError, RuntimeError):  # a folder deleted between listing and watching it: list again
                 await asyncio.sleep(0.2)
+
+    def _notify_soon(self) -> None:
+        # From a download's worker thread: the streams' events belong to the server's loop.
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._notify)
 
     def _notify(self) -> None:
         if self._changed is not None:

@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
-from PIL import Image, ImageFile
+from PIL import Image
 
 from jtai_letters.errors import OutputError, Problem
 
@@ -56,8 +56,10 @@ def checked_image(data: bytes) -> tuple[bytes, str]:
     mime = image_type(data)
     if mime is None:
         raise ValueError("is not a PNG or JPEG image")
-    lenient = ImageFile.LOAD_TRUNCATED_IMAGES
-    ImageFile.LOAD_TRUNCATED_IMAGES = False  # WeasyPrint turns it on for the whole process when imported
+    # Truncation is found here, not by Pillow: WeasyPrint sets Pillow's process-wide
+    # LOAD_TRUNCATED_IMAGES on import, and a library must not flip it back and forth.
+    if not _complete(data, mime):
+        raise ValueError(f"is not a readable {_FORMATS[mime]} image (image file is truncated)")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -79,9 +81,28 @@ def checked_image(data: bytes) -> tuple[bytes, str]:
         # Pillow's messages ("image file is truncated (3 bytes not processed)") say what is wrong.
         detail = f" ({e})" if str(e) and "cannot identify" not in str(e) else ""
         raise ValueError(f"is not a readable {_FORMATS[mime]} image{detail}") from None
-    finally:
-        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
     return data, mime
+
+
+def _complete(data: bytes, mime: str) -> bool:
+    """Whether the file holds all of itself: a PNG's chunks up to IEND, a JPEG's end marker after its scan.
+
+    >>> _complete(b"\\x89PNG\\r\\n\\x1a\\n" + b"\\0\\0\\0\\0IEND" + b"\\xaeB`\\x82", "image/png")
+    True
+    >>> _complete(b"\\xff\\xd8\\xff\\xda\\0\\x02", "image/jpeg")
+    False
+    """
+    if mime == "image/png":
+        at = 8
+        while at + 12 <= len(data):
+            length = int.from_bytes(data[at : at + 4], "big")
+            kind = data[at + 4 : at + 8]
+            at += 12 + length
+            if kind == b"IEND":
+                return at <= len(data)
+        return False
+    scan = data.find(b"\xff\xda")
+    return scan >= 0 and data.rfind(b"\xff\xd9") > scan
 
 
 def image_bytes(path: Path) -> tuple[bytes, str]:

@@ -25,11 +25,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from jtai_letters.checks import rules
 from jtai_letters.errors import Problem, TemplateError
 from jtai_letters.letter.folders import find, search_path
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES, layouts
-from jtai_letters.spec.load import Loc, SourceMap, inner_model, parse_yaml, read_text, source_of
+from jtai_letters.spec.fields import inner_model
+from jtai_letters.spec.load import LoadedSpec, Loc, SourceMap, parse_yaml, read_text
 from jtai_letters.spec.models import ResponseSpec
 from jtai_letters.spec.yamltree import Map
 
@@ -68,16 +68,16 @@ def declaration(templates_dir: Path, name: str) -> Layout:
     return _declarations(templates_dir).get(name) or Layout(name)
 
 
-def problems(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> list[Problem]:
+def problems(loaded: LoadedSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> list[Problem]:
     """The spec's problems with its layout: unknown, a required field missing (errors), an ignored one set."""
-    src = source_of(spec)
+    spec, src = loaded.spec, loaded.source
     template = find(templates_dir, f"{spec.layout}.html.j2")  # a stat or two, not a read of every template
     if template is not None and not template.is_file():  # a FIFO is not the layout it is named for
         message = f"layout '{spec.layout}': {template} is not a template file (a folder, device or FIFO)"
-        return [rules.problem(src, ("layout",), message, "layout")]
+        return [src.problem(("layout",), message, rule="layout")]
     if template is None:
         names = ", ".join(layouts(templates_dir)) or "none"
-        return [rules.problem(src, ("layout",), f"unknown layout '{spec.layout}'; available: {names}", "layout")]
+        return [src.problem(("layout",), f"unknown layout '{spec.layout}'; available: {names}", rule="layout")]
     layout = declaration(templates_dir, spec.layout)
     found = []
     for path, why in layout.requires:
@@ -88,14 +88,14 @@ def problems(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES) -> lis
             reason = f": {why}" if why else ""
             message = f"the {layout.name} layout needs {path}{reason}; add it, or choose another layout"
             # placed at the parent's key, as the schema's "required field is missing" is
-            found.append(rules.problem(src, loc, message, "layout-requires", at=loc[:-1]))
+            found.append(src.problem(loc, message, rule="layout-requires", key=True, at=loc[:-1]))
     for path in layout.ignores:
         loc = _loc(path)
         if spec.response.body is not None and path in BODY_PLACES:
             continue
         if path not in KEPT_FOR_RECORD and _written(src, loc) and not _required(loc):
             message = f"the {layout.name} layout does not print {path}; remove it, or choose a layout that prints it"
-            found.append(rules.problem(src, loc, message, "layout-field"))
+            found.append(src.problem(loc, message, rule="layout-field"))
     return found
 
 

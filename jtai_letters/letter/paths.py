@@ -19,8 +19,7 @@ from collections.abc import Iterator
 import lxml.html
 from pydantic import BaseModel
 
-from jtai_letters.spec import language
-from jtai_letters.spec.models import ResponseSpec
+from jtai_letters.spec.load import LoadedSpec
 
 ATTRIBUTE = "data-spec-path"
 BLOCKS = ("p", "li", "td", "th", "h1", "h2", "h3", "h4", "blockquote", "address", "dd", "dt")
@@ -55,20 +54,20 @@ def _leaves(value: object, path: str) -> Iterator[tuple[str, object]]:
         yield path, value
 
 
-def field_texts(spec: ResponseSpec) -> list[tuple[str, str]]:
+def field_texts(loaded: LoadedSpec) -> list[tuple[str, str]]:
     """(field path, the text it prints) for every text of the spec, in every language, in the spec's order."""
     found: dict[str, str] = {}
-    for one in language.letters(spec).values():
-        for path, value in _leaves(one, ""):
+    for one in loaded.letters().values():
+        for path, value in _leaves(one.spec, ""):
             text = _printed(value)
             if len(text) >= _SHORTEST:
                 found.setdefault(text, path)
     return [(path, text) for text, path in found.items()]
 
 
-def mark(html: str, spec: ResponseSpec) -> str:
-    """`html` with `data-spec-path` on each block whose words a field of `spec` prints."""
-    texts = field_texts(spec)
+def mark(html: str, loaded: LoadedSpec) -> str:
+    """`html` with `data-spec-path` on each block whose words a field of the spec prints."""
+    texts = field_texts(loaded)
     exact = {text: path for path, text in texts}
     root = lxml.html.document_fromstring(html)
     body = root.find("body")

@@ -15,9 +15,10 @@ from jtai_letters.errors import Problem, SpecError, TemplateError
 from jtai_letters.letter import assets, bilingual, catalogue, layouts, paths
 from jtai_letters.letter.folders import search_path
 from jtai_letters.letter.labels import LABELS
+from jtai_letters.letter.style import HOUSE_STYLE, HouseStyle, office_style
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES, TemplateFailure, environment, layout_files, stylesheets
 from jtai_letters.spec import language
-from jtai_letters.spec.load import source_of
+from jtai_letters.spec.load import LoadedSpec
 from jtai_letters.spec.models import Answer, Item, Model, ResponseSpec
 from jtai_letters.spec.vocabulary import DEFAULT_LANGUAGE, ITEM_FIELDS, WORDS
 
@@ -84,29 +85,35 @@ class RenderedLetter:
     landscape: bool = False  # pages turned on their side (the progress report's wide tables)
     languages: tuple[str, ...] = (DEFAULT_LANGUAGE,)  # the letter's languages (BCP 47), first language first
     spec_paths: bool = False  # made for the editor's letter pane: its web page keeps `data-spec-path`
+    house: HouseStyle = HOUSE_STYLE  # the style it prints in, before the office's font and colour: per letter
+
+    @property
+    def style(self) -> HouseStyle:
+        """The house style as this letter's office prints it (its font and brand colour)."""
+        return office_style(self.font, self.brand_colour, self.house, landscape=self.landscape)
 
     def field_of(self, url: str) -> str:
         """The spec field that named `url`, or '' when the template did."""
         return next((f for u, f in self.asset_fields if u == url), "")
 
 
-def render(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES, *, spec_paths: bool = False) -> RenderedLetter:
-    """Render `spec` with its layout's template, in each of its languages with that language's
+def render(loaded: LoadedSpec, templates_dir: Path = DEFAULT_TEMPLATES, *, spec_paths: bool = False) -> RenderedLetter:
+    """Render the spec with its layout's template, in each of its languages with that language's
     catalogue (two languages combined as `office.bilingual` says); `TemplateError` says what the
-    layout lacked.
+    layout lacked. (`load_spec` gives a `LoadedSpec`; `LoadedSpec.made(model)` one built in code.)
 
     With `spec_paths` (the editor's letter pane only), each block carries the path of the field
     it came from (`data-spec-path`, see `paths`); letters for printing or publishing never do."""
-    src = source_of(spec)
-    unfit = [p for p in layouts.problems(spec, templates_dir) if p.severity == "error"]
+    spec, src = loaded.spec, loaded.source
+    unfit = [p for p in layouts.problems(loaded, templates_dir) if p.severity == "error"]
     if unfit:
         raise TemplateError(unfit)
-    images = image_paths(spec)
+    images = image_paths(loaded)
     urls = {name: path.as_uri() for name, path in images.items()}
     renders: list[tuple[str, str]] = []
     untranslated: list[str] = []
     page_label = []
-    for tag, one in language.letters(spec).items():
+    for tag, one in loaded.letters().items():
         words = catalogue.load(templates_dir, language.key(tag))
         with catalogue.recording() as said:
             renders.append((tag, _render(one, tag, words, templates_dir, urls)))
@@ -118,7 +125,7 @@ def render(spec: ResponseSpec, templates_dir: Path = DEFAULT_TEMPLATES, *, spec_
             raise TemplateError(Problem(message, templates_dir / f"{spec.layout}.html.j2", rule="template"))
     html = renders[0][1] if len(renders) == 1 else bilingual.combine(renders, spec.office.bilingual, src.path)
     if spec_paths:
-        html = paths.mark(html, spec)
+        html = paths.mark(html, loaded)
     profile = (src.profile,) if src.profile else ()
     return RenderedLetter(
         html=html,
@@ -160,9 +167,9 @@ def catalogues(templates_dir: Path, spec: ResponseSpec) -> list[Path]:
     ]
 
 
-def _render(spec: ResponseSpec, tag: str, words: catalogue.Catalogue, templates_dir: Path, urls: dict[str, str]) -> str:
+def _render(one: LoadedSpec, tag: str, words: catalogue.Catalogue, templates_dir: Path, urls: dict[str, str]) -> str:
     """One language's letter as HTML."""
-    src = source_of(spec)
+    spec, src = one.spec, one.source
     template_name = f"{spec.layout}.html.j2"
     try:
         return (
@@ -264,7 +271,7 @@ def unanchored(html: str) -> str:
 IMAGES = ("logo", "signature")
 
 
-def image_paths(spec: ResponseSpec) -> dict[str, Path]:
+def image_paths(loaded: LoadedSpec) -> dict[str, Path]:
     """The checked image files the office names ('logo', 'signature'); `SpecError` for any that may not be used.
 
     Paths are relative to the file that named them: the spec, or its office profile.
@@ -272,15 +279,15 @@ def image_paths(spec: ResponseSpec) -> dict[str, Path]:
     found: dict[str, Path] = {}
     problems = []
     for name in IMAGES:
-        image = getattr(spec.office, name)
+        image = getattr(loaded.spec.office, name)
         if image is None:
             continue
         try:
             # Relative to the file that named it: the profile's folder for an image the profile names.
-            folder = "the profile's folder" if image._base else "the spec's folder"
-            found[name] = assets.image(image._base or source_of(spec).path.parent, image.path, folder)
+            folder = "the profile's folder" if name in loaded.image_bases else "the spec's folder"
+            found[name] = assets.image(loaded.image_base(name), image.path, folder)
         except ValueError as e:
-            problems.append(source_of(spec).problem(("office", name, "path"), str(e), rule="asset"))
+            problems.append(loaded.source.problem(("office", name, "path"), str(e), rule="asset"))
     if problems:
         raise SpecError(problems)
     return found

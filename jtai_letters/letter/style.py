@@ -119,13 +119,16 @@ class HouseStyle:
 
 
 HOUSE_STYLE = HouseStyle()
-"""The project's style; `for_office()` applies an office's choices."""
+"""The project's style; `for_office()` applies an office's choices. Never swapped: a letter carries
+the style it prints in (`RenderedLetter.house`), so another style is per letter, not per process."""
 
 
-def office_style(font: str, brand_colour: str | None, *, landscape: bool = False) -> HouseStyle:
-    """The house style as one office prints it (read at call time, so a test may swap `HOUSE_STYLE`);
-    `landscape` turns the page (the progress report's wide tables)."""
-    style = HOUSE_STYLE.for_office(font, brand_colour)
+def office_style(
+    font: str, brand_colour: str | None, house: HouseStyle = HOUSE_STYLE, *, landscape: bool = False
+) -> HouseStyle:
+    """The house style (`house`, by default the project's) as one office prints it; `landscape` turns
+    the page (the progress report's wide tables)."""
+    style = house.for_office(font, brand_colour)
     if landscape:
         style = replace(style, page_width_mm=style.page_height_mm, page_height_mm=style.page_width_mm)
     return style

@@ -45,7 +45,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
-from jtai_letters import errors
+from jtai_letters import errors, patches
 from jtai_letters.letter import catalogue
 from jtai_letters.letter.assets import read_regular
 from jtai_letters.letter.folders import DEFAULT_TEMPLATES, find, folder_of, search_path
@@ -468,6 +468,7 @@ def environment(templates_dir: Path, language: str = catalogue.ENGLISH) -> Immut
 
 @lru_cache(maxsize=8)
 def _environment(templates_dir: Path, words: catalogue.Catalogue) -> ImmutableSandboxedEnvironment:
+    patches.jinja_parse()  # BoundedEnvironment overrides Jinja's private `_parse`
     env = BoundedEnvironment(
         loader=OverlayLoader(search_path(templates_dir)),
         autoescape=True,

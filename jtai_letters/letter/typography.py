@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
-from markdown_it.rules_core.smartquotes import smartquotes
 from markdown_it.token import Token
+
+from jtai_letters import patches
 
 QUOTES = "“”‘’"  # double open, double close, single open, single close (also the apostrophe)
 
@@ -40,7 +41,7 @@ def curl(text: str) -> str:
     word = Token("text", "", 0, content=text)
     state = StateCore(text, _PLAIN, {})
     state.tokens = [Token("inline", "", 0, content=text, children=[word])]
-    smartquotes(state)
+    patches.smartquotes()(state)
     return word.content
 
 

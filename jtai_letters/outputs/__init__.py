@@ -6,6 +6,7 @@ Writers are imported on first use: `validate` never needs WeasyPrint or python-d
 from __future__ import annotations
 
 from importlib import import_module
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from jtai_letters.spec.vocabulary import FORMATS as FORMATS
@@ -18,11 +19,16 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 so the same letter or register gives the same bytes."""
 
 
-def write(fmt: str, letter: RenderedLetter) -> bytes:
-    """The letter in format `fmt` (one of `FORMATS`)."""
+def writer(fmt: str) -> ModuleType:
+    """The module writing format `fmt` (one of `FORMATS`), imported on first use."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
-    data: bytes = import_module(f"{__name__}.{fmt}").write(letter)
+    return import_module(f"{__name__}.{fmt}")
+
+
+def write(fmt: str, letter: RenderedLetter) -> bytes:
+    """The letter in format `fmt` (one of `FORMATS`)."""
+    data: bytes = writer(fmt).write(letter)
     return data
 
 

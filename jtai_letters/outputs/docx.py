@@ -28,11 +28,12 @@ from docx.shared import Mm, Pt, Twips
 from docx.text.paragraph import Paragraph
 from lxml.html import HtmlElement
 
+from jtai_letters import patches
 from jtai_letters.errors import OutputError, Problem
 from jtai_letters.letter.assets import read_asset
 from jtai_letters.letter.labels import pieces
 from jtai_letters.letter.render import RenderedLetter
-from jtai_letters.letter.style import LAYOUT, PAGE_NUMBER_ON_FIRST_PAGE, HouseStyle, office_style
+from jtai_letters.letter.style import LAYOUT, PAGE_NUMBER_ON_FIRST_PAGE, HouseStyle
 from jtai_letters.letter.templates import ANCHOR_ATTRIBUTE
 from jtai_letters.outputs import ZIP_DATE
 from jtai_letters.outputs.docx_base import (
@@ -109,7 +110,7 @@ class _Fmt:
 def write(letter: RenderedLetter) -> bytes:
     """The letter as a DOCX file (bytes). Deterministic: same letter, same bytes."""
     root = lxml.html.document_fromstring(letter.html)
-    style = office_style(letter.font, letter.brand_colour, landscape=letter.landscape)
+    style = letter.style
     language = root.get("lang") or DEFAULT_LANGUAGE
     document = new_document(style, language)
     _properties(document, root)
@@ -452,7 +453,7 @@ def _copies(w: _Writer, el: HtmlElement, container: Container) -> None:
     """The copies list, kept on the page of the signature it follows (as the PDF's, from `LAYOUT`)."""
     previous = el.getprevious()
     if previous is not None and previous.get("class") == "sign-off" and LAYOUT["copies"].keep_with_previous:
-        body = container._element if container is not w.doc else w.doc.element.body
+        body = patches.docx_container_element(container) if container is not w.doc else w.doc.element.body
         signed = body.findall(qn("w:p"))
         if signed:
             Paragraph(signed[-1], container).paragraph_format.keep_with_next = True
@@ -624,7 +625,7 @@ def _letterhead(w: _Writer, el: HtmlElement, container: Container) -> None:
 def _sign_off(w: _Writer, el: HtmlElement, container: Container) -> None:
     """The sign-off, kept on one page with the paragraph before it (as the PDF does, from `LAYOUT`)."""
     behaviour = LAYOUT["sign-off"]
-    body = container._element if container is not w.doc else w.doc.element.body
+    body = patches.docx_container_element(container) if container is not w.doc else w.doc.element.body
     start = len(body.findall(qn("w:p")))
     w.blocks(el, container)
     paragraphs = body.findall(qn("w:p"))

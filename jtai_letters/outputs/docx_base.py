@@ -21,7 +21,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from jtai_letters import __version__
+from jtai_letters import __version__, patches
 from jtai_letters.letter.style import LAYOUT, PAGE_NUMBER, HouseStyle
 from jtai_letters.spec.vocabulary import DEFAULT_LANGUAGE
 
@@ -323,11 +323,11 @@ def base_document(style: HouseStyle, language: str = DEFAULT_LANGUAGE) -> bytes:
     _drop_parts(document)
     for reltype, xml in ((RT.STYLES, styles_xml(style, language)), (RT.NUMBERING, numbering_xml(style))):
         part: Any = document.part.part_related_by(reltype)  # an XmlPart: its element is replaced
-        part._element = parse_xml(xml)
+        patches.set_docx_part_element(part, parse_xml(xml))
     _settings(document, language)
     _page(document, style)
     app = document.part.package.part_related_by(RT.EXTENDED_PROPERTIES)
-    app._blob = app_xml()
+    patches.set_docx_part_blob(app, app_xml())
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

@@ -119,7 +119,7 @@ class Package:
 
 
 def _fail(path: Path, message: str) -> OutputError:
-    return OutputError(Problem(message, path, rule="absorb"))
+    return OutputError(Problem(message, path, rule="absorb", kind="error"))
 
 
 def _xml(data: bytes, path: Path, part: str) -> etree._Element:

@@ -21,7 +21,7 @@ from lxml.html import HtmlElement
 from jtai_letters.errors import OutputError, Problem
 from jtai_letters.letter.assets import read_asset
 from jtai_letters.letter.render import RenderedLetter, unanchored
-from jtai_letters.letter.style import behaviour_css, office_style, stylesheet
+from jtai_letters.letter.style import behaviour_css, stylesheet
 
 # The page stands alone: images are inside it, styles inline, and nothing may run or load.
 PAGE_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
@@ -134,10 +134,4 @@ def _styles(letter: RenderedLetter) -> str:
             message = f"web page not written: the stylesheet loads another file ({loads}...); a page must stand alone"
             raise OutputError(Problem(message, path, rule="template"))
         sheets.append(css)
-    return "\n".join(
-        [
-            *sheets,
-            stylesheet(office_style(letter.font, letter.brand_colour, landscape=letter.landscape), letter.page_label),
-            WEB_CSS,
-        ]
-    )
+    return "\n".join([*sheets, stylesheet(letter.style, letter.page_label), WEB_CSS])

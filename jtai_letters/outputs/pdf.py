@@ -17,19 +17,19 @@ from typing import Any
 
 import pikepdf
 
-from jtai_letters.outputs._fastimport import linux_sonames_first, long_lived
+from jtai_letters import patches
+from jtai_letters.process import long_lived
 
-with linux_sonames_first(), long_lived():
+with patches.weasyprint_import(), long_lived():
     import pydyf
     from weasyprint import CSS, HTML, Attachment
-    from weasyprint.pdf import tags as _tags
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from jtai_letters.errors import OutputError, Problem
 from jtai_letters.letter.assets import MAX_ASSET_BYTES, read_asset, read_regular
 from jtai_letters.letter.render import RenderedLetter, unanchored
-from jtai_letters.letter.style import HouseStyle, behaviour_css, office_style, stylesheet
+from jtai_letters.letter.style import HouseStyle, behaviour_css, stylesheet
 from jtai_letters.pipeline.archive import SPEC_DESCRIPTION
 
 _LOG = logging.getLogger("weasyprint")
@@ -42,7 +42,7 @@ def _marking_languages(build: Any) -> Any:
     reader would read a Welsh part of a bilingual letter with an English voice. A structure
     element made for an element carrying `lang` (the other language's part or column, a word
     left in English) gets it as `/Lang`, as PDF/UA-1 (ISO 14289-1, 7.2) asks. The builder
-    (`weasyprint.pdf.tags._build_box_tree`) calls itself through its module, so wrapping the
+    (WeasyPrint's private `_build_box_tree`, see patches.py) calls itself through its module, so wrapping the
     module's name reaches every element; a post-processing pass could not, as a structure
     element no longer says which HTML element it came from. WeasyPrint is pinned (70.0) and
     `tests/test_languages.py` checks the builder is still there and the tags still right.
@@ -75,7 +75,7 @@ def _languages_around(element: Any, language: str | None, around: weakref.WeakKe
             stack.append((child, child.get("lang") or lang))
 
 
-_tags._build_box_tree = _marking_languages(_tags._build_box_tree)
+patches.wrap_weasyprint_box_tree(_marking_languages)
 PDF_VARIANT = "pdf/ua-1"  # tagged PDF: structure tree, language and title for screen readers
 ARCHIVE_VARIANT = "pdf/a-3b"  # archival, and allowed to carry the source spec as an attachment
 
@@ -221,9 +221,7 @@ def write(letter: RenderedLetter) -> bytes:
     templates = letter.template_folders or letter.asset_roots[:1]  # stylesheets may load only the templates' files
     try:
         css = [_behaviour(), *(_stylesheet(p, p.stat().st_mtime_ns, templates) for p in letter.stylesheets)]
-        css.append(
-            _theme(office_style(letter.font, letter.brand_colour, landscape=letter.landscape), letter.page_label)
-        )
+        css.append(_theme(letter.style, letter.page_label))
         base = templates[0].resolve().as_uri() + "/"
         document = HTML(string=unanchored(html), base_url=base, url_fetcher=fetcher)
         options: dict[str, object] = {"pdf_variant": PDF_VARIANT, "cache": _image_cache(letter)}

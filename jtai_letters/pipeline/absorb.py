@@ -30,7 +30,7 @@ from jtai_letters.outputs import docx, docx_read
 from jtai_letters.outputs.docx_read import ANCHOR_PREFIXES, Mode, Package, Para, Piece
 from jtai_letters.pipeline.build import DEFAULTS, Options, check
 from jtai_letters.spec import language
-from jtai_letters.spec.load import load_spec, parse_spec
+from jtai_letters.spec.load import LoadedSpec, load_spec, parse_spec
 from jtai_letters.spec.models import Model, ResponseSpec, _block, _inline
 from jtai_letters.spec.vocabulary import LANGUAGE_NAMES, WORDS
 from jtai_letters.spec.writer import SpecDocument, parse_path, show_path
@@ -115,14 +115,14 @@ class _Reading:
     body: list[str]  # every paragraph's text, spaces collapsed
 
 
-def fields_of(spec: ResponseSpec) -> dict[str, Field]:
-    """Every bookmark name a letter of `spec` may carry -> the field it names."""
+def fields_of(loaded: LoadedSpec) -> dict[str, Field]:
+    """Every bookmark name a letter of the spec may carry -> the field it names."""
     found: dict[str, Field] = {}
-    specs = language.letters(spec)
+    specs = loaded.letters()
     two = len(specs) > 1
     for tag, one in specs.items():
         key = language.key(tag) if two else ""
-        for path in _paths(one):
+        for path in _paths(one.spec):
             for block in (True, False):
                 found[docx.anchor_name(path, key, block=block)] = Field(path, key)
     return found
@@ -155,7 +155,7 @@ def kind_of(path: str) -> Kind:
         if not fields or step not in fields:
             return "plain"
         info = fields[step]
-        from jtai_letters.spec.load import inner_model
+        from jtai_letters.spec.fields import inner_model
 
         model = inner_model(info.annotation)
     if steps and steps[-1] == "due":
@@ -220,6 +220,7 @@ def _read(package: Package, mode: Mode, names: dict[str, Field]) -> _Reading:
                                     f"more than {MAX_OPEN} anchors open at once: not a letter this tool made",
                                     package_path,
                                     rule="absorb",
+                                    kind="error",
                                 )
                             )
                         if name not in anchors:
@@ -297,6 +298,7 @@ def _read_docx(path: Path) -> Package:
                 "a macro-enabled document (.docm) is refused: save it as a Word Document (.docx) without macros",
                 path,
                 rule="absorb",
+                kind="error",
             )
         )
     return docx_read.read(data, path)
@@ -315,9 +317,10 @@ def absorb(
     what the DOCX says. `mode`: take every tracked change as accepted or rejected (None: list them,
     and write nothing while any is pending)."""
     package = _read_docx(edited)
-    spec = load_spec(spec_path, options.profile, options.profiles)
-    names = fields_of(spec)
-    reference = docx_read.read(docx.write(render(spec, options.templates_dir)), spec_path.with_suffix(".docx"))
+    loaded = load_spec(spec_path, options.profile, options.profiles)
+    spec = loaded.spec
+    names = fields_of(loaded)
+    reference = docx_read.read(docx.write(render(loaded, options.templates_dir)), spec_path.with_suffix(".docx"))
     found = Absorbed()
     ours = [
         p
@@ -332,6 +335,7 @@ def absorb(
                 "can come back into a spec; an officer's own Word draft is not read",
                 edited,
                 rule="absorb",
+                kind="error",
             )
         )
     for revision, text, _index in docx_read.changes(package.paragraphs):
@@ -350,7 +354,7 @@ def absorb(
         write_atomic({notes: _notes(found, edited, spec_path).encode("utf-8")})
     if write:
         if found.blocking:
-            raise OutputError([*found.blocking, Problem("nothing written", spec_path, rule="absorb")])
+            raise OutputError([*found.blocking, Problem("nothing written", spec_path, rule="absorb", kind="error")])
         if found.pending and mode is None:
             raise OutputError(
                 Problem(
@@ -358,6 +362,7 @@ def absorb(
                     "or run again with --accept-changes or --reject-changes",
                     edited,
                     rule="absorb",
+                    kind="error",
                 )
             )
         if found.changes:
@@ -407,6 +412,7 @@ def _compare(
                 edited,
                 field=name,
                 rule="absorb",
+                kind="error",
             )
             found.unmapped.append(problem)
             found.blocking.append(problem)
@@ -418,6 +424,7 @@ def _compare(
                     edited,
                     field=str(anchor.field),
                     rule="absorb",
+                    kind="error",
                 )
             )
     removed_actions: set[str] = set()
@@ -437,7 +444,7 @@ def _compare(
                         edited,
                         field=str(target),
                         rule="absorb",
-                        severity="warning",
+                        kind="warning",
                     )
                 )
             for style in sorted(now.styles - was.styles):
@@ -447,7 +454,7 @@ def _compare(
                         edited,
                         field=str(target),
                         rule="absorb",
-                        severity="warning",
+                        kind="warning",
                     )
                 )
             if len({c[:1] if c else None for c in now.cells}) > 1 or (was.cells == {None} and now.cells != {None}):
@@ -457,7 +464,7 @@ def _compare(
                         edited,
                         field=str(target),
                         rule="absorb",
-                        severity="warning",
+                        kind="warning",
                     )
                 )
             if now.text(kind) != was.text(kind):
@@ -471,6 +478,7 @@ def _compare(
                     edited,
                     field=str(target),
                     rule="absorb",
+                    kind="error",
                 )
             )
             continue
@@ -492,6 +500,7 @@ def _compare(
                     edited,
                     field=str(target),
                     rule="absorb",
+                    kind="error",
                 )
             )
             continue
@@ -504,12 +513,13 @@ def _compare(
                     edited,
                     field=str(target),
                     rule="absorb",
+                    kind="error",
                 )
             )
             continue
         value, why = _value(kind, new_values[0], statuses)
         if why:
-            found.unmapped.append(Problem(why, edited, field=str(target), rule="absorb"))
+            found.unmapped.append(Problem(why, edited, field=str(target), rule="absorb", kind="error"))
             continue
         found.changes.append(Change(target, _plain(old), value, shown=new_values[0]))
     for path in sorted(removed_actions):
@@ -683,6 +693,7 @@ def _new_rows(found: Absorbed, reading: _Reading, base: _Reading, edited: Path, 
                         "is not written",
                         edited,
                         rule="absorb",
+                        kind="error",
                     )
                 )
                 continue
@@ -703,7 +714,7 @@ def _new_rows(found: Absorbed, reading: _Reading, base: _Reading, edited: Path, 
                 elif value is not None:
                     action[name] = value
             if problem:
-                found.unmapped.append(Problem(problem, edited, field=list_path, rule="absorb"))
+                found.unmapped.append(Problem(problem, edited, field=list_path, rule="absorb", kind="error"))
                 continue
             added += 1
             found.changes.append(Change(Field(list_path), "", action, "insert", previous + added))
@@ -753,7 +764,7 @@ def _fixed_words(found: Absorbed, reading: _Reading, base: _Reading, edited: Pat
                         f"{message}: not from the spec: change the layout or the profile",
                         edited,
                         rule="absorb",
-                        severity="warning",
+                        kind="warning",
                     )
                 )
         if op in ("replace", "insert"):
@@ -777,6 +788,7 @@ def _fixed_words(found: Absorbed, reading: _Reading, base: _Reading, edited: Pat
                         "is not written; move it into the paragraph of the field it belongs to",
                         edited,
                         rule="absorb",
+                        kind="error",
                     )
                 )
 

@@ -14,28 +14,29 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from jtai_letters import patches
 from jtai_letters.errors import JtaiError, OutputError, Problem, UsageError
+from jtai_letters.files import write_atomic
 from jtai_letters.letter.assets import read_regular
 
 if TYPE_CHECKING:
     from pypdf.generic import StreamObject
 
-    from jtai_letters.spec.load import SourceMap
-    from jtai_letters.spec.models import ResponseSpec
+    from jtai_letters.spec.load import LoadedSpec, SourceMap
+
 
 SPEC_DESCRIPTION = "jtai-letters response spec and the files it names"
 
 
-def sources(spec: ResponseSpec) -> tuple[tuple[str, bytes], ...]:
+def sources(loaded: LoadedSpec) -> tuple[tuple[str, bytes], ...]:
     """(name, bytes) of the spec and every file it names, named relative to their common folder.
 
     Written out again side by side (`extract-spec --to`), they render the same letter.
     """
     from jtai_letters.letter.render import image_paths
-    from jtai_letters.spec.load import source_of
 
-    src = source_of(spec)
-    files = [src.path, *([src.profile] if src.profile else []), *image_paths(spec).values()]
+    src = loaded.source
+    files = [src.path, *([src.profile] if src.profile else []), *image_paths(loaded).values()]
     absolute = [Path(os.path.abspath(f)) for f in files]
     names = _names(absolute, with_profile=src.profile is not None)
     named = [(name, f.read_bytes()) for name, f in zip(names, absolute, strict=True)]
@@ -207,7 +208,7 @@ def _inflated(stream: StreamObject, name: str, pdf: Path) -> bytes:
     """The stream's bytes, inflated in chunks so a flate bomb stops at `MAX_FILE_BYTES`."""
     filters = stream.get("/Filter")
     filters = [filters] if isinstance(filters, str) else list(filters or [])
-    raw: bytes = stream._data
+    raw = patches.pypdf_stream_data(stream)
     too_big = UsageError(Problem(f"attachment '{_shown(name)}' is larger than {MAX_FILE_BYTES:,} bytes", pdf))
     if not filters:
         if len(raw) > MAX_FILE_BYTES:
@@ -325,7 +326,6 @@ def extract_all(pdf: Path, folder: Path, *, force: bool = False, skipped: list[s
     the spec names are written (see `named_files`); the names of the others, shown
     safely, are added to `skipped`.
     """
-    from jtai_letters.files import write_atomic
 
     every = _attachments(pdf)
     _, wanted = named_files(every, pdf)

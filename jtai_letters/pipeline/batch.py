@@ -31,12 +31,11 @@ import signal
 import stat
 import sys
 import time
-import traceback
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
@@ -44,16 +43,11 @@ from typing import Any
 from jtai_letters import __version__
 from jtai_letters.errors import JtaiError, OutputError, Problem, UsageError, split
 from jtai_letters.files import write_atomic
-from jtai_letters.pipeline.build import (
-    DEFAULTS,
-    MEMORY_MB,
-    TIMEOUT_SECONDS,
-    Options,
-    build,
-    lines,
-    stale_outputs,
-    unexpected,
-)
+from jtai_letters.pipeline.build import build
+from jtai_letters.pipeline.faults import MEMORY_MB, TIMEOUT_SECONDS, traceback_lines, unexpected
+from jtai_letters.pipeline.files import stale_outputs
+from jtai_letters.pipeline.inspect import lines
+from jtai_letters.pipeline.options import DEFAULTS, Options
 
 MANIFEST = "manifest.json"
 JOURNAL = ".manifest.journal"  # one JSON line per finished letter, until folded into the manifest
@@ -78,14 +72,55 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
+BYTE_PACKAGES = (
+    "weasyprint",
+    "pydyf",
+    "fonttools",
+    "pillow",
+    "pikepdf",
+    "tinycss2",
+    "cssselect2",
+    "tinyhtml5",
+    "pyphen",
+    "brotli",
+    "zopfli",
+    "cffi",
+    "pycparser",
+    "webencodings",
+    "python-docx",
+    "lxml",
+    "openpyxl",
+    "et_xmlfile",
+    "jinja2",
+    "markupsafe",
+    "markdown-it-py",
+    "mdurl",
+    "babel",
+    "num2words",
+    "docopt",
+    "icalendar",
+    "python-dateutil",
+    "tzdata",
+    "pypdf",
+)
+"""The packages whose version can change a letter's bytes (constraints.txt's "(bytes)" sections)."""
+
+
 def tool_versions() -> dict[str, str]:
-    """What decides a letter's bytes besides its inputs: our code, and the libraries that print."""
-    return {
-        "jtai-letters": __version__,
-        "code": code_digest(),
-        "weasyprint": version("weasyprint"),
-        "python-docx": version("python-docx"),
-    }
+    """What decides a letter's bytes besides its inputs: our code, and every package that prints
+    (an upgrade of any one re-renders every letter)."""
+    return {"jtai-letters": __version__, "code": code_digest(), **_versions()}
+
+
+@lru_cache(maxsize=1)
+def _versions() -> dict[str, str]:
+    found = {}
+    for name in BYTE_PACKAGES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "none"
+    return found
 
 
 @dataclass
@@ -142,8 +177,20 @@ class _Paths:
         return self.root / key
 
 
-def render_one(spec: str, name: str, out_dir: str, options: Options, strict: bool = False) -> LetterStatus:
-    """Build one spec (in a worker); never raises for a bad spec or an unexpected fault."""
+def render_one(
+    spec: str,
+    name: str,
+    out_dir: str,
+    options: Options,
+    strict: bool = False,
+    *,
+    memory_mb: int = MEMORY_MB,
+    debug: bool = False,
+) -> LetterStatus:
+    """Build one spec (in a worker); never raises for a bad spec or an unexpected fault.
+
+    `memory_mb` is the worker's limit (for the message when it is reached); with `debug`, an
+    unexpected fault carries its traceback."""
     start = time.perf_counter()
     paths = _Paths(Path(out_dir))
     try:
@@ -154,10 +201,10 @@ def render_one(spec: str, name: str, out_dir: str, options: Options, strict: boo
             spec, "failed", time.perf_counter() - start, errors=lines(faults), warnings=lines(cautions)
         )
     except MemoryError:
-        errors = [f"{spec}: ran out of memory (the limit is {_LIMITS['memory_mb']} MB a letter; see --memory)"]
+        errors = [f"{spec}: ran out of memory (the limit is {memory_mb} MB a letter; see --memory)"]
         status = LetterStatus(spec, "failed", time.perf_counter() - start, errors=errors)
     except Exception as e:  # a fault in a library on odd input must cost one letter, not the batch
-        errors = [str(unexpected(Path(spec), e)), *_debug(e)]
+        errors = [str(unexpected(Path(spec), e)), *(traceback_lines(e) if debug else [])]
         status = LetterStatus(spec, "failed", time.perf_counter() - start, errors=errors)
     else:
         inputs = {paths.key(p): _sha256(p) for p in result.inputs}
@@ -166,16 +213,6 @@ def render_one(spec: str, name: str, out_dir: str, options: Options, strict: boo
         status = LetterStatus(spec, "rendered", time.perf_counter() - start, inputs, outputs, warnings=warnings)
     status.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
     return status
-
-
-# This worker's settings, set by `_serve`: its memory limit, and whether failures carry the traceback.
-_LIMITS: dict[str, Any] = {"memory_mb": MEMORY_MB, "debug": False}
-
-
-def _debug(error: BaseException) -> list[str]:
-    if not _LIMITS["debug"]:
-        return []
-    return "".join(traceback.format_exception(error)).rstrip().splitlines()
 
 
 def _output_record(path: Path, paths: _Paths) -> dict[str, Any]:
@@ -298,13 +335,14 @@ def _serve(conn: Connection, out_dir: str, options: Options, strict: bool, memor
     """A worker: render the specs the parent sends, one at a time, until told to stop."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    _LIMITS.update(memory_mb=memory_mb, debug=debug)
     limit = memory_mb * 1024 * 1024
     with contextlib.suppress(ValueError, OSError):  # a hard limit already lower: keep it
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     from jtai_letters import outputs
+    from jtai_letters.process import own_process
 
-    outputs.warm_up(options.formats)  # imports, fonts, stylesheets: once, not in the first letter's time
+    with own_process():  # a worker is jtai-letters' own process: its collector is ours to tune
+        outputs.warm_up(options.formats)  # imports, fonts, stylesheets: once, not in the first letter's time
     # The cyclic collector took a tenth of a letter, walking what the worker keeps for its life
     # (modules, fonts, stylesheets) again and again while WeasyPrint allocates: that is frozen
     # out of its sight, and a letter's own garbage is collected once, after the letter is sent.
@@ -319,7 +357,7 @@ def _serve(conn: Connection, out_dir: str, options: Options, strict: bool, memor
         spec, name = job
         gc.disable()
         try:
-            status = render_one(spec, name, out_dir, options, strict)
+            status = render_one(spec, name, out_dir, options, strict, memory_mb=memory_mb, debug=debug)
         finally:
             gc.enable()
         conn.send(status)

@@ -34,8 +34,9 @@ from jtai_letters.errors import Problem, SpecError, TemplateError, UsageError
 from jtai_letters.letter.render import render
 from jtai_letters.letter.templates import environment
 from jtai_letters.outputs import fragment
-from jtai_letters.pipeline.build import DEFAULTS, Options, build, check, validate
-from jtai_letters.spec.load import source_of
+from jtai_letters.pipeline.build import DEFAULTS, Options, build
+from jtai_letters.pipeline.inspect import inspect
+from jtai_letters.spec.load import LoadedSpec
 from jtai_letters.spec.models import CopyRecipient, Publishing, ResponseSpec
 from jtai_letters.spec.writer import SpecDocument
 
@@ -91,12 +92,13 @@ def publish(
     """
     source, out = Path(path), Path(out_dir)
     day = today or dt.date.today()
-    checked = validate(source, options, strict=strict, as_of=day)
-    if not checked.valid:
+    checked = inspect(source, options, strict=strict, as_of=day)  # what validate says, and the spec
+    if not checked.valid or checked.spec is None:
         raise SpecError(checked.errors + checked.warnings)
-    spec = check(source, options, strict=strict).spec
-    _ready(spec)
-    level = heading_level if heading_level is not None else _settings(spec).heading_level
+    loaded = checked.spec
+    spec = loaded.spec
+    _ready(loaded)
+    level = heading_level if heading_level is not None else _settings(loaded).heading_level
     if not 1 <= level <= 6:
         raise UsageError(f"--heading-level must be 1 to 6, not {level}")
     _free_for(out, source, spec)
@@ -109,8 +111,8 @@ def publish(
         made = build(source, staging, replace(options, formats=FORMATS), name=source.stem, strict=strict)
         pdf = staging / f"{source.stem}.pdf"
         files = {p.relative_to(staging).as_posix(): p.read_bytes() for p in made.outputs}
-        files |= _cms(spec, options, level, pdf.name)
-        files |= _emails(spec, options, pdf, url, day)
+        files |= _cms(loaded, options, level, pdf.name)
+        files |= _emails(loaded, options, pdf, url, day)
         for name, data in files.items():
             target = staging / name
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -127,28 +129,28 @@ def publish(
     return result
 
 
-def _ready(spec: ResponseSpec) -> None:
-    src = source_of(spec)
+def _ready(loaded: LoadedSpec) -> None:
+    spec, src = loaded.spec, loaded.source
     if furthest(spec.response.sign_off_steps, "approved") is None:
         message = (
             "not approved: publish needs the step `approved` (the commissioner's approval of the final text) "
             "in response.sign_off_steps"
         )
         at = ("response", "sign_off_steps") if spec.response.sign_off_steps else ("response",)
-        raise SpecError(src.problem(at, message, rule="sign-off"))
-    _settings(spec)
+        raise SpecError(src.problem(at, message, rule="sign-off", kind="error"))
+    _settings(loaded)
     if spec.office.email is None:
         raise SpecError(src.problem(("office",), "publish needs office.email: the copies' e-mails come from it"))
 
 
-def _settings(spec: ResponseSpec) -> Publishing:
-    settings = spec.office.publishing
+def _settings(loaded: LoadedSpec) -> Publishing:
+    settings = loaded.spec.office.publishing
     if settings is None:
         message = (
             "publish needs office.publishing.copies_to: who the s55(6) copies are e-mailed to (the inspectors of "
             "constabulary and the Home Secretary), each with name and email; add it to the office profile"
         )
-        raise SpecError(source_of(spec).problem(("office",), message))
+        raise SpecError(loaded.source.problem(("office",), message))
     return settings
 
 
@@ -194,14 +196,15 @@ def _move_into_place(staging: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _cms(spec: ResponseSpec, options: Options, level: int, pdf_name: str) -> dict[str, bytes]:
-    made = fragment.write(render(spec, options.templates_dir), level)
+def _cms(loaded: LoadedSpec, options: Options, level: int, pdf_name: str) -> dict[str, bytes]:
+    made = fragment.write(render(loaded, options.templates_dir), level)
     files = {f"{CMS}/fragment.html": made.html, f"{CMS}/README.txt": _README.format(level=level, pdf=pdf_name).encode()}
     files |= {f"{CMS}/{fragment.IMAGES}/{name}": data for name, data in made.images.items()}
     return files
 
 
-def _emails(spec: ResponseSpec, options: Options, pdf: Path, url: str | None, day: dt.date) -> dict[str, bytes]:
+def _emails(loaded: LoadedSpec, options: Options, pdf: Path, url: str | None, day: dt.date) -> dict[str, bytes]:
+    spec = loaded.spec
     settings = spec.office.publishing
     assert settings is not None and spec.office.email is not None  # _ready said so
     data = pdf.read_bytes()
@@ -215,7 +218,7 @@ def _emails(spec: ResponseSpec, options: Options, pdf: Path, url: str | None, da
             message["Subject"] = subject
         except (ValueError, TypeError) as e:
             raise SpecError(
-                source_of(spec).problem(("office", "publishing"), f"cannot address the e-mail: {e}")
+                loaded.source.problem(("office", "publishing"), f"cannot address the e-mail: {e}")
             ) from None
         message["Date"] = format_datetime(dt.datetime.combine(day, dt.time(9), dt.UTC))
         digest = hashlib.sha256(data + str(recipient.email).encode()).hexdigest()[:32]
@@ -268,7 +271,7 @@ def record_published(source: Path, url: str, day: dt.date, options: Options = DE
     doc = SpecDocument.read(source)
     doc.append("response.sign_off_steps", {"step": "published", "date": day, "url": url})
     doc.save()
-    after = validate(source, options, as_of=day)
+    after = inspect(source, options, as_of=day)
     if not after.valid:
         raise SpecError(after.errors + after.warnings)
     return after.warnings

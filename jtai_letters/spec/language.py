@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from jtai_letters.checks.registry import RULES, RuleId, Severity
 from jtai_letters.errors import Problem
+from jtai_letters.spec.fields import inner_model
 from jtai_letters.spec.models import Model, Office, ResponseSpec
 from jtai_letters.spec.vocabulary import DEFAULT_LANGUAGE, LANGUAGE_KEYS, LANGUAGE_NAMES
 from jtai_letters.spec.yamltree import Map, Seq
@@ -44,12 +46,6 @@ def of_spec(spec: ResponseSpec) -> tuple[str, ...]:
     return tags(spec.office.language)
 
 
-def letters(spec: ResponseSpec) -> dict[str, ResponseSpec]:
-    """`spec` as each of its languages' letter, first language first (`spec` itself for one language)."""
-    found = spec._languages
-    return found if isinstance(found, dict) and found else {of_spec(spec)[0]: spec}
-
-
 def raw_language(root: Map) -> str | None:
     """The `office.language` a spec (merged with its profile) asks for, the default when not given;
     None when it is not one the schema allows (the schema check reports it)."""
@@ -64,13 +60,17 @@ Loc = tuple[int | str, ...]
 
 @dataclass
 class Finding:
-    """What projecting a spec found: (loc, message, rule, warning), placed by the caller."""
+    """What projecting a spec found: (loc, message, rule, kind), placed by the caller.
 
-    problems: list[tuple[Loc, str, str, bool]] = field(default_factory=list)
+    `kind` is the severity of a problem of a rule whose severity varies (`translation`), else None.
+    """
 
-    def add(self, loc: Loc, message: str, rule: str = "translation", *, warning: bool = False) -> None:
-        if (loc, message, rule, warning) not in self.problems:
-            self.problems.append((loc, message, rule, warning))
+    problems: list[tuple[Loc, str, RuleId, Severity | None]] = field(default_factory=list)
+
+    def add(self, loc: Loc, message: str, rule: RuleId = "translation", *, warning: bool = False) -> None:
+        kind: Severity | None = ("warning" if warning else "error") if RULES[rule].severity == "varies" else None
+        if (loc, message, rule, kind) not in self.problems:
+            self.problems.append((loc, message, rule, kind))
 
 
 def project(root: Map, language: str, found: Finding) -> dict[str, Map]:
@@ -114,8 +114,6 @@ def _copy_seq(node: Seq, items: list[Any]) -> Seq:
 @lru_cache(maxsize=256)
 def _field(model: type[Model], name: str) -> tuple[bool, type[Model] | None]:
     """(translatable, the model inside) of a field; (False, None) for an unknown key."""
-    from jtai_letters.spec.load import inner_model  # spec imports this module
-
     info = model.model_fields.get(name)
     if info is None:
         return False, None  # an unknown key: the schema check reports it
@@ -210,6 +208,6 @@ def _plain(loc: Loc, wanted: tuple[str, ...], found: Finding) -> None:
 
 
 def placed(found: Finding, place: Any) -> Iterator[Problem]:
-    """The projection's findings as located problems; `place(loc, message, rule, warning)` makes one."""
-    for loc, message, rule, warning in found.problems:
-        yield place(loc, message, rule, warning)
+    """The projection's findings as located problems; `place(loc, message, rule, kind)` makes one."""
+    for loc, message, rule, kind in found.problems:
+        yield place(loc, message, rule, kind)

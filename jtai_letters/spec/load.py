@@ -12,17 +12,19 @@ import difflib
 import os
 import types
 import typing
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from jtai_letters.checks.registry import RuleId, Severity
 from jtai_letters.errors import Problem, SpecError
 from jtai_letters.letter.assets import read_regular
 from jtai_letters.spec import deadline, language, yamltree
+from jtai_letters.spec.fields import _is_model, inner_model
 from jtai_letters.spec.models import Profile, ResponseSpec
 from jtai_letters.spec.vocabulary import DEFAULT_LANGUAGE, LANGUAGE_KEYS, spelled
 from jtai_letters.spec.yamltree import Map, Seq
@@ -79,9 +81,9 @@ class SourceMap:
         loc: Loc,
         message: str,
         *,
-        rule: str = "schema",
+        rule: RuleId = "schema",
         key: bool = False,
-        warning: bool = False,
+        kind: Severity | None = None,
         at: Loc | None = None,
     ) -> Problem:
         """A `Problem` about field `loc`, placed at `at` (default: `loc` itself) in this file.
@@ -90,15 +92,50 @@ class SourceMap:
         """
         if self.profile_source is not None and self._from_profile(loc):
             place = loc[1:] if at is None or at[:2] != loc[:2] else at[1:]
-            return self.profile_source.problem(loc[1:], message, rule=rule, key=key, warning=warning, at=place)
+            return self.profile_source.problem(loc[1:], message, rule=rule, key=key, kind=kind, at=place)
         line, column = self.position(loc if at is None else at, key=key)
-        return Problem(message, self.path, line, column, field_path(loc), rule, "warning" if warning else "error")
+        return Problem(message, self.path, line, column, field_path(loc), rule, kind)
 
 
-def source_of(spec: ResponseSpec) -> SourceMap:
-    """The `SourceMap` a loaded spec came from (an empty one for specs built in code)."""
-    src = spec._source
-    return src if isinstance(src, SourceMap) else SourceMap(Path("<spec>"), None)
+@dataclass(frozen=True)
+class LoadedSpec:
+    """A spec as loaded, travelling together: the model, where each of its values sits, the model in
+    each of the letter's languages, and what loading found besides faults (text given in a language
+    the letter is not in). The model holds none of the loader's state.
+    """
+
+    spec: ResponseSpec  # the first language's model
+    source: SourceMap
+    languages: Mapping[str, LoadedSpec] = field(default_factory=dict)  # tag -> that language's, first first
+    problems: tuple[Problem, ...] = ()
+    image_bases: Mapping[str, Path] = field(default_factory=dict)  # logo/signature the profile named: its folder
+
+    @classmethod
+    def made(cls, spec: ResponseSpec) -> LoadedSpec:
+        """A spec built in code, from no file (its problems are placed nowhere)."""
+        return cls(spec, SourceMap(Path("<spec>"), None))
+
+    def letters(self) -> dict[str, LoadedSpec]:
+        """The spec as each of its languages' letter, first language first (itself for one language)."""
+        return dict(self.languages) if self.languages else {language.tags(self.spec.office.language)[0]: self}
+
+    def image_base(self, name: str) -> Path:
+        """The folder the path of image `name` (logo, signature) is relative to: the spec's, or the
+        profile's when the profile named it."""
+        return self.image_bases.get(name) or self.source.path.parent
+
+    def without_trees(self) -> LoadedSpec:
+        """The same, without the YAML trees (cheap to send back from a worker); its problems stay located."""
+        return replace(self, source=replace(self.source, root=None), languages={})
+
+
+class InvalidSpec(SpecError):
+    """A spec read as YAML that the schema refused; its tree (merged with its profile) travels with the
+    problems, so what can still be checked is found without reading the file again."""
+
+    def __init__(self, problems: list[Problem], source: SourceMap) -> None:
+        super().__init__(problems)
+        self.source = source
 
 
 def read_text(path: Path) -> str:
@@ -135,8 +172,9 @@ def parse_yaml(text: str, path: Path) -> Any:
         raise SpecError(Problem(e.message, path, e.line, e.column, field_path(e.key_path), rule="yaml")) from None
 
 
-def parse_spec(text: str, path: Path, profile: Path | None = None, profiles: Path | None = None) -> ResponseSpec:
-    """Parse and validate spec text; raise one `SpecError` listing every problem.
+def parse_spec(text: str, path: Path, profile: Path | None = None, profiles: Path | None = None) -> LoadedSpec:
+    """Parse and validate spec text, once; raise one `SpecError` listing every problem (an `InvalidSpec`,
+    carrying the tree, when the YAML was read).
 
     `profile`, when given, replaces the office profile the spec names; `profiles`
     is a folder the spec's own `office.profile` may name files in, besides its tree.
@@ -157,7 +195,10 @@ def parse_spec(text: str, path: Path, profile: Path | None = None, profiles: Pat
         raise SpecError(
             Problem(f"expected a mapping of keys at the top of the file, got {kind}", path, line or 1, column)
         )
-    merged = _merge_profile(root, src, profile, profiles)
+    try:
+        merged = _merge_profile(root, src, profile, profiles)
+    except SpecError as e:  # the office is then looked at alone
+        raise InvalidSpec(e.problems, src) from None
     placed = SourceMap(path, root, merged.path, merged, cut) if merged is not None else src
     found = language.Finding()
     asked = language.raw_language(root)
@@ -167,7 +208,7 @@ def parse_spec(text: str, path: Path, profile: Path | None = None, profiles: Pat
     said = [
         p
         for p in language.placed(
-            found, lambda loc, message, rule, warning: placed.problem(loc, message, rule=rule, warning=warning)
+            found, lambda loc, message, rule, kind: placed.problem(loc, message, rule=rule, kind=kind)
         )
         # A profile serves letters in every language: its texts in another language are not a fault.
         if not (p.severity == "warning" and merged is not None and p.path == merged.path)
@@ -183,24 +224,30 @@ def parse_spec(text: str, path: Path, profile: Path | None = None, profiles: Pat
         # A mapping of unknown languages is reported once, not again as "expected text".
         refused = {p.field for p in said if p.rule == "schema"}
         problems = [p for p in problems if p.rule != "schema" or p in said or p.field not in refused]
-        raise SpecError(list(dict.fromkeys([*problems, *said]))) from None
-    for tag, one in specs.items():
+        raise InvalidSpec(list(dict.fromkeys([*problems, *said])), placed) from None
+    bases: dict[str, Path] = {}
+    if merged is not None:
+        office = next(iter(specs.values())).office
+        bases = {
+            image: merged.path.parent
+            for image in ("logo", "signature")
+            if getattr(office, image) is not None and image not in root["office"].own
+        }
+
+    def one(tag: str) -> LoadedSpec:
         tree = trees[tag]
-        one._source = SourceMap(path, tree, merged.path if merged else None, merged, cut)
-        if merged is not None:
-            for image in ("logo", "signature"):
-                if getattr(one.office, image) is not None and image not in root["office"].own:
-                    getattr(one.office, image)._base = merged.path.parent
-    spec = next(iter(specs.values()))
-    spec._languages = specs
-    spec._language_problems = said
-    return spec
+        source = SourceMap(path, tree, merged.path if merged else None, merged, cut)
+        return LoadedSpec(specs[tag], source, image_bases=bases)
+
+    each = {tag: one(tag) for tag in specs}
+    first = next(iter(each.values()))
+    return replace(first, languages=each if len(each) > 1 else {}, problems=tuple(said))
 
 
 def load_spec(
     path: str | Path, profile: Path | None = None, profiles: Path | None = None, *, text: str | None = None
-) -> ResponseSpec:
-    """Read, parse and validate the spec at `path` (merged with `profile`, if given).
+) -> LoadedSpec:
+    """Read, parse and validate the spec at `path` (merged with `profile`, if given), once.
 
     With `text`, that text stands for the file's contents (an editor's unsaved state): nothing is
     read from `path`, but its folder still places the profile and images the spec names.
@@ -427,10 +474,6 @@ def _allowed_keys(loc: Loc, root_model: type[BaseModel] = ResponseSpec) -> list[
     return list(model.model_fields) if _is_model(model) else []
 
 
-def _is_model(obj: Any) -> bool:
-    return isinstance(obj, type) and issubclass(obj, BaseModel)
-
-
 def text_field(loc: Loc, root_model: type[BaseModel] = ResponseSpec) -> str | None:
     """What letter text `loc` (a path in the YAML tree, language keys included) names: "markdown"
     (prose), "plain" (a name, a title), or None (an id, a file name, a web address, a word from a
@@ -468,16 +511,3 @@ def _is_text(annotation: Any, metadata: Sequence[Any]) -> bool:
     if origin in (typing.Union, types.UnionType, list):
         return any(_is_text(arg, ()) for arg in typing.get_args(annotation) if arg is not type(None))
     return False
-
-
-def inner_model(annotation: Any) -> Any:
-    """The pydantic model inside a field's annotation (`list[Item]`, `Office | None`), or None."""
-    if _is_model(annotation):
-        return annotation
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType, list, typing.Annotated):
-        for arg in typing.get_args(annotation):
-            found = inner_model(arg)
-            if found is not None:
-                return found
-    return None

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
 from markupsafe import escape
@@ -26,7 +25,6 @@ from pydantic import (
     HttpUrl,
     PlainSerializer,
     PlainValidator,
-    PrivateAttr,
     TypeAdapter,
     WithJsonSchema,
     create_model,
@@ -216,8 +214,6 @@ class Image(Model):
     alt: Plain = _f(
         "Alternative text: what the image shows, for screen readers.", "Loamshire Police and Crime Commissioner"
     )
-
-    _base: Path | None = PrivateAttr(default=None)  # set when a profile, not the spec, named the image
 
 
 def _contrast_on_white(colour: str) -> str:
@@ -1029,7 +1025,3 @@ class ResponseSpec(Model):
     office: Office = _f("Who responds.")
     report: Report = _f("The report responded to.")
     response: Response = _f("What the office says in reply.")
-
-    _source: object = PrivateAttr(default=None)
-    _languages: object = PrivateAttr(default=None)  # {tag: this spec in that language}, first language first
-    _language_problems: object = PrivateAttr(default=None)  # what the projection to each language found

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from jtai_letters.spec.load import inner_model
+from jtai_letters.spec.fields import inner_model
 from jtai_letters.spec.models import Profile, ResponseSpec, _http_url
 
 # What the tool refuses, said as patterns so that every validator applies them (many skip `format`).

@@ -16,9 +16,9 @@ from typing import Any
 from jtai_letters.checks.rules import publication_deadline
 from jtai_letters.checks.sign_off import furthest
 from jtai_letters.errors import UsageError
-from jtai_letters.pipeline.build import DEFAULTS, Options
-from jtai_letters.spec.load import source_of
-from jtai_letters.spec.models import ResponseSpec, SignOffStep
+from jtai_letters.pipeline.options import DEFAULTS, Options
+from jtai_letters.spec.load import LoadedSpec
+from jtai_letters.spec.models import SignOffStep
 from jtai_letters.spec.vocabulary import DEADLINE_DAYS
 from jtai_letters.tracking.register import Register, Row, not_an_input, read, save
 
@@ -50,9 +50,10 @@ def to_ics(register: Register) -> bytes:
     def event(key: tuple[object, ...], day: dt.date, summary: str, description: str, stamp: dt.date) -> None:
         events.append((key, source, day, summary, description, stamp))
 
-    for spec, deadline in _deadlines(register):
+    for loaded, deadline in _deadlines(register):
+        spec = loaded.spec
         report, office = spec.report, spec.office
-        source = source_of(spec).path
+        source = loaded.source.path
         event(
             (office.name, report.title, report.published),
             deadline,
@@ -61,10 +62,11 @@ def to_ics(register: Register) -> bytes:
             f"(published {report.published.isoformat()}): s55 allows {DEADLINE_DAYS} days from publication.",
             spec.response.date,
         )
-    for spec, invited in _comments_due(register):
+    for loaded, invited in _comments_due(register):
         assert invited.due is not None
+        spec = loaded.spec
         report, office = spec.report, spec.office
-        source = source_of(spec).path
+        source = loaded.source.path
         event(
             (office.name, report.title, report.published, "chief_constable_invited"),
             invited.due,
@@ -130,14 +132,15 @@ def counts(register: Register) -> tuple[int, int, int]:
     return len(_deadlines(register)) + len(register.drafts), len(_comments_due(register)), len(_due(register.rows))
 
 
-def _comments_due(register: Register) -> list[tuple[ResponseSpec, SignOffStep]]:
+def _comments_due(register: Register) -> list[tuple[LoadedSpec, SignOffStep]]:
     # Asked for by a date and not yet received: the date to chase.
     found = []
-    for spec in register.specs:
-        invited = furthest(spec.response.sign_off_steps, "chief_constable_invited")
-        received = furthest(spec.response.sign_off_steps, "chief_constable_comments_received")
+    for loaded in register.specs:
+        steps = loaded.spec.response.sign_off_steps
+        invited = furthest(steps, "chief_constable_invited")
+        received = furthest(steps, "chief_constable_comments_received")
         if invited is not None and invited.due is not None and received is None:
-            found.append((spec, invited))
+            found.append((loaded, invited))
     return found
 
 
@@ -145,9 +148,9 @@ def _shown(path: Path) -> str:
     return path.as_posix()
 
 
-def _deadlines(register: Register) -> list[tuple[ResponseSpec, dt.date]]:
+def _deadlines(register: Register) -> list[tuple[LoadedSpec, dt.date]]:
     # A report from before s55(5A) has no deadline to keep.
-    found = ((spec, publication_deadline(spec.report.published)) for spec in register.specs)
+    found = ((s, publication_deadline(s.spec.report.published)) for s in register.specs)
     return [(spec, deadline) for spec, deadline in found if deadline is not None]
 
 

@@ -21,8 +21,8 @@ from jtai_letters.letter.folders import search_path
 from jtai_letters.letter.render import RenderedLetter, image_paths
 from jtai_letters.letter.style import HOUSE_STYLE, office_style
 from jtai_letters.letter.templates import stylesheets
-from jtai_letters.pipeline.build import DEFAULTS, MEMORY_MB, TIMEOUT_SECONDS, Options, bounded
-from jtai_letters.spec.load import source_of
+from jtai_letters.pipeline.build import MEMORY_MB, TIMEOUT_SECONDS, bounded
+from jtai_letters.pipeline.options import DEFAULTS, Options
 from jtai_letters.spec.vocabulary import COMPLETE
 from jtai_letters.tracking.register import (
     STATUSES,
@@ -52,10 +52,11 @@ def render(
         raise UsageError("a progress report needs at least one spec")
     if since is not None and since > register.as_of:
         raise UsageError(f"--since {since.isoformat()} is after the report's date, {register.as_of.isoformat()}")
-    offices = {spec.office.name for spec in register.specs}
-    spec = register.specs[0]
+    offices = {loaded.spec.office.name for loaded in register.specs}
+    first = register.specs[0]
+    spec = first.spec
     one_office = len(offices) == 1
-    images = image_paths(spec) if one_office else {}
+    images = image_paths(first) if one_office else {}
     logo = images.get("logo")
     style = office_style(spec.office.font, spec.office.brand_colour) if one_office else HOUSE_STYLE
     tally = counts(register)
@@ -90,7 +91,7 @@ def render(
         stylesheets=tuple(stylesheets(register.templates, LAYOUT)),
         asset_roots=(*search_path(register.templates), *images.values()),
         template_folders=search_path(register.templates),
-        source=source_of(spec).path,
+        source=first.source.path,
         asset_fields=((logo.as_uri(), "office.logo.path"),) if logo else (),
         font=style.font,
         brand_colour=style.brand,

@@ -25,6 +25,7 @@ from typing import Any
 import jinja2
 from jinja2.exceptions import SecurityError
 
+from jtai_letters import patches
 from jtai_letters.checks import rules, sign_off
 from jtai_letters.errors import JtaiError, OutputError, Problem, SpecError, TemplateError, UsageError
 from jtai_letters.files import write_atomic
@@ -34,8 +35,10 @@ from jtai_letters.letter.folders import find
 from jtai_letters.letter.labels import TRACKING_LABELS
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES, environment
 from jtai_letters.outputs import ZIP_DATE
-from jtai_letters.pipeline.build import DEFAULTS, Options, check, each_spec
-from jtai_letters.spec.load import parse_yaml, read_text, source_of
+from jtai_letters.pipeline.inspect import inspect
+from jtai_letters.pipeline.options import DEFAULTS, Options
+from jtai_letters.pipeline.pool import each_spec
+from jtai_letters.spec.load import LoadedSpec, parse_yaml, read_text
 from jtai_letters.spec.models import Action, Answer, Due, Item, ResponseSpec, Update
 from jtai_letters.spec.vocabulary import (
     ANSWERED,
@@ -160,8 +163,8 @@ class Register:
     rows: list[Row]
     as_of: dt.date
     warnings: list[Problem]
-    specs: list[ResponseSpec]
-    templates: Path = DEFAULT_TEMPLATES  # the folder given with --templates, in front of ours
+    specs: list[LoadedSpec]  # as loaded (without their YAML trees): the office, images and file of each
+    templates: Path = DEFAULT_TEMPLATES  # the folder given with --templates: in front of ours
     drafts: list[tuple[Path, dt.date]] = dataclasses.field(default_factory=list)  # (spec, s55 deadline): invalid yet
 
     def page(self, name: str, **context: Any) -> str:
@@ -202,7 +205,7 @@ def read(paths: Iterable[Path], as_of: dt.date, options: Options = DEFAULTS, *, 
     With `drafts` (the calendar), an invalid spec whose report's date can be read is kept as a
     draft, its s55 deadline only, with a warning saying so.
     """
-    specs: list[ResponseSpec] = []
+    specs: list[LoadedSpec] = []
     problems: list[Problem] = []
     kept: list[tuple[Path, dt.date]] = []
     failed = False
@@ -223,31 +226,33 @@ def read(paths: Iterable[Path], as_of: dt.date, options: Options = DEFAULTS, *, 
                 f"a draft, not yet valid ({errors} error{'s' * (errors != 1)}: validate lists them): "
                 f"on the calendar with its s55 deadline, {deadline.isoformat()}, only"
             )
-            problems.append(Problem(message, path, rule="draft", severity="warning"))
+            problems.append(Problem(message, path, rule="draft"))
     if failed:
         raise SpecError(problems)
-    every = [row for spec in specs for row in rows(spec, as_of)]
+    every = [row for loaded in specs for row in rows(loaded.spec, as_of, loaded.source.path)]
     return Register(every, as_of, problems, specs, options.templates_dir, kept)
 
 
 PARALLEL_FROM = 100  # specs; below this, starting worker processes costs more than it saves
 
 
-def _checked(paths: list[Path], as_of: dt.date, options: Options) -> list[tuple[ResponseSpec | None, list[Problem]]]:
+def _checked(paths: list[Path], as_of: dt.date, options: Options) -> list[tuple[LoadedSpec | None, list[Problem]]]:
     # Reading and checking a spec is nearly all of a register's time: share it among the cores.
     one = functools.partial(_check_one, as_of=as_of, options=options)
     return each_spec(one, paths, options, pool_from=PARALLEL_FROM)
 
 
-def _check_one(path: Path, *, as_of: dt.date, options: Options) -> tuple[ResponseSpec | None, list[Problem]]:
-    try:
-        spec = check(path, options).spec
-    except SpecError as e:
-        return None, e.problems
-    warnings = rules.updates_after(spec, as_of)
-    # Its problems are located: the YAML tree can stay behind (a worker need not send it back).
-    spec._source = dataclasses.replace(source_of(spec), root=None)
-    return spec, warnings
+def _check_one(path: Path, *, as_of: dt.date, options: Options) -> tuple[LoadedSpec | None, list[Problem]]:
+    found = inspect(path, options, until="check", as_of=as_of)
+    if found.errors or found.spec is None:
+        return None, found.errors + found.warnings
+    # Its problems are located: the YAML trees can stay behind (a worker need not send them back).
+    return found.spec.without_trees(), [p for p in found.warnings if p.rule in OWN_WARNINGS]
+
+
+OWN_WARNINGS = ("update-future",)
+"""The warnings a valid spec's rows are shown with: about the register's own data (progress dated
+later than the register). The letter's other warnings are for `validate` and `render` to say."""
 
 
 def _draft_deadline(path: Path) -> dt.date | None:
@@ -308,11 +313,10 @@ def known(updates: Iterable[Update], as_of: dt.date) -> list[Update]:
     return [u for u in updates if u.date <= as_of]
 
 
-def rows(spec: ResponseSpec, as_of: dt.date) -> Iterator[Row]:
+def rows(spec: ResponseSpec, as_of: dt.date, source: Path | None = None) -> Iterator[Row]:
     """The register rows of one spec, in the order its letter answers the items, then its own actions."""
     report, response = spec.report, spec.response
     deadline = rules.publication_deadline(report.published)
-    source = source_of(spec).path if spec._source is not None else None
     standing = sign_off.stage(spec)
     every: dict[str, Any] = {
         "office": spec.office.name,
@@ -525,7 +529,7 @@ def cut_cells(register: Register, target: Path) -> list[Problem]:
                     f"{XLSX_CELL_CHARACTERS:,} in a cell, so the spreadsheet has only its start: the whole text "
                     "is in the .csv and .json registers"
                 )
-                found.append(Problem(message, row.source, severity="warning", rule="register"))
+                found.append(Problem(message, row.source, rule="register"))
     return found
 
 
@@ -639,7 +643,7 @@ def to_xlsx(register: Register) -> bytes:
         sheet.append([cell(i, value) for i, value in enumerate(cells)])
     last_row = max(len(register.rows), 1) + 1  # a table has at least one row below its header, if empty
     table = Table(displayName="Register", ref=f"A1:{get_column_letter(len(SHEET_COLUMNS))}{last_row}")
-    table._initialise_columns()  # a streamed sheet cannot read its header back: name the columns here
+    patches.openpyxl_initialise_columns(table)  # a streamed sheet cannot read its header back: name them here
     for column, name in zip(table.tableColumns, headings, strict=True):
         column.name = name
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)

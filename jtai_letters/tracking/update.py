@@ -205,14 +205,15 @@ def _at(problem: Problem, where: str) -> Problem:
         problem.column,
         problem.field,
         problem.rule,
-        problem.severity,
+        problem.kind,
+        problem.strict,
     )
 
 
 def _valid(path: Path, options: Options) -> ResponseSpec:
     if path.suffix.lower() not in SPEC_SUFFIXES or not path.is_file():
         raise SpecError(Problem("no such spec file (a .yaml or .yml file)", path, rule="usage"))
-    return load_spec(path, options.profile, options.profiles)
+    return load_spec(path, options.profile, options.profiles).spec
 
 
 def _errors(spec_text: str, path: Path, options: Options) -> list[Problem]:
