@@ -467,7 +467,8 @@ def _edit(args: argparse.Namespace, out: TextIO) -> int:
         available = layouts.available(args.templates)
         if args.layout not in available:
             raise UsageError(f"unknown layout '{args.layout}'; choose from {', '.join(available)}")
-        editor.new_spec(args.spec, skeleton(available[args.layout], kind=args.kind))
+        # The form starts from the standard skeleton; the PEEL parts `new --kind peel` writes are not in it yet.
+        editor.new_spec(args.spec, skeleton(available[args.layout], kind=args.kind, peel_parts=False))
     elif not args.spec.is_file():
         raise UsageError(f"{args.spec}: no such file (start one with --new)")
     editor.serve(args.spec, _options(args), port=args.port, open_browser=not args.no_browser, out=out)

@@ -67,3 +67,28 @@ def horizontal_overflow(page: Page) -> int:
     """How many CSS pixels the page is wider than its viewport (0: no horizontal scroll)."""
     overflow: int = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     return overflow
+
+
+_CUT_WORDS = """() => {
+  const cut = [];
+  for (const cell of document.querySelectorAll('th, td')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.data.matchAll(/[^\\s\\-‐–]+/g)) {  // a hyphenated word may break at its hyphen
+        if (/[\\/@_:]/.test(m[0])) continue;  // an address breaks where it must
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+        if (tops.size > 1) cut.push(m[0]);
+      }
+    }
+  }
+  return cut;
+}"""
+
+
+def cut_words(page: Page) -> list[str]:
+    """The words of table cells the page breaks across two lines ("Statu s" at 320 px)."""
+    found: list[str] = page.evaluate(_CUT_WORDS)
+    return found

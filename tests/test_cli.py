@@ -159,10 +159,10 @@ def test_validate_the_examples_reports_the_true_warnings() -> None:
     warnings = [line for line in warnings if line not in counted]
     assert len(warnings) == 2
     assert (
-        "hampshire-2020-csa-family.yaml:28:9: warning: response.date: the response is dated 43 days after "
+        "hampshire-2020-csa-family.yaml:29:9: warning: response.date: the response is dated 43 days after "
         in warnings[0]
     )
-    assert "nottinghamshire-2020-csa-family.yaml:38:21: warning: response.report_link_text: link text " in warnings[1]
+    assert "nottinghamshire-2020-csa-family.yaml:39:21: warning: response.report_link_text: link text " in warnings[1]
 
 
 def test_validate_strict_turns_warnings_into_errors() -> None:
@@ -254,3 +254,11 @@ def test_python_dash_m_runs_the_same_cli(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert proc.stderr == f"{BAD / 'wrong-date.yaml'}:{EXPECTED['wrong-date.yaml']}\n"
     assert "Traceback" not in proc.stderr
+
+
+def test_an_example_warns_only_where_its_opening_comment_says_it_does() -> None:
+    _, out, _ = run("validate", ROOT / "responses")
+    warned = {line.split(":")[0] for line in out.splitlines() if ": warning: " in line}
+    for spec in sorted((ROOT / "responses").glob("*.yaml")):
+        comment = "".join(line for line in spec.read_text().splitlines(keepends=True)[:8] if line.startswith("#"))
+        assert (str(spec) in warned) == ("warn" in comment), spec.name

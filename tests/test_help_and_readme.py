@@ -1,5 +1,6 @@
-"""What a new user reads agrees with what the tool does: every option `--help` shows is in the README's
-section for its verb, and `new` refuses a value the spec's schema would, as validate words it."""
+"""What a new user reads agrees with what the tool does: every option `--help` shows is in the section of
+docs/commands.md for its verb (the README has one line per verb), and `new` refuses a value the spec's schema
+would, as validate words it."""
 
 from __future__ import annotations
 
@@ -16,24 +17,26 @@ from .helpers import ROOT, run
 
 MINIMAL = Path(__file__).resolve().parent / "minimal.yaml"
 
-# Where the README describes each verb: the section under this heading (to the next heading).
+# Where each verb's options are described: a section of docs/commands.md (to the next heading).
+# The README keeps one line per verb and links here.
+COMMANDS = "docs/commands.md"
 SECTIONS = {
-    "render": "## Using it",
-    "batch": "### Batches",
-    "validate": "### When something is wrong",
-    "register": "### Tracking what was promised",
-    "progress": "### Tracking what was promised",
-    "deadlines": "### Tracking what was promised",
-    "update": "### Tracking what was promised",
-    "extract-spec": "## Using it",
-    "layouts": "## Using it",
-    "preview": "## Preview",
-    "edit": "## Preview",
-    "schema": "### Checking specs in an editor",
-    "new": "## Using it",
-    "draft": "### Starting from the report",
-    "absorb": "## The Word round trip",
-    "publish": "### Publishing",
+    "render": "## render, new, layouts, extract-spec",
+    "batch": "## batch",
+    "validate": "## validate: when something is wrong",
+    "register": "## register, progress, deadlines: tracking what was promised",
+    "progress": "## register, progress, deadlines: tracking what was promised",
+    "deadlines": "## register, progress, deadlines: tracking what was promised",
+    "update": "## register, progress, deadlines: tracking what was promised",
+    "extract-spec": "## render, new, layouts, extract-spec",
+    "layouts": "## render, new, layouts, extract-spec",
+    "preview": "## preview",
+    "edit": "## edit",
+    "schema": "## schema: checking specs in an editor",
+    "new": "## render, new, layouts, extract-spec",
+    "publish": "## publish",
+    "absorb": "## absorb: the Word round trip",
+    "draft": "## draft: starting from the report",
 }
 _OPTION = re.compile(r"(?<![\w-])--[a-z][a-z-]*(?![\w-])")
 
@@ -46,19 +49,57 @@ def _help(verb: str) -> str:
 
 
 def _section(heading: str) -> str:
-    text = (ROOT / "README.md").read_text()
+    text = (ROOT / COMMANDS).read_text()
     start = text.index(f"\n{heading}\n") + len(heading) + 2
-    following = re.search(r"^#{1,6} ", text[start:], re.M)
+    following = re.search(r"^#{1,2} ", text[start:], re.M)
     return text[start : start + following.start()] if following else text[start:]
 
 
-def test_every_verb_has_a_readme_section() -> None:
+def test_every_verb_has_a_line_in_the_readme_and_a_section_in_the_commands_page() -> None:
     usage = io.StringIO()
     with contextlib.redirect_stdout(usage), pytest.raises(SystemExit):
         cli.main(["--help"])
     verbs = re.search(r"\{([a-z,-]+)\}", usage.getvalue())  # argparse's list of the verbs
     assert verbs is not None
     assert sorted(verbs.group(1).split(",")) == sorted(SECTIONS)
+    commands = _readme_section("## Commands")
+    for verb in SECTIONS:
+        assert f"`{verb}" in commands, verb
+
+
+def _readme_section(heading: str) -> str:
+    text = (ROOT / "README.md").read_text()
+    start = text.index(f"\n{heading}\n")
+    following = re.search(r"^## ", text[start + len(heading) + 2 :], re.M)
+    return text[start : start + len(heading) + 2 + following.start()] if following else text[start:]
+
+
+def test_the_readme_stays_short_and_starts_with_the_first_letter() -> None:
+    text = (ROOT / "README.md").read_text()
+    assert len(text.splitlines()) < 250
+    headings = re.findall(r"^## (.*)$", text, re.M)
+    assert headings.index("Your first letter") < headings.index("Commands")
+    first = _readme_section("## Your first letter")
+    for step in (
+        "jtai-letters new ",
+        "docs/writing-specs.md",
+        "jtai-letters preview ",
+        "jtai-letters validate ",
+        "jtai-letters render ",
+    ):
+        assert step in first, step
+    assert first.index("preview ") < first.index("validate ") < first.index("render ")
+
+
+def test_every_docs_link_in_the_readme_leads_to_a_heading_that_exists() -> None:
+    text = (ROOT / "README.md").read_text()
+    for page, anchor in re.findall(r"\]\((docs/[\w.-]+\.md)(?:#([\w-]+))?\)", text):
+        target = (ROOT / page).read_text()
+        if anchor:
+            anchors = {
+                re.sub(r"[^\w\- ]", "", h.lower()).replace(" ", "-") for h in re.findall(r"^#+ (.*)$", target, re.M)
+            }
+            assert anchor in anchors, f"{page}#{anchor}"
 
 
 @pytest.mark.parametrize("verb", sorted(SECTIONS))
@@ -98,3 +139,12 @@ def test_tracking_help_says_what_each_verb_does_with_its_options(tmp_path: Path)
     code, out, _ = run("progress", spec, "-o", tmp_path / "p.html", "--as-of", "2026-02-01")
     assert code == 0 and out.startswith(f"{tmp_path / 'p.html'}: 1 spec, ")
     assert "<h2>Summary</h2>" in (tmp_path / "p.html").read_text()
+
+
+def test_the_readme_example_validates_without_a_warning(tmp_path: Path) -> None:
+    text = (ROOT / "README.md").read_text()
+    example = re.search(r"^## What a spec looks like\n.*?```yaml\n(.*?)```", text, re.M | re.S)
+    assert example is not None
+    spec = tmp_path / "example.yaml"
+    spec.write_text(example.group(1))
+    assert run("validate", spec)[:2] == (0, f"{spec}: valid\n")

@@ -15,7 +15,7 @@ from playwright.sync_api import BrowserContext
 from jtai_letters import load_spec, render
 from jtai_letters.outputs import html as html_writer
 
-from .browser import axe_violations, horizontal_overflow
+from .browser import axe_violations, cut_words, horizontal_overflow
 from .helpers import ROOT, SPECS, docx_paragraphs, first_language, languages, run, squashed
 from .test_safety import LITERAL
 
@@ -143,6 +143,7 @@ def test_axe_finds_no_wcag_22_aa_violation_and_the_page_reflows(
         for width in (640, 320):
             page.set_viewport_size({"width": width, "height": 900})
             assert horizontal_overflow(page) == 0, f"scrolls sideways at {width} px"
+            assert cut_words(page) == [], f"words cut in a table at {width} px"
         assert axe_violations(page) == []
     finally:
         page.close()

@@ -190,7 +190,7 @@ def test_a_layouts_requirements_come_from_layouts_yaml_alone(tmp_path: Path) -> 
     code, out, _ = run("validate", spec)
     assert code == 1
     assert (
-        f"{spec}:20:1: report.summary: the narrative layout needs report.summary: it opens with a summary of "
+        f"{spec}:21:1: report.summary: the narrative layout needs report.summary: it opens with a summary of "
         "the report; add it, or choose another layout\n"
     ) in out
     # An office that declares the layout without that requirement prints it without a summary:

@@ -42,10 +42,10 @@ def test_characters_no_font_has_are_a_warning_naming_the_script(
     assert code == 0  # a warning: the DOCX still holds the text
     assert out.splitlines()[:2] == [
         f"{spec}:22:7: warning: response.context[0]: the PDF's fonts cannot draw 6 characters of the Devanagari "
-        "script (first 'ह', U+0939): they would print as empty boxes; install a font for it (see Fonts in the README)",
+        "script (first 'ह', U+0939): they would print as empty boxes; install a font for it (see Fonts in docs/internals.md)",
         f"{spec}:22:7: warning: response.context[0]: the PDF's fonts cannot draw 2 characters of the Chinese and "
         "Japanese (CJK) script (first '中', U+4E2D): they would print as empty boxes; install a font for it "
-        "(see Fonts in the README)",
+        "(see Fonts in docs/internals.md)",
     ]
 
 

@@ -412,7 +412,8 @@ def test_a_layouts_yaml_linked_out_of_its_folder_is_not_read(tmp_path: Path) -> 
     for argv in (["validate", "--templates", templates, MINIMAL], ["layouts", "--templates", templates]):
         code, out, err = run(*argv)
         text = one_error(code, out, err, message)
-        assert "schema_version" not in text and "office" not in text.replace("Office", "")
+        said = text.replace(str(templates), "")  # the folder's own path may hold any word ("officer")
+        assert "schema_version" not in said and "office" not in said.replace("Office", "")
 
 
 # -- 17. an output never replaces an input ----------------------------------------------------------

@@ -48,6 +48,7 @@ EXPECTED = {
     "text-cut-by-hash.yaml": [("warning", "text-cut", "response.recommendations[0].response", 25)],
     "text-line-joins-bullet.yaml": [("warning", "text-layout", "response.recommendations[0].response", 25)],
     "text-dash-without-space.yaml": [("warning", "text-layout", "response.recommendations[0].response", 25)],
+    "text-word-bullets-without-bar.yaml": [("warning", "text-layout", "response.recommendations[0].response", 25)],
     "peel-grade-misspelt.yaml": [("error", "grade", "report.judgements[1].grade", 20)],
     # The date the deadline needs is wrong; the unanswered R4 is still found.
     "published-not-a-date-still-checks-answers.yaml": [

@@ -102,6 +102,6 @@ def _missing_glyphs(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
                 loc,
                 f"the PDF's fonts cannot draw {len(chars)} character{'s' * (len(chars) != 1)} of the {name} script "
                 f"(first '{chars[0]}', U+{ord(chars[0]):04X}): they would print as empty boxes; "
-                "install a font for it (see Fonts in the README)",
+                "install a font for it (see Fonts in docs/internals.md)",
                 rule="font",
             )

@@ -1,8 +1,8 @@
 """Checks beyond types: the Police Act 1996 s55 duties and the house rules for published letters.
 
 Every rule id the tool can report is registered once in `checks.registry.RULES`
-(id, severity, one line): the checks, the JSON output and the README's rule table
-all read it (`RULES` and `rule_table` are importable from here too).
+(id, severity, one line): the checks, the JSON output and the rule table
+all read it (`RULES` and `rule_table` are importable from here too); the table is in docs/commands.md.
 Each check is a function registered with `@check`, returning located `Problem`s.
 """
 
@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from jtai_letters.checks.registry import RULES, Rule, RuleId, Severity, rule_table  # noqa: F401 (re-exported)
 from jtai_letters.errors import Problem
 from jtai_letters.letter import catalogue
-from jtai_letters.letter.text import Block, Inline, layout_problems, links
+from jtai_letters.letter.text import Block, Inline, layout_problems, links, run_together
 from jtai_letters.spec import language
 from jtai_letters.spec.deadline import deadline_note as deadline_note
 from jtai_letters.spec.deadline import publication_deadline as publication_deadline
@@ -523,8 +523,8 @@ def _grades(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
         return  # other frameworks: the grade as the report gives it
     for i, judgement in enumerate(spec.report.judgements):
         given = " ".join(judgement.grade.lower().split())
-        if given in allowed:
-            continue
+        if given in allowed or placeholder(given):
+            continue  # a placeholder is reported as one
         close = difflib.get_close_matches(given, allowed, n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'? " if close else ""
         yield problem(
@@ -587,6 +587,8 @@ def text_problems(src: SourceMap, loc: Loc, value: str) -> Iterator[Problem]:
     if isinstance(value, Block) and "\n" in value:
         for said in layout_problems(value):
             yield problem(src, loc, said, "text-layout")
+    if isinstance(value, Inline) and (said_once := run_together(value)):
+        yield problem(src, loc, said_once, "text-layout")
     if found := placeholder(value):
         yield problem(src, loc, f"unfinished: '{found}' is a placeholder; replace it with the real text", "placeholder")
     if match := _UNSTORABLE.search(value):

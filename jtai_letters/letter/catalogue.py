@@ -4,7 +4,7 @@ A templates folder carries `locale/<language>/LC_MESSAGES/messages.mo` (compiled
 `.po` beside it; an office's own folder may carry only the `.po`, read directly). An office's
 catalogue stands in front of ours: the entries it gives are its words, ours give the rest. The
 words are the English msgids; a language without a catalogue, or an entry left without
-a translation (no published source for it: see the README), prints the English, marked
+a translation (no published source for it: see docs/welsh.md), prints the English, marked
 `<span lang="en-GB">` so screen readers switch voice. Catalogues load only from inside
 their templates folder, like the templates themselves.
 """

@@ -243,6 +243,8 @@ LAYOUT: Mapping[str, Behaviour] = MappingProxyType(
         "copies": Behaviour(".sign-off + .copies", keep_with_previous=True),
         "table-header": Behaviour("thead", repeat=True),
         "table-row": Behaviour("tr", keep_together=True),
+        # The graded judgements are read as one: kept whole on a page where they fit.
+        "judgements": Behaviour("table.judgements", keep_together=True),
         "table-heading": Behaviour("th", bold=True),
         # A bilingual letter in two parts: the second from a new page.
         "language-part": Behaviour(".language-part + .language-part", new_page=True),

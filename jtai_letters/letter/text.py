@@ -216,6 +216,20 @@ def pasted(text: str) -> str:
     return "\n".join(out)
 
 
+# A Word bullet inside a line: YAML folded the lines of text without `|` into one, so the list ran together.
+_RUN_TOGETHER = re.compile("[^\\n]\\s[•◦▪\uf0b7\uf0a7]\\s")
+
+
+def run_together(text: str) -> str | None:
+    """Why bullets pasted from Word into text without `|` print as one run-on line, or None."""
+    if len(_RUN_TOGETHER.findall(text)) < 1:
+        return None
+    return (
+        "bullets pasted from Word run together on one line: text without `|` joins its lines into one; "
+        "write `|` after the key and the text on the lines below it, each bullet on its own line"
+    )
+
+
 _LIST_ITEM = re.compile(r"^([ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]+(?=\S)")
 _DASH_WORD = re.compile(r"^[ \t]*-(?=[^\s\d-])\S*")
 

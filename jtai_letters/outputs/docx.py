@@ -441,7 +441,6 @@ def _language_columns(w: _Writer, el: HtmlElement, container: Container) -> None
     "attribution",
     "response-from",
     "report-link",
-    "reference",
     "salutation",
     "welsh-language-statement",
 )
@@ -458,7 +457,16 @@ def _copies(w: _Writer, el: HtmlElement, container: Container) -> None:
         signed = body.findall(qn("w:p"))
         if signed:
             Paragraph(signed[-1], container).paragraph_format.keep_with_next = True
+        # The PDF leaves a paragraph's space between the signature and the cc lines; so does Word.
+        w.paragraph(el, "Normal", container).paragraph_format.space_before = Pt(w.style.paragraph_after)
+        return
     w.paragraph(el, "Normal", container)
+
+
+@block("p", "reference")
+def _reference(w: _Writer, el: HtmlElement, container: Container) -> None:
+    """The letter's reference: in the addressee's size, a paragraph's space below it (as the PDF's)."""
+    w.paragraph(el, "Address", container)
 
 
 @block("p", "date")
@@ -682,6 +690,11 @@ def _table(w: _Writer, el: HtmlElement, container: Container) -> None:
                 shading.set(qn("w:val"), "clear")
                 shading.set(qn("w:fill"), colour(w.style.header_fill))
                 cell._tc.get_or_add_tcPr().append(shading)
+    if el.get("class") == "judgements":  # kept whole on a page where it fits, as the PDF's
+        for row in table.rows[:-1]:
+            for cell in row.cells:
+                for para in cell.paragraphs:
+                    para.paragraph_format.keep_with_next = True
     w.after_table = container
 
 

@@ -411,6 +411,8 @@ class Item(Model):
 class Concern(Item):
     """A cause of concern (PEEL): a serious problem, with the recommendations made to address it."""
 
+    id: RefId = _f("The report's own reference for it.", "C1")
+
     recommendations: list[RefId] = _f(
         "The ids of the recommendations under this cause of concern.", ["R1", "R2"], default_factory=list
     )
@@ -756,7 +758,7 @@ class Answer(Model):
 class ChiefConstable(Model):
     """The chief constable's comments, or why the letter carries none (s55(4))."""
 
-    TRANSLATABLE = ("comments", "reply")
+    TRANSLATABLE = ("comments", "reply", "reply_heading")
 
     name: Plain | None = _f("The chief constable's name.", "Mark Ellery", default=None)
     comments: Paragraphs = _f(
@@ -766,6 +768,11 @@ class ChiefConstable(Model):
         "The commissioner's response to the chief constable's comments (s55(5A)), printed after them.",
         ["I welcome the Chief Constable's commitment ..."],
         default_factory=list,
+    )
+    reply_heading: Plain | None = _f(
+        "Replaces the heading over the reply (“My response to the Chief Constable’s comments”).",
+        "The Commissioner’s response",
+        default=None,
     )
     omitted_because: Plain | None = _f(
         "Why no comments are included: kept on record for reviewers and validate, not printed in the letter.",

@@ -81,21 +81,39 @@ def json_schema_text(model: type[BaseModel] = ResponseSpec) -> str:
 
 
 def _type(prop: dict[str, Any]) -> str:
+    """A field's type in plain words: "text", "text or a list of paragraphs", "a date (2025-10-14)"."""
     if "$ref" in prop:
         name = prop["$ref"].rsplit("/", 1)[-1]
         return f"[{name}](#{name.lower()})"
     if "anyOf" in prop:
-        return " or ".join(_type(p) for p in prop["anyOf"] if p.get("type") != "null")
+        branches = [p for p in prop["anyOf"] if p.get("type") != "null"]
+        languages = [p for p in branches if _in_each_language(p)]
+        branches = [p for p in branches if not _in_each_language(p)]
+        if any(p.get("format") == "date" for p in branches) and any("pattern" in p for p in branches):
+            said = "a date, a month (2026-03) or a quarter (2026-27 Q1)"
+        elif len(branches) == 2 and branches[1].get("type") == "array" and branches[0].get("type") == "string":
+            said = "text or a list of paragraphs"
+        else:
+            said = " or ".join(dict.fromkeys(_type(p) for p in branches))
+        return said + (", or one per language (`{en: ..., cy: ...}`)" if languages else "")
     if "const" in prop:
         return f"`{prop['const']}`"
     if "enum" in prop:
-        return " / ".join(f"`{v}`" for v in prop["enum"])
+        return "one of " + ", ".join(f"`{v}`" for v in prop["enum"])
     kind = prop.get("type", "any")
     if kind == "array":
         return f"list of {_type(prop.get('items', {}))}"
     if prop.get("contentMediaType") == "text/markdown":
-        return "Markdown text"
-    return str({"string": prop.get("format", "text"), "boolean": "true / false", "integer": "number"}.get(kind, kind))
+        return "text (Markdown)"
+    if prop.get("format") == "date":
+        return "a date (2025-10-14)"
+    if kind == "string":
+        return {"email": "an e-mail address", "uri": "a web address (https://...)"}.get(prop.get("format", ""), "text")
+    return str({"boolean": "true or false", "integer": "a number"}.get(kind, kind))
+
+
+def _in_each_language(prop: dict[str, Any]) -> bool:
+    return prop.get("type") == "object" and set(prop.get("properties", {})) <= {"en", "cy"}
 
 
 def _required(field: str, required: set[str], unless_profile: set[str]) -> str:
@@ -113,7 +131,8 @@ def markdown() -> str:
         "# Response spec reference",
         "",
         "Generated from the models by `jtai-letters schema --markdown`; do not edit by hand.",
-        "Text fields marked *Markdown* take inline Markdown: `*emphasis*`, `**strong**`, `[words](https://...)`.",
+        "Fields of *text (Markdown)* take paragraphs, lists, `*emphasis*`, `**strong**` and `[words](https://...)`",
+        "(see [writing-specs.md](writing-specs.md)); a *list of paragraphs* is one such text per item.",
         "",
     ]
     for name, part in parts:

@@ -229,7 +229,8 @@ SHOWN_PARTS: tuple[Shown, ...] = typing.get_args(Shown)
 ReportKind = Literal["jtai", "peel", "national-thematic", "force-specific", "other"]
 REPORT_KINDS: tuple[ReportKind, ...] = typing.get_args(ReportKind)
 DEFAULT_REPORT_KIND: ReportKind = "force-specific"  # what `new` writes unless told
-FRAMEWORK_GRADES: Mapping[ReportKind, tuple[str, ...]] = MappingProxyType({"peel": PEEL_GRADES})
+PEEL: ReportKind = "peel"  # the kind `new` writes the PEEL parts for
+FRAMEWORK_GRADES: Mapping[ReportKind, tuple[str, ...]] = MappingProxyType({PEEL: PEEL_GRADES})
 """The grades a kind of report gives, which validate holds judgements to; other kinds keep free text."""
 
 Addressee = Literal[
