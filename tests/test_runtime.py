@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import tomllib
 import venv
@@ -84,3 +85,14 @@ def test_every_verb_runs_with_only_the_runtime_dependencies(runtime_python: Path
         assert (drafted.returncode, "  recommendations:\n" in drafted.stdout) == (0, True), drafted.stderr
     # preview serves until stopped: its imports (the server and the file watcher) must be there
     subprocess.run([runtime_python, "-c", "import jtai_letters.faces.preview"], env=env, check=True)
+    # The verbs that write: publish (the set), absorb (a letter's DOCX back into its spec), update (progress)
+    office = tmp_path / "office"
+    shutil.copytree(ROOT / "responses", office / "responses")
+    shutil.copytree(ROOT / "profiles", office / "profiles")
+    peel = office / "responses" / "loamshire-2025-peel.yaml"
+    assert "9 files" in verb("publish", peel, "-o", office / "published", "--date", "2025-11-20")
+    assert verb("absorb", office / "published" / f"{peel.stem}.docx", "--into", peel).startswith("0 changes")
+    abuse = office / "responses" / "loamshire-2025-domestic-abuse.yaml"
+    verb("update", abuse, "R1", "--action", "1", "--status", "complete", "--note", "Done.", "--date", "2026-01-10")
+    assert "complete" in abuse.read_text(encoding="utf-8")
+    subprocess.run([runtime_python, "-c", "import jtai_letters.faces.editor"], env=env, check=True)  # edit serves too
