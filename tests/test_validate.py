@@ -23,6 +23,7 @@ BAD = Path(__file__).resolve().parent / "bad"
 # file -> [(severity, rule, field, line)]
 EXPECTED = {
     "late-response.yaml": [("warning", "s55-deadline", "response.date", 20)],
+    "empty-list-item.yaml": [("error", "schema", "response.context[0]", 22)],
     "unknown-recommendation-id.yaml": [
         ("error", "s55-unanswered", "report.recommendations[0]", 17),
         ("error", "s55-unknown-id", "response.recommendations[0].id", 24),
@@ -160,3 +161,10 @@ def test_every_field_in_the_schema_is_described_with_an_example() -> None:
             assert prop.get("description"), name
             if "$ref" not in prop:
                 assert prop.get("examples"), name
+
+
+def test_a_bullet_with_no_words_is_refused_not_dropped() -> None:
+    _, [report] = validate_json(RULES / "empty-list-item.yaml")
+    assert report["errors"][0]["message"] == (  # type: ignore[index]
+        "a list item with no words ('-' alone on a line): write its words after '- ', or remove it"
+    )

@@ -143,6 +143,7 @@ def block_problem(text: str, *, inline: bool = False) -> str | None:
     """
     depth = 0
     paragraphs: list[int] = [0]  # paragraphs in the document, then in each open list item
+    nested: list[bool] = []  # whether each open list item holds a list
     env: dict[str, Any] = {}
     tokens = _BLOCKS.parse(text, env)
     if env.get("references"):  # the definition vanishes from the letter, and `[words][label]` keeps brackets
@@ -154,14 +155,19 @@ def block_problem(text: str, *, inline: bool = False) -> str | None:
             if inline:
                 return _ONE_PARAGRAPH
             depth += 1
+            if nested:
+                nested[-1] = True  # the item holds a list: not empty
             if depth > LIST_DEPTH:
                 return "lists nest one level only: move the deeper items up a level, or into their own list"
         elif tok.type in ("bullet_list_close", "ordered_list_close"):
             depth -= 1
         elif tok.type == "list_item_open":
             paragraphs.append(0)
+            nested.append(False)
         elif tok.type == "list_item_close":
-            paragraphs.pop()
+            words, holds_list = paragraphs.pop(), nested.pop()
+            if not words and not holds_list:  # `-` alone on a line: a bullet that prints nothing
+                return "a list item with no words ('-' alone on a line): write its words after '- ', or remove it"
         elif tok.type == "paragraph_open":
             paragraphs[-1] += 1
             if paragraphs[-1] > 1 and (inline or len(paragraphs) > 1):
