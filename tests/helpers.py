@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import io
 import re
+import signal
 import subprocess
+import sys
+import threading
 import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -238,3 +243,47 @@ def copy_example(folder: Path, name: str) -> Path:
     shutil.copy(ROOT / "responses" / name, folder / "responses")
     shutil.copytree(ROOT / "profiles", folder / "profiles")
     return folder / "responses" / name
+
+
+@contextmanager
+def serving(verb: str, spec: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """`jtai-letters VERB SPEC` (preview or edit) in its own process on any free port: its address and
+    the process; stopped with Ctrl-C (SIGINT) afterwards, which must end it cleanly, without a traceback."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jtai_letters", verb, str(spec), "--port", "0", "--no-browser"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().strip()  # printed and flushed first, before anything else
+        assert url.startswith("http://127.0.0.1:"), process.stderr.read() if process.stderr else url
+        yield url, process
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            _, errors = process.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            raise
+    assert process.returncode == 0, errors
+    assert "Traceback" not in errors
+
+
+def in_fresh_thread(fn: Callable[[], object]) -> None:
+    """Run `fn` in a new thread and wait for it, raising what it raised."""
+    failed: list[BaseException] = []
+
+    def run_it() -> None:
+        try:
+            fn()
+        except BaseException as e:
+            failed.append(e)
+
+    thread = threading.Thread(target=run_it)
+    thread.start()
+    thread.join()
+    if failed:
+        raise failed[0]

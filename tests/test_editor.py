@@ -49,27 +49,8 @@ def copy_example(folder: Path, name: str = PEEL) -> Path:
 def edited(tmp_path: Path) -> Iterator[Edited]:
     """`edit` on a copy of the PEEL example, in its own process, stopped with Ctrl-C afterwards."""
     spec = copy_example(tmp_path)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "jtai_letters", "edit", str(spec), "--port", "0", "--no-browser"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        url = process.stdout.readline().strip()
-        assert url.startswith("http://127.0.0.1:"), process.stderr.read() if process.stderr else url
+    with helpers.serving("edit", spec) as (url, process):
         yield Edited(url, spec, process)
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            _, errors = process.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
-            raise
-    assert process.returncode == 0, errors
-    assert "Traceback" not in errors
 
 
 def open_editor(browser: BrowserContext, edited: Edited) -> Page:

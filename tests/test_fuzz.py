@@ -19,8 +19,7 @@ import os
 import re
 import shutil
 import tempfile
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -32,7 +31,7 @@ from hypothesis import strategies as st
 from jtai_letters import cli
 from jtai_letters.pipeline.build import Options
 
-from .helpers import ROOT
+from .helpers import ROOT, in_fresh_thread
 
 HERE = Path(__file__).resolve().parent
 SPECS = [HERE / "minimal.yaml", *sorted((ROOT / "responses").glob("*.yaml"))]
@@ -751,20 +750,3 @@ def _asgi(app: object, method: str, path: str, host: bytes) -> tuple[int, dict[s
     start = sent[0]
     headers = {bytes(k).decode("latin-1"): bytes(v).decode("latin-1") for k, v in start["headers"]}  # type: ignore[attr-defined]
     return int(start["status"]), headers  # type: ignore[call-overload]
-
-
-def in_fresh_thread(fn: Callable[[], object]) -> None:
-    """Run `fn` in a new thread and wait for it, raising what it raised."""
-    failed: list[BaseException] = []
-
-    def run_it() -> None:
-        try:
-            fn()
-        except BaseException as e:
-            failed.append(e)
-
-    thread = threading.Thread(target=run_it)
-    thread.start()
-    thread.join()
-    if failed:
-        raise failed[0]

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import http.client
 import io
-import signal
 import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,27 +47,8 @@ def copy_example(folder: Path, name: str = EXAMPLE) -> Path:
 def served(tmp_path: Path) -> Iterator[Served]:
     """`preview` on a copy of the example, in its own process, stopped with Ctrl-C (SIGINT) afterwards."""
     spec = copy_example(tmp_path)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "jtai_letters", "preview", str(spec), "--port", "0", "--no-browser"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        url = process.stdout.readline().strip()  # printed and flushed first, before anything else
-        assert url.startswith("http://127.0.0.1:"), process.stderr.read() if process.stderr else url
+    with helpers.serving("preview", spec) as (url, process):
         yield Served(url, spec, tmp_path / "profiles" / "loamshire.yaml", process)
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            _, errors = process.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
-            raise
-    assert process.returncode == 0, errors
-    assert "Traceback" not in errors
 
 
 def open_preview(browser: BrowserContext, served: Served) -> Page:

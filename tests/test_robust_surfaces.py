@@ -10,7 +10,6 @@ import json
 import os
 import shutil
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from watchfiles import Change
 from jtai_letters.faces import preview as preview_module
 from jtai_letters.pipeline.build import Options
 
-from .helpers import run
+from .helpers import in_fresh_thread, run
 
 HERE = Path(__file__).resolve().parent
 SURFACES = HERE / "hostile" / "surfaces"
@@ -459,23 +458,6 @@ def test_the_fixtures_are_what_their_names_say() -> None:
     assert os.path.islink(SURFACES / "layouts-yaml-linked-out" / "layouts.yaml")
     assert os.path.islink(SURFACES / "journal-linked-out" / "out" / ".manifest.journal")
     assert len((SURFACES / "name-tree-kids-point-at-itself.pdf").read_bytes()) < 600
-
-
-def in_fresh_thread(fn: Callable[[], object]) -> None:
-    """Run `fn` in a new thread and wait for it, raising what it raised."""
-    failed: list[BaseException] = []
-
-    def run_it() -> None:
-        try:
-            fn()
-        except BaseException as e:
-            failed.append(e)
-
-    thread = threading.Thread(target=run_it)
-    thread.start()
-    thread.join()
-    if failed:
-        raise failed[0]
 
 
 # -- 18, 19. Markdown that printed nothing ----------------------------------------------------------
