@@ -437,25 +437,14 @@ def _compare(
         for now, was in pairs:
             if now is None or (not now.text(kind) and was.text(kind)):
                 continue
-            for extra in sorted(now.extras - was.extras):
+            dropped = [f"{extra} (Markdown cannot say it)" for extra in sorted(now.extras - was.extras)]
+            dropped += [
+                f"the paragraph style '{style}' (the layout sets the styles)"
+                for style in sorted(now.styles - was.styles)
+            ]
+            for what in dropped:
                 found.unmapped.append(
-                    Problem(
-                        f"dropped formatting: {extra} (Markdown cannot say it)",
-                        edited,
-                        field=str(target),
-                        rule="absorb",
-                        kind="warning",
-                    )
-                )
-            for style in sorted(now.styles - was.styles):
-                found.unmapped.append(
-                    Problem(
-                        f"dropped formatting: the paragraph style '{style}' (the layout sets the styles)",
-                        edited,
-                        field=str(target),
-                        rule="absorb",
-                        kind="warning",
-                    )
+                    Problem(f"dropped formatting: {what}", edited, field=str(target), rule="absorb", kind="warning")
                 )
             if len({c[:1] if c else None for c in now.cells}) > 1 or (was.cells == {None} and now.cells != {None}):
                 found.unmapped.append(
