@@ -31,10 +31,10 @@ import jinja2
 from jtai_letters import __version__
 from jtai_letters.checks.sign_off import furthest
 from jtai_letters.errors import Problem, SpecError, TemplateError, UsageError
-from jtai_letters.letter.render import render
+from jtai_letters.letter.render import RenderedLetter
 from jtai_letters.letter.templates import environment
 from jtai_letters.outputs import fragment
-from jtai_letters.pipeline.build import DEFAULTS, Options, build
+from jtai_letters.pipeline.build import DEFAULTS, Options
 from jtai_letters.pipeline.inspect import inspect
 from jtai_letters.spec.load import LoadedSpec
 from jtai_letters.spec.models import CopyRecipient, Publishing, ResponseSpec
@@ -92,8 +92,9 @@ def publish(
     """
     source, out = Path(path), Path(out_dir)
     day = today or dt.date.today()
-    checked = inspect(source, options, strict=strict, as_of=day)  # what validate says, and the spec
-    if not checked.valid or checked.spec is None:
+    # One inspection, as validate's and render's: every problem, the letter, and its three formats in memory.
+    checked = inspect(source, replace(options, formats=FORMATS), until="write", strict=strict, as_of=day)
+    if not checked.valid or checked.spec is None or checked.letter is None:
         raise SpecError(checked.errors + checked.warnings)
     loaded = checked.spec
     spec = loaded.spec
@@ -105,14 +106,13 @@ def publish(
     published = furthest(spec.response.sign_off_steps, "published")
     url = record_url or (published.url if published else None)
 
+    pdf_name = f"{source.stem}.pdf"
+    files = {f"{source.stem}.{fmt}": data for fmt, data in checked.outputs.items()}
+    files |= _cms(checked.letter, level, pdf_name)
+    files |= _emails(loaded, options, files[pdf_name], pdf_name, url, day)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".publishing"))
     try:
-        made = build(source, staging, replace(options, formats=FORMATS), name=source.stem, strict=strict)
-        pdf = staging / f"{source.stem}.pdf"
-        files = {p.relative_to(staging).as_posix(): p.read_bytes() for p in made.outputs}
-        files |= _cms(loaded, options, level, pdf.name)
-        files |= _emails(loaded, options, pdf, url, day)
         for name, data in files.items():
             target = staging / name
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -122,7 +122,7 @@ def publish(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    result = Publication(out, sorted(out / name for name in [*files, MANIFEST]), checked.warnings + made.warnings)
+    result = Publication(out, sorted(out / name for name in [*files, MANIFEST]), checked.warnings)
     if record_url:
         result.warnings += record_published(source, record_url, day, options)
         result.recorded = True
@@ -196,18 +196,19 @@ def _move_into_place(staging: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _cms(loaded: LoadedSpec, options: Options, level: int, pdf_name: str) -> dict[str, bytes]:
-    made = fragment.write(render(loaded, options.templates_dir), level)
+def _cms(letter: RenderedLetter, level: int, pdf_name: str) -> dict[str, bytes]:
+    made = fragment.write(letter, level)
     files = {f"{CMS}/fragment.html": made.html, f"{CMS}/README.txt": _README.format(level=level, pdf=pdf_name).encode()}
     files |= {f"{CMS}/{fragment.IMAGES}/{name}": data for name, data in made.images.items()}
     return files
 
 
-def _emails(loaded: LoadedSpec, options: Options, pdf: Path, url: str | None, day: dt.date) -> dict[str, bytes]:
+def _emails(
+    loaded: LoadedSpec, options: Options, data: bytes, pdf_name: str, url: str | None, day: dt.date
+) -> dict[str, bytes]:
     spec = loaded.spec
     settings = spec.office.publishing
     assert settings is not None and spec.office.email is not None  # _ready said so
-    data = pdf.read_bytes()
     files = {}
     for n, recipient in enumerate(settings.copies_to, 1):
         subject, body = _email_text(spec, options, recipient, url)
@@ -224,7 +225,7 @@ def _emails(loaded: LoadedSpec, options: Options, pdf: Path, url: str | None, da
         digest = hashlib.sha256(data + str(recipient.email).encode()).hexdigest()[:32]
         message["Message-ID"] = f"<{digest}@{str(spec.office.email).rpartition('@')[2]}>"
         message.set_content(body)
-        message.add_attachment(data, maintype="application", subtype="pdf", filename=pdf.name)
+        message.add_attachment(data, maintype="application", subtype="pdf", filename=pdf_name)
         message.set_boundary(f"=_{digest}")  # not random: the same set, the same bytes
         slug = re.sub(r"[^a-z0-9]+", "-", recipient.name.lower()).strip("-")[:40] or "copy"
         files[f"{EMAILS}/{n:02d}-{slug}.eml"] = message.as_bytes()
