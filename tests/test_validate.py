@@ -51,10 +51,28 @@ EXPECTED = {
     "text-dash-without-space.yaml": [("warning", "text-layout", "response.recommendations[0].response", 25)],
     "text-word-bullets-without-bar.yaml": [("warning", "text-layout", "response.recommendations[0].response", 25)],
     "peel-grade-misspelt.yaml": [("error", "grade", "report.judgements[1].grade", 20)],
+    "copies-without-home-secretary.yaml": [("warning", "s55-copies", "response.copies", 28)],
+    "copies-without-inspectorate.yaml": [("warning", "s55-copies", "response.copies", 28)],
+    "copies-usual-spellings.yaml": [],
     # The date the deadline needs is wrong; the unanswered R4 is still found.
     "published-not-a-date-still-checks-answers.yaml": [
         ("error", "schema", "report.published", 13),
         ("error", "s55-unanswered", "report.recommendations[1]", 19),
+    ],
+}
+
+
+# file -> the exact message of each problem EXPECTED lists for it, in the same order (for the cases
+# whose words are the fix: what the officer reads must tell them what to do).
+MESSAGES = {
+    "copies-without-home-secretary.yaml": [
+        "the copies do not include the Secretary of State: s55(6) sends the published response to the inspectors "
+        "of constabulary and the Secretary of State; add 'The Home Secretary'"
+    ],
+    "copies-without-inspectorate.yaml": [
+        "the copies do not include the inspectors of constabulary: s55(6) sends the published response to the "
+        "inspectors of constabulary and the Secretary of State; add 'His Majesty's Inspectorate of Constabulary "
+        "and Fire & Rescue Services'"
     ],
 }
 
@@ -77,6 +95,13 @@ def test_rule(name: str) -> None:
     assert found == EXPECTED[name]
     assert code == (1 if any(kind == "error" for kind, *_ in EXPECTED[name]) else 0)
     assert report["valid"] is (code == 0)
+
+
+@pytest.mark.parametrize("name", sorted(MESSAGES))
+def test_rule_message(name: str) -> None:
+    _, [report] = validate_json(RULES / name)
+    found = [e["message"] for e in report["errors"]] + [w["message"] for w in report["warnings"]]  # type: ignore[index,union-attr]
+    assert found == MESSAGES[name]
 
 
 def test_a_link_missing_its_scheme_gets_a_hint() -> None:

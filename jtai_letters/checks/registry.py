@@ -99,7 +99,9 @@ RULES: dict[RuleId, Rule] = {
         Rule(
             "s55-copies",
             "warning",
-            "no copies recorded: s55(6) sends them to the inspectors and the Secretary of State",
+            "no copies recorded, or none to the inspectors of constabulary or to the Secretary of State (usual "
+            "spellings count: HMICFRS, HM Inspectorate of Constabulary..., Home Secretary, Secretary of State): "
+            "s55(6) sends them to both",
         ),
         Rule("s55-not-applicable", "warning", "an answer saying the recommendation does not apply also lists actions"),
         Rule(

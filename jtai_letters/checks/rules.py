@@ -34,6 +34,7 @@ from jtai_letters.spec.vocabulary import (
     LANGUAGE_NAMES,
     NOT_APPLICABLE,
     S55_5A_COMMENCEMENT,
+    S55_COPY_RECIPIENTS,
     SOURCE_LANGUAGE,
     SUPERSEDED,
     spelled,
@@ -372,6 +373,17 @@ def _copies(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
             "Secretary of State; list them in response.copies",
             rule="s55-copies",
         )
+        return
+    named = [" ".join(copy.lower().replace("’", "'").split()) for copy in spec.response.copies]
+    for recipient in S55_COPY_RECIPIENTS:
+        if not any(re.search(spelling, copy) for spelling in recipient.spellings for copy in named):
+            yield src.problem(
+                ("response", "copies"),
+                f"the copies do not include {recipient.name}: s55(6) sends the published response to the "
+                f"inspectors of constabulary and the Secretary of State; add '{recipient.suggested}'",
+                rule="s55-copies",
+                key=True,
+            )
 
 
 # Parts a body prints only where it places them, with `show:`: where each is held, and whether the spec has it.
