@@ -54,6 +54,10 @@ EXPECTED = {
     "copies-without-home-secretary.yaml": [("warning", "s55-copies", "response.copies", 28)],
     "copies-without-inspectorate.yaml": [("warning", "s55-copies", "response.copies", 28)],
     "copies-usual-spellings.yaml": [],
+    "names-chief-constable-with-role.yaml": [("warning", "names", "response.chief_constable.name", 27)],
+    "names-commissioner-with-role.yaml": [("warning", "names", "office.commissioner", 6)],
+    "names-sign-off-differs.yaml": [("warning", "names", "response.sign_off.name", 29)],
+    "names-deputy-signs.yaml": [],
     # The date the deadline needs is wrong; the unanswered R4 is still found.
     "published-not-a-date-still-checks-answers.yaml": [
         ("error", "schema", "report.published", 13),
@@ -73,6 +77,18 @@ MESSAGES = {
         "the copies do not include the inspectors of constabulary: s55(6) sends the published response to the "
         "inspectors of constabulary and the Secretary of State; add 'His Majesty's Inspectorate of Constabulary "
         "and Fire & Rescue Services'"
+    ],
+    "names-chief-constable-with-role.yaml": [
+        "the name starts with its role's words ('Chief Constable'), and the letter prints the role too "
+        "('Chief Constable Sam Okafor, Chief Constable'): write the name alone ('Sam Okafor')"
+    ],
+    "names-commissioner-with-role.yaml": [
+        "the name starts with its role's words ('Commissioner'), and the letter prints the role too "
+        "('Commissioner Priya Marsh, Police and Crime Commissioner'): write the name alone ('Priya Marsh')"
+    ],
+    "names-sign-off-differs.yaml": [
+        "the letter is signed 'Priya Lal, Police and Crime Commissioner', but office.commissioner is 'Priya Marsh': "
+        "write the commissioner's name the same in both (someone signing for them gives their own sign_off.role)"
     ],
 }
 

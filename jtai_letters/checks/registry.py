@@ -28,6 +28,7 @@ RuleId = Literal[
     "s55-unknown-id",
     "s55-duplicate",
     "s55-chief-constable",
+    "names",
     "date-order",
     "text-cut",
     "text-layout",
@@ -118,6 +119,12 @@ RULES: dict[RuleId, Rule] = {
         Rule("s55-unknown-id", "error", "a response names an id the report does not list"),
         Rule("s55-duplicate", "error", "a recommendation or area for improvement is answered twice"),
         Rule("s55-chief-constable", "warning", "neither the chief constable's comments nor why there are none"),
+        Rule(
+            "names",
+            "warning",
+            "a name that starts with its role's words (printed twice: 'Chief Constable Sam Okafor, Chief Constable'), "
+            "or a sign-off in the commissioner's role under another name than office.commissioner",
+        ),
         Rule(
             "date-order",
             "varies",
