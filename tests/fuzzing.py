@@ -199,10 +199,6 @@ def fuzzed(test: F) -> F:
             left = TALLY.started + MINUTES * 60 - time.time()
             seen["share_seconds"] = round(max(left, 0) / len(TALLY.order[TALLY.order.index(kind) :]), 1)
             seen["began"] = time.time()
-        if MINUTES and time.time() - seen["began"] >= seen["share_seconds"]:  # wall time, generating included
-            seen["stopped"] = True
-            TALLY.write(force=True)
-            pytest.skip(f"fuzz: {seen['examples']} examples in its share of {seen['share_seconds']} s")
         TALLY.kind, TALLY.argv, TALLY.kept = kind, [], None
         began = time.monotonic()
         if LONG and REPORT is not None:
@@ -217,6 +213,12 @@ def fuzzed(test: F) -> F:
         seen["examples"] += 1
         seen["seconds"] = round(seen["seconds"] + time.monotonic() - began, 2)
         TALLY.write()
+        # The share spent: stop after this example, not before the next (whose draws Hypothesis has begun
+        # to replay: stopping before them is "inconsistent data generation" to it).
+        if MINUTES and time.time() - seen["began"] >= seen["share_seconds"]:  # wall time, generating included
+            seen["stopped"] = True
+            TALLY.write(force=True)
+            pytest.skip(f"fuzz: {seen['examples']} examples in its share of {seen['share_seconds']} s")
 
     return run  # type: ignore[return-value]
 
