@@ -58,6 +58,11 @@ EXPECTED = {
     "names-commissioner-with-role.yaml": [("warning", "names", "office.commissioner", 6)],
     "names-sign-off-differs.yaml": [("warning", "names", "response.sign_off.name", 29)],
     "names-deputy-signs.yaml": [],
+    "word-sub-bullet-o-with-a-space.yaml": [],
+    "word-sub-bullet-o-indented-with-spaces.yaml": [],
+    "text-layout-in-one-text-names-the-field.yaml": [
+        ("warning", "text-layout", "response.chief_constable.comments", 28)
+    ],
     # The date the deadline needs is wrong; the unanswered R4 is still found.
     "published-not-a-date-still-checks-answers.yaml": [
         ("error", "schema", "report.published", 13),

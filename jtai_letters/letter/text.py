@@ -195,30 +195,45 @@ def _bullet_level(match: re.Match[str]) -> int:
     return 3
 
 
+# Word's second-level 'o' retyped with spaces instead of its tab: a bullet only straight after a
+# bullet line (a Welsh sentence may start with the word 'o', but not in lower case after a bullet).
+_SPACED_O = re.compile("^[ \t]*o[ \t]+(?=[^\\sA-Z])")
+
+
 def pasted(text: str) -> str:
     r"""Text pasted from a Word list, as Markdown: each line starting with a bullet Word puts on the
     clipboard ('•\t', 'o\t', '§\t', '▪', '–') becomes a `- ` item, nested by the bullet's level (the
-    shallowest used counts as the first), and the line after the list a paragraph of its own.
+    shallowest used counts as the first), and the line after the list a paragraph of its own (an
+    indented line goes on with its bullet).
 
     >>> pasted("We will:\n•\tTrain staff\no\tin the control room\nThen review.")
     'We will:\n- Train staff\n  - in the control room\n\nThen review.'
+    >>> pasted("We will:\n• Train staff\n  o in the control room")
+    'We will:\n- Train staff\n  - in the control room'
     """
     if not _PASTED_BULLET.search(text):
         return text
     lines = text.split("\n")
-    found = [_PASTED_BULLET.match(line) for line in lines]
-    levels = sorted({_bullet_level(m) for m in found if m})
+    bullets: list[tuple[int, int] | None] = []  # each line's (level, where its words start), or None
+    for line in lines:
+        if match := _PASTED_BULLET.match(line):
+            bullets.append((_bullet_level(match), match.end()))
+        elif bullets and bullets[-1] and (spaced := _SPACED_O.match(line)):
+            bullets.append((2, spaced.end()))
+        else:
+            bullets.append(None)
+    levels = sorted({bullet[0] for bullet in bullets if bullet})
     out: list[str] = []
     in_list = False
-    for line, match in zip(lines, found, strict=True):
-        if match:
-            out.append("  " * levels.index(_bullet_level(match)) + "- " + line[match.end() :])
+    for line, bullet in zip(lines, bullets, strict=True):
+        if bullet:
+            out.append("  " * levels.index(bullet[0]) + "- " + line[bullet[1] :])
             in_list = True
             continue
-        if in_list and line.strip():
+        if in_list and line.strip() and not line[0].isspace():
             out.append("")  # Word ends a list with a line break; Markdown would join the line to the bullet
         out.append(line)
-        in_list = False
+        in_list = in_list and bool(line.strip()) and line[0].isspace()
     return "\n".join(out)
 
 
