@@ -59,6 +59,7 @@ EXPECTED = {
     "names-sign-off-differs.yaml": [("warning", "names", "response.sign_off.name", 29)],
     "names-deputy-signs.yaml": [],
     "word-sub-bullet-o-with-a-space.yaml": [],
+    "peel-letter-from-the-trial.yaml": [],
     "word-sub-bullet-o-indented-with-spaces.yaml": [],
     "text-layout-in-one-text-names-the-field.yaml": [
         ("warning", "text-layout", "response.chief_constable.comments", 28)
