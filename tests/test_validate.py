@@ -60,6 +60,10 @@ EXPECTED = {
     "names-deputy-signs.yaml": [],
     "word-sub-bullet-o-with-a-space.yaml": [],
     "peel-letter-from-the-trial.yaml": [],
+    "text-word-paragraphs-without-blank-line.yaml": [
+        ("warning", "text-layout", "response.chief_constable.comments", 28)
+    ],
+    "text-hand-wrapped-not-warned.yaml": [],
     "word-sub-bullet-o-indented-with-spaces.yaml": [],
     "text-layout-in-one-text-names-the-field.yaml": [
         ("warning", "text-layout", "response.chief_constable.comments", 28)
@@ -91,6 +95,10 @@ MESSAGES = {
     "names-commissioner-with-role.yaml": [
         "the name starts with its role's words ('Commissioner'), and the letter prints the role too "
         "('Commissioner Priya Marsh, Police and Crime Commissioner'): write the name alone ('Priya Marsh')"
+    ],
+    "text-word-paragraphs-without-blank-line.yaml": [
+        "the lines '...and the force has a plan to do it.' and 'We have already:' print as one paragraph: a line "
+        "break inside text does not start a new paragraph; leave a blank line between paragraphs"
     ],
     "names-sign-off-differs.yaml": [
         "the letter is signed 'Priya Lal, Police and Crime Commissioner', but office.commissioner is 'Priya Marsh': "

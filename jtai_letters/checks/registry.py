@@ -140,7 +140,9 @@ RULES: dict[RuleId, Rule] = {
         Rule(
             "text-layout",
             "warning",
-            "a line straight after a bullet that would join it, or a line starting '-word' that prints its dash",
+            "a line straight after a bullet that would join it, a line starting '-word' that prints its dash, or "
+            "paragraphs pasted one a line that print as one (every line ends a sentence and the next starts one, "
+            "with a line over 100 characters or three lines or more: text wrapped by hand is left alone)",
         ),
         Rule(
             "grade",
