@@ -9,7 +9,7 @@ import re
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,6 +21,7 @@ from jtai_letters import outputs
 from jtai_letters.faces.editor import ChangeRefused, Editor
 from jtai_letters.letter.render import render
 from jtai_letters.spec.load import load_spec
+from jtai_letters.spec.vocabulary import STATUSES
 from jtai_letters.spec.writer import SpecChanged
 
 from . import helpers
@@ -65,6 +66,26 @@ def field(page: Page, path: str) -> object:
     return page.locator(f'[id="f-{path}"]')
 
 
+def saved(page: Page, save: Callable[[], None]) -> dict[str, int]:
+    """Save (by `save`: the button, Ctrl+S) and wait for the server's own answer, however long a loaded
+    machine takes to give it (no timeout of the page's to outrun): the errors and warnings it counted."""
+    with page.expect_response(lambda r: urlsplit(r.url).path == "/api/save" and r.request.method == "POST") as answer:
+        save()
+    assert answer.value.status == 200, answer.value.text()
+    said: dict[str, int] = answer.value.json()["saved"]
+    expect(page.locator("#status")).to_have_text("Saved." if not said["errors"] else re.compile("^Saved as a draft"))
+    return said
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    """The lines a save removed (-) and added (+)."""
+    return [
+        line
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+        if not line.startswith(("---", "+++", "@@"))
+    ]
+
+
 def test_an_officer_changes_an_answer_adds_an_action_and_a_block_and_saves(
     browser: BrowserContext, edited: Edited
 ) -> None:
@@ -99,15 +120,9 @@ def test_an_officer_changes_an_answer_adds_an_action_and_a_block_and_saves(
         expect(letter.locator("main")).to_contain_text("My office will write to every victims’ group")
 
         # Saved with Ctrl+S: the YAML changes by exactly these lines, every comment kept.
-        page.keyboard.press("Control+s")
-        expect(page.locator("#status")).to_have_text("Saved.")
+        assert saved(page, lambda: page.keyboard.press("Control+s"))["errors"] == 0
         after = edited.spec.read_text(encoding="utf-8")
-        diff = [
-            line
-            for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
-            if not line.startswith(("---", "+++", "@@"))
-        ]
-        assert diff == [
+        assert changed_lines(before, after) == [
             "+    - text: My office will write to every victims' group about these changes.",
             "-      response: Accepted. The Force Control Room has recruited twelve more call handlers.",
             "+      response: Accepted. The Force Control Room has recruited fifteen more call handlers.",
@@ -122,6 +137,34 @@ def test_an_officer_changes_an_answer_adds_an_action_and_a_block_and_saves(
         page.locator("details.section").first.evaluate("d => d.open = false")
         letter.get_by_text("Accepted. The investigation standards programme carries out both.").click()
         expect(page.locator('[id="f-response.recommendations[0].response"]')).to_be_focused()
+    finally:
+        page.close()
+
+
+def test_a_status_is_chosen_from_the_vocabulary_and_a_spelling_of_the_file_stays(
+    browser: BrowserContext, edited: Edited
+) -> None:
+    before = edited.spec.read_text(encoding="utf-8")
+    page = open_editor(browser, edited)
+    try:
+        kept = page.locator('[id="f-response.recommendations[0].actions[0].status"]')
+        chosen = page.locator('[id="f-response.recommendations[1].actions[0].status"]')
+        expect(kept).to_have_value("In Progress")  # the file's spelling, not rewritten
+        expect(chosen).to_have_value("in-progress")
+        offered = chosen.locator("option").all_inner_texts()
+        assert offered == ["(not set)", *STATUSES, "in-progress (as written in the file)"]
+        expect(page.locator('[id="f-response.recommendations[0].actions[1].status"] option')).to_have_count(
+            1 + len(STATUSES)  # written canonically: nothing to add
+        )
+        letter = page.frame_locator("#letter")
+        expect(letter.locator("table.actions").nth(1)).to_contain_text("In progress")
+        chosen.select_option("complete")
+        expect(letter.locator("table.actions").nth(1)).to_contain_text("Complete")
+        assert saved(page, page.get_by_role("button", name="Save").click)["errors"] == 0
+        assert changed_lines(before, edited.spec.read_text(encoding="utf-8")) == [
+            "-          status: in-progress",
+            "+          status: complete",
+        ]
     finally:
         page.close()
 
@@ -341,8 +384,9 @@ def test_a_new_response_written_in_the_form_alone_validates_and_downloads(
         expect(answer).to_be_focused()
         answer.fill("Accepted. Twelve more call handlers start in January.")
         expect(page.locator("#problems-heading")).to_have_text("No problems found")
-        page.get_by_role("button", name="Save").click()
-        expect(page.locator("#status")).to_have_text("Saved.")
+        # The page's answer to the save, waited for as such: the file is written before it is sent.
+        assert saved(page, page.get_by_role("button", name="Save").click) == {"errors": 0, "warnings": 0}
+        assert "Alex Moreton" in spec.read_text(encoding="utf-8")
         for fmt, magic in (("docx", b"PK\x03\x04"), ("pdf", b"%PDF-"), ("html", b"<!DOCTYPE html>")):
             response = page.request.get(url + f"letter.{fmt}")
             assert response.status == 200 and response.body().startswith(magic), fmt
@@ -375,7 +419,7 @@ def test_a_fault_while_rendering_keeps_the_text_the_file_and_the_last_letter(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("a fault no rule foresaw")
 
-    monkeypatch.setattr("jtai_letters.faces.editor.render", broken)
+    monkeypatch.setattr("jtai_letters.pipeline.inspect.render", broken)
     editor.apply([{"op": "set", "path": "response.reference", "value": "OPCC/2025/999"}])
     state = editor.refresh()
     assert [(p.rule, p.message) for p in state.problems] == [

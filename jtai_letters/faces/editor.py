@@ -30,7 +30,7 @@ import re
 import secrets
 import threading
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from string import Template
 from typing import Any, TextIO
@@ -46,11 +46,12 @@ from jtai_letters.errors import JtaiError, Problem, UsageError
 from jtai_letters.faces import preview as shared
 from jtai_letters.faces.preview import Preview, State
 from jtai_letters.files import write_atomic
-from jtai_letters.letter.render import render
-from jtai_letters.pipeline.build import Options, check, unexpected
-from jtai_letters.pipeline.inspect import Inspection
+from jtai_letters.letter import paths
+from jtai_letters.pipeline.faults import unexpected
+from jtai_letters.pipeline.inspect import inspect
+from jtai_letters.pipeline.options import Options
 from jtai_letters.spec import schema as reference
-from jtai_letters.spec.load import MAX_SPEC_BYTES, LoadedSpec
+from jtai_letters.spec.load import MAX_SPEC_BYTES
 from jtai_letters.spec.models import ResponseSpec
 from jtai_letters.spec.writer import SpecChanged, SpecDocument, parse_path
 
@@ -64,6 +65,7 @@ ASSETS = {
     "/editor.js": ("text/javascript; charset=utf-8", shared._STATIC.joinpath("editor.js").read_bytes()),
 }
 SCHEMA = reference.json_schema(ResponseSpec)
+_SCHEMA_JSON = json.dumps(SCHEMA, ensure_ascii=False, separators=(",", ":"))  # encoded once per launch
 
 
 class ChangeRefused(Exception):
@@ -123,13 +125,15 @@ class Editor(Preview):
     _text: str = ""
     _disk_text: str = ""
     _undo: list[str] = field(default_factory=list)
-    _good: LoadedSpec | None = None  # the spec of the letter shown (for downloads)
     _profile: dict[str, Any] = field(default_factory=dict)  # office fields the profile gives
     _languages: list[str] = field(default_factory=lambda: ["en"])
     _edit: threading.RLock = field(default_factory=threading.RLock)
 
+    _opened: SpecDocument | None = None  # the document `serve` read already (read once, not twice)
+
     def __post_init__(self) -> None:
-        self.reload()
+        self.reload(self._opened)
+        self._opened = None
 
     # -- the text in memory ------------------------------------------------------------------
 
@@ -138,10 +142,10 @@ class Editor(Preview):
         assert self._doc is not None
         return self._doc
 
-    def reload(self) -> None:
-        """Read the file as it is on disk, dropping the page's changes."""
+    def reload(self, doc: SpecDocument | None = None) -> None:
+        """Read the file as it is on disk, dropping the page's changes (`doc`: the file just read)."""
         with self._edit:
-            self._doc = SpecDocument.read(self.spec)
+            self._doc = doc if doc is not None else SpecDocument.read(self.spec)
             self._text = self._disk_text = self._doc.original
             self._undo = []
             self.disk_changed = False
@@ -227,8 +231,11 @@ class Editor(Preview):
             written = self.doc.save()
             self._text = self._disk_text = written
             self.disk_changed = False
-        found = check(self.spec, self.options)  # the file as written, as validate reads it
+        found = inspect(self.spec, self.options, as_of=self._as_of())  # the file as written, as validate reads it
         return found.errors + found.warnings
+
+    def _as_of(self) -> dt.date:
+        return self.as_of or dt.date.today()  # progress dated after today is a warning, as in validate
 
     # -- checking and rendering (the preview's refresh, from the text in memory) -----------------
 
@@ -239,29 +246,32 @@ class Editor(Preview):
             return self._render(self._text)
 
     def _render(self, text: str) -> State:
+        # The one checking path, on the text in memory: the problems validate would print for this text,
+        # and the letter's dry render, marked for the pane (the marks are added to that render's HTML:
+        # the layout runs once). DOCX and PDF are made only when downloaded, from the unmarked letter.
         old = self.state
         version = old.version + 1
+        watched = old.watched | {self.spec.resolve()}
         try:
-            checked = check(self.spec, self.options, text=text)
-            model = checked.parsed or checked.partial
+            found = inspect(self.spec, self.options, as_of=self._as_of(), text=text)
+            model = found.spec or found.partial
             if model is not None:
                 self._learn(model.spec)
-            spec = checked.spec
-            letter = render(spec, self.options.templates_dir, spec_paths=True)
-            page = outputs.write("html", letter)
-        except JtaiError as e:
-            problems = tuple(e.problems)
-            self.state = State(
-                version, old.page_version, problems, True, old.page, old.letter, old.watched | {self.spec.resolve()}
-            )
+            problems = tuple(found.errors + found.warnings)
+            if found.errors or found.spec is None or found.letter is None:
+                named = {p.path.resolve() for p in problems if p.path is not None}
+                self.state = State(version, old.page_version, problems, True, old.page, old.letter, watched | named)
+            else:
+                letter = found.letter
+                marked = replace(letter, html=paths.mark(letter.html, found.spec), spec_paths=True)
+                page = outputs.write("html", marked)
+                watched = frozenset(p.resolve() for p in letter.inputs) | {self.spec.resolve()}
+                self.state = State(version, version, problems, False, page, replace(found, outputs={}), watched)
+        except JtaiError as e:  # an option the command line let through (a missing templates folder, say)
+            self.state = State(version, old.page_version, tuple(e.problems), True, old.page, old.letter, watched)
         except Exception as e:  # a fault in rendering: the form, the text and the file stay as they are
             faults = tuple(unexpected(self.spec, e).problems)
             self.state = State(version, old.page_version, faults, True, old.page, old.letter, old.watched)
-        else:
-            watched = frozenset(p.resolve() for p in letter.inputs) | {self.spec.resolve()}
-            self._good = spec
-            shown = Inspection(self.spec, tuple(checked.warnings), spec=spec, letter=letter)
-            self.state = State(version, version, tuple(checked.warnings), False, page, shown, watched)
         self.problems_found = self.state.problems
         return self.state
 
@@ -278,18 +288,6 @@ class Editor(Preview):
         self._profile = {k: v for k, v in given.items() if k not in own and k != "profile"}
         self._languages = [tag.split("-")[0] for tag in spec.office.language.split("+")]
 
-    def download(self, fmt: str) -> bytes | None:
-        """The letter shown, as `fmt`, without the editor's marks; made on request, kept until the next change."""
-        spec, version = self._good, self.state.page_version
-        if spec is None:
-            return None
-        with self._lock:
-            key = (version, fmt)
-            if key not in self._downloads:
-                kept = {k: v for k, v in self._downloads.items() if k[0] == version}
-                self._downloads = {**kept, key: outputs.write(fmt, render(spec, self.options.templates_dir))}
-            return self._downloads[key]
-
     def message(self) -> str:
         state = self.state
         body = {
@@ -300,8 +298,8 @@ class Editor(Preview):
         }
         return f"data: {json.dumps(body)}\n\n"
 
-    def snapshot(self, *, schema: bool = False) -> dict[str, Any]:
-        """What the page needs to draw the form and the problems."""
+    def snapshot(self) -> dict[str, Any]:
+        """What the page needs to draw the form and the problems (the schema is sent apart, see `routes`)."""
         with self._edit:
             data = _json(self.doc.data)
             dirty, undo = self.dirty, len(self._undo)
@@ -318,7 +316,6 @@ class Editor(Preview):
             "disk_changed": self.disk_changed,
             "profile": self._profile,
             "languages": self._languages,
-            **({"schema": SCHEMA} if schema else {}),
         }
 
 
@@ -405,7 +402,12 @@ def routes(editor: Editor) -> list[BaseRoute]:
         return Response(data, media_type=media_type, headers={**headers, **policy})
 
     def spec(request: Request, body: Any) -> Response:
-        return answer(editor.snapshot(schema=request.query_params.get("schema") != "0"))
+        if request.query_params.get("schema") == "0":
+            return answer(editor.snapshot())
+        # The schema, encoded once per launch, spliced in: the same JSON object as {**snapshot, "schema": ...}.
+        data = json.dumps(editor.snapshot(), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        body_text = f'{data[:-1]},"schema":{_SCHEMA_JSON}}}'
+        return Response(body_text, media_type="application/json", headers=headers)
 
     def change(request: Request, body: Any) -> Response:
         try:
@@ -467,11 +469,11 @@ def serve(
     spec: Path, options: Options, port: int = shared.DEFAULT_PORT, open_browser: bool = True, out: TextIO | None = None
 ) -> None:
     """Serve the editor of `spec` on 127.0.0.1 until Ctrl-C; print its URL first."""
-    if spec.is_file():
-        SpecDocument.read(spec)  # a file the writer cannot change is refused before the address is printed
+    # A file the writer cannot change is refused before the address is printed; read once, and kept.
+    opened = SpecDocument.read(spec) if spec.is_file() else None
 
     def face(url: str) -> tuple[Preview, Sequence[BaseRoute]]:
-        editor = Editor(spec, options, address=url)
+        editor = Editor(spec, options, address=url, _opened=opened)
         return editor, routes(editor)
 
     shared.serve(spec, options, port, open_browser, out, face=face)

@@ -144,6 +144,11 @@
       return { kind: Array.isArray(value) ? "paragraphs" : "markdown", nullable: nullable, node: some[0] };
     }
     const first = some[0] || {};
+    // The canonical words beside a pattern of other spellings (a status): a select of the words.
+    const listed = some.find(function (b) { return Array.isArray(b.enum); });
+    if (listed && some.every(function (b) { return b.type === "string"; })) {
+      return { kind: "select", options: listed.enum, nullable: nullable };
+    }
     if (some.every(function (b) { return b.type === "string"; }) && some.length > 1) {
       const date = some.some(function (b) { return b.format === "date"; });
       return { kind: date ? "when" : "text", nullable: nullable, node: first, date: date };
@@ -439,6 +444,10 @@
       input = el("select", {});
       input.append(el("option", { value: "", text: required ? "Choose…" : "(not set)" }));
       d.options.forEach(function (option) { input.append(el("option", { value: option, text: String(option), selected: String(option) === shown })); });
+      // A value the file spells its own way ("In Progress") stays as written until another is chosen.
+      if (shown && !d.options.map(String).includes(shown)) {
+        input.append(el("option", { value: shown, text: shown + " (as written in the file)", selected: true }));
+      }
     } else if (d.kind === "bool") {
       const fallback = resolve(node).default !== undefined ? resolve(node).default : node.default;
       input = el("input", { type: "checkbox", checked: value === undefined ? Boolean(fallback) : Boolean(value) });
