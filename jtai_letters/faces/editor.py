@@ -8,12 +8,16 @@ same watcher and server-sent events) with a page of its own and a small JSON API
     POST /api/undo     the text before the last change set
     POST /api/save     written with `SpecDocument.save()` (a file changed on disk is refused: 409)
     POST /api/reload   the file as it is on disk, the page's changes dropped
+    POST /api/image    ?field=office.logo.path&name=logo.png[&replace=1], the image's bytes as the body:
+                       checked as validate checks images, written into the spec's folder, the field set
 
 The form is made in the browser from the schema `schema` prints (`static/editor.js`), so a
 field the models gain appears without new code. Until saved, the edited text lives here, in
 memory: it is checked through the one checking path and rendered from that text, never from
 a file written for it. Saving goes through the round-trip writer, so comments, key order,
-quoting and untouched lines stay as typed; only the one spec file it was opened on is written.
+quoting and untouched lines stay as typed; only the one spec file it was opened on is written,
+and, when the officer adds one, an image into that spec's own folder (never over another file
+without being asked, never through a link, never anywhere else).
 
 Every request must name the printed address as its `Host` (DNS rebinding); every change must
 also come from this page (`Origin`) with the token the page was given at launch (CSRF).
@@ -26,9 +30,11 @@ import hashlib
 import hmac
 import html
 import json
+import os
 import re
 import secrets
 import threading
+import unicodedata
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -46,7 +52,8 @@ from jtai_letters.errors import JtaiError, Problem, UsageError
 from jtai_letters.faces import preview as shared
 from jtai_letters.faces.preview import Preview, State
 from jtai_letters.files import write_atomic
-from jtai_letters.letter import paths
+from jtai_letters.letter import assets, paths
+from jtai_letters.letter.render import IMAGES
 from jtai_letters.pipeline.faults import unexpected
 from jtai_letters.pipeline.inspect import inspect
 from jtai_letters.pipeline.options import Options
@@ -59,6 +66,10 @@ MAX_REQUEST_BYTES = 12 * 1024 * 1024  # a 10 MB paste is refused with a message,
 UNDO_STEPS = 200
 OPS = ("set", "delete", "append", "move")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+IMAGE_FIELDS = tuple(f"office.{name}.path" for name in IMAGES)
+"""The fields that name an image file (the office's logo and signature): the form offers to add one."""
+_IMAGE_SUFFIXES = {"image/png": (".png",), "image/jpeg": (".jpg", ".jpeg")}
+_UNSAFE_NAME = re.compile(r"[^\w.-]+")
 _SHELL = Template(shared._STATIC.joinpath("editor.html").read_text(encoding="utf-8"))
 ASSETS = {
     "/editor.css": ("text/css; charset=utf-8", shared._STATIC.joinpath("editor.css").read_bytes()),
@@ -281,6 +292,54 @@ class Editor(Preview):
         except OSError:
             return ""
 
+    # -- images the officer adds -----------------------------------------------------------------
+
+    def add_image(self, where: str, name: str, data: bytes, size: int, *, replace: bool = False) -> str:
+        """Write image `data` (`size` bytes sent) into the spec's folder under `name`, cleaned, and set the
+        field `where` to it; the name written. `ChangeRefused` says why not, in validate's words for the
+        image itself, and with status 409 for a different file already there (`replace` writes over it)."""
+        if where not in IMAGE_FIELDS:
+            raise ChangeRefused(f"{where}: not a field that names an image ({', '.join(IMAGE_FIELDS)} do)", where)
+        folder = self.spec.parent.resolve()
+        try:
+            target = assets.place(folder, name)  # absolute, a URL, a NUL, '../': as validate says it
+        except ValueError as e:
+            raise ChangeRefused(str(e), where) from None
+        if target.parent != folder or not name or name.endswith(("/", "\\")) or "\\" in name:
+            raise ChangeRefused(f"'{name}': an image is added to the spec's own folder: give a file name alone", where)
+        if size > assets.MAX_ASSET_BYTES:
+            raise ChangeRefused(f"'{name}' {assets.too_large(size, assets.MAX_ASSET_BYTES)}", where, 413)
+        try:
+            assets.checked_image(data)  # what validate decodes, pixel by pixel, for every image a spec names
+        except ValueError as e:
+            raise ChangeRefused(f"'{name}' {e}", where) from None
+        written = _image_name(Path(name).name, assets.image_type(data) or "image/png")  # the link, not its target
+        path = folder / written
+        with self._edit:
+            same = False
+            if os.path.lexists(path):
+                if path.is_symlink() or not path.is_file():
+                    message = f"'{written}' is already in the spec's folder and is not a plain file: rename your image"
+                    raise ChangeRefused(message, where, 409)
+                try:
+                    same = assets.read_regular(path, assets.MAX_ASSET_BYTES) == data
+                except (OSError, ValueError):
+                    same = False
+                if not same and not replace:
+                    message = (
+                        f"'{written}' is already in the spec's folder, and is another file: replace it, or rename yours"
+                    )
+                    raise ChangeRefused(message, where, 409)
+            if not same:
+                write_atomic({path: data})
+            changes: list[dict[str, Any]] = [{"op": "set", "path": where, "value": written}]
+            holder = where.rsplit(".", 1)[0]
+            alt = self._profile.get(holder.split(".", 1)[1], {})
+            if self.doc.get(holder + ".alt") is None and isinstance(alt, dict) and alt.get("alt"):
+                changes.append({"op": "set", "path": holder + ".alt", "value": alt["alt"]})  # the profile's words
+            self.apply(changes)
+        return written
+
     def _learn(self, spec: ResponseSpec) -> None:
         office = self.doc.data.get("office")
         own = set(office) if isinstance(office, dict) else set()
@@ -316,6 +375,7 @@ class Editor(Preview):
             "disk_changed": self.disk_changed,
             "profile": self._profile,
             "languages": self._languages,
+            "images": IMAGE_FIELDS,
         }
 
 
@@ -324,6 +384,23 @@ def _too_big(size: int) -> str:
         f"not changed: the spec would be {size / 1e6:.1f} MB, and a spec is at most "
         f"{MAX_SPEC_BYTES // (1024 * 1024)} MB; shorten the text"
     )
+
+
+def _image_name(given: str, mime: str) -> str:
+    """A plain file name for an image: letters, digits, '.', '-' and '_' only, its suffix its content's.
+
+    >>> _image_name("Logo (final) v2.PNG", "image/png"), _image_name("..photo.jpeg", "image/jpeg")
+    ('Logo-final-v2.png', 'photo.jpeg')
+    >>> _image_name("logo.svg", "image/png"), _image_name("   ", "image/jpeg")
+    ('logo.png', 'image.jpg')
+    """
+    stem, dot, suffix = unicodedata.normalize("NFC", given).rpartition(".")
+    if not dot:
+        stem, suffix = suffix, ""
+    stem = _UNSAFE_NAME.sub("-", stem).strip(".-_")[:80] or "image"
+    allowed = _IMAGE_SUFFIXES[mime]
+    ending = f".{suffix.lower()}" if f".{suffix.lower()}" in allowed else allowed[0]
+    return stem + ending
 
 
 def _path_of(changes: Sequence[Any]) -> str:
@@ -350,7 +427,7 @@ def routes(editor: Editor) -> list[BaseRoute]:
     def answer(body: dict[str, Any], status: int = 200) -> Response:
         return JSONResponse(body, status_code=status, headers=headers)
 
-    def refusal(request: Request, changes: bool) -> Response | None:
+    def refusal(request: Request, changes: bool, sent_as: str = "application/json") -> Response | None:
         if request.headers.get("host") != host:
             return answer({"error": f"this editor answers at {editor.address} only"}, 400)
         if not changes:
@@ -359,9 +436,43 @@ def routes(editor: Editor) -> list[BaseRoute]:
             return answer({"error": "a change must come from the editor's own page"}, 403)
         if not hmac.compare_digest(request.headers.get("x-editor-token", "").encode(), editor.token.encode()):
             return answer({"error": "a change must carry the editor's token"}, 403)
-        if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
-            return answer({"error": "a change is sent as application/json"}, 415)
+        if request.headers.get("content-type", "").split(";")[0].strip() != sent_as:
+            return answer({"error": f"a change is sent as {sent_as}"}, 415)
         return None
+
+    async def image(request: Request) -> Response:
+        # The file's bytes as the body, as the page's file input gives them; the name and field in the query.
+        refused = refusal(request, True, "application/octet-stream")
+        if refused is not None:
+            return refused
+        try:
+            declared = int(request.headers.get("content-length") or 0)
+        except ValueError:
+            declared = 0
+        size, chunks = 0, []
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > assets.MAX_ASSET_BYTES:
+                break  # refused by its size, as validate refuses it: the rest is never held
+            chunks.append(chunk)
+        where = request.query_params.get("field", "")
+        name = request.query_params.get("name", "")
+        replace = request.query_params.get("replace") == "1"
+        data = b"".join(chunks)
+
+        def work() -> Response:
+            try:
+                written = editor.add_image(where, name, data, max(size, declared), replace=replace)
+            except ChangeRefused as e:
+                exists = {"exists": True} if e.status == 409 else {}
+                return answer({**editor.snapshot(), "refused": {"path": e.path, "message": str(e), **exists}}, e.status)
+            except JtaiError as e:  # the disk refused the write: nothing was set
+                message = e.problems[0].message if e.problems else str(e)
+                return answer({**editor.snapshot(), "refused": {"path": where, "message": message}}, 500)
+            editor.refresh()
+            return answer({**editor.snapshot(), "image": {"path": where, "name": written}})
+
+        return await run_in_threadpool(work)
 
     async def read_body(request: Request) -> Any:
         size, chunks = 0, []
@@ -461,6 +572,7 @@ def routes(editor: Editor) -> list[BaseRoute]:
         Route("/api/undo", guarded(undo, changes=True), methods=["POST"]),
         Route("/api/save", guarded(save, changes=True), methods=["POST"]),
         Route("/api/reload", guarded(reload, changes=True), methods=["POST"]),
+        Route("/api/image", image, methods=["POST"]),
         Route("/letter.html", guarded(web_page, changes=False)),
     ]
 

@@ -339,6 +339,7 @@
       const given = profileValue(path, value);
       if (given !== undefined) box.append(profileNote(given));
       box.append(add);
+      if ((state.images || []).includes(path + ".path")) box.append(imageUpload(path + ".path"));
       return box;
     }
     fields(d.node, value, path, box);
@@ -485,10 +486,55 @@
       schedule(change);
     });
     wrap.append(name, input, ...help);
+    if ((state.images || []).includes(path)) wrap.append(imageUpload(path));
     if (fromProfile !== undefined) {
       wrap.append(el("p", { class: "profile-note", text: "From the office profile (shown greyed); set here to override." }));
     }
     return wrap;
+  }
+
+  // -- images: a file of the officer's, checked as validate checks images, into the spec's folder ----
+
+  function imageUpload(path) {
+    const id = "u-" + path;
+    const input = el("input", { type: "file", id: id, accept: "image/png,image/jpeg", "data-upload": path });
+    input.addEventListener("change", function () {
+      const file = input.files && input.files[0];
+      if (file) sendImage(path, file, false);
+    });
+    return el("div", { class: "upload" }, [
+      el("label", { for: id, text: "Add an image file (PNG or JPEG) to the spec's folder" }), input,
+    ]);
+  }
+
+  function sendImage(path, file, replace) {
+    say("Adding " + file.name + "…");
+    return settle().then(function () {
+      const query = "field=" + encodeURIComponent(path) + "&name=" + encodeURIComponent(file.name) + (replace ? "&replace=1" : "");
+      return fetch("/api/image?" + query, {
+        method: "POST",
+        headers: { "Content-Type": "application/octet-stream", "X-Editor-Token": token },
+        body: file,
+      }).then(function (response) { return response.json(); });
+    }).then(function (body) {
+      receive(body, true);
+      if (body.image) {
+        say("Added " + body.image.name + " to the spec's folder.");
+        focusField(path, false);
+        return;
+      }
+      const refused = body.refused || { path: path, message: body.error || "refused" };
+      say("Image not added: " + refused.message);
+      showRefusal(refused);
+      const holder = holderOf(refused.path || path);
+      if (refused.exists && holder) {
+        const again = el("button", { type: "button", class: "replace", text: "Replace the file in the spec's folder with " + file.name });
+        again.addEventListener("click", function () { sendImage(path, file, true); });
+        holder.append(again);
+      }
+    }).catch(function (error) {
+      say("The editor's server did not answer (" + error + "): is it still running?");
+    });
   }
 
   function structural(changes, focusPath) {
