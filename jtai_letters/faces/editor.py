@@ -525,8 +525,10 @@ def routes(editor: Editor) -> list[BaseRoute]:
             editor.apply(body.get("changes") if isinstance(body, dict) else None)
         except ChangeRefused as e:
             return answer({**editor.snapshot(), "refused": {"path": e.path, "message": str(e)}}, e.status)
-        editor.refresh()
-        return answer(editor.snapshot())
+        state = editor.refresh()
+        # A new letter comes with the answer (the page puts it into its frame): no second request, no reload.
+        made = {"letter": state.page.decode("utf-8")} if state.page_version == state.version else {}
+        return answer({**editor.snapshot(), **made})
 
     def undo(request: Request, body: Any) -> Response:
         if editor.undo():

@@ -91,7 +91,10 @@
     undoButton.disabled = !next.undo;
     staleNote.hidden = !next.stale;
     frame.classList.toggle("stale", Boolean(next.stale));
-    if (String(next.page) !== frame.dataset.page) reloadLetter(next.page);
+    if (String(next.page) !== frame.dataset.page) {
+      if (next.letter && frameReady && next.page === next.version) swapLetter(next.letter, next.page);
+      else reloadLetter(next.page);
+    }
     if (next.disk_changed) {
       conflictText.textContent =
         "The file changed on disk since it was opened here (another editor, or git?). " +
@@ -627,8 +630,32 @@
 
   // -- the letter --------------------------------------------------------------------------
 
+  let frameReady = false; // the frame holds a letter's page, loaded: a new one can be put into it
+
+  // The new letter put into the frame's page as it stands (its policy, its listeners and its scroll
+  // kept): no navigation, no second request. The letter's page runs nothing, and neither does this.
+  function swapLetter(html, page) {
+    const doc = frame.contentDocument;
+    const fresh = new DOMParser().parseFromString(html, "text/html");
+    if (!doc || !doc.body || !fresh.body) { reloadLetter(page); return; }
+    const y = frame.contentWindow.scrollY;
+    frame.dataset.page = page;
+    Array.from(fresh.documentElement.attributes).forEach(function (a) { doc.documentElement.setAttribute(a.name, a.value); });
+    doc.head.replaceChildren(...Array.from(fresh.head.childNodes, function (n) { return doc.importNode(n, true); }));
+    markBlocks(doc);
+    doc.body.replaceWith(doc.importNode(fresh.body, true));
+    frame.contentWindow.scrollTo(0, y);
+  }
+
+  function markBlocks(doc) {
+    const mark = doc.createElement("style"); // the letter's own policy allows inline style, and nothing runs in it
+    mark.textContent = "[data-spec-path]{cursor:pointer}[data-spec-path]:hover{outline:2px solid #0b3d91;outline-offset:2px}";
+    doc.head.append(mark);
+  }
+
   function reloadLetter(page) {
     const y = frame.contentWindow ? frame.contentWindow.scrollY : 0;
+    frameReady = false;
     frame.dataset.page = page;
     frame.addEventListener("load", function () { frame.contentWindow.scrollTo(0, y); }, { once: true });
     frame.src = "/letter?v=" + page;
@@ -637,9 +664,8 @@
   frame.addEventListener("load", function () {
     const doc = frame.contentDocument;
     if (!doc) return;
-    const mark = doc.createElement("style"); // the letter's own policy allows inline style, and nothing runs in it
-    mark.textContent = "[data-spec-path]{cursor:pointer}[data-spec-path]:hover{outline:2px solid #0b3d91;outline-offset:2px}";
-    doc.head.append(mark);
+    markBlocks(doc);
+    frameReady = frame.dataset.page !== "0";
     doc.addEventListener("click", function (event) {
       const link = event.target.closest("a");
       if (link) event.preventDefault(); // the letter's links are for its readers, not for the editor's frame
