@@ -45,12 +45,12 @@ def render_only(spec: Path, runs: int) -> list[float]:
     """Milliseconds for check + render + web page in one warm process: the server's share."""
     from jtai_letters import outputs
     from jtai_letters.letter.render import render
-    from jtai_letters.pipeline.build import check
+    from jtai_letters.pipeline.inspect import inspect
 
     times = []
     for _ in range(runs + 1):
         start = time.perf_counter()
-        outputs.write("html", render(check(spec).spec))
+        outputs.write("html", render(inspect(spec, until="check").raise_errors()))
         times.append((time.perf_counter() - start) * 1000)
     return times[1:]  # the first pays for imports and template compilation
 

@@ -6,7 +6,7 @@
 Stages, timed with the clock (median of the rounds, rounds interleaved across the
 examples so that load from other processes falls on all of them alike):
 
-- check: load the YAML and apply every rule (`pipeline.check`);
+- check: load the YAML and apply every rule (`inspect(..., until="check")`);
 - html: Jinja and Markdown (`render`);
 - pdf: the writer as the pipeline calls it (`outputs.pdf.write`), split from a
   cProfile of the same calls into styles (HTML parsing and the cascade), boxes,
@@ -41,9 +41,16 @@ from pypdf import PdfReader
 from jtai_letters import render
 from jtai_letters.outputs import docx as docx_writer
 from jtai_letters.outputs import pdf as pdf_writer
-from jtai_letters.pipeline.build import check
+from jtai_letters.pipeline.inspect import inspect
+from jtai_letters.spec.load import LoadedSpec
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def checked_spec(spec: Path) -> LoadedSpec:
+    """The spec through the "check" stage of the one checking path (its errors raised)."""
+    return inspect(spec, until="check").raise_errors()
+
 
 # (file suffix, function) -> part of the PDF writer; cumulative times, so parts must not nest.
 PARTS = {
@@ -77,7 +84,7 @@ def main() -> None:
 
     pdf_writer.warm_up()
     for spec in specs:  # one untimed round: caches (stylesheets, fonts) as a batch worker has them
-        letter = render(check(spec).spec)
+        letter = render(checked_spec(spec))
         pdf_writer.write(letter)
         docx_writer.write(letter)
     gc.freeze()  # as batch workers do after warming up
@@ -95,8 +102,8 @@ def main() -> None:
     gc.disable()  # as in a batch worker: a letter's garbage is collected once, after it
     for _ in range(args.rounds):
         for spec in specs:
-            checked = timed(spec, "check", lambda spec=spec: check(spec))
-            letter = timed(spec, "html", lambda c=checked: render(c.spec))  # type: ignore[attr-defined]
+            checked = timed(spec, "check", lambda spec=spec: inspect(spec, until="check"))
+            letter = timed(spec, "html", lambda c=checked: render(c.raise_errors()))  # type: ignore[attr-defined]
             pdf = timed(spec, "pdf", lambda letter=letter: pdf_writer.write(letter))
             timed(spec, "docx", lambda letter=letter: docx_writer.write(letter))
             tagged, pdf_writer.PDF_VARIANT = pdf_writer.PDF_VARIANT, None
@@ -108,7 +115,7 @@ def main() -> None:
             timed(spec, "collect", gc.collect)
     for _ in range(args.rounds):  # the profile runs apart: its overhead must not bend the clock figures
         for spec in specs:
-            letter = render(check(spec).spec)
+            letter = render(checked_spec(spec))
             profiles[spec].runcall(pdf_writer.write, letter)
             gc.collect()
 

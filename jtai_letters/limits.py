@@ -217,6 +217,7 @@ letter regenerates within the profile confinement above.
 | what it serves | | a fixed list of paths | anything else: 404, whatever its `..` or encoding |
 | downloads' names | | RFC 6266 | `filename*=UTF-8''ymateb-%C5%B5yl.pdf` beside an ASCII `filename`; quotes and line breaks cannot end the header |
 | a change set sent to the editor | `MAX_REQUEST_BYTES` | {_mb(editor.MAX_REQUEST_BYTES)} | `a change set is at most {editor.MAX_REQUEST_BYTES // (1024 * 1024)} MB` (413) |
+| an image added in the editor (`office.logo`, `office.signature`) | `MAX_ASSET_BYTES` | {_mb(a.MAX_ASSET_BYTES)}, and every image check above | in validate's words (`'huge.png' is 6,000,000 bytes; an image may be at most {_n(a.MAX_ASSET_BYTES)}`, `'logo.svg' is not a PNG or JPEG image`, `'../logo.png' points outside the spec's folder`); written only into the spec's own folder, never through a link, never over another file unasked (409) |
 | a refresh that fails unexpectedly | | shown as a problem | `could not be rendered (LookupError: ...); please report this`, and the page keeps following saves |
 
 ## File names

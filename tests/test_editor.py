@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import difflib
 import http.client
+import io
 import json
 import re
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,8 +21,11 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from jtai_letters import outputs
 from jtai_letters.faces.editor import ChangeRefused, Editor
+from jtai_letters.letter.assets import MAX_ASSET_BYTES
 from jtai_letters.letter.render import render
+from jtai_letters.pipeline.inspect import inspect
 from jtai_letters.spec.load import load_spec
+from jtai_letters.spec.vocabulary import STATUSES
 from jtai_letters.spec.writer import SpecChanged
 
 from . import helpers
@@ -65,6 +70,26 @@ def field(page: Page, path: str) -> object:
     return page.locator(f'[id="f-{path}"]')
 
 
+def saved(page: Page, save: Callable[[], None]) -> dict[str, int]:
+    """Save (by `save`: the button, Ctrl+S) and wait for the server's own answer, however long a loaded
+    machine takes to give it (no timeout of the page's to outrun): the errors and warnings it counted."""
+    with page.expect_response(lambda r: urlsplit(r.url).path == "/api/save" and r.request.method == "POST") as answer:
+        save()
+    assert answer.value.status == 200, answer.value.text()
+    said: dict[str, int] = answer.value.json()["saved"]
+    expect(page.locator("#status")).to_have_text("Saved." if not said["errors"] else re.compile("^Saved as a draft"))
+    return said
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    """The lines a save removed (-) and added (+)."""
+    return [
+        line
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+        if not line.startswith(("---", "+++", "@@"))
+    ]
+
+
 def test_an_officer_changes_an_answer_adds_an_action_and_a_block_and_saves(
     browser: BrowserContext, edited: Edited
 ) -> None:
@@ -99,15 +124,9 @@ def test_an_officer_changes_an_answer_adds_an_action_and_a_block_and_saves(
         expect(letter.locator("main")).to_contain_text("My office will write to every victims’ group")
 
         # Saved with Ctrl+S: the YAML changes by exactly these lines, every comment kept.
-        page.keyboard.press("Control+s")
-        expect(page.locator("#status")).to_have_text("Saved.")
+        assert saved(page, lambda: page.keyboard.press("Control+s"))["errors"] == 0
         after = edited.spec.read_text(encoding="utf-8")
-        diff = [
-            line
-            for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
-            if not line.startswith(("---", "+++", "@@"))
-        ]
-        assert diff == [
+        assert changed_lines(before, after) == [
             "+    - text: My office will write to every victims' group about these changes.",
             "-      response: Accepted. The Force Control Room has recruited twelve more call handlers.",
             "+      response: Accepted. The Force Control Room has recruited fifteen more call handlers.",
@@ -122,6 +141,34 @@ def test_an_officer_changes_an_answer_adds_an_action_and_a_block_and_saves(
         page.locator("details.section").first.evaluate("d => d.open = false")
         letter.get_by_text("Accepted. The investigation standards programme carries out both.").click()
         expect(page.locator('[id="f-response.recommendations[0].response"]')).to_be_focused()
+    finally:
+        page.close()
+
+
+def test_a_status_is_chosen_from_the_vocabulary_and_a_spelling_of_the_file_stays(
+    browser: BrowserContext, edited: Edited
+) -> None:
+    before = edited.spec.read_text(encoding="utf-8")
+    page = open_editor(browser, edited)
+    try:
+        kept = page.locator('[id="f-response.recommendations[0].actions[0].status"]')
+        chosen = page.locator('[id="f-response.recommendations[1].actions[0].status"]')
+        expect(kept).to_have_value("In Progress")  # the file's spelling, not rewritten
+        expect(chosen).to_have_value("in-progress")
+        offered = chosen.locator("option").all_inner_texts()
+        assert offered == ["(not set)", *STATUSES, "in-progress (as written in the file)"]
+        expect(page.locator('[id="f-response.recommendations[0].actions[1].status"] option')).to_have_count(
+            1 + len(STATUSES)  # written canonically: nothing to add
+        )
+        letter = page.frame_locator("#letter")
+        expect(letter.locator("table.actions").nth(1)).to_contain_text("In progress")
+        chosen.select_option("complete")
+        expect(letter.locator("table.actions").nth(1)).to_contain_text("Complete")
+        assert saved(page, page.get_by_role("button", name="Save").click)["errors"] == 0
+        assert changed_lines(before, edited.spec.read_text(encoding="utf-8")) == [
+            "-          status: in-progress",
+            "+          status: complete",
+        ]
     finally:
         page.close()
 
@@ -341,8 +388,9 @@ def test_a_new_response_written_in_the_form_alone_validates_and_downloads(
         expect(answer).to_be_focused()
         answer.fill("Accepted. Twelve more call handlers start in January.")
         expect(page.locator("#problems-heading")).to_have_text("No problems found")
-        page.get_by_role("button", name="Save").click()
-        expect(page.locator("#status")).to_have_text("Saved.")
+        # The page's answer to the save, waited for as such: the file is written before it is sent.
+        assert saved(page, page.get_by_role("button", name="Save").click) == {"errors": 0, "warnings": 0}
+        assert "Alex Moreton" in spec.read_text(encoding="utf-8")
         for fmt, magic in (("docx", b"PK\x03\x04"), ("pdf", b"%PDF-"), ("html", b"<!DOCTYPE html>")):
             response = page.request.get(url + f"letter.{fmt}")
             assert response.status == 200 and response.body().startswith(magic), fmt
@@ -375,7 +423,7 @@ def test_a_fault_while_rendering_keeps_the_text_the_file_and_the_last_letter(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("a fault no rule foresaw")
 
-    monkeypatch.setattr("jtai_letters.faces.editor.render", broken)
+    monkeypatch.setattr("jtai_letters.pipeline.inspect.render", broken)
     editor.apply([{"op": "set", "path": "response.reference", "value": "OPCC/2025/999"}])
     state = editor.refresh()
     assert [(p.rule, p.message) for p in state.problems] == [
@@ -384,3 +432,129 @@ def test_a_fault_while_rendering_keeps_the_text_the_file_and_the_last_letter(
     assert state.stale and state.page == good.page
     assert editor.snapshot()["data"]["response"]["reference"] == "OPCC/2025/999"
     assert path.read_bytes() == before
+
+
+# -- images the officer adds ------------------------------------------------------------------------
+
+
+def _png(width: int = 60, height: int = 24) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (29, 78, 137)).save(out, "PNG")
+    return out.getvalue()
+
+
+SVG_WITH_SCRIPT = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.domain)</script></svg>'
+TOO_BIG = _png()[:-12] + b"\0" * MAX_ASSET_BYTES  # a PNG's start, and more bytes than an image may have
+HOSTILE = [  # name, bytes, what validate says of that file when a spec names it
+    ("notes.png", b"not an image at all\n", "'notes.png' is not a PNG or JPEG image"),
+    ("logo.svg", SVG_WITH_SCRIPT, "'logo.svg' is not a PNG or JPEG image"),
+    ("huge.png", TOO_BIG, f"'huge.png' is {len(TOO_BIG):,} bytes; an image may be at most {MAX_ASSET_BYTES:,}"),
+]
+
+
+def test_an_image_is_added_to_the_specs_folder_and_the_letter_shows_it(browser: BrowserContext, edited: Edited) -> None:
+    before = edited.spec.read_text(encoding="utf-8")
+    folder = edited.spec.parent
+    page = open_editor(browser, edited)
+    try:
+        page.locator('details.section[data-path="office"] > summary').click()
+        upload = page.locator('[id="u-office.logo.path"]')
+        beside = page.locator('fieldset[data-path="office.logo"] .field-problems')
+        for name, data, said in HOSTILE:  # refused in validate's words; nothing written, nothing set
+            upload.set_input_files({"name": name, "mimeType": "image/png", "buffer": data})
+            expect(page.locator("#status")).to_have_text(f"Image not added: {said}")
+            expect(beside).to_have_text(said)
+        assert [p.name for p in folder.iterdir()] == [edited.spec.name]
+
+        png = _png()
+        upload.set_input_files({"name": "Loamshire logo (2026).png", "mimeType": "image/png", "buffer": png})
+        expect(page.locator("#status")).to_have_text("Added Loamshire-logo-2026.png to the spec's folder.")
+        expect(field(page, "office.logo.path")).to_have_value("Loamshire-logo-2026.png")  # type: ignore[arg-type]
+        expect(field(page, "office.logo.alt")).to_have_value("Loamshire Police and Crime Commissioner")  # type: ignore[arg-type]
+        logo = page.frame_locator("#letter").locator("header img").first
+        expect(logo).to_have_attribute("src", "data:image/png;base64," + base64.b64encode(png).decode())
+        assert (folder / "Loamshire-logo-2026.png").read_bytes() == png
+        assert saved(page, page.get_by_role("button", name="Save").click)["errors"] == 0
+        assert changed_lines(before, edited.spec.read_text(encoding="utf-8")) == [
+            "+  logo:",
+            "+    path: Loamshire-logo-2026.png",
+            "+    alt: Loamshire Police and Crime Commissioner",
+        ]
+    finally:
+        page.close()
+
+
+def test_an_image_refused_by_the_editor_is_refused_by_validate_in_the_same_words(tmp_path: Path) -> None:
+    path = copy_example(tmp_path)
+    editor = Editor(path)
+    editor.refresh()
+    for name, data, said in [*HOSTILE, ("../logo.png", _png(), "'../logo.png' points outside the spec's folder")]:
+        with pytest.raises(ChangeRefused) as refused:
+            editor.add_image("office.logo.path", name, data, len(data))
+        assert (str(refused.value), refused.value.path) == (said, "office.logo.path")
+        assert not editor.dirty and [p.name for p in path.parent.iterdir()] == [path.name]
+        # The same file beside the spec, named by it: validate's words.
+        (path.parent / name).write_bytes(data)
+        named = path.read_text(encoding="utf-8").replace(
+            "  profile: ../profiles/loamshire.yaml\n",
+            f"  profile: ../profiles/loamshire.yaml\n  logo: {{path: '{name}', alt: A logo}}\n",
+        )
+        found = inspect(path, text=named)
+        assert [p.message for p in found.errors if p.field == "office.logo.path"] == [said]
+        (path.parent / name).unlink()
+
+    png = _png()
+    with pytest.raises(ChangeRefused, match="not a field that names an image"):
+        editor.add_image("response.reference", "logo.png", png, len(png))
+    with pytest.raises(ChangeRefused, match="an image is added to the spec's own folder: give a file name alone"):
+        editor.add_image("office.logo.path", "sub/logo.png", png, len(png))
+    # Never through a link, never over another file unasked; the same file again is only named.
+    (path.parent / "out.png").symlink_to(tmp_path / "elsewhere.png")
+    with pytest.raises(ChangeRefused, match=r"^'out\.png' points outside the spec's folder$"):
+        editor.add_image("office.logo.path", "out.png", png, len(png))
+    (path.parent / "in.png").symlink_to(path.parent / "target.png")
+    with pytest.raises(ChangeRefused, match=r"^'in\.png' is already in the spec's folder and is not a plain file"):
+        editor.add_image("office.logo.path", "in.png", png, len(png))
+    assert not (tmp_path / "elsewhere.png").exists() and not (path.parent / "target.png").exists()
+    (path.parent / "logo.png").write_bytes(b"someone else's")
+    with pytest.raises(
+        ChangeRefused, match=r"^'logo\.png' is already in the spec's folder, and is another file"
+    ) as taken:
+        editor.add_image("office.logo.path", "logo.png", png, len(png))
+    assert taken.value.status == 409 and (path.parent / "logo.png").read_bytes() == b"someone else's"
+    assert editor.add_image("office.logo.path", "logo.png", png, len(png), replace=True) == "logo.png"
+    assert (path.parent / "logo.png").read_bytes() == png
+    assert editor.add_image("office.signature.path", "logo.png", png, len(png)) == "logo.png"  # the same bytes
+    editor.refresh()
+    assert editor.snapshot()["problems"] == [] and not editor.state.stale
+    assert path.read_text(encoding="utf-8") == (tmp_path / "responses" / path.name).read_text(encoding="utf-8")
+
+
+def test_an_image_from_elsewhere_or_sent_around_the_page_is_refused(edited: Edited) -> None:
+    _, page = _request(edited, "GET", "/", {"Host": edited.host})
+    token = page.decode().split('name="editor-token" content="', 1)[1].split('"', 1)[0]
+    good = {
+        "Host": edited.host,
+        "Origin": f"http://{edited.host}",
+        "X-Editor-Token": token,
+        "Content-Type": "application/octet-stream",
+    }
+    png = _png()
+    target = "/api/image?field=office.logo.path&name=logo.png"
+    for headers in (
+        {**good, "Origin": "http://evil.example"},
+        {k: v for k, v in good.items() if k != "X-Editor-Token"},
+        {**good, "Content-Type": "multipart/form-data; boundary=x"},  # a form a page elsewhere may post
+    ):
+        assert _request(edited, "POST", target, headers, png)[0] in (403, 415), headers
+    status, body = _request(edited, "POST", "/api/image?field=office.logo.path&name=..%2Flogo.png", good, png)
+    assert (status, json.loads(body)["refused"]["message"]) == (400, "'../logo.png' points outside the spec's folder")
+    status, body = _request(edited, "POST", "/api/image?field=office.logo.path&name=big.png", good, TOO_BIG)
+    assert (status, json.loads(body)["refused"]["message"]) == (413, HOSTILE[2][2].replace("huge", "big"))
+    assert [p.name for p in edited.spec.parent.iterdir()] == [edited.spec.name]
+    assert not (edited.spec.parent.parent / "logo.png").exists()
+    status, body = _request(edited, "POST", target, good, png)
+    assert status == 200 and json.loads(body)["data"]["office"]["logo"]["path"] == "logo.png"
+    assert (edited.spec.parent / "logo.png").read_bytes() == png

@@ -1,4 +1,4 @@
-"""One checking path: validate, render and preview say the same problems of a spec, in the same words.
+"""One checking path: validate, render, preview and edit say the same problems of a spec, in the same words.
 
 Every verb asks `inspect`; these tests hold them to it over every spec in the project,
 good and bad, and over the case that once split them: a Welsh letter whose layout prints
@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 
 from jtai_letters import Inspection, inspect
+from jtai_letters.errors import SpecError
+from jtai_letters.faces.editor import Editor
 from jtai_letters.faces.preview import Preview
 from jtai_letters.pipeline.options import Options
 
@@ -77,7 +79,7 @@ def test_inspect_finds_the_post_render_warning_once_whatever_is_asked(untranslat
 
 
 @pytest.mark.parametrize("spec", EVERY_SPEC, ids=str)
-def test_validate_render_and_preview_say_the_same_problems(
+def test_validate_render_preview_and_edit_say_the_same_problems(
     spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(ROOT)
@@ -85,8 +87,17 @@ def test_validate_render_and_preview_say_the_same_problems(
     code, rendered = _render(spec, tmp_path)
     assert rendered == strict
     assert code == (1 if strict else 0)
-    state = Preview(spec, Options(), as_of=dt.date.fromisoformat(AS_OF)).refresh()
-    assert [str(p) for p in _errors_first(state.problems)] == _validate(spec)
+    as_of = dt.date.fromisoformat(AS_OF)
+    state = Preview(spec, Options(), as_of=as_of).refresh()
+    said = _validate(spec)
+    assert [str(p) for p in _errors_first(state.problems)] == said
+    # The editor checks its text in memory (here: the file's, unchanged), and lists what validate does.
+    try:
+        editor = Editor(spec, Options(), as_of=as_of)
+    except SpecError:  # a file the round-trip writer cannot change (not YAML, not a mapping): edit refuses it
+        assert code == 1, f"edit refused {spec}, which validate accepts"
+        return
+    assert [str(p) for p in _errors_first(editor.refresh().problems)] == said
 
 
 def _errors_first(problems: tuple[object, ...]) -> list[object]:

@@ -153,11 +153,15 @@ def test_a_status_is_accepted_in_any_spelling_the_vocabulary_allows() -> None:
         "planned, awaiting allocation, in progress, ongoing, pending sign-off, awaiting review, complete, "
         "superseded or not applicable (case, hyphens and underscores do not matter)"
     )
+    # The canonical words, for editors to offer (the form's select), beside the pattern every spelling matches.
+    canonical, spelled = schema["anyOf"]
+    assert canonical == {"type": "string", "enum": list(v.STATUSES)}
+    assert json_schema()["$defs"]["Update"]["properties"]["status"]["anyOf"] == schema["anyOf"]
     for status in v.STATUSES:
-        assert re.match(schema["pattern"], status.upper().replace(" ", "_"))
+        assert re.match(spelled["pattern"], status.upper().replace(" ", "_"))
     for alias in ("being progressed", "Pending Sign Off", "completed"):
-        assert re.match(schema["pattern"], alias)
-    assert not re.match(schema["pattern"], "finished")
+        assert re.match(spelled["pattern"], alias)
+    assert not re.match(spelled["pattern"], "finished")
 
 
 def test_the_law_is_stated_once() -> None:

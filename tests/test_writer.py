@@ -33,6 +33,16 @@ def test_every_example_reads_back_byte_for_byte(path: Path) -> None:
     assert not doc.changed()
 
 
+def test_a_date_that_is_no_day_is_kept_as_written_until_corrected() -> None:
+    # `edit` on such a file once ended in ruamel's traceback ("day is out of range for month").
+    doc = SpecDocument.read(ROOT / "tests" / "bad" / "impossible-date.yaml")
+    assert doc.get("report.published") == "2025-02-30"
+    doc.set("response.reference", "OPCC/2025/7")
+    assert diff(doc) == ["+  reference: OPCC/2025/7"]
+    doc.set("report.published", dt.date(2025, 2, 28))
+    assert diff(doc) == ["-  published: 2025-02-30", "+  published: 2025-02-28", "+  reference: OPCC/2025/7"]
+
+
 def test_a_changed_value_changes_its_line_and_nothing_else() -> None:
     doc = SpecDocument.read(PEEL)
     doc.set("report.judgements[0].grade", "outstanding")

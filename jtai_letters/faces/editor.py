@@ -8,12 +8,16 @@ same watcher and server-sent events) with a page of its own and a small JSON API
     POST /api/undo     the text before the last change set
     POST /api/save     written with `SpecDocument.save()` (a file changed on disk is refused: 409)
     POST /api/reload   the file as it is on disk, the page's changes dropped
+    POST /api/image    ?field=office.logo.path&name=logo.png[&replace=1], the image's bytes as the body:
+                       checked as validate checks images, written into the spec's folder, the field set
 
 The form is made in the browser from the schema `schema` prints (`static/editor.js`), so a
 field the models gain appears without new code. Until saved, the edited text lives here, in
 memory: it is checked through the one checking path and rendered from that text, never from
 a file written for it. Saving goes through the round-trip writer, so comments, key order,
-quoting and untouched lines stay as typed; only the one spec file it was opened on is written.
+quoting and untouched lines stay as typed; only the one spec file it was opened on is written,
+and, when the officer adds one, an image into that spec's own folder (never over another file
+without being asked, never through a link, never anywhere else).
 
 Every request must name the printed address as its `Host` (DNS rebinding); every change must
 also come from this page (`Origin`) with the token the page was given at launch (CSRF).
@@ -26,11 +30,13 @@ import hashlib
 import hmac
 import html
 import json
+import os
 import re
 import secrets
 import threading
+import unicodedata
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from string import Template
 from typing import Any, TextIO
@@ -46,11 +52,13 @@ from jtai_letters.errors import JtaiError, Problem, UsageError
 from jtai_letters.faces import preview as shared
 from jtai_letters.faces.preview import Preview, State
 from jtai_letters.files import write_atomic
-from jtai_letters.letter.render import render
-from jtai_letters.pipeline.build import Options, check, unexpected
-from jtai_letters.pipeline.inspect import Inspection
+from jtai_letters.letter import assets, paths
+from jtai_letters.letter.render import IMAGES
+from jtai_letters.pipeline.faults import unexpected
+from jtai_letters.pipeline.inspect import inspect
+from jtai_letters.pipeline.options import Options
 from jtai_letters.spec import schema as reference
-from jtai_letters.spec.load import MAX_SPEC_BYTES, LoadedSpec
+from jtai_letters.spec.load import MAX_SPEC_BYTES
 from jtai_letters.spec.models import ResponseSpec
 from jtai_letters.spec.writer import SpecChanged, SpecDocument, parse_path
 
@@ -58,12 +66,17 @@ MAX_REQUEST_BYTES = 12 * 1024 * 1024  # a 10 MB paste is refused with a message,
 UNDO_STEPS = 200
 OPS = ("set", "delete", "append", "move")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+IMAGE_FIELDS = tuple(f"office.{name}.path" for name in IMAGES)
+"""The fields that name an image file (the office's logo and signature): the form offers to add one."""
+_IMAGE_SUFFIXES = {"image/png": (".png",), "image/jpeg": (".jpg", ".jpeg")}
+_UNSAFE_NAME = re.compile(r"[^\w.-]+")
 _SHELL = Template(shared._STATIC.joinpath("editor.html").read_text(encoding="utf-8"))
 ASSETS = {
     "/editor.css": ("text/css; charset=utf-8", shared._STATIC.joinpath("editor.css").read_bytes()),
     "/editor.js": ("text/javascript; charset=utf-8", shared._STATIC.joinpath("editor.js").read_bytes()),
 }
 SCHEMA = reference.json_schema(ResponseSpec)
+_SCHEMA_JSON = json.dumps(SCHEMA, ensure_ascii=False, separators=(",", ":"))  # encoded once per launch
 
 
 class ChangeRefused(Exception):
@@ -123,13 +136,15 @@ class Editor(Preview):
     _text: str = ""
     _disk_text: str = ""
     _undo: list[str] = field(default_factory=list)
-    _good: LoadedSpec | None = None  # the spec of the letter shown (for downloads)
     _profile: dict[str, Any] = field(default_factory=dict)  # office fields the profile gives
     _languages: list[str] = field(default_factory=lambda: ["en"])
     _edit: threading.RLock = field(default_factory=threading.RLock)
 
+    _opened: SpecDocument | None = None  # the document `serve` read already (read once, not twice)
+
     def __post_init__(self) -> None:
-        self.reload()
+        self.reload(self._opened)
+        self._opened = None
 
     # -- the text in memory ------------------------------------------------------------------
 
@@ -138,10 +153,10 @@ class Editor(Preview):
         assert self._doc is not None
         return self._doc
 
-    def reload(self) -> None:
-        """Read the file as it is on disk, dropping the page's changes."""
+    def reload(self, doc: SpecDocument | None = None) -> None:
+        """Read the file as it is on disk, dropping the page's changes (`doc`: the file just read)."""
         with self._edit:
-            self._doc = SpecDocument.read(self.spec)
+            self._doc = doc if doc is not None else SpecDocument.read(self.spec)
             self._text = self._disk_text = self._doc.original
             self._undo = []
             self.disk_changed = False
@@ -227,8 +242,11 @@ class Editor(Preview):
             written = self.doc.save()
             self._text = self._disk_text = written
             self.disk_changed = False
-        found = check(self.spec, self.options)  # the file as written, as validate reads it
+        found = inspect(self.spec, self.options, as_of=self._as_of())  # the file as written, as validate reads it
         return found.errors + found.warnings
+
+    def _as_of(self) -> dt.date:
+        return self.as_of or dt.date.today()  # progress dated after today is a warning, as in validate
 
     # -- checking and rendering (the preview's refresh, from the text in memory) -----------------
 
@@ -239,29 +257,32 @@ class Editor(Preview):
             return self._render(self._text)
 
     def _render(self, text: str) -> State:
+        # The one checking path, on the text in memory: the problems validate would print for this text,
+        # and the letter's dry render, marked for the pane (the marks are added to that render's HTML:
+        # the layout runs once). DOCX and PDF are made only when downloaded, from the unmarked letter.
         old = self.state
         version = old.version + 1
+        watched = old.watched | {self.spec.resolve()}
         try:
-            checked = check(self.spec, self.options, text=text)
-            model = checked.parsed or checked.partial
+            found = inspect(self.spec, self.options, as_of=self._as_of(), text=text)
+            model = found.spec or found.partial
             if model is not None:
                 self._learn(model.spec)
-            spec = checked.spec
-            letter = render(spec, self.options.templates_dir, spec_paths=True)
-            page = outputs.write("html", letter)
-        except JtaiError as e:
-            problems = tuple(e.problems)
-            self.state = State(
-                version, old.page_version, problems, True, old.page, old.letter, old.watched | {self.spec.resolve()}
-            )
+            problems = tuple(found.errors + found.warnings)
+            if found.errors or found.spec is None or found.letter is None:
+                named = {p.path.resolve() for p in problems if p.path is not None}
+                self.state = State(version, old.page_version, problems, True, old.page, old.letter, watched | named)
+            else:
+                letter = found.letter
+                marked = replace(letter, html=paths.mark(letter.html, found.spec), spec_paths=True)
+                page = outputs.write("html", marked)
+                watched = frozenset(p.resolve() for p in letter.inputs) | {self.spec.resolve()}
+                self.state = State(version, version, problems, False, page, replace(found, outputs={}), watched)
+        except JtaiError as e:  # an option the command line let through (a missing templates folder, say)
+            self.state = State(version, old.page_version, tuple(e.problems), True, old.page, old.letter, watched)
         except Exception as e:  # a fault in rendering: the form, the text and the file stay as they are
             faults = tuple(unexpected(self.spec, e).problems)
             self.state = State(version, old.page_version, faults, True, old.page, old.letter, old.watched)
-        else:
-            watched = frozenset(p.resolve() for p in letter.inputs) | {self.spec.resolve()}
-            self._good = spec
-            shown = Inspection(self.spec, tuple(checked.warnings), spec=spec, letter=letter)
-            self.state = State(version, version, tuple(checked.warnings), False, page, shown, watched)
         self.problems_found = self.state.problems
         return self.state
 
@@ -271,24 +292,60 @@ class Editor(Preview):
         except OSError:
             return ""
 
+    # -- images the officer adds -----------------------------------------------------------------
+
+    def add_image(self, where: str, name: str, data: bytes, size: int, *, replace: bool = False) -> str:
+        """Write image `data` (`size` bytes sent) into the spec's folder under `name`, cleaned, and set the
+        field `where` to it; the name written. `ChangeRefused` says why not, in validate's words for the
+        image itself, and with status 409 for a different file already there (`replace` writes over it)."""
+        if where not in IMAGE_FIELDS:
+            raise ChangeRefused(f"{where}: not a field that names an image ({', '.join(IMAGE_FIELDS)} do)", where)
+        folder = self.spec.parent.resolve()
+        try:
+            target = assets.place(folder, name)  # absolute, a URL, a NUL, '../': as validate says it
+        except ValueError as e:
+            raise ChangeRefused(str(e), where) from None
+        if target.parent != folder or not name or name.endswith(("/", "\\")) or "\\" in name:
+            raise ChangeRefused(f"'{name}': an image is added to the spec's own folder: give a file name alone", where)
+        if size > assets.MAX_ASSET_BYTES:
+            raise ChangeRefused(f"'{name}' {assets.too_large(size, assets.MAX_ASSET_BYTES)}", where, 413)
+        try:
+            assets.checked_image(data)  # what validate decodes, pixel by pixel, for every image a spec names
+        except ValueError as e:
+            raise ChangeRefused(f"'{name}' {e}", where) from None
+        written = _image_name(Path(name).name, assets.image_type(data) or "image/png")  # the link, not its target
+        path = folder / written
+        with self._edit:
+            same = False
+            if os.path.lexists(path):
+                if path.is_symlink() or not path.is_file():
+                    message = f"'{written}' is already in the spec's folder and is not a plain file: rename your image"
+                    raise ChangeRefused(message, where, 409)
+                try:
+                    same = assets.read_regular(path, assets.MAX_ASSET_BYTES) == data
+                except (OSError, ValueError):
+                    same = False
+                if not same and not replace:
+                    message = (
+                        f"'{written}' is already in the spec's folder, and is another file: replace it, or rename yours"
+                    )
+                    raise ChangeRefused(message, where, 409)
+            if not same:
+                write_atomic({path: data})
+            changes: list[dict[str, Any]] = [{"op": "set", "path": where, "value": written}]
+            holder = where.rsplit(".", 1)[0]
+            alt = self._profile.get(holder.split(".", 1)[1], {})
+            if self.doc.get(holder + ".alt") is None and isinstance(alt, dict) and alt.get("alt"):
+                changes.append({"op": "set", "path": holder + ".alt", "value": alt["alt"]})  # the profile's words
+            self.apply(changes)
+        return written
+
     def _learn(self, spec: ResponseSpec) -> None:
         office = self.doc.data.get("office")
         own = set(office) if isinstance(office, dict) else set()
         given = spec.office.model_dump(mode="json", exclude_none=True)
         self._profile = {k: v for k, v in given.items() if k not in own and k != "profile"}
         self._languages = [tag.split("-")[0] for tag in spec.office.language.split("+")]
-
-    def download(self, fmt: str) -> bytes | None:
-        """The letter shown, as `fmt`, without the editor's marks; made on request, kept until the next change."""
-        spec, version = self._good, self.state.page_version
-        if spec is None:
-            return None
-        with self._lock:
-            key = (version, fmt)
-            if key not in self._downloads:
-                kept = {k: v for k, v in self._downloads.items() if k[0] == version}
-                self._downloads = {**kept, key: outputs.write(fmt, render(spec, self.options.templates_dir))}
-            return self._downloads[key]
 
     def message(self) -> str:
         state = self.state
@@ -300,8 +357,8 @@ class Editor(Preview):
         }
         return f"data: {json.dumps(body)}\n\n"
 
-    def snapshot(self, *, schema: bool = False) -> dict[str, Any]:
-        """What the page needs to draw the form and the problems."""
+    def snapshot(self) -> dict[str, Any]:
+        """What the page needs to draw the form and the problems (the schema is sent apart, see `routes`)."""
         with self._edit:
             data = _json(self.doc.data)
             dirty, undo = self.dirty, len(self._undo)
@@ -318,7 +375,7 @@ class Editor(Preview):
             "disk_changed": self.disk_changed,
             "profile": self._profile,
             "languages": self._languages,
-            **({"schema": SCHEMA} if schema else {}),
+            "images": IMAGE_FIELDS,
         }
 
 
@@ -327,6 +384,23 @@ def _too_big(size: int) -> str:
         f"not changed: the spec would be {size / 1e6:.1f} MB, and a spec is at most "
         f"{MAX_SPEC_BYTES // (1024 * 1024)} MB; shorten the text"
     )
+
+
+def _image_name(given: str, mime: str) -> str:
+    """A plain file name for an image: letters, digits, '.', '-' and '_' only, its suffix its content's.
+
+    >>> _image_name("Logo (final) v2.PNG", "image/png"), _image_name("..photo.jpeg", "image/jpeg")
+    ('Logo-final-v2.png', 'photo.jpeg')
+    >>> _image_name("logo.svg", "image/png"), _image_name("   ", "image/jpeg")
+    ('logo.png', 'image.jpg')
+    """
+    stem, dot, suffix = unicodedata.normalize("NFC", given).rpartition(".")
+    if not dot:
+        stem, suffix = suffix, ""
+    stem = _UNSAFE_NAME.sub("-", stem).strip(".-_")[:80] or "image"
+    allowed = _IMAGE_SUFFIXES[mime]
+    ending = f".{suffix.lower()}" if f".{suffix.lower()}" in allowed else allowed[0]
+    return stem + ending
 
 
 def _path_of(changes: Sequence[Any]) -> str:
@@ -353,7 +427,7 @@ def routes(editor: Editor) -> list[BaseRoute]:
     def answer(body: dict[str, Any], status: int = 200) -> Response:
         return JSONResponse(body, status_code=status, headers=headers)
 
-    def refusal(request: Request, changes: bool) -> Response | None:
+    def refusal(request: Request, changes: bool, sent_as: str = "application/json") -> Response | None:
         if request.headers.get("host") != host:
             return answer({"error": f"this editor answers at {editor.address} only"}, 400)
         if not changes:
@@ -362,9 +436,43 @@ def routes(editor: Editor) -> list[BaseRoute]:
             return answer({"error": "a change must come from the editor's own page"}, 403)
         if not hmac.compare_digest(request.headers.get("x-editor-token", "").encode(), editor.token.encode()):
             return answer({"error": "a change must carry the editor's token"}, 403)
-        if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
-            return answer({"error": "a change is sent as application/json"}, 415)
+        if request.headers.get("content-type", "").split(";")[0].strip() != sent_as:
+            return answer({"error": f"a change is sent as {sent_as}"}, 415)
         return None
+
+    async def image(request: Request) -> Response:
+        # The file's bytes as the body, as the page's file input gives them; the name and field in the query.
+        refused = refusal(request, True, "application/octet-stream")
+        if refused is not None:
+            return refused
+        try:
+            declared = int(request.headers.get("content-length") or 0)
+        except ValueError:
+            declared = 0
+        size, chunks = 0, []
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > assets.MAX_ASSET_BYTES:
+                break  # refused by its size, as validate refuses it: the rest is never held
+            chunks.append(chunk)
+        where = request.query_params.get("field", "")
+        name = request.query_params.get("name", "")
+        replace = request.query_params.get("replace") == "1"
+        data = b"".join(chunks)
+
+        def work() -> Response:
+            try:
+                written = editor.add_image(where, name, data, max(size, declared), replace=replace)
+            except ChangeRefused as e:
+                exists = {"exists": True} if e.status == 409 else {}
+                return answer({**editor.snapshot(), "refused": {"path": e.path, "message": str(e), **exists}}, e.status)
+            except JtaiError as e:  # the disk refused the write: nothing was set
+                message = e.problems[0].message if e.problems else str(e)
+                return answer({**editor.snapshot(), "refused": {"path": where, "message": message}}, 500)
+            editor.refresh()
+            return answer({**editor.snapshot(), "image": {"path": where, "name": written}})
+
+        return await run_in_threadpool(work)
 
     async def read_body(request: Request) -> Any:
         size, chunks = 0, []
@@ -405,15 +513,22 @@ def routes(editor: Editor) -> list[BaseRoute]:
         return Response(data, media_type=media_type, headers={**headers, **policy})
 
     def spec(request: Request, body: Any) -> Response:
-        return answer(editor.snapshot(schema=request.query_params.get("schema") != "0"))
+        if request.query_params.get("schema") == "0":
+            return answer(editor.snapshot())
+        # The schema, encoded once per launch, spliced in: the same JSON object as {**snapshot, "schema": ...}.
+        data = json.dumps(editor.snapshot(), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        body_text = f'{data[:-1]},"schema":{_SCHEMA_JSON}}}'
+        return Response(body_text, media_type="application/json", headers=headers)
 
     def change(request: Request, body: Any) -> Response:
         try:
             editor.apply(body.get("changes") if isinstance(body, dict) else None)
         except ChangeRefused as e:
             return answer({**editor.snapshot(), "refused": {"path": e.path, "message": str(e)}}, e.status)
-        editor.refresh()
-        return answer(editor.snapshot())
+        state = editor.refresh()
+        # A new letter comes with the answer (the page puts it into its frame): no second request, no reload.
+        made = {"letter": state.page.decode("utf-8")} if state.page_version == state.version else {}
+        return answer({**editor.snapshot(), **made})
 
     def undo(request: Request, body: Any) -> Response:
         if editor.undo():
@@ -459,6 +574,7 @@ def routes(editor: Editor) -> list[BaseRoute]:
         Route("/api/undo", guarded(undo, changes=True), methods=["POST"]),
         Route("/api/save", guarded(save, changes=True), methods=["POST"]),
         Route("/api/reload", guarded(reload, changes=True), methods=["POST"]),
+        Route("/api/image", image, methods=["POST"]),
         Route("/letter.html", guarded(web_page, changes=False)),
     ]
 
@@ -467,11 +583,11 @@ def serve(
     spec: Path, options: Options, port: int = shared.DEFAULT_PORT, open_browser: bool = True, out: TextIO | None = None
 ) -> None:
     """Serve the editor of `spec` on 127.0.0.1 until Ctrl-C; print its URL first."""
-    if spec.is_file():
-        SpecDocument.read(spec)  # a file the writer cannot change is refused before the address is printed
+    # A file the writer cannot change is refused before the address is printed; read once, and kept.
+    opened = SpecDocument.read(spec) if spec.is_file() else None
 
     def face(url: str) -> tuple[Preview, Sequence[BaseRoute]]:
-        editor = Editor(spec, options, address=url)
+        editor = Editor(spec, options, address=url, _opened=opened)
         return editor, routes(editor)
 
     shared.serve(spec, options, port, open_browser, out, face=face)

@@ -132,8 +132,31 @@ def read_regular(path: Path, limit: int, what: str = "a file") -> bytes:
         size = info.st_size
         data = b"" if size > limit else f.read(limit + 1)
     if size > limit or len(data) > limit:  # or grew while being read
-        raise ValueError(f"is {max(size, len(data)):,} bytes; {what} may be at most {limit:,}")
+        raise ValueError(too_large(max(size, len(data)), limit, what))
     return data
+
+
+def too_large(size: int, limit: int, what: str = "an image") -> str:
+    """What is said of a file over its limit (by validate, and by the editor of an image sent to it).
+
+    >>> too_large(6_000_000, MAX_ASSET_BYTES)
+    'is 6,000,000 bytes; an image may be at most 5,242,880'
+    """
+    return f"is {size:,} bytes; {what} may be at most {limit:,}"
+
+
+def place(base: Path, relative: str, folder: str = "the spec's folder") -> Path:
+    """Where `relative` is inside `base` (symlinks resolved); `ValueError` for an absolute path, a URL,
+    a NUL, or a path that leaves `base` by `..` or by a symlink."""
+    if Path(relative).is_absolute() or urlsplit(relative).scheme:
+        raise ValueError(f"'{relative}' must be a path relative to {folder}")
+    if "\x00" in relative:
+        raise ValueError(f"{relative!r} is not a file name")
+    root = base.resolve()
+    target = (root / relative).resolve()
+    if not target.is_relative_to(root):
+        raise ValueError(f"'{relative}' points outside {folder}")
+    return target
 
 
 def image(base: Path, relative: str, folder: str = "the spec's folder") -> Path:
@@ -143,14 +166,7 @@ def image(base: Path, relative: str, folder: str = "the spec's folder") -> Path:
     symlink), missing files, files over `MAX_ASSET_BYTES`, anything that is not
     really a PNG or JPEG whatever its name, and images that do not decode.
     """
-    if Path(relative).is_absolute() or urlsplit(relative).scheme:
-        raise ValueError(f"'{relative}' must be a path relative to {folder}")
-    if "\x00" in relative:
-        raise ValueError(f"{relative!r} is not a file name")
-    root = base.resolve()
-    target = (root / relative).resolve()
-    if not target.is_relative_to(root):
-        raise ValueError(f"'{relative}' points outside {folder}")
+    target = place(base, relative, folder)
     if not os.path.exists(target):  # not Path.exists, which raises for a name too long
         raise ValueError(f"'{relative}' does not exist (looked in {target.parent})")
     try:

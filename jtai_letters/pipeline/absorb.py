@@ -28,7 +28,8 @@ from jtai_letters.letter import catalogue
 from jtai_letters.letter.render import render
 from jtai_letters.outputs import docx, docx_read
 from jtai_letters.outputs.docx_read import ANCHOR_PREFIXES, Mode, Package, Para, Piece
-from jtai_letters.pipeline.build import DEFAULTS, Options, check
+from jtai_letters.pipeline.inspect import inspect
+from jtai_letters.pipeline.options import DEFAULTS, Options
 from jtai_letters.spec import language
 from jtai_letters.spec.load import LoadedSpec, load_spec, parse_spec
 from jtai_letters.spec.models import Model, ResponseSpec, _block, _inline
@@ -381,7 +382,7 @@ def absorb(
                 ) from None
             doc.save()
             found.written = True
-            checked = check(spec_path, options)
+            checked = inspect(spec_path, options, until="check")  # the file as written, as the other verbs check it
             found.checked = checked.errors + checked.warnings
     return found
 

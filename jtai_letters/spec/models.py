@@ -530,10 +530,17 @@ def _any_case(word: str) -> str:
 
 
 _STATUS_SCHEMA = {
-    "type": "string",
-    "pattern": r"^\s*(?:"
-    + "|".join(_any_case(word) for s in STATUS_TABLE if s.in_spec for word in (s.value, *s.aliases))
-    + r")\s*$",
+    # The statuses as written canonically (what editors offer: a select, completions), or any spelling
+    # of one (`In Progress`, `in-progress`, `completed`), which the spec reads as the status it means.
+    "anyOf": [
+        {"type": "string", "enum": list(STATUSES)},
+        {
+            "type": "string",
+            "pattern": r"^\s*(?:"
+            + "|".join(_any_case(word) for s in STATUS_TABLE if s.in_spec for word in (s.value, *s.aliases))
+            + r")\s*$",
+        },
+    ],
     "description": f"{one_of(STATUSES)} (case, hyphens and underscores do not matter)",
 }
 

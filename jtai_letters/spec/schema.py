@@ -93,6 +93,9 @@ def _type(prop: dict[str, Any]) -> str:
         branches = [p for p in prop["anyOf"] if p.get("type") != "null"]
         languages = [p for p in branches if _in_each_language(p)]
         branches = [p for p in branches if not _in_each_language(p)]
+        listed = [p for p in branches if "enum" in p]
+        if listed and all(p.get("type") == "string" for p in branches):
+            branches = listed  # the canonical words; the other spellings' pattern is said in the description
         if any(p.get("format") == "date" for p in branches) and any("pattern" in p for p in branches):
             said = "a date, a month (2026-03) or a quarter (2026-27 Q1)"
         elif len(branches) == 2 and branches[1].get("type") == "array" and branches[0].get("type") == "string":

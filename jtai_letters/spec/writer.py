@@ -32,6 +32,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import (
     DoubleQuotedScalarString,
@@ -89,8 +90,23 @@ def show_path(path: tuple[Key, ...]) -> str:
     return out
 
 
+class _Constructor(RoundTripConstructor):
+    """ruamel's round trip, reading a date that is no day (`2025-02-30`) as the text written: the file
+    can still be changed (the date corrected in the editor), and validate says what is wrong with it."""
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError:  # "day is out of range for month": the shape of a date, not a day
+            return self.construct_scalar(node)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+
+
 def _yaml(indent: tuple[int, int, int]) -> YAML:
     yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
     yaml.preserve_quotes = True
     yaml.width = 4096  # never fold a long line the person wrote on one line
     yaml.indent(mapping=indent[0], sequence=indent[1], offset=indent[2])
@@ -212,6 +228,7 @@ class SpecDocument:
         self._source = body
         self._indent = _INDENTS[0]
         data = None
+        baseline = None
         for indent in _INDENTS:
             try:
                 data = _yaml(indent).load(body)
@@ -222,11 +239,12 @@ class SpecDocument:
                 raise SpecError(Problem(f"cannot change this file: it is not valid YAML ({why})", path, line)) from None
             if self._dump(data, indent) == body:
                 self._indent = indent
+                baseline = body  # the unchanged data dumps as the file: no second load and dump to learn it
                 break
         if not isinstance(data, CommentedMap):
             raise SpecError(Problem("cannot change this file: it is not a spec (a YAML mapping of keys)", path))
         self.data: CommentedMap = data
-        self._baseline = self._dump(_yaml(self._indent).load(body), self._indent)
+        self._baseline = baseline if baseline is not None else self._dump(_yaml(self._indent).load(body), self._indent)
 
     @classmethod
     def read(cls, path: Path) -> SpecDocument:

@@ -91,7 +91,10 @@
     undoButton.disabled = !next.undo;
     staleNote.hidden = !next.stale;
     frame.classList.toggle("stale", Boolean(next.stale));
-    if (String(next.page) !== frame.dataset.page) reloadLetter(next.page);
+    if (String(next.page) !== frame.dataset.page) {
+      if (next.letter && frameReady && next.page === next.version) swapLetter(next.letter, next.page);
+      else reloadLetter(next.page);
+    }
     if (next.disk_changed) {
       conflictText.textContent =
         "The file changed on disk since it was opened here (another editor, or git?). " +
@@ -144,6 +147,11 @@
       return { kind: Array.isArray(value) ? "paragraphs" : "markdown", nullable: nullable, node: some[0] };
     }
     const first = some[0] || {};
+    // The canonical words beside a pattern of other spellings (a status): a select of the words.
+    const listed = some.find(function (b) { return Array.isArray(b.enum); });
+    if (listed && some.every(function (b) { return b.type === "string"; })) {
+      return { kind: "select", options: listed.enum, nullable: nullable };
+    }
     if (some.every(function (b) { return b.type === "string"; }) && some.length > 1) {
       const date = some.some(function (b) { return b.format === "date"; });
       return { kind: date ? "when" : "text", nullable: nullable, node: first, date: date };
@@ -334,6 +342,7 @@
       const given = profileValue(path, value);
       if (given !== undefined) box.append(profileNote(given));
       box.append(add);
+      if ((state.images || []).includes(path + ".path")) box.append(imageUpload(path + ".path"));
       return box;
     }
     fields(d.node, value, path, box);
@@ -439,6 +448,10 @@
       input = el("select", {});
       input.append(el("option", { value: "", text: required ? "Choose…" : "(not set)" }));
       d.options.forEach(function (option) { input.append(el("option", { value: option, text: String(option), selected: String(option) === shown })); });
+      // A value the file spells its own way ("In Progress") stays as written until another is chosen.
+      if (shown && !d.options.map(String).includes(shown)) {
+        input.append(el("option", { value: shown, text: shown + " (as written in the file)", selected: true }));
+      }
     } else if (d.kind === "bool") {
       const fallback = resolve(node).default !== undefined ? resolve(node).default : node.default;
       input = el("input", { type: "checkbox", checked: value === undefined ? Boolean(fallback) : Boolean(value) });
@@ -476,10 +489,55 @@
       schedule(change);
     });
     wrap.append(name, input, ...help);
+    if ((state.images || []).includes(path)) wrap.append(imageUpload(path));
     if (fromProfile !== undefined) {
       wrap.append(el("p", { class: "profile-note", text: "From the office profile (shown greyed); set here to override." }));
     }
     return wrap;
+  }
+
+  // -- images: a file of the officer's, checked as validate checks images, into the spec's folder ----
+
+  function imageUpload(path) {
+    const id = "u-" + path;
+    const input = el("input", { type: "file", id: id, accept: "image/png,image/jpeg", "data-upload": path });
+    input.addEventListener("change", function () {
+      const file = input.files && input.files[0];
+      if (file) sendImage(path, file, false);
+    });
+    return el("div", { class: "upload" }, [
+      el("label", { for: id, text: "Add an image file (PNG or JPEG) to the spec's folder" }), input,
+    ]);
+  }
+
+  function sendImage(path, file, replace) {
+    say("Adding " + file.name + "…");
+    return settle().then(function () {
+      const query = "field=" + encodeURIComponent(path) + "&name=" + encodeURIComponent(file.name) + (replace ? "&replace=1" : "");
+      return fetch("/api/image?" + query, {
+        method: "POST",
+        headers: { "Content-Type": "application/octet-stream", "X-Editor-Token": token },
+        body: file,
+      }).then(function (response) { return response.json(); });
+    }).then(function (body) {
+      receive(body, true);
+      if (body.image) {
+        say("Added " + body.image.name + " to the spec's folder.");
+        focusField(path, false);
+        return;
+      }
+      const refused = body.refused || { path: path, message: body.error || "refused" };
+      say("Image not added: " + refused.message);
+      showRefusal(refused);
+      const holder = holderOf(refused.path || path);
+      if (refused.exists && holder) {
+        const again = el("button", { type: "button", class: "replace", text: "Replace the file in the spec's folder with " + file.name });
+        again.addEventListener("click", function () { sendImage(path, file, true); });
+        holder.append(again);
+      }
+    }).catch(function (error) {
+      say("The editor's server did not answer (" + error + "): is it still running?");
+    });
   }
 
   function structural(changes, focusPath) {
@@ -572,8 +630,32 @@
 
   // -- the letter --------------------------------------------------------------------------
 
+  let frameReady = false; // the frame holds a letter's page, loaded: a new one can be put into it
+
+  // The new letter put into the frame's page as it stands (its policy, its listeners and its scroll
+  // kept): no navigation, no second request. The letter's page runs nothing, and neither does this.
+  function swapLetter(html, page) {
+    const doc = frame.contentDocument;
+    const fresh = new DOMParser().parseFromString(html, "text/html");
+    if (!doc || !doc.body || !fresh.body) { reloadLetter(page); return; }
+    const y = frame.contentWindow.scrollY;
+    frame.dataset.page = page;
+    Array.from(fresh.documentElement.attributes).forEach(function (a) { doc.documentElement.setAttribute(a.name, a.value); });
+    doc.head.replaceChildren(...Array.from(fresh.head.childNodes, function (n) { return doc.importNode(n, true); }));
+    markBlocks(doc);
+    doc.body.replaceWith(doc.importNode(fresh.body, true));
+    frame.contentWindow.scrollTo(0, y);
+  }
+
+  function markBlocks(doc) {
+    const mark = doc.createElement("style"); // the letter's own policy allows inline style, and nothing runs in it
+    mark.textContent = "[data-spec-path]{cursor:pointer}[data-spec-path]:hover{outline:2px solid #0b3d91;outline-offset:2px}";
+    doc.head.append(mark);
+  }
+
   function reloadLetter(page) {
     const y = frame.contentWindow ? frame.contentWindow.scrollY : 0;
+    frameReady = false;
     frame.dataset.page = page;
     frame.addEventListener("load", function () { frame.contentWindow.scrollTo(0, y); }, { once: true });
     frame.src = "/letter?v=" + page;
@@ -582,9 +664,8 @@
   frame.addEventListener("load", function () {
     const doc = frame.contentDocument;
     if (!doc) return;
-    const mark = doc.createElement("style"); // the letter's own policy allows inline style, and nothing runs in it
-    mark.textContent = "[data-spec-path]{cursor:pointer}[data-spec-path]:hover{outline:2px solid #0b3d91;outline-offset:2px}";
-    doc.head.append(mark);
+    markBlocks(doc);
+    frameReady = frame.dataset.page !== "0";
     doc.addEventListener("click", function (event) {
       const link = event.target.closest("a");
       if (link) event.preventDefault(); // the letter's links are for its readers, not for the editor's frame
