@@ -254,6 +254,52 @@ def test_xlsx_is_an_excel_table_with_a_frozen_header_and_typed_dates(tmp_path: P
     assert len(converted) == 6
 
 
+def test_the_register_rows_are_written_as_openpyxl_writes_its_own_cells() -> None:
+    # The register sheet's rows are written as XML directly (for speed); openpyxl's streamed cells,
+    # given the same values, write the same bytes: text (wrapped or not, padded, escaped, non-ASCII,
+    # an error code, formula-like), whole numbers, dates, blanks.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment
+
+    texts = [" lead", "trail ", "a & b < c > d", "cr\r\nlf", "#N/A", "=SUM(A1)", "", "=", "tab\there", "é ŵ 💡", "x"]
+    values = [*texts, 3, dt.date(2026, 1, 31), None]
+    wrapped = {0, 2, 4, 6}
+
+    def sheet_xml(fast: bool) -> bytes:
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("Register")
+        wrap = Alignment(wrap_text=True, vertical="top")
+        rows = register._SheetRows(book, sheet, wrap)
+        sheet.append(["heading"] * len(values))  # the header row, always streamed by openpyxl
+        for number in range(2, 5):
+            line = values[number:] + values[:number]
+            sheet.row_dimensions[number].height = 15.0 * number
+            if fast:
+                rows.add(number, line, wrapped)
+                continue
+            cells: list[Any] = []
+            for i, value in enumerate(line):
+                if isinstance(value, str) and (i in wrapped or value.startswith("=")):
+                    cell = WriteOnlyCell(sheet, value)
+                    cell.data_type = "s"
+                    if i in wrapped:
+                        cell.alignment = wrap
+                    value = cell
+                cells.append(value)
+            sheet.append(cells)
+        out = io.BytesIO()
+        archive = register._UndatedZip(out, "w")
+        archive.rows = {"xl/worksheets/sheet1.xml": rows.xml()} if fast else {}
+        from openpyxl.writer.excel import ExcelWriter
+
+        ExcelWriter(book, archive).save()
+        with zipfile.ZipFile(out) as made:
+            return made.read("xl/worksheets/sheet1.xml") + made.read("xl/styles.xml")
+
+    assert sheet_xml(fast=True) == sheet_xml(fast=False)
+
+
 def test_an_invalid_spec_fails_the_register_with_its_located_error(tmp_path: Path) -> None:
     target = tmp_path / "register.csv"
     code, out, err = run("register", LOAMSHIRE, ROOT / "tests" / "bad" / "unanswered-recommendation.yaml", "-o", target)
