@@ -537,7 +537,9 @@ def to_xlsx(register: Register) -> bytes:
     """An Excel workbook a panel reads: a Summary sheet (one row per report: counts by status,
     overdue, total), then the Register (one row per action) as an Excel table with filters, human
     headings, widths by content, wrapped text, a frozen header, and print set-up (landscape A4,
-    fitted to the width, the header repeated on every page). Dates typed as dates. Same register, same bytes."""
+    fitted to the width, the header repeated on every page); then a sheet per report, named after
+    it (`sheet_names`), with its dates and its counts by status. Dates typed as dates. Same
+    register, same bytes."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
@@ -615,6 +617,30 @@ def to_xlsx(register: Register) -> bytes:
 
     # -- the register, one row per action
     sheet = book.create_sheet(words.plain(TRACKING_LABELS["register"]))
+    # -- then a summary sheet per report, after the register (the first sheet is the whole picture)
+    named = sheet_names(groups, taken=(summary.title, sheet.title))
+    for (label, group), title in zip(groups.items(), named, strict=True):
+        first = group[0]
+        lines: list[tuple[str, Any]] = [
+            (HEADINGS["report_title"], first.report_title),
+            (HEADINGS["office"], first.office),
+            (HEADINGS["report_published"], first.report_published),
+            (HEADINGS["s55_deadline"], first.s55_deadline),
+            (HEADINGS["deadline_met"], yes_no[first.deadline_met] if first.deadline_met is not None else ""),
+            *((STATUS[s].label, n) for s, n in tally[label].items()),
+            (HEADINGS["overdue"], sum(r.overdue for r in group)),
+            (TRACKING_LABELS["total"], len(group)),
+        ]
+        report = book.create_sheet(title)
+        keys = [words.plain(key) for key, _ in lines]
+        pair = (_width("", "", keys), _width("report_title", "", (value for _, value in lines)))
+        report.column_dimensions["A"].width, report.column_dimensions["B"].width = pair
+        printed(report)
+        for number, (key, (_, value)) in enumerate(zip(keys, lines, strict=True), 1):
+            report.row_dimensions[number].height = _LINE_POINTS * _lines((key, value), pair, (0, 1))
+            heading = WriteOnlyCell(report, key)
+            heading.font, heading.alignment = bold, wrap
+            report.append([heading, _cell(report, value, wrap)])
     headings = [words.plain(HEADINGS[name]) for name in SHEET_COLUMNS]
     sample = register.rows[:_SAMPLE]
     for i, name in enumerate(SHEET_COLUMNS, 1):
@@ -655,6 +681,42 @@ def to_xlsx(register: Register) -> bytes:
     archive.rows = {f"xl/worksheets/sheet{book.worksheets.index(sheet) + 1}.xml": rows_xml.xml()}
     ExcelWriter(book, archive).save()  # save_workbook would stamp the clock
     return out.getvalue()
+
+
+SHEET_NAME_CHARACTERS = 31
+"""Excel's longest sheet name."""
+_NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\\x00-\x1f]")  # Excel refuses these in a sheet's name
+
+
+def sheet_names(labels: Iterable[str], *, taken: Iterable[str] = ()) -> list[str]:
+    """A sheet name for each report's label, as Excel allows them: at most 31 characters (cut at a
+    word where one is near), none of `[]:*?/\\`, not starting or ending with an apostrophe, and each
+    different from the others and from `taken` (Excel compares names without regard to case),
+    numbered ` (2)`, ` (3)` where two would be the same.
+
+    >>> sheet_names(["PEEL 2025: Loamshire [draft]", "An inspection of how well the police tackle fraud"])
+    ['PEEL 2025 Loamshire draft', 'An inspection of how well the']
+    >>> sheet_names(["Summary", "summary?"], taken=["Summary"])
+    ['Summary (2)', 'summary (3)']
+    """
+    used = {name.casefold() for name in (*taken, "History")}  # "History" is Excel's own
+
+    def fitted(text: str, room: int) -> str:
+        if len(text) > room:
+            cut = text[: room + 1].rsplit(" ", 1)[0] if " " in text[: room + 1] else ""
+            text = cut if len(cut) >= room * 2 // 3 else text[:room]  # at a word, if one ends in the last third
+        return text.strip(" '")
+
+    names = []
+    for label in labels:
+        base = " ".join(_NOT_IN_SHEET_NAMES.sub(" ", label).split()).strip(" '") or "Report"
+        name, n = fitted(base, SHEET_NAME_CHARACTERS) or "Report", 2
+        while name.casefold() in used:
+            suffix = f" ({n})"
+            name, n = (fitted(base, SHEET_NAME_CHARACTERS - len(suffix)) or "Report") + suffix, n + 1
+        used.add(name.casefold())
+        names.append(name)
+    return names
 
 
 def _lines(values: Sequence[Any], widths: Sequence[float], columns: Iterable[int]) -> int:
