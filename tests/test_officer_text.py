@@ -147,13 +147,16 @@ def test_a_peel_grade_is_one_of_the_five_in_any_case(tmp_path: Path) -> None:
 def test_new_published_is_refused_as_url_is() -> None:
     code, out, err = run("new", "--layout", "letter", "--published", "14/10/2025")
     assert (code, out) == (1, "")
-    assert err == "--published: report.published: expected a date like 2020-03-30, got '14/10/2025'\n"
+    assert (
+        err
+        == "--published: report.published: expected a date like 2020-03-30 (year-month-day), got '14/10/2025'; did you mean 2025-10-14?\n"
+    )
 
 
 def test_text_of_plain_paragraphs_is_judged_without_the_parser_as_the_parser_judges_it() -> None:
     # `block_problem` skips the Markdown parser for text whose lines all start with a letter (most
-    # letter text), and so does the bilingual check comparing texts' shapes; for every text, of the examples and made of the marks Markdown reads, it
-    # answers as the parser does.
+    # letter text), and so does the bilingual check comparing texts' shapes; for every text, of the
+    # examples and made of the marks Markdown reads, both answer as the parser does.
     import random
 
     import yaml
