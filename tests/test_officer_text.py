@@ -163,3 +163,39 @@ def test_word_s_sub_bullet_o_retyped_with_spaces_is_a_sub_bullet(name: str) -> N
         "<p>We have already:</p>\n<ul>\n<li>recruited 12 new call handlers;<ul>\n<li>six of them are trained;</li>\n"
         "</ul>\n</li>\n<li>changed the rota (see action #2).</li>\n</ul>"
     )
+
+
+def test_text_of_plain_paragraphs_is_judged_without_the_parser_as_the_parser_judges_it() -> None:
+    # `block_problem` skips the Markdown parser for text whose lines all start with a letter (most
+    # letter text), and so does the bilingual check comparing texts' shapes; for every text, of the
+    # examples and made of the marks Markdown reads, both answer as the parser does.
+    import random
+
+    import yaml
+
+    from jtai_letters.letter import text as letter_text
+
+    from .helpers import SPECS
+
+    def strings(value: object) -> list[str]:
+        if isinstance(value, dict):
+            return [s for v in value.values() for s in strings(v)]
+        if isinstance(value, list):
+            return [s for v in value for s in strings(v)]
+        return [value] if isinstance(value, str) else []
+
+    examples = [s for spec in SPECS for s in strings(yaml.safe_load(spec.read_text(encoding="utf-8")))]
+    pieces = ["a", "Zw", "é", "ŵ", " ", "  ", "    ", "\t", "\n", "\n\n", "-", "- ", "*", "+ ", "#", "# ", ">",
+              "1", "1. ", "2) ", "[x]: http://a", "[", "]", ":", "<div>", "<", "|", " | ", "---", "===", "```",
+              "~~~", "_", "\r", "\r\n", "\u2028", "\x0c", "\x0b", "\u00a0", "\x00", "&amp;", "`x`"]  # fmt: skip
+    made = ["".join(random.Random(seed).choices(pieces, k=seed % 9 + 1)) for seed in range(2000)]
+    fast = 0
+    for text in [*examples, *made]:
+        for inline in (True, False):
+            assert letter_text.block_problem(text, inline=inline) == letter_text._parsed_problem(text, inline=inline), (
+                text,
+                inline,
+            )
+        fast += letter_text.paragraphs_only(text) is not None
+        assert rules._shape(text) == rules._parsed_shape(text), text  # the shapes two languages' texts must share
+    assert fast > len(examples) // 2  # the quick way is the common one

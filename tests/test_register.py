@@ -199,7 +199,15 @@ def test_xlsx_is_an_excel_table_with_a_frozen_header_and_typed_dates(tmp_path: P
     target = tmp_path / "register.xlsx"
     assert run("register", *SPECS, "-o", target, "--as-of", AS_OF)[0] == 0
     book = load_workbook(target)
-    assert book.sheetnames == ["Summary", "Register"]
+    assert book.sheetnames == [
+        "Summary",
+        "Register",
+        "Tackling violence against women",
+        "The Multi-Agency Response to",  # Devon and Cornwall's: cut at a word, within Excel's 31 characters
+        "The multi-agency response (2)",  # Hampshire's: the same words (Excel ignores case), numbered
+        "An inspection of Loamshire",
+        "The multi-agency response (3)",  # Nottinghamshire's
+    ]  # a sheet per report after the register
     sheet = book["Register"]
     assert sheet.freeze_panes == "A2"
     assert tuple(c.value for c in sheet[1]) == tuple(
@@ -252,6 +260,100 @@ def test_xlsx_is_an_excel_table_with_a_frozen_header_and_typed_dates(tmp_path: P
         "Total",
     ]  # the first sheet: the summary, one row per report
     assert len(converted) == 6
+
+
+def test_the_register_rows_are_written_as_openpyxl_writes_its_own_cells() -> None:
+    # The register sheet's rows are written as XML directly (for speed); openpyxl's streamed cells,
+    # given the same values, write the same bytes: text (wrapped or not, padded, escaped, non-ASCII,
+    # an error code, formula-like), whole numbers, dates, blanks.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment
+
+    texts = [" lead", "trail ", "a & b < c > d", "cr\r\nlf", "#N/A", "=SUM(A1)", "", "=", "tab\there", "é ŵ 💡", "x"]
+    values = [*texts, 3, dt.date(2026, 1, 31), None]
+    wrapped = {0, 2, 4, 6}
+
+    def sheet_xml(fast: bool) -> bytes:
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("Register")
+        wrap = Alignment(wrap_text=True, vertical="top")
+        rows = register._SheetRows(book, sheet, wrap)
+        sheet.append(["heading"] * len(values))  # the header row, always streamed by openpyxl
+        for number in range(2, 5):
+            line = values[number:] + values[:number]
+            sheet.row_dimensions[number].height = 15.0 * number
+            if fast:
+                rows.add(number, line, wrapped)
+                continue
+            cells: list[Any] = []
+            for i, value in enumerate(line):
+                if isinstance(value, str) and (i in wrapped or value.startswith("=")):
+                    cell = WriteOnlyCell(sheet, value)
+                    cell.data_type = "s"
+                    if i in wrapped:
+                        cell.alignment = wrap
+                    value = cell
+                cells.append(value)
+            sheet.append(cells)
+        out = io.BytesIO()
+        archive = register._UndatedZip(out, "w")
+        archive.rows = {"xl/worksheets/sheet1.xml": rows.xml()} if fast else {}
+        from openpyxl.writer.excel import ExcelWriter
+
+        ExcelWriter(book, archive).save()
+        with zipfile.ZipFile(out) as made:
+            return made.read("xl/worksheets/sheet1.xml") + made.read("xl/styles.xml")
+
+    assert sheet_xml(fast=True) == sheet_xml(fast=False)
+
+
+def test_each_report_has_its_own_summary_sheet(tmp_path: Path) -> None:
+    target = tmp_path / "register.xlsx"
+    assert run("register", *SPECS, "-o", target, "--as-of", AS_OF)[0] == 0
+    book = load_workbook(target)
+    loamshire = book["An inspection of Loamshire"]
+    assert [tuple(c.value for c in row) for row in loamshire.iter_rows()] == [
+        ("Report", "An inspection of Loamshire Police’s response to domestic abuse"),
+        ("Office", "Office of the Police and Crime Commissioner for Loamshire"),
+        ("Published", dt.datetime(2025, 9, 18)),
+        ("s55 deadline", dt.datetime(2025, 11, 12)),  # 55 days on
+        ("Response by the deadline", "yes"),
+        ("Planned", 3),
+        ("In progress", 2),
+        ("Ongoing", 1),
+        ("Complete", 2),
+        ("Answered, no separate action", 1),
+        ("Overdue", 2),
+        ("Total", 9),
+    ]
+    assert loamshire["A1"].font.bold and loamshire["B1"].alignment.wrap_text
+    assert (loamshire.page_setup.orientation, loamshire.print_title_rows) == ("landscape", "$1:$1")
+    # each report's sheet says what its row of the Summary says
+    summary = [[c.value for c in row] for row in book["Summary"].iter_rows()]
+    for row, name in zip(summary[1:], book.sheetnames[2:], strict=True):
+        sheet = {r[0].value: r[1].value for r in book[name].iter_rows()}
+        assert sheet["Report"] == row[0] and sheet["Total"] == row[-1] and sheet["Overdue"] == row[-2]
+        assert {k: v for k, v in zip(summary[0][5:-2], row[5:-2], strict=True) if v} == {
+            k: v for k, v in sheet.items() if k in summary[0][5:-2]
+        }
+
+
+@pytest.mark.parametrize(
+    ("labels", "taken", "names"),
+    [
+        (["PEEL 2025/27: [draft] *Loamshire*?"], [], ["PEEL 2025 27 draft Loamshire"]),  # no []:*?/\\
+        (["'Quoted'", "C:\\path\\x"], [], ["Quoted", "C path x"]),  # no apostrophe at either end
+        (["A" * 40, "A" * 40, "a" * 40], [], ["A" * 31, "A" * 27 + " (2)", "a" * 27 + " (3)"]),
+        (["Register", "History", "???"], ["Summary", "Register"], ["Register (2)", "History (2)", "Report"]),
+        (["An inspection of the effectiveness of the police"], [], ["An inspection of the"]),
+    ],
+)
+def test_sheet_names_are_ones_excel_accepts(labels: list[str], taken: list[str], names: list[str]) -> None:
+    made = register.sheet_names(labels, taken=taken)
+    assert made == names
+    assert all(len(n) <= 31 and not re.search(r"[\[\]:*?/\\]", n) for n in made)
+    assert len({n.casefold() for n in (*made, *taken)}) == len(made) + len(taken)
 
 
 def test_an_invalid_spec_fails_the_register_with_its_located_error(tmp_path: Path) -> None:

@@ -276,6 +276,22 @@ def test_an_update_that_would_make_the_spec_invalid_is_not_written(tmp_path: Pat
     assert spec.read_bytes() == before
 
 
+def test_update_checks_the_spec_as_validate_does_and_says_what_validate_says(tmp_path: Path) -> None:
+    # update checks through the one checking path, as validate (today's date included): an update
+    # dated after today is recorded, with validate's own warning that reports leave it out till then.
+    [spec] = copied(tmp_path, WESSEX)
+    code, out, err = run("update", spec, "R2", "--status", "complete", "--date", "2099-01-01", "--note", "Done.")
+    assert (code, out) == (
+        0,
+        f"{spec}: recommendation R2, action 1: complete (2099-01-01)\n1 update recorded in 1 spec\n",
+    )
+    said = run("validate", spec)
+    assert said[0] == 0
+    warnings = [line for line in said[1].splitlines() + said[2].splitlines() if ": warning: " in line]
+    assert len(warnings) == 1 and "the update is dated 2099-01-01, after " in warnings[0]
+    assert err.splitlines() == warnings
+
+
 def _register_csv(tmp_path: Path, specs: list[Path]) -> list[dict[str, str]]:
     assert run("register", *specs, "-o", tmp_path / "updates.csv", "--as-of", AS_OF)[0] == 0
     return list(csv.DictReader(io.StringIO((tmp_path / "updates.csv").read_text(encoding="utf-8-sig"))))

@@ -98,6 +98,14 @@ _SHAPES = {
 
 def _shape(text: str) -> list[str]:
     """A text's shape: its blocks in order (a heading with its level) and each link's target."""
+    from jtai_letters.letter.text import paragraphs_only
+
+    if "[" not in text and "<" not in text and (paragraphs := paragraphs_only(text)) is not None:
+        return ["a paragraph"] * paragraphs  # no link can be written without them; most texts need no parser
+    return _parsed_shape(text)
+
+
+def _parsed_shape(text: str) -> list[str]:
     from jtai_letters.letter.text import _BLOCKS
 
     shape: list[str] = []

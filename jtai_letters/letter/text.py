@@ -142,6 +142,36 @@ def block_problem(text: str, *, inline: bool = False) -> str | None:
     >>> block_problem("# Next steps")[:20]
     'a Markdown heading ('
     """
+    plain = paragraphs_only(text)
+    if plain is not None and (not inline or plain <= 1):
+        return None
+    return _parsed_problem(text, inline=inline)
+
+
+def paragraphs_only(text: str) -> int | None:
+    """How many paragraphs `text` holds when each of its lines starts with a letter or is blank, else None.
+
+    A line starting with a letter can only start or continue a paragraph: every other block of
+    Markdown (lists, headings, quotations, code, HTML, tables, rules, link definitions, a heading's
+    underline) starts with a space, a digit or a mark. Most letter text is this, and needs no parser
+    (`tests/test_text.py` holds this to the parser's answers)."""
+    if "\r" in text or "\0" in text:
+        return None  # line ends and characters the parser first rewrites
+    paragraphs, blank = 0, True
+    for line in text.split("\n"):
+        if not line.strip(" \t"):
+            blank = True
+        elif line[0].isalpha():
+            if blank:
+                paragraphs += 1
+            blank = False
+        else:
+            return None
+    return paragraphs
+
+
+def _parsed_problem(text: str, *, inline: bool) -> str | None:
+    # `block_problem`, from the parser's tokens.
     depth = 0
     paragraphs: list[int] = [0]  # paragraphs in the document, then in each open list item
     nested: list[bool] = []  # whether each open list item holds a list

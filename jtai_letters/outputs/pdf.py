@@ -48,11 +48,14 @@ def _marking_languages(build: Any) -> Any:
     """
 
     inherited: weakref.WeakKeyDictionary[Any, str | None] = weakref.WeakKeyDictionary()
+    walked: weakref.WeakSet[Any] = weakref.WeakSet()  # documents whose languages are known
 
     def build_with_language(box: Any, parent: Any, *args: Any) -> Iterator[Any]:
         element = box.element
-        if box.element_tag == "html":  # once a document: the language around each element
+        if box.element_tag == "html" and element not in walked:
+            # Once a document (every page has a box for <html>): the language around each element.
             _languages_around(element, element.get("lang"), inherited)
+            walked.add(element)
         skip = element is None or box.element_tag in ("html", "body")
         lang = None if skip else element.get("lang")
         if lang and lang == inherited.get(element):

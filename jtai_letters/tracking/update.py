@@ -6,8 +6,9 @@ exports the register, fills in the status, note, date, by and evidence of the ro
 and applies it. Items are named as the register names them (`R1`, `AFI2`, `local` for the
 letter's own actions); actions count from 1, as the letter's table rows do.
 
-Nothing is half-applied: every spec's new text is made and checked in memory first (the schema
-and the rules: a change that would make a spec invalid is refused, naming where); only when
+Nothing is half-applied: every spec's new text is made and checked in memory first, as `validate`
+checks a spec (`pipeline.inspect`, given the text: a change that would make a spec invalid is
+refused, naming where); only when
 every one passes are they all written, atomically, each refused if it changed on disk since it
 was read. Every spec goes through the round-trip writer, so comments, order and quoting stay.
 """
@@ -24,11 +25,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jtai_letters.checks import rules
 from jtai_letters.errors import Problem, SpecError, UsageError
 from jtai_letters.files import write_atomic
-from jtai_letters.pipeline.build import DEFAULTS, SPEC_SUFFIXES, Options, check
-from jtai_letters.spec.load import load_spec, parse_spec
+from jtai_letters.pipeline.build import DEFAULTS, SPEC_SUFFIXES, Options
+from jtai_letters.pipeline.inspect import inspect
+from jtai_letters.spec.load import load_spec
 from jtai_letters.spec.models import ResponseSpec, _status
 from jtai_letters.spec.vocabulary import Status
 from jtai_letters.spec.writer import SpecChanged, SpecDocument
@@ -175,11 +176,11 @@ def apply(changes: Iterable[Change], options: Options = DEFAULTS, *, today: dt.d
         documents[path].append((*row.loc, "updates"), _record(change, day))
         what = f"action {row.action_number}" if row.action_number else "the item"
         done.lines.append(f"{path}: {row.item_label}, {what}: {change.status} ({(change.date or day).isoformat()})")
-    # Every new text checked before any is written: the schema and the rules, as validate has them.
+    # Every new text checked before any is written, as validate checks it.
     staged: dict[Path, bytes] = {}
     for path, doc in documents.items():
         text = doc.text()
-        problems += _new_errors(path, text, options)
+        problems += _new_errors(path, text, options, day)
         staged[path] = text.encode("utf-8")
     if problems:
         raise SpecError([*problems, Problem("nothing was written: fix these and run it again", None, rule="usage")])
@@ -191,7 +192,7 @@ def apply(changes: Iterable[Change], options: Options = DEFAULTS, *, today: dt.d
     write_atomic(staged)
     done.written = list(staged)
     for path in staged:  # the one checking path, as validate reports it
-        done.warnings += check(path, options).warnings
+        done.warnings += inspect(path, options, as_of=day).warnings
     return done
 
 
@@ -216,20 +217,17 @@ def _valid(path: Path, options: Options) -> ResponseSpec:
     return load_spec(path, options.profile, options.profiles).spec
 
 
-def _errors(spec_text: str, path: Path, options: Options) -> list[Problem]:
-    try:
-        spec = parse_spec(spec_text, path, options.profile, options.profiles)
-    except SpecError as e:
-        return [p for p in e.problems if p.severity == "error"]
-    return [p for p in rules.check(spec) if p.severity == "error"]
+def _errors(path: Path, options: Options, day: dt.date, text: str | None = None) -> list[Problem]:
+    # The errors validate finds in the spec (in `text`, when given, as its contents): the one checking path.
+    return inspect(path, options, as_of=day, text=text).errors
 
 
-def _new_errors(path: Path, text: str, options: Options) -> list[Problem]:
+def _new_errors(path: Path, text: str, options: Options, day: dt.date) -> list[Problem]:
     """The errors `text` has that the spec on disk has not: those the updates would bring."""
-    before = {(p.rule, p.field, p.message) for p in _errors(path.read_text(encoding="utf-8"), path, options)}
+    before = {(p.rule, p.field, p.message) for p in _errors(path, options, day)}
     return [
         Problem(f"{p.message} (not written)", p.path, p.line, p.column, p.field, p.rule)
-        for p in _errors(text, path, options)
+        for p in _errors(path, options, day, text)
         if (p.rule, p.field, p.message) not in before
     ]
 
