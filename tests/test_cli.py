@@ -43,7 +43,7 @@ EXPECTED = {
     "wrong-type.yaml": "15:20: report.force_inspected: expected true or false, got 'perhaps'",
     # YAML mistakes officers make daily: the likely cause and its fix.
     "yaml-colon-in-text.yaml": "24:19: a colon followed by a space, inside text without quotes, starts a new key; "
-    'put the whole text in double quotes ("..."), or write `>-` after the key and the text on the lines below it',
+    'put the whole text in double quotes ("..."), or write `|` after the key and the text on the lines below it',
     "yaml-colon-in-list-item.yaml": "22:7: response.context[0]: expected text, got a mapping "
     "('Policy: introduce a new approach to the report.'): a colon followed by a space, inside text without quotes, "
     'starts a key; put the whole text in double quotes ("...")',

@@ -281,7 +281,7 @@ def _likely_cause(text: str, e: yaml.MarkedYAMLError, line: int, column: int) ->
             line,
             column,
             "a colon followed by a space, inside text without quotes, starts a new key; put the whole text in "
-            'double quotes ("..."), or write `>-` after the key and the text on the lines below it',
+            'double quotes ("..."), or write `|` after the key and the text on the lines below it',
         )
     if ("expected '-' indicator" in (e.problem or "") or "expected key" in (e.problem or "")) and here.strip():
         return line, column, _misindented(lines, line)
