@@ -111,7 +111,8 @@ TEXT_LAYOUT = {
     "text-layout-in-double-quotes.yaml": [
         "26:17: "
         + _JOINS.format("The board will oversee this. It repor...")
-        + " (the line is in the text that starts here: in double quotes with escapes, its own line cannot be told)"
+        + " (the line is in the text that starts here; which line of the file cannot be told, as in text in double"
+        " quotes with escapes)"
     ],
 }
 
@@ -257,6 +258,7 @@ SNIPPETS = {
     "single quotes": "a: 'it''s\n   here\n\n  ''now'''\n",
     "double quotes": 'a: "one\n  two\n\n  three"\n',
     "in a list": "a:\n  - |\n    one\n    two\n  - plain\n    text\n",
+    "saved on Windows": "a: |\r\n  one\r\n\r\n  two\r\nb: plain\r\n  three\r\n",
 }
 
 

@@ -617,10 +617,12 @@ def _lines_written(src: SourceMap, loc: Loc, lines: list[str]) -> list[tuple[int
 
 def _layout_problem(src: SourceMap, loc: Loc, said: str, place: tuple[int, int] | None) -> Problem:
     """A `text-layout` warning at the line it is about; at the field when that line cannot be told
-    (text in double quotes with escapes), saying so when the text is written over several lines."""
+    (text in double quotes with escapes, or line breaks YAML reads but a text editor may not show),
+    saying so when the text is written over several lines."""
     if place is None and src.spans_lines(loc):
         said += (
-            " (the line is in the text that starts here: in double quotes with escapes, its own line cannot be told)"
+            " (the line is in the text that starts here; which line of the file cannot be told, as in text in double"
+            " quotes with escapes)"
         )
     return problem(src, loc, said, "text-layout", place=place)
 

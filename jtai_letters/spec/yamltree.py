@@ -90,7 +90,7 @@ def _line_starts(source: str, begin: int, end: int, style: str, at: Pos, value: 
     """(offset in the value, 1-based line, 1-based column) where each written line's text starts in
     the value, for a text whose lines YAML joins (plain, quoted, `>`) or keeps (`|`); empty when
     rebuilding the value from the lines does not give it back (the places would be guesses)."""
-    lines = source[begin:end].split("\n")
+    lines = source[begin:end].replace("\r\n", "\n").split("\n")  # a file saved on Windows too
     first_line, first_column = at
     if style in ("|", ">"):
         body = [(first_line + 2 + j, line) for j, line in enumerate(lines[1:])]  # from the line after `|`
