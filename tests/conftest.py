@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -9,7 +12,7 @@ import pytest
 
 from jtai_letters import build
 
-from .helpers import SPECS
+from .helpers import RESPONSES, SPECS, run
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext
@@ -38,6 +41,29 @@ def letters(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Pat
         result = build(spec, out)
         built[spec.stem] = {p.suffix[1:]: p for p in result.outputs}
     return built
+
+
+@pytest.fixture(scope="session")
+def libreoffice_pdfs(letters: dict[str, dict[str, Path]], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every example's DOCX, and the progress report's across them (`progress.pdf`), as LibreOffice
+    opens and prints them: one LibreOffice run for them all (starting it costs seconds)."""
+    soffice = shutil.which("soffice")
+    assert soffice, "LibreOffice is installed by scripts/setup"
+    out = tmp_path_factory.mktemp("libreoffice")
+    progress = out / "progress.docx"
+    code, _, err = run("progress", RESPONSES, "-o", progress, "--as-of", "2026-01-01")
+    assert code == 0, err
+    files = [str(letters[spec.stem]["docx"]) for spec in SPECS] + [str(progress)]
+    proc = subprocess.run(
+        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(out), *files],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HOME": str(out / "profile")},  # a fresh LibreOffice profile
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return out
 
 
 @pytest.fixture(scope="session")

@@ -7,9 +7,7 @@ import collections
 import dataclasses
 import doctest
 import io
-import os
 import re
-import shutil
 import subprocess
 import zipfile
 from collections.abc import Iterator
@@ -20,7 +18,7 @@ import pikepdf
 import pytest
 import yaml
 from docx.document import Document as DocxDocument
-from docx.shared import Mm
+from docx.shared import Mm, Twips
 from docx.table import Table
 
 from jtai_letters import Options, OutputError, load_spec, render
@@ -28,7 +26,7 @@ from jtai_letters.letter import labels, style, typography
 from jtai_letters.letter.render import RenderedLetter
 from jtai_letters.letter.text import to_html
 from jtai_letters.outputs import docx as docx_writer
-from jtai_letters.outputs import docx_base
+from jtai_letters.outputs import docx_base, measure
 from jtai_letters.outputs import pdf as pdf_writer
 from jtai_letters.spec.models import _contrast_on_white
 
@@ -122,23 +120,6 @@ def _data_tables(document: DocxDocument) -> Iterator[tuple[Table, int]]:
         for row in table.rows:
             for cell in row.cells:
                 yield from ((inner, column) for inner in cell.tables)
-
-
-@pytest.fixture(scope="module")
-def libreoffice_pdfs(letters: dict[str, dict[str, Path]], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every example's DOCX as LibreOffice opens and prints it."""
-    soffice = shutil.which("soffice")
-    assert soffice, "LibreOffice is installed by scripts/setup"
-    out = tmp_path_factory.mktemp("libreoffice")
-    files = [str(letters[stem]["docx"]) for stem in STEMS]
-    subprocess.run(
-        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(out), *files],
-        capture_output=True,
-        env={**os.environ, "HOME": str(out)},  # a fresh LibreOffice profile
-        timeout=300,
-        check=True,
-    )
-    return out
 
 
 @pytest.mark.parametrize("stem", STEMS)
@@ -246,6 +227,24 @@ def test_nested_lists_are_real_word_lists_and_each_numbered_list_starts_at_one()
     # The list's own space below its last item, as the PDF's.
     pears = next(p for p in document.paragraphs if p.text == "pears")
     assert pears.paragraph_format.space_after.pt == style.HOUSE_STYLE.paragraph_after
+
+
+def test_an_action_tables_column_is_widened_to_its_longest_word_the_others_giving_the_room() -> None:
+    house = style.HOUSE_STYLE
+    word = "Ymgynghoriadau"  # 14 letters: wider than the status column's 15% of the text width
+    body = (
+        '<table class="actions"><thead><tr><th>Action</th><th>Owner</th><th>Due</th><th>Status</th></tr></thead>'
+        f"<tbody><tr><td>Train every call handler.</td><td>Head of the Control Room</td><td>31 January 2026</td>"
+        f"<td>{word}</td></tr></tbody></table>"
+    )
+    [table] = open_docx(docx_writer.write(letter_of(body))).tables
+    grid = [int(c.get(f"{W}w")) for c in table._tbl.tblGrid.findall(f"{W}gridCol")]
+    need = measure.word_width(word, house.font, house.table_size) + 2 * house.cell_padding_horizontal
+    assert grid[3] / 20 >= need > house.action_columns[3] * TEXT_WIDTH / 20
+    assert sum(grid) == TEXT_WIDTH
+    shares = [g / TEXT_WIDTH for g in grid[:3]]  # the others give the room, the action still the widest
+    assert all(s < h for s, h in zip(shares, house.action_columns, strict=False)) and shares[0] == max(shares)
+    assert [cell.width for cell in table.rows[1].cells] == [Twips(g) for g in grid]  # each cell's w:tcW too
 
 
 def test_list_items_as_markdown_writes_them_make_no_empty_paragraphs() -> None:

@@ -28,6 +28,7 @@ from openpyxl import load_workbook
 from jtai_letters import SpecError, build
 from jtai_letters.letter.style import HOUSE_STYLE
 from jtai_letters.letter.templates import layouts
+from jtai_letters.outputs import measure
 from jtai_letters.spec.load import load_spec
 from jtai_letters.spec.models import ResponseSpec
 from jtai_letters.tracking import deadlines, register
@@ -549,8 +550,10 @@ def test_progress_summary_columns_are_as_wide_as_their_content(progress: dict[st
     grid = [int(c.get(qn("w:w"))) for c in summary._tbl.tblGrid.findall(qn("w:gridCol"))]
     header = [c.text for c in summary.rows[0].cells]
     assert grid[0] > max(grid[1:])
-    for width, words in zip(grid[1:], header[1:], strict=True):  # a bold word: about 0.55 em a letter
-        assert width / 20 >= max(len(w) for w in words.split()) * 0.55 * 11 + 12
+    padding = 2 * HOUSE_STYLE.cell_padding_horizontal
+    for width, words in zip(grid[1:], header[1:], strict=True):  # a heading's words print bold
+        longest = max(measure.word_width(w, HOUSE_STYLE.font, HOUSE_STYLE.table_size, bold=True) for w in words.split())
+        assert width / 20 >= longest + padding
     # No word of a report's title broken across lines in the PDF
     lines = pdf_text(progress["pdf"]).splitlines()
     printed = {word for line in lines for word in line.split()}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,9 +15,10 @@ from jtai_letters import cli
 from jtai_letters.faces.skeleton import skeleton
 from jtai_letters.letter.layouts import declaration
 from jtai_letters.letter.templates import DEFAULT_TEMPLATES
+from jtai_letters.spec import yamltree
 from jtai_letters.spec.schema import json_schema, json_schema_text, markdown
 
-from .helpers import ROOT
+from .helpers import ROOT, SPECS
 
 RULES = Path(__file__).resolve().parent / "rules"
 BAD = Path(__file__).resolve().parent / "bad"
@@ -48,9 +51,16 @@ EXPECTED = {
     "action-under-answer-due-early.yaml": [("warning", "date-order", "response.recommendations[0].actions[0].due", 27)],
     "placeholder-tbc-dotted.yaml": [("error", "placeholder", "response.context[0]", 22)],
     "text-cut-by-hash.yaml": [("warning", "text-cut", "response.recommendations[0].response", 25)],
-    "text-line-joins-bullet.yaml": [("warning", "text-layout", "response.recommendations[0].response", 25)],
-    "text-dash-without-space.yaml": [("warning", "text-layout", "response.recommendations[0].response", 25)],
-    "text-word-bullets-without-bar.yaml": [("warning", "text-layout", "response.recommendations[0].response", 25)],
+    # A text's layout: the line the warning is about, not the field's first.
+    "text-line-joins-bullet.yaml": [("warning", "text-layout", "response.recommendations[0].response", 30)],
+    "text-dash-without-space.yaml": [("warning", "text-layout", "response.recommendations[0].response", 28)],
+    "text-word-bullets-without-bar.yaml": [("warning", "text-layout", "response.recommendations[0].response", 26)],
+    "text-layout-each-line-its-own.yaml": [
+        ("warning", "text-layout", "response.recommendations[0].response", 30),
+        ("warning", "text-layout", "response.recommendations[0].response", 31),
+    ],
+    "text-layout-plain-over-lines.yaml": [("warning", "text-layout", "response.recommendations[0].response", 28)],
+    "text-layout-in-double-quotes.yaml": [("warning", "text-layout", "response.recommendations[0].response", 26)],
     "peel-grade-misspelt.yaml": [("error", "grade", "report.judgements[1].grade", 20)],
     "copies-without-home-secretary.yaml": [("warning", "s55-copies", "response.copies", 28)],
     "copies-without-inspectorate.yaml": [("warning", "s55-copies", "response.copies", 28)],
@@ -62,12 +72,12 @@ EXPECTED = {
     "word-sub-bullet-o-with-a-space.yaml": [],
     "peel-letter-from-the-trial.yaml": [],
     "text-word-paragraphs-without-blank-line.yaml": [
-        ("warning", "text-layout", "response.chief_constable.comments", 28)
+        ("warning", "text-layout", "response.chief_constable.comments", 30)
     ],
     "text-hand-wrapped-not-warned.yaml": [],
     "word-sub-bullet-o-indented-with-spaces.yaml": [],
     "text-layout-in-one-text-names-the-field.yaml": [
-        ("warning", "text-layout", "response.chief_constable.comments", 28)
+        ("warning", "text-layout", "response.chief_constable.comments", 33)
     ],
     # The date the deadline needs is wrong; the unanswered R4 is still found.
     "published-not-a-date-still-checks-answers.yaml": [
@@ -133,6 +143,68 @@ def test_rule_message(name: str) -> None:
     _, [report] = validate_json(RULES / name)
     found = [e["message"] for e in report["errors"]] + [w["message"] for w in report["warnings"]]  # type: ignore[index,union-attr]
     assert found == MESSAGES[name]
+
+
+_DASH = (
+    "warning: response.recommendations[0].response: the line '-introduce a new deployment model' prints its dash: "
+    "for a bullet, write a space after it ('- introduce'), with a blank line before the list"
+)
+_JOINS = (
+    "warning: response.recommendations[0].response: the line '{}' joins the bullet above it: leave a blank line "
+    "before it to start a new paragraph, or indent it to continue the bullet"
+)
+# file -> what validate prints about it, each at the line (and column) of the text it is about
+TEXT_LAYOUT = {
+    "text-line-joins-bullet.yaml": [f"30:9: {_JOINS.format('The board will oversee this.')}"],
+    "text-dash-without-space.yaml": [f"28:9: {_DASH}"],
+    "text-word-bullets-without-bar.yaml": [
+        "26:9: warning: response.recommendations[0].response: bullets pasted from Word run together on one line: "
+        "text without `|` joins its lines into one; write `|` after the key and the text on the lines below it, "
+        "each bullet on its own line"
+    ],
+    "text-layout-each-line-its-own.yaml": [f"30:9: {_DASH}", f"31:9: {_DASH}"],
+    "text-layout-plain-over-lines.yaml": [f"28:9: {_DASH}"],
+    "text-layout-in-double-quotes.yaml": [
+        "26:17: "
+        + _JOINS.format("The board will oversee this. It repor...")
+        + " (the line is in the text that starts here; which line of the file cannot be told, as in text in double"
+        " quotes with escapes)"
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(TEXT_LAYOUT))
+def test_a_texts_layout_warning_names_the_line_it_is_about(name: str) -> None:
+    out = io.StringIO()
+    assert cli.main(["validate", str(RULES / name)], out, io.StringIO()) == 0
+    said = out.getvalue().splitlines()
+    assert said[:-1] == [f"{RULES / name}:{line}" for line in TEXT_LAYOUT[name]]
+
+
+def test_a_texts_layout_warning_in_a_welsh_letter_names_the_line_in_each_language(tmp_path: Path) -> None:
+    spec = tmp_path / "responses" / "welsh.yaml"
+    spec.parent.mkdir()
+    shutil.copytree(ROOT / "profiles", tmp_path / "profiles")
+    text = (ROOT / "responses" / "tir-llechen-2025-domestic-abuse.yaml").read_text(encoding="utf-8")
+    answer = (
+        "        cy: Derbynnir. Bydd swyddogion yn cofnodi llais y plentyn ym mhob achos.\n"
+        "        en: Accepted. Officers will record the voice of the child in every case.\n"
+    )
+    assert answer in text
+    written = "        cy: |\n          Derbynnir. Bydd swyddogion:\n\n          -cofnodi llais y plentyn\n"
+    written += "        en: |\n          Accepted. Officers will:\n\n          -record the voice of the child\n"
+    spec.write_text(text.replace(answer, written), encoding="utf-8")
+    lines = spec.read_text(encoding="utf-8").splitlines()
+    _, [report] = validate_json(spec)
+    found = [(w["line"], w["column"], w["message"]) for w in report["warnings"]]  # type: ignore[index,union-attr]
+    assert [(line, column) for line, column, _ in found] == [
+        (lines.index("          -cofnodi llais y plentyn") + 1, 11),
+        (lines.index("          -record the voice of the child") + 1, 11),
+    ]
+    assert [message.split(":")[0] for _, _, message in found] == [
+        "the line '-cofnodi llais y plentyn' prints its dash",
+        "the line '-record the voice of the child' prints its dash",
+    ]
 
 
 def test_an_action_due_in_a_quarter_before_the_response_names_the_quarter_s_months() -> None:
@@ -235,3 +307,39 @@ def test_a_bullet_with_no_words_is_refused_not_dropped() -> None:
     assert report["errors"][0]["message"] == (  # type: ignore[index]
         "a list item with no words ('-' alone on a line): write its words after '- ', or remove it"
     )
+
+
+def _texts_over_lines(node: object, at: tuple[int, int] | None = None) -> list[tuple[str, tuple[int, int]]]:
+    """Every text of a YAML tree with the position it is written at."""
+    if isinstance(node, yamltree.Map):
+        return [t for k, v in node.items() for t in _texts_over_lines(v, node.values_at[k])]
+    if isinstance(node, yamltree.Seq):
+        return [t for v, pos in zip(node, node.items_at, strict=True) for t in _texts_over_lines(v, pos)]
+    return [(node, at)] if isinstance(node, str) and at is not None else []
+
+
+SNIPPETS = {
+    "literal": "a: |\n\n  one\n    two\n\n  -three\n",
+    "folded": "a: >-\n  one\n  two\n\n  three\n    four\n  five\n",
+    "plain": "a: one\n  two\n\n\n  three • four\n",
+    "single quotes": "a: 'it''s\n   here\n\n  ''now'''\n",
+    "double quotes": 'a: "one\n  two\n\n  three"\n',
+    "in a list": "a:\n  - |\n    one\n    two\n  - plain\n    text\n",
+    "saved on Windows": "a: |\r\n  one\r\n\r\n  two\r\nb: plain\r\n  three\r\n",
+}
+
+
+@pytest.mark.parametrize("text", [*SNIPPETS.values(), *(p.read_text(encoding="utf-8") for p in SPECS)])
+def test_every_word_of_a_text_over_several_lines_is_placed_where_it_is_written(text: str) -> None:
+    root = yamltree.load(text)
+    lines = text.split("\n")
+    placed = yamltree.text(root)
+    assert placed is not None
+    over_lines = [(value, at) for value, at in _texts_over_lines(root) if at in placed.spans]
+    assert over_lines or text not in SNIPPETS.values()
+    for value, at in over_lines:
+        for word in re.finditer(r"[^\s']+", value):
+            place = placed.place(at, value, word.start())
+            assert place is not None, value
+            line, column = place
+            assert lines[line - 1][column - 1 :].startswith(word.group()), (value, word.group(), place)

@@ -1,5 +1,6 @@
 """No word is cut across lines in a table too narrow for it: the letters of every example and the
-progress report across them, read back from the PDF ("Statu s", "Recommendati on" were)."""
+progress report across them, read back from the PDF ("Statu s", "Recommendati on" were) and from
+their Word versions as LibreOffice prints them ("Pennaet h" was)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from jtai_letters import build
-from jtai_letters.pipeline.build import Options
-
-from .helpers import ROOT, run
+from .helpers import ROOT, docx_paragraphs, run
 
 EXAMPLES = sorted((ROOT / "responses").glob("*.yaml"))
 _WORD = r"[^\W\d_][^\W\d_’']*"
@@ -22,6 +20,11 @@ _WORD = r"[^\W\d_][^\W\d_’']*"
 def _words(spec: Path) -> set[str]:
     text = re.sub(r"\S+://\S+|\S+@\S+", " ", spec.read_text(encoding="utf-8"))  # addresses break anywhere
     return set(re.findall(_WORD, text))
+
+
+def _words_of_docx(path: Path) -> set[str]:
+    """The words a DOCX holds, whole (its paragraphs', table cells' and letterhead's)."""
+    return set(re.findall(_WORD, re.sub(r"\S+://\S+|\S+@\S+", " ", "\n".join(docx_paragraphs(path)))))
 
 
 def cut_words(pdf: Path, words: set[str]) -> list[str]:
@@ -51,20 +54,33 @@ def test_the_check_finds_a_cut_word_and_not_two_whole_ones() -> None:
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("whole-words")
-    for spec in EXAMPLES:
-        build(spec, out, Options(formats=("pdf",)))
-    code, _, _ = run("progress", ROOT / "responses", "-o", out / "progress.pdf", "--as-of", "2026-01-01")
-    assert code == 0
+def progress_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("whole-words") / "progress.pdf"
+    code, _, err = run("progress", ROOT / "responses", "-o", out, "--as-of", "2026-01-01")
+    assert code == 0, err
     return out
 
 
+ALL_WORDS = set().union(*(_words(spec) for spec in EXAMPLES)) | {"Recommendation", "Status", "Planned"}
+
+
 @pytest.mark.parametrize("spec", EXAMPLES, ids=[s.stem for s in EXAMPLES])
-def test_no_word_of_an_example_is_cut_in_its_letter(rendered: Path, spec: Path) -> None:
-    assert cut_words(rendered / f"{spec.stem}.pdf", _words(spec)) == []
+def test_no_word_of_an_example_is_cut_in_its_letter(letters: dict[str, dict[str, Path]], spec: Path) -> None:
+    assert cut_words(letters[spec.stem]["pdf"], _words(spec)) == []
 
 
-def test_no_word_is_cut_in_the_progress_report(rendered: Path) -> None:
-    words = set().union(*(_words(spec) for spec in EXAMPLES)) | {"Recommendation", "Status", "Planned"}
-    assert cut_words(rendered / "progress.pdf", words) == []
+@pytest.mark.parametrize("spec", EXAMPLES, ids=[s.stem for s in EXAMPLES])
+def test_no_word_of_an_example_is_cut_in_its_word_version(
+    letters: dict[str, dict[str, Path]], libreoffice_pdfs: Path, spec: Path
+) -> None:
+    words = _words(spec) | _words_of_docx(letters[spec.stem]["docx"])  # the template's words too
+    assert cut_words(libreoffice_pdfs / f"{spec.stem}.pdf", words) == []
+
+
+def test_no_word_is_cut_in_the_progress_report(progress_pdf: Path) -> None:
+    assert cut_words(progress_pdf, ALL_WORDS) == []
+
+
+def test_no_word_is_cut_in_the_progress_reports_word_version(libreoffice_pdfs: Path) -> None:
+    words = ALL_WORDS | _words_of_docx(libreoffice_pdfs / "progress.docx")
+    assert cut_words(libreoffice_pdfs / "progress.pdf", words) == []

@@ -52,11 +52,19 @@ def check_rule(fn: Check) -> Check:
 
 
 def problem(
-    src: SourceMap, loc: Loc, message: str, rule: RuleId, *, kind: Severity | None = None, at: Loc | None = None
+    src: SourceMap,
+    loc: Loc,
+    message: str,
+    rule: RuleId,
+    *,
+    kind: Severity | None = None,
+    at: Loc | None = None,
+    place: tuple[int, int] | None = None,
 ) -> Problem:
-    """A problem of a registered rule about `loc` (placed at `at`'s key if given), with the rule's severity;
-    `kind` says which only for a rule whose severity varies (`Problem` refuses it for any other)."""
-    return src.problem(loc, message, rule=rule, kind=kind, key=at is not None, at=at)
+    """A problem of a registered rule about `loc` (placed at `at`'s key if given, or at `place`, a
+    line and column inside its text), with the rule's severity; `kind` says which only for a rule
+    whose severity varies (`Problem` refuses it for any other)."""
+    return src.problem(loc, message, rule=rule, kind=kind, key=at is not None, at=at, place=place)
 
 
 # Embeddings and overrides reorder what a reader sees ("Trojan Source"); Arabic and Urdu text
@@ -78,8 +86,14 @@ def check(loaded: LoadedSpec) -> list[Problem]:
     found += [p for one in loaded.letters().values() for fn in CHECKS for p in fn(one.spec, one.source)]
     found += parity(loaded)  # the two languages' texts of each field, side by side
     # A warning about a field (not printed, a glyph the fonts lack) is said once, where the first
-    # language has it; an error stays at each line it is on (a placeholder in both texts is two).
-    once = {(p.path, p.field, p.rule, p.message) if p.severity == "warning" else p: p for p in reversed(found)}
+    # language has it; an error stays at each line it is on (a placeholder in both texts is two), and
+    # so does a warning about one line of a text (two '-word' lines alike are two).
+    once = {
+        (p.path, p.field, p.rule, p.message, p.line if p.rule == "text-layout" else None)
+        if p.severity == "warning"
+        else p: p
+        for p in reversed(found)
+    }
     return sorted(once.values(), key=lambda p: (p.line or 0, p.column or 0))
 
 
@@ -677,6 +691,42 @@ def _text(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
         yield from text_problems(src, loc, value)
 
 
+def _lines_written(src: SourceMap, loc: Loc, lines: list[str]) -> list[tuple[int, int] | None]:
+    """The file's (line, column) of each of `lines` of the text at `loc` (in the text's order), found
+    in the text as written (the model's may have lost leading blank lines, or gained a blank line
+    after pasted bullets); None for one not found, or a text on one line (its field's place is exact)."""
+    written = src.written(loc)
+    text = written[0] if written else None
+    if not isinstance(text, str):
+        return [None] * len(lines)
+    places: list[tuple[int, int] | None] = []
+    own = text.split("\n")
+    starts = [0]
+    for line in own:
+        starts.append(starts[-1] + len(line) + 1)
+    after = 0
+    for line in lines:
+        n = next((n for n in range(after, len(own)) if own[n].strip() == line.strip()), None)
+        if n is None:
+            places.append(None)
+            continue
+        after = n + 1
+        places.append(src.place(loc, starts[n] + len(own[n]) - len(own[n].lstrip())))
+    return places
+
+
+def _layout_problem(src: SourceMap, loc: Loc, said: str, place: tuple[int, int] | None) -> Problem:
+    """A `text-layout` warning at the line it is about; at the field when that line cannot be told
+    (text in double quotes with escapes, or line breaks YAML reads but a text editor may not show),
+    saying so when the text is written over several lines."""
+    if place is None and src.spans_lines(loc):
+        said += (
+            " (the line is in the text that starts here; which line of the file cannot be told, as in text in double"
+            " quotes with escapes)"
+        )
+    return problem(src, loc, said, "text-layout", place=place)
+
+
 def text_problems(src: SourceMap, loc: Loc, value: str) -> Iterator[Problem]:
     """The text rules' problems with one string at `loc`: placeholders, characters, and links in Markdown text.
 
@@ -685,10 +735,14 @@ def text_problems(src: SourceMap, loc: Loc, value: str) -> Iterator[Problem]:
     if isinstance(value, Inline) and ("[" in value or "<" in value):  # no link can be written without them
         yield from _links(src, loc, value)
     if isinstance(value, Block) and "\n" in value:
-        for said in layout_problems(value):
-            yield problem(src, loc, said, "text-layout")
-    if isinstance(value, Inline) and (said_once := run_together(value)):
-        yield problem(src, loc, said_once, "text-layout")
+        lines = value.split("\n")
+        laid_out = layout_problems(value)
+        for (_, said), place in zip(laid_out, _lines_written(src, loc, [lines[n] for n, _ in laid_out]), strict=True):
+            yield _layout_problem(src, loc, said, place)
+    if isinstance(value, Inline) and (runs_on := run_together(value)):
+        written = src.written(loc)
+        at = run_together(written[0]) if written and isinstance(written[0], str) else None  # where it is typed
+        yield _layout_problem(src, loc, runs_on[1], src.place(loc, at[0]) if at else None)
     if found := placeholder(value):
         yield problem(src, loc, f"unfinished: '{found}' is a placeholder; replace it with the real text", "placeholder")
     if match := _UNSTORABLE.search(value):

@@ -272,11 +272,16 @@ def pasted(text: str) -> str:
 _RUN_TOGETHER = re.compile("[^\\n]\\s[•◦▪\uf0b7\uf0a7]\\s")
 
 
-def run_together(text: str) -> str | None:
-    """Why bullets pasted from Word into text without `|` print as one run-on line, or None."""
-    if len(_RUN_TOGETHER.findall(text)) < 1:
+def run_together(text: str) -> tuple[int, str] | None:
+    """Where in `text` the first bullet pasted from Word runs on (YAML joined its line to the one
+    before, as text without `|` does), and why it prints as one line; or None.
+
+    >>> run_together("We will • train staff • review")[0]
+    8
+    """
+    if (found := _RUN_TOGETHER.search(text)) is None:
         return None
-    return (
+    return found.start() + 2, (
         "bullets pasted from Word run together on one line: text without `|` joins its lines into one; "
         "write `|` after the key and the text on the lines below it, each bullet on its own line"
     )
@@ -286,35 +291,41 @@ _LIST_ITEM = re.compile(r"^([ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]+(?=\S)")
 _DASH_WORD = re.compile(r"^[ \t]*-(?=[^\s\d-])\S*")
 
 
-def layout_problems(text: str) -> list[str]:
+def layout_problems(text: str) -> list[tuple[int, str]]:
     r"""What in Markdown text would not print as the officer laid it out: a line straight after a
-    bullet that joins it, a `-word` line that prints its dash.
+    bullet that joins it, a `-word` line that prints its dash; each with the line's index in `text`.
 
-    >>> layout_problems("- Train staff\nThe review follows.")[0][:44]
-    "the line 'The review follows.' joins the bul"
+    >>> [(n, said[:44]) for n, said in layout_problems("- Train staff\nThe review follows.")]
+    [(1, "the line 'The review follows.' joins the bul")]
     """
-    found: list[str] = []
+    found: list[tuple[int, str]] = []
     previous = "blank"  # what the line before was: a blank line, a list item, or paragraph text
-    for line in text.split("\n"):
+    for n, line in enumerate(text.split("\n")):
         if not line.strip():
             previous = "blank"
         elif dash := _DASH_WORD.match(line):
             found.append(
-                f"the line '{_short(line.strip())}' prints its dash: for a bullet, write a space after it "
-                f"('- {dash.group(0).strip()[1:]}'), with a blank line before the list"
+                (
+                    n,
+                    f"the line '{_short(line.strip())}' prints its dash: for a bullet, write a space after it "
+                    f"('- {dash.group(0).strip()[1:]}'), with a blank line before the list",
+                )
             )
             previous = "text"
         elif _LIST_ITEM.match(line):
             previous = "item"
         elif previous == "item" and not line[0].isspace():
             found.append(
-                f"the line '{_short(line.strip())}' joins the bullet above it: leave a blank line before it to "
-                "start a new paragraph, or indent it to continue the bullet"
+                (
+                    n,
+                    f"the line '{_short(line.strip())}' joins the bullet above it: leave a blank line before it to "
+                    "start a new paragraph, or indent it to continue the bullet",
+                )
             )
             previous = "text"
         elif previous != "item":  # an indented line goes on with its bullet
             previous = "text"
-    return found + [said for _, said in joined_paragraphs(text)]
+    return found + joined_paragraphs(text)
 
 
 # Paragraphs pasted from Word arrive one a line, with no blank line between: Markdown joins them

@@ -51,6 +51,7 @@ class SourceMap:
     profile: Path | None = None  # the office profile the spec was merged with, if any
     profile_source: SourceMap | None = None  # where each of the profile's values sits in its file
     cuts: tuple[yamltree.Cut, ...] = ()  # plain texts a ` #` cut short (yamltree.cuts)
+    text: yamltree.Text | None = None  # where texts written over several lines sit (yamltree.text)
 
     def position(self, loc: Loc, *, key: bool = False) -> tuple[int | None, int | None]:
         """1-based (line, column) of the value at `loc`, or of its key when `key` is set.
@@ -72,6 +73,39 @@ class SourceMap:
             return None, None
         return pos[0] + 1, pos[1] + 1
 
+    def written(self, loc: Loc) -> tuple[Any, tuple[int, int]] | None:
+        """The value at `loc` as the file has it (before the model trims or converts it) and its
+        0-based position; None when `loc` is not in this file (a profile's, or a missing field)."""
+        node: Any = self.root
+        pos: tuple[int, int] | None = None
+        if self._from_profile(loc):
+            return None
+        for i, part in enumerate(loc):
+            if isinstance(node, Map) and part in node:
+                pos = node.values_at[part]
+            elif isinstance(node, Seq) and isinstance(part, int) and 0 <= part < len(node):
+                pos = node.items_at[part]
+            elif isinstance(node, str) and part == 0 and i == len(loc) - 1:
+                break  # one text where a list of paragraphs may be: the model's first paragraph
+            else:
+                return None
+            node = node[part]
+        return (node, pos) if pos is not None else None
+
+    def spans_lines(self, loc: Loc) -> bool:
+        """Whether the text at `loc` is written over more than one line of the file."""
+        found = self.written(loc)
+        return found is not None and self.text is not None and found[1] in self.text.spans
+
+    def place(self, loc: Loc, offset: int) -> tuple[int, int] | None:
+        """1-based (line, column) of character `offset` of the text at `loc` as the file has it
+        (`written`), when the text is written over several lines; None otherwise (the field's own
+        position is then the place)."""
+        found = self.written(loc)
+        if self.text is None or found is None or not isinstance(found[0], str):
+            return None
+        return self.text.place(found[1], found[0], offset)
+
     def _from_profile(self, loc: Loc) -> bool:
         office = self.root.get("office") if isinstance(self.root, Map) else None
         return len(loc) > 1 and loc[0] == "office" and isinstance(office, Map) and loc[1] not in office.own
@@ -85,15 +119,17 @@ class SourceMap:
         key: bool = False,
         kind: Severity | None = None,
         at: Loc | None = None,
+        place: tuple[int, int] | None = None,
     ) -> Problem:
-        """A `Problem` about field `loc`, placed at `at` (default: `loc` itself) in this file.
+        """A `Problem` about field `loc`, placed at `at` (default: `loc` itself) in this file, or at
+        `place` (1-based line and column, from `place()`) inside its text.
 
         An office field the spec took from its profile is placed in the profile, where it is written.
         """
         if self.profile_source is not None and self._from_profile(loc):
-            place = loc[1:] if at is None or at[:2] != loc[:2] else at[1:]
-            return self.profile_source.problem(loc[1:], message, rule=rule, key=key, kind=kind, at=place)
-        line, column = self.position(loc if at is None else at, key=key)
+            there = loc[1:] if at is None or at[:2] != loc[:2] else at[1:]
+            return self.profile_source.problem(loc[1:], message, rule=rule, key=key, kind=kind, at=there)
+        line, column = place or self.position(loc if at is None else at, key=key)
         return Problem(message, self.path, line, column, field_path(self.as_written(loc)), rule, kind)
 
     def as_written(self, loc: Loc) -> Loc:
@@ -196,7 +232,7 @@ def parse_spec(text: str, path: Path, profile: Path | None = None, profiles: Pat
     """
     root = parse_yaml(text, path)
     cut = tuple(yamltree.cuts(root))
-    src = SourceMap(path, root, cuts=cut)
+    src = SourceMap(path, root, cuts=cut, text=yamltree.text(root))
     if root is None:
         raise SpecError(
             Problem(
@@ -214,7 +250,7 @@ def parse_spec(text: str, path: Path, profile: Path | None = None, profiles: Pat
         merged = _merge_profile(root, src, profile, profiles)
     except SpecError as e:  # the office is then looked at alone
         raise InvalidSpec(e.problems, src) from None
-    placed = SourceMap(path, root, merged.path, merged, cut) if merged is not None else src
+    placed = SourceMap(path, root, merged.path, merged, cut, src.text) if merged is not None else src
     found = language.Finding()
     asked = language.raw_language(root)
     trees = language.project(root, asked or DEFAULT_LANGUAGE, found)
@@ -251,7 +287,7 @@ def parse_spec(text: str, path: Path, profile: Path | None = None, profiles: Pat
 
     def one(tag: str) -> LoadedSpec:
         tree = trees[tag]
-        source = SourceMap(path, tree, merged.path if merged else None, merged, cut)
+        source = SourceMap(path, tree, merged.path if merged else None, merged, cut, src.text)
         return LoadedSpec(specs[tag], source, image_bases=bases)
 
     each = {tag: one(tag) for tag in specs}

@@ -55,6 +55,106 @@ class Cut:
     left_out: str  # what followed the ` #`
 
 
+@dataclass(frozen=True, eq=False)
+class Text:
+    """The file's text, and where each text written over more than one line sits in it: enough to
+    tell the exact line of any part of such a value (`place`), computed only when a problem asks."""
+
+    source: str
+    spans: dict[Pos, tuple[int, int, str]]  # the value's position -> (start index, end index, style)
+
+    def place(self, at: Pos, value: str, offset: int) -> Pos | None:
+        """1-based (line, column) in the file of character `offset` of `value`, the text written at
+        `at` (0-based, as `Map.values_at` holds it); None when it is on one line (its own position
+        is exact), or its lines cannot be told apart (a double-quoted text with escapes)."""
+        span = self.spans.get(at)
+        if span is None or not 0 <= offset <= len(value):
+            return None
+        starts = _line_starts(self.source, *span, at, value)
+        if not starts:
+            return None
+        found = starts[0]
+        for start in starts:
+            if start[0] > offset:
+                break
+            found = start
+        start_offset, line, column = found
+        if span[2] != "'":
+            return line, column + max(offset - start_offset, 0)
+        written = self.source.split("\n", line)[line - 1]  # a quote written twice ('') is one in the value
+        for _ in range(offset - start_offset):
+            column += 2 if written[column - 1 : column + 1] == "''" else 1
+        return line, column
+
+
+def _line_starts(source: str, begin: int, end: int, style: str, at: Pos, value: str) -> list[tuple[int, int, int]]:
+    """(offset in the value, 1-based line, 1-based column) where each written line's text starts in
+    the value, for a text whose lines YAML joins (plain, quoted, `>`) or keeps (`|`); empty when
+    rebuilding the value from the lines does not give it back (the places would be guesses)."""
+    lines = source[begin:end].replace("\r\n", "\n").split("\n")  # a file saved on Windows too
+    first_line, first_column = at
+    if style in ("|", ">"):
+        body = [(first_line + 2 + j, line) for j, line in enumerate(lines[1:])]  # from the line after `|`
+        filled = [line for _, line in body if line.strip()]
+        if not filled:
+            return []
+        indent = len(filled[0]) - len(filled[0].lstrip(" "))
+        pieces: list[str] = []  # the value's lines, as YAML keeps or folds them
+        starts: list[tuple[int, int, int]] = []
+        previous: str | None = None  # the last line with text
+        empty = 0
+        for number, line in body:
+            if not line.strip():
+                if style == "|" and previous is not None:
+                    pieces.append("\n" + line[indent:])
+                elif style == "|":
+                    pieces.append(line[indent:] + "\n")
+                empty += 1
+                continue
+            if len(line) - len(line.lstrip(" ")) < indent:
+                break  # the next key: the text has ended
+            text = line[indent:]
+            if style == "|":
+                pieces.append("\n" if previous is not None else "")
+            elif previous is None:
+                pieces.append("\n" * empty)
+            elif not previous[:1].isspace() and not text[:1].isspace():
+                pieces.append(" " if not empty else "\n" * empty)  # folded
+            else:
+                pieces.append("\n" * (empty + 1))  # a more indented line keeps its line breaks
+            at_offset = sum(map(len, pieces))
+            column = indent + len(text) - len(text.lstrip(" ")) + 1
+            starts.append((at_offset + len(text) - len(text.lstrip(" ")), number, column))
+            pieces.append(text)
+            previous, empty = text, 0
+        same = "".join(pieces).rstrip("\n ") == value.rstrip("\n ")
+        return starts if same else []
+    quote = style in ("'", '"')
+    if style == '"' and "\\" in source[begin:end]:
+        return []  # escapes change lengths and may join lines without a space
+    rebuilt, starts, empty = "", [], 0
+    last = len(lines) - 1
+    for j, line in enumerate(lines):
+        column = first_column + (1 if quote else 0) if j == 0 else len(line) - len(line.lstrip(" \t"))
+        text = line[1 if quote else 0 :] if j == 0 else line.lstrip(" \t")  # the span starts at the text
+        if j == last and quote:
+            text = text[:-1]  # the closing quote
+        if j != last:
+            text = text.rstrip(" \t")
+        if style == "'":
+            text = text.replace("''", "'")
+        if not text and 0 < j < last:
+            empty += 1
+            continue
+        if j:
+            rebuilt += " " if not empty else "\n" * empty
+        if text:
+            starts.append((len(rebuilt), first_line + 1 + j, column + 1))
+        rebuilt += text
+        empty = 0
+    return starts if rebuilt == value else []
+
+
 class Map(dict[Any, Any]):
     """A mapping with the position of each key and of each value."""
 
@@ -63,6 +163,7 @@ class Map(dict[Any, Any]):
     values_at: dict[Any, Pos]
     own: set[Any]  # keys written in this file (a merged office also holds its profile's)
     cuts: list[Cut]  # on the top mapping only: every plain text cut by a ` #` (see `cuts`)
+    text: Text  # on the top mapping only: the places of texts written over several lines (see `text`)
 
 
 class Seq(list[Any]):
@@ -97,6 +198,7 @@ def load(text: str) -> Any:
     value = builder.build(root, (), 0)
     if isinstance(value, Map):
         value.cuts = builder.cuts
+        value.text = Text(text, builder.spans)
     return value
 
 
@@ -115,6 +217,12 @@ def comment_at_start(cut: Cut) -> str:
         f'line is left out and the text is empty; put the whole text in double quotes ("{shown}"), or write `|` '
         "after the key and the text on the lines below it"
     )
+
+
+def text(root: Any) -> Text | None:
+    """Where the texts of a tree from `load` written over several lines sit in its file."""
+    found: Text | None = getattr(root, "text", None)
+    return found
 
 
 _COMMENT_AFTER = re.compile(r"[ \t]+#(.*)")
@@ -401,6 +509,7 @@ class _Builder:
         self.text = text
         self.lines: list[str] | None = None  # split when first needed: most files have no ' #' after text
         self.cuts: list[Cut] = []
+        self.spans: dict[Pos, tuple[int, int, str]] = {}
         self.count = 0
         self.chars = 0
         # One per document: a constructor remembers every node it built, so a shared one would keep them all.
@@ -459,6 +568,8 @@ class _Builder:
         if node.tag == _STR:
             if not node.style and node.value:
                 self.cut(node, path)
+            if node.end_mark.line > node.start_mark.line:
+                self.spans[_pos(node)] = (node.start_mark.index, node.end_mark.index, node.style or "")
             return node.value  # most values: text needs no constructor
         if node.tag == _NULL and not node.value:
             self.cut(node, path)  # `response: #1 priority`: the whole text read as a comment
