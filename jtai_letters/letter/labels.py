@@ -77,6 +77,33 @@ TRACKING_LABELS = MappingProxyType(
         "register": N_("Register"),
         "total": N_("Total"),
         "register_title": N_("Register of responses to inspection reports"),
+        "progress_title": N_("Progress on inspection reports"),
+        "not_named": N_("not named"),
     }
 )
 """The tracking outputs' fixed words (msgids, like `LABELS`): column headings, sheet names."""
+
+
+CALENDAR_LABELS = MappingProxyType(
+    {
+        # The deadlines calendar's name, and each kind of event's title and description
+        "calendar": N_("Inspection responses: deadlines"),
+        "deadline": N_("s55 deadline: %(area)s response to %(title)s"),
+        "deadline_about": N_(
+            "Last day to publish the response of the %(role)s for %(area)s to '%(title)s' "
+            "(published %(date)s): s55 allows %(days)s days from publication."
+        ),
+        "comments": N_("Chief constable's comments due: %(area)s response to %(title)s"),
+        "comments_about": N_(
+            "The %(role)s for %(area)s asked the chief constable to comment on '%(title)s' by this date (s55(4))."
+        ),
+        "draft": N_("s55 deadline (draft): %(name)s"),
+        "draft_about": N_(
+            "Last day to publish the response drafted in %(path)s: the draft is not yet valid "
+            "(validate lists what it lacks)."
+        ),
+        "due": N_("Due: %(action)s"),
+        "due_about": N_("%(item)s of '%(title)s' (%(office)s). Owner: %(owner)s. Status: %(status)s."),
+    }
+)
+"""The calendar's words (msgids, like `TRACKING_LABELS`): its events speak the register's language."""
