@@ -32,7 +32,14 @@ from jtai_letters.pipeline.build import (
 )
 from jtai_letters.spec import schema as reference
 from jtai_letters.spec.models import Profile, ResponseSpec
-from jtai_letters.spec.vocabulary import DEFAULT_FORMATS, DEFAULT_REPORT_KIND, FORMATS, LETTER_LANGUAGES, REPORT_KINDS
+from jtai_letters.spec.vocabulary import (
+    DEFAULT_FORMATS,
+    DEFAULT_LANGUAGE,
+    DEFAULT_REPORT_KIND,
+    FORMATS,
+    LETTER_LANGUAGES,
+    REPORT_KINDS,
+)
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -222,6 +229,12 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("--url", help="where the report is published")
     n.add_argument("--templates", type=_templates, default=DEFAULT_TEMPLATES, help="folder of layout templates")
     n.add_argument("--body", action="store_true", help="start the letter as a body in your own order and headings")
+    n.add_argument(
+        "--language",
+        choices=LETTER_LANGUAGES,
+        default=DEFAULT_LANGUAGE,
+        help="the office's language(s), the first first: the comments and the text to fill in",
+    )
     return parser
 
 
@@ -433,6 +446,8 @@ def _new(args: argparse.Namespace, out: TextIO) -> int:
             role=args.role,
             url=args.url,
             body=args.body,
+            language=args.language,
+            templates_dir=args.templates,
         )
     )
     return EXIT_OK

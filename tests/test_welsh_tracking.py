@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import docx
@@ -115,3 +116,32 @@ def test_the_register_of_a_bilingual_office_is_in_both_languages_welsh_first(tmp
 def test_language_names_the_run_s_language_whatever_the_office(tmp_path: Path, language: str, first: str) -> None:
     book = load_workbook(_made(tmp_path, "register.xlsx", "--language", language))
     assert book.sheetnames[0] == first and len(book.sheetnames) == 2 * len(language.split("+"))
+
+
+# -- `new` for a Welsh office -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["cy-GB", "cy-GB+en-GB"])
+@pytest.mark.parametrize(
+    ("layout", "extra"), [("letter", ()), ("letter", ("--kind", "peel")), ("narrative", ("--body",))]
+)
+def test_new_for_a_welsh_office_comments_in_its_languages_and_validates_once_filled(
+    tmp_path: Path, language: str, layout: str, extra: tuple[str, ...]
+) -> None:
+    new = ("new", "--layout", layout, "--area", "Tir Llechen", "--published", "2025-10-14", "--language", language)
+    code, text, _ = run(*new, *extra)
+    assert code == 0
+    comments = "\n".join(line.split("#", 1)[1] for line in text.splitlines() if "#" in line)
+    assert "Ymateb i’w lenwi ar gyfer jtai-letters" in comments
+    # Welsh first; English only beside it, for an office writing in both
+    assert ("Replace every TODO" in comments) == ("+" in language)
+    if "+" not in language:  # file names, the spec's keys and its examples ({id: R1, response: "..."}) aside
+        assert english_in(re.sub(r"\S+\.\w\S*|\{[^}]*\}", "", comments)) == []
+    assert f"  language: {language}\n" in text
+    spec = tmp_path / "new.yaml"
+    filled = text.replace("TODO.invalid", "www.example.gov.uk").replace("TODO: ", "")
+    filled = filled.replace("date: TODO", "date: 2025-12-01").replace('grade: "its grade"', "grade: good")
+    filled = filled.replace('grade: "ei radd"', "grade: good")
+    spec.write_text(filled, encoding="utf-8")
+    code, out, _ = run("validate", spec, "--as-of", "2025-12-01")
+    assert (code, out.splitlines()[-1]) == (0, f"{spec}: valid"), out
