@@ -145,3 +145,27 @@ def test_new_for_a_welsh_office_comments_in_its_languages_and_validates_once_fil
     spec.write_text(filled, encoding="utf-8")
     code, out, _ = run("validate", spec, "--as-of", "2025-12-01")
     assert (code, out.splitlines()[-1]) == (0, f"{spec}: valid"), out
+
+
+# -- the preview's own words ------------------------------------------------------------------------------
+
+
+def test_the_preview_of_a_welsh_letter_speaks_welsh_and_an_english_one_english(tmp_path: Path) -> None:
+    from jtai_letters.faces.preview import Preview, _shell, problems_html
+
+    welsh = Preview(EXAMPLE)
+    welsh.refresh()
+    page = _shell(welsh)
+    root = lxml.html.document_fromstring(page)
+    assert root.get("lang") == "cy-GB"
+    assert root.findtext("head/title") == "Golwg ar y llythyr: tir-llechen-2025-domestic-abuse.yaml"
+    assert [a.text for a in root.xpath("//nav/a")] == ["Lawrlwytho DOCX", "Lawrlwytho PDF"]
+    shown = " ".join(root.xpath("//header//text() | //section//text() | //iframe/@title | //nav/@aria-label"))
+    assert "Dim problemau" in shown and "Y llythyr" in shown
+    assert english_in(shown.replace("tir-llechen-2025-domestic-abuse.yaml", "")) == []
+    english = Preview(ROOT / "responses" / "loamshire-2025-domestic-abuse.yaml")
+    state = english.refresh()
+    assert lxml.html.document_fromstring(_shell(english)).get("lang") == "en-GB"
+    assert problems_html(state).startswith(
+        '<h2 id="problems-heading">No problems found</h2>'
+    ) or "warning" in problems_html(state)

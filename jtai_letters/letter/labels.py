@@ -189,3 +189,31 @@ SKELETON_WORDS = MappingProxyType(
     }
 )
 """`new`'s words (msgids, like `LABELS`): a Welsh office's spec is commented in its languages."""
+
+
+def ngettext(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a message with plural forms for the catalogue (the extractor finds it), as `N_` does one."""
+    return singular, plural
+
+
+PREVIEW_WORDS = MappingProxyType(
+    {
+        # `preview`'s own page, in the letter's first language
+        "title": N_("Preview: %(spec)s"),
+        "heading": N_("Preview of %(spec)s"),
+        "saved": N_("Save the spec, its office profile, its images or a template and the letter below is made again."),
+        "downloads": N_("Downloads"),
+        "docx": N_("Download DOCX"),
+        "pdf": N_("Download PDF"),
+        "letter": N_("The letter"),
+        "none": N_("No problems found"),
+        "both": N_("%(errors)s and %(warnings)s"),
+        "stale": N_("The letter below is the last version without errors; it will update when they are corrected."),
+        "no_letter": N_("No letter yet: correct the problems above and save the spec."),
+    }
+)
+"""The preview page's words (msgids, like `LABELS`)."""
+PREVIEW_COUNTS = MappingProxyType(
+    {"error": ngettext("%(num)s error", "%(num)s errors"), "warning": ngettext("%(num)s warning", "%(num)s warnings")}
+)
+"""The preview's counts of problems, with their plural forms."""
