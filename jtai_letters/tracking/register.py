@@ -179,12 +179,6 @@ class Wording:
         text = self.words.plain(message)
         return text % variables if variables else text
 
-    def plural(self, singular: str, plural: str, n: int, **variables: Any) -> str:
-        """The form of `singular`/`plural` for `n` (`%(num)s` the number, `%(words)s` it in words)."""
-        text, translated = self.words.ntext(singular, plural, n)
-        language = self.words.language if translated else catalogue.ENGLISH
-        return text % {"num": n, "words": catalogue.number_words(n, language), **variables}
-
     def heading(self, name: str) -> str:
         """A column's heading."""
         return self(TRACKING_LABELS[name])
