@@ -396,6 +396,7 @@ S55_COPY_RECIPIENTS: tuple[CopyRecipient, ...] = (
             r"\bhmicf?r?s?\b",
             r"\binspector(?:ate|s)?\b.*\bconstabulary\b",  # HM Inspectorate / Chief Inspector of Constabulary
             r"\barolyg\w*\b.*\bcwnstabliaeth\b",  # Welsh: Arolygiaeth Cwnstabliaeth ... EF
+            r"\barolyg\w*\s+heddluoedd\b",  # Welsh: Arolygaeth Heddluoedd a Gwasanaethau Tân ac Achub Ei Fawrhydi
         ),
     ),
     CopyRecipient(
