@@ -10,7 +10,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal, TextIO
+from typing import Any, Literal, TextIO
 
 from jtai_letters import __version__
 from jtai_letters.errors import JtaiError, Problem, SpecError, UsageError
@@ -33,7 +33,14 @@ from jtai_letters.pipeline.build import (
 from jtai_letters.spec import dates
 from jtai_letters.spec import schema as reference
 from jtai_letters.spec.models import Profile, ResponseSpec
-from jtai_letters.spec.vocabulary import DEFAULT_FORMATS, DEFAULT_REPORT_KIND, FORMATS, REPORT_KINDS
+from jtai_letters.spec.vocabulary import (
+    DEFAULT_FORMATS,
+    DEFAULT_LANGUAGE,
+    DEFAULT_REPORT_KIND,
+    FORMATS,
+    LETTER_LANGUAGES,
+    REPORT_KINDS,
+)
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -107,6 +114,12 @@ def _parser() -> argparse.ArgumentParser:
         t.add_argument("specs", nargs="+", type=Path, help="spec files or folders of them")
         t.add_argument("-o", "--out", type=Path, required=True, help=f"the file to write: {formats}")
         t.add_argument("--as-of", type=_date, default=None, help=f"{as_of} (default: today)")
+        t.add_argument(
+            "--language",
+            choices=LETTER_LANGUAGES,
+            default=None,
+            help="the language(s) it is written in, the first first (default: the first spec's office's)",
+        )
         if verb == "progress":
             t.add_argument("--title", default=None, help="the report's title (default: Progress on inspection reports)")
             t.add_argument(
@@ -224,6 +237,12 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("--url", help="where the report is published")
     n.add_argument("--templates", type=_templates, default=DEFAULT_TEMPLATES, help="folder of layout templates")
     n.add_argument("--body", action="store_true", help="start the letter as a body in your own order and headings")
+    n.add_argument(
+        "--language",
+        choices=LETTER_LANGUAGES,
+        default=DEFAULT_LANGUAGE,
+        help="the office's language(s), the first first: the comments and the text to fill in",
+    )
     return parser
 
 
@@ -435,6 +454,8 @@ def _new(args: argparse.Namespace, out: TextIO) -> int:
             role=args.role,
             url=args.url,
             body=args.body,
+            language=args.language,
+            templates_dir=args.templates,
         )
     )
     return EXIT_OK
@@ -597,12 +618,14 @@ def _tracking(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from jtai_letters.tracking import deadlines, progress, register
 
     export = {"register": register.export, "progress": progress.export, "deadlines": deadlines.export}[args.verb]
-    extra: dict[str, object] = {}
+    extra: dict[str, Any] = {}
     if args.verb == "progress":
         extra = {"title": args.title, "since": args.since, "timeout": args.timeout, "memory_mb": args.memory}
     if args.verb == "deadlines":
         extra = {"drafts": args.drafts}
-    made = export(expand(args.specs), args.out, args.as_of or dt.date.today(), _options(args), **extra)
+    made = export(
+        expand(args.specs), args.out, args.as_of or dt.date.today(), _options(args), language=args.language, **extra
+    )
     for line in lines(made.warnings):
         print(line, file=err)
     specs = len(made.specs)

@@ -287,3 +287,55 @@ def in_fresh_thread(fn: Callable[[], object]) -> None:
     thread.join()
     if failed:
         raise failed[0]
+
+
+def welsh_text(html: str) -> tuple[str, list[str]]:
+    """The text in Welsh of a page (of elements whose nearest `lang` is cy-GB), and the texts marked
+    English inside it."""
+    import lxml.html
+
+    root = lxml.html.document_fromstring(html)
+    welsh: list[str] = []
+    spans: list[str] = []
+
+    def walk(el: Any, lang: str | None) -> None:
+        own = el.get("lang") or lang
+        if own == "en-GB" and lang == "cy-GB" and el.tag == "span":
+            spans.append(el.text_content())
+        if own == "cy-GB":
+            welsh.append(el.text or "")
+        for child in el:
+            walk(child, own)
+            if own == "cy-GB":
+                welsh.append(child.tail or "")
+
+    walk(root.body, root.get("lang"))
+    return "".join(welsh), spans
+
+
+_PLACEHOLDER = re.compile(r"%\([a-z_]+\)s|\{[a-z]+\}")
+
+
+def english_pieces() -> set[str]:
+    """The pieces of the English catalogue's messages (the words between their placeholders), less
+    those Welsh writes as English does (the Welsh catalogue's own: "cc", by HMICFRS's Welsh letters)."""
+    from babel.messages.pofile import read_po
+
+    from jtai_letters.letter.catalogue import catalogue_path, extract
+    from jtai_letters.letter.templates import DEFAULT_TEMPLATES
+
+    def key(message_id: str | tuple[str, ...]) -> str:
+        return message_id[0] if isinstance(message_id, tuple) else message_id
+
+    english = [key(e.id) for e in extract(DEFAULT_TEMPLATES) if e.id]
+    pieces = {p.strip(" :,.") for m in english for p in _PLACEHOLDER.split(m)} - {""}
+    with open(catalogue_path(DEFAULT_TEMPLATES, "cy", ".po"), "rb") as f:
+        po = [m for m in read_po(f) if m.id]
+    same = {p.strip(" :,.") for m in po if isinstance(m.string, str) for p in _PLACEHOLDER.split(m.string)}
+    return pieces - same
+
+
+def english_in(text: str) -> list[str]:
+    """Each piece of the English catalogue standing as a whole word in `text`: a fixed word printed in English."""
+    flat = " ".join(text.split())
+    return sorted(p for p in english_pieces() if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", flat))

@@ -22,7 +22,7 @@ from jtai_letters.letter.templates import DEFAULT_TEMPLATES, long_date
 from jtai_letters.pipeline.build import Options
 from jtai_letters.spec.load import load_spec
 
-from .helpers import ROOT, docx_paragraphs, pdf_text, run, templates_leaving_english
+from .helpers import ROOT, docx_paragraphs, english_in, pdf_text, run, templates_leaving_english, welsh_text
 
 EXAMPLE = ROOT / "responses" / "tir-llechen-2025-domestic-abuse.yaml"
 PO = catalogue_path(DEFAULT_TEMPLATES, "cy", ".po")
@@ -123,40 +123,14 @@ def test_the_readme_lists_every_unsourced_entry(request: pytest.FixtureRequest) 
 # -- the Welsh page --------------------------------------------------------------------------
 
 
-def _welsh_text(html: str) -> tuple[str, list[str]]:
-    """The text in Welsh (of elements whose nearest `lang` is cy-GB), and the texts marked English in it."""
-    root = lxml.html.document_fromstring(html)
-    welsh: list[str] = []
-    spans: list[str] = []
-
-    def walk(el: lxml.html.HtmlElement, lang: str) -> None:
-        own = el.get("lang") or lang
-        if own == "en-GB" and lang == "cy-GB" and el.tag == "span":
-            spans.append(el.text_content())
-        if own == "cy-GB":
-            welsh.append(el.text or "")
-        for child in el:
-            walk(child, own)
-            if own == "cy-GB":
-                welsh.append(child.tail or "")
-
-    walk(root.body, root.get("lang"))
-    return "".join(welsh), spans
-
-
 @pytest.mark.parametrize("bilingual", ["parts", "columns"])
 def test_every_fixed_word_on_the_welsh_page_comes_from_the_catalogue(tmp_path: Path, bilingual: str) -> None:
     path = variant(tmp_path, EXAMPLE.read_text(encoding="utf-8"), bilingual=bilingual)
     html = render(load_spec(path)).html
-    welsh, spans = _welsh_text(html)
+    welsh, spans = welsh_text(html)
     assert "Argymhellion" in welsh and "Ffôn:" in welsh and "Statws" in welsh
-    english = [m for m in (_key(e.id) for e in extract(DEFAULT_TEMPLATES) if e.id)]
-    pieces = {p.strip(" :,.") for m in english for p in _PLACEHOLDER.split(m)} - {""}
     # a word Welsh writes as English does ("cc", by HMICFRS's Welsh letters) is Welsh here
-    same = {p.strip(" :,.") for m in _po() if isinstance(m.string, str) for p in _PLACEHOLDER.split(m.string)}
-    pieces -= same
-    left = sorted(p for p in pieces if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", welsh))
-    assert left == []
+    assert english_in(welsh) == []
     assert spans == []  # every entry has its Welsh: nothing is left marked English
 
 
@@ -475,18 +449,6 @@ def test_an_english_office_prints_no_statement_unless_it_asks() -> None:
 # -- done when: no word of the English catalogue in any Welsh part of any format ------------------------
 
 
-def _english_pieces() -> set[str]:
-    english = [_key(e.id) for e in extract(DEFAULT_TEMPLATES) if e.id]
-    pieces = {p.strip(" :,.") for m in english for p in _PLACEHOLDER.split(m)} - {""}
-    same = {p.strip(" :,.") for m in _po() if isinstance(m.string, str) for p in _PLACEHOLDER.split(m.string)}
-    return pieces - same  # "cc" is written the same in Welsh (HMICFRS's Welsh letters)
-
-
-def _english_in(text: str) -> list[str]:
-    flat = " ".join(text.split())
-    return sorted(p for p in _english_pieces() if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", flat))
-
-
 def test_no_word_of_the_english_catalogue_in_a_welsh_only_letter_in_any_format(tmp_path: Path) -> None:
     files = {
         p.suffix: p
@@ -495,7 +457,7 @@ def test_no_word_of_the_english_catalogue_in_a_welsh_only_letter_in_any_format(t
     html = lxml.html.document_fromstring(files[".html"].read_text(encoding="utf-8")).body.text_content()
     for text in (pdf_text(files[".pdf"]), "\n".join(docx_paragraphs(files[".docx"])), html):
         assert "Argymhelliad R1" in " ".join(text.split())
-        assert _english_in(text) == []
+        assert english_in(text) == []
 
 
 def test_no_word_of_the_english_catalogue_in_the_welsh_part_of_the_bilingual_example(tmp_path: Path) -> None:
@@ -507,9 +469,9 @@ def test_no_word_of_the_english_catalogue_in_the_welsh_part_of_the_bilingual_exa
     for text in (pdf, docx):
         welsh, english = text.split(english_starts, 1)
         assert "Argymhelliad R1" in " ".join(welsh.split()) and "Recommendation R1" in " ".join(english.split())
-        assert _english_in(welsh) == []
-    welsh_text, spans = _welsh_text(files[".html"].read_text(encoding="utf-8"))
-    assert spans == [] and _english_in(welsh_text) == []
+        assert english_in(welsh) == []
+    welsh_page, spans = welsh_text(files[".html"].read_text(encoding="utf-8"))
+    assert spans == [] and english_in(welsh_page) == []
 
 
 # -- parity: a bilingual letter's two texts of each field have the same shape -----------------------------

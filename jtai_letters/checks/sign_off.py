@@ -16,7 +16,7 @@ from jtai_letters.checks.rules import check_rule, problem, publication_deadline
 from jtai_letters.errors import Problem
 from jtai_letters.spec.load import LoadedSpec, SourceMap
 from jtai_letters.spec.models import ResponseSpec, SignOffStep
-from jtai_letters.spec.vocabulary import REPEATABLE_STEPS, SIGN_OFF_STEPS, STAGE_LABELS
+from jtai_letters.spec.vocabulary import NEXT_STEPS, REPEATABLE_STEPS, SIGN_OFF_STEPS, STAGE_LABELS
 
 
 def _day(value: dt.date) -> str:
@@ -136,8 +136,8 @@ def stage(spec: ResponseSpec) -> Stage:
     if "published" not in recorded:
         invited = furthest(steps, "chief_constable_invited")
         if invited is not None and invited.due is not None and "chief_constable_comments_received" not in recorded:
-            return Stage(step, "chief constable's comments", invited.due)
-        return Stage(step, "s55 deadline" if deadline else "", deadline)
+            return Stage(step, NEXT_STEPS["comments"], invited.due)
+        return Stage(step, NEXT_STEPS["deadline"] if deadline else "", deadline)
     if "copies_sent" not in recorded:
-        return Stage(step, "copies to the inspectors and the Home Secretary (s55(6))", None)
+        return Stage(step, NEXT_STEPS["copies"], None)
     return Stage(step, "", None)

@@ -43,10 +43,15 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from watchfiles import Change, awatch
 
 from jtai_letters.errors import JtaiError, Problem, UsageError
+from jtai_letters.letter import catalogue
+from jtai_letters.letter.labels import PREVIEW_COUNTS, PREVIEW_WORDS
+from jtai_letters.letter.templates import DEFAULT_TEMPLATES
 from jtai_letters.outputs.html import PAGE_POLICY
 from jtai_letters.pipeline.faults import unexpected
 from jtai_letters.pipeline.inspect import Inspection, inspect
 from jtai_letters.pipeline.options import Options
+from jtai_letters.spec import language as spec_language
+from jtai_letters.spec.vocabulary import DEFAULT_LANGUAGE
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8055
@@ -75,6 +80,27 @@ _NO_LETTER = (
     b'<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8"><title>No letter yet</title></head>'
     b"<body><main><p>No letter yet: correct the problems above and save the spec.</p></main></body></html>\n"
 )
+
+
+@dataclass(frozen=True)
+class _Words:
+    """The preview page's words in one language (the letter's first, once a letter is made)."""
+
+    tag: str
+    words: catalogue.Catalogue
+
+    def __call__(self, key: str, **values: object) -> str:
+        text = self.words.plain(PREVIEW_WORDS[key])
+        return text % values if values else text
+
+    def count(self, key: str, n: int) -> str:
+        singular, plural = PREVIEW_COUNTS[key]
+        return self.words.ntext(singular, plural, n)[0] % {"num": n}
+
+
+def _words(state: State, templates_dir: Path) -> _Words:
+    tag = state.letter.letter.languages[0] if state.letter is not None and state.letter.letter else DEFAULT_LANGUAGE
+    return _Words(tag, catalogue.load(templates_dir, spec_language.key(tag)))
 
 
 @dataclass(frozen=True)
@@ -176,7 +202,7 @@ class Preview:
         """The server-sent event for the current state: what the page needs to update itself."""
         state = self.state
         body = {"version": state.version, "page": state.page_version, "stale": state.stale}
-        return f"data: {json.dumps({**body, 'problems': problems_html(state)})}\n\n"
+        return f"data: {json.dumps({**body, 'problems': problems_html(state, self.options.templates_dir)})}\n\n"
 
     # -- the live part: runs on the server's event loop -----------------------------------------
 
@@ -230,31 +256,34 @@ class Preview:
             await waiting.wait()
 
 
-def problems_html(state: State) -> str:
-    """The problems as an HTML fragment (escaped: messages quote the spec)."""
+def problems_html(state: State, templates_dir: Path = DEFAULT_TEMPLATES) -> str:
+    """The problems as an HTML fragment (escaped: messages quote the spec), headed in the letter's language."""
+    say = _words(state, templates_dir)
     errors = sum(p.severity == "error" for p in state.problems)
     warnings = len(state.problems) - errors
     if not state.problems:
-        heading = "No problems found"
+        heading = say("none")
+    elif errors and warnings:
+        heading = say("both", errors=say.count("error", errors), warnings=say.count("warning", warnings))
     else:
-        counts = [f"{n} {word}{'s' * (n != 1)}" for n, word in ((errors, "error"), (warnings, "warning")) if n]
-        heading = " and ".join(counts)
+        heading = say.count("error", errors) if errors else say.count("warning", warnings)
     items = "".join(f'<li class="{p.severity}">{html.escape(str(p))}</li>' for p in state.problems)
-    note = ""
-    if state.stale:
-        note = (
-            '<p class="stale-note">The letter below is the last version without errors; '
-            "it will update when they are corrected.</p>"
-        )
+    note = f'<p class="stale-note">{html.escape(say("stale"))}</p>' if state.stale else ""
     listing = f"<ul>{items}</ul>" if items else ""
-    return f'<h2 id="problems-heading">{heading}</h2>{listing}{note}'
+    return f'<h2 id="problems-heading">{html.escape(heading)}</h2>{listing}{note}'
 
 
 def _shell(preview: Preview) -> str:
     state = preview.state
+    templates = preview.options.templates_dir
+    say = _words(state, templates)
+    name = html.escape(preview.spec.name)
     return _SHELL.substitute(
-        spec=html.escape(preview.spec.name),
-        problems=problems_html(state),
+        lang=say.tag,
+        title=html.escape(say("title", spec=preview.spec.name)),
+        heading=html.escape(say("heading", spec="\x00")).replace("\x00", f'<span class="spec">{name}</span>'),
+        **{key: html.escape(say(key)) for key in ("saved", "downloads", "docx", "pdf", "letter")},
+        problems=problems_html(state, templates),
         page=state.page_version,
         version=state.version,
         stale=" stale" if state.stale else "",

@@ -280,7 +280,7 @@ def compile_po(catalog: Any) -> bytes:
 
 
 def extract(templates_dir: Path) -> Any:
-    """Every message the layouts in `templates_dir` and the labels print, as a Babel catalogue
+    """Every message the layouts (and tracking pages) in `templates_dir` and the labels print, as a Babel catalogue
     (what `messages.pot` holds): Babel's extractors over the templates and `labels.py`."""
     from babel.messages.catalog import Catalog
     from babel.messages.extract import extract as extract_from
@@ -292,8 +292,9 @@ def extract(templates_dir: Path) -> Any:
     found = Catalog(project="jtai-letters", fuzzy=False)
     options = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}
     sources: list[tuple[Path, Any, dict[str, str]]] = [
-        (path, babel_extract, options) for path in sorted(templates_dir.glob("*.j2"))
-    ]
+        (path, babel_extract, options)
+        for path in (*sorted(templates_dir.glob("*.j2")), *sorted(templates_dir.glob("tracking/*.j2")))
+    ]  # the layouts, and the register's and progress report's pages
     sources += [(Path(module.__file__ or ""), "python", {}) for module in (labels, vocabulary)]
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
     for path, method, opts in sources:

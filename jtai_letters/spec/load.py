@@ -176,8 +176,13 @@ class LoadedSpec:
         return self.image_bases.get(name) or self.source.path.parent
 
     def without_trees(self) -> LoadedSpec:
-        """The same, without the YAML trees (cheap to send back from a worker); its problems stay located."""
-        return replace(self, source=replace(self.source, root=None), languages={})
+        """The same, without the YAML trees (cheap to send back from a worker); its problems stay located,
+        and each of its languages' models stays (the register prints in the office's languages)."""
+        languages = {
+            tag: replace(one, source=replace(one.source, root=None), languages={})
+            for tag, one in self.languages.items()
+        }
+        return replace(self, source=replace(self.source, root=None), languages=languages)
 
 
 class InvalidSpec(SpecError):

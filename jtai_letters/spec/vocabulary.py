@@ -262,6 +262,32 @@ STAGE_LABELS: Mapping[str, str] = MappingProxyType(
     }
 )
 """A response's stage (its furthest step, or a draft), as the register prints it."""
+NEXT_STEPS: Mapping[str, str] = MappingProxyType(
+    {
+        "comments": N_("chief constable's comments"),
+        "deadline": N_("s55 deadline"),
+        "copies": N_("copies to the inspectors and the Home Secretary (s55(6))"),
+    }
+)
+"""What a response waits for next, as the register prints it (msgids: `sign_off.stage` gives one)."""
+LOCAL_ACTION = "local action"
+"""The register's item type of the letter's own actions, tied to no item."""
+ITEM_TYPE_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "recommendation": N_("recommendation"),
+        "area for improvement": N_("area for improvement"),
+        "cause of concern": N_("cause of concern"),
+        LOCAL_ACTION: N_("local action"),
+    }
+)
+"""Each item type of the register (`ItemKind.name`, and the letter's own actions) as a msgid."""
+ITEM_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        **{kind.name: kind.label for kind in ITEM_KINDS},
+        LOCAL_ACTION: N_("Local action"),
+    }
+)
+"""Each item type's heading over one item, "%(id)s" for its id (the letter's own actions have none)."""
 
 
 # -- languages ----------------------------------------------------------------------------------
@@ -370,6 +396,7 @@ S55_COPY_RECIPIENTS: tuple[CopyRecipient, ...] = (
             r"\bhmicf?r?s?\b",
             r"\binspector(?:ate|s)?\b.*\bconstabulary\b",  # HM Inspectorate / Chief Inspector of Constabulary
             r"\barolyg\w*\b.*\bcwnstabliaeth\b",  # Welsh: Arolygiaeth Cwnstabliaeth ... EF
+            r"\barolyg\w*\s+heddluoedd\b",  # Welsh: Arolygaeth Heddluoedd a Gwasanaethau Tân ac Achub Ei Fawrhydi
         ),
     ),
     CopyRecipient(

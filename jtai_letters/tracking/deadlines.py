@@ -16,11 +16,12 @@ from typing import Any
 from jtai_letters.checks.rules import publication_deadline
 from jtai_letters.checks.sign_off import furthest
 from jtai_letters.errors import UsageError
+from jtai_letters.letter.labels import CALENDAR_LABELS, TRACKING_LABELS
 from jtai_letters.pipeline.options import DEFAULTS, Options
 from jtai_letters.spec.load import LoadedSpec
-from jtai_letters.spec.models import SignOffStep
+from jtai_letters.spec.models import ResponseSpec, SignOffStep
 from jtai_letters.spec.vocabulary import DEADLINE_DAYS
-from jtai_letters.tracking.register import Register, Row, not_an_input, read, save
+from jtai_letters.tracking.register import Register, Row, Wording, in_language, not_an_input, read, save
 
 UID_DOMAIN = "jtai-letters"
 
@@ -36,77 +37,110 @@ def uid(*identity: object) -> str:
 
 
 def to_ics(register: Register) -> bytes:
-    """One event per spec's s55 deadline and one per open action with a due date."""
+    """One event per spec's s55 deadline and one per open action with a due date, in the register's
+    language; in two, each event's title and description in both, the first language first (one
+    event per date, so a date is kept once: see docs/welsh.md)."""
     from icalendar import Calendar, Event
+
+    every = [register.wording(tag) for tag in register.languages]
 
     calendar = Calendar()
     calendar.add("prodid", "-//jtai-letters//deadlines//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", "Inspection responses: deadlines")
+    calendar.add("x-wr-calname", " / ".join(w(CALENDAR_LABELS["calendar"]) for w in every))
 
     events: list[tuple[tuple[object, ...], Path | None, dt.date, str, str, dt.date]] = []
-    source: Path | None = None  # the spec file of the events being made
 
-    def event(key: tuple[object, ...], day: dt.date, summary: str, description: str, stamp: dt.date) -> None:
+    def event(
+        key: tuple[object, ...], source: Path | None, day: dt.date, texts: list[tuple[str, str]], stamp: dt.date
+    ) -> None:
+        # in two languages: both titles on one line, each description its own paragraph, the first first
+        summary, description = " / ".join(t for t, _ in texts), "\n\n".join(d for _, d in texts)
         events.append((key, source, day, summary, description, stamp))
 
     for loaded, deadline in _deadlines(register):
-        spec = loaded.spec
-        report, office = spec.report, spec.office
-        source = loaded.source.path
-        event(
-            (office.name, report.title, report.published),
-            deadline,
-            f"s55 deadline: {office.area} response to {report.title}",
-            f"Last day to publish the response of the {office.role} for {office.area} to '{report.title}' "
-            f"(published {report.published.isoformat()}): s55 allows {DEADLINE_DAYS} days from publication.",
-            spec.response.date,
-        )
+        spec, report, office = loaded.spec, loaded.spec.report, loaded.spec.office
+        texts = [_deadline_text(w, _in(loaded, w)) for w in every]
+        event((office.name, report.title, report.published), loaded.source.path, deadline, texts, spec.response.date)
     for loaded, invited in _comments_due(register):
         assert invited.due is not None
-        spec = loaded.spec
-        report, office = spec.report, spec.office
-        source = loaded.source.path
-        event(
-            (office.name, report.title, report.published, "chief_constable_invited"),
-            invited.due,
-            f"Chief constable's comments due: {office.area} response to {report.title}",
-            f"The {office.role} for {office.area} asked the chief constable to comment on '{report.title}' "
-            f"by this date (s55(4)).",
-            invited.date,
-        )
+        report, office = loaded.spec.report, loaded.spec.office
+        texts = [_comments_text(w, _in(loaded, w)) for w in every]
+        invited_key: tuple[object, ...] = (office.name, report.title, report.published, "chief_constable_invited")
+        event(invited_key, loaded.source.path, invited.due, texts, invited.date)
     for path, deadline in register.drafts:
-        event(
-            ("draft", _shown(path)),
-            deadline,
-            f"s55 deadline (draft): {path.stem}",
-            f"Last day to publish the response drafted in {_shown(path)}: the draft is not yet valid "
-            "(validate lists what it lacks).",
-            deadline,
-        )
-    for row in _due(register.rows):
+        event(("draft", _shown(path)), None, deadline, [_draft_text(w, path) for w in every], deadline)
+    due = [_due(register.rows_in(w.tag)) for w in every]  # the same actions, in the same order, in each language
+    for n, row in enumerate(due[0]):
         assert row.due is not None
-        source = row.source
-        event(
-            (row.office, row.report_title, row.report_published, row.item_type, row.item_id, row.action_number),
-            row.due,
-            f"Due: {row.action}",
-            f"{row.item_type.capitalize()}{f' {row.item_id}' if row.item_id else ''} of '{row.report_title}' "
-            f"({row.office}). "
-            f"Owner: {row.owner or 'not named'}. Status: {row.status}.",
-            row.response_date,
+        due_key: tuple[object, ...] = (
+            row.office,
+            row.report_title,
+            row.report_published,
+            row.item_type,
+            row.item_id,
+            row.action_number,
         )
+        texts = [_due_text(w, rows[n]) for w, rows in zip(every, due, strict=True)]
+        event(due_key, row.source, row.due, texts, row.response_date)
     for key, (_, _, day, summary, description, stamp) in zip(unique_keys(events), events, strict=True):
         e = Event()
         e.add("uid", uid(*key))
         e.add("dtstamp", dt.datetime.combine(stamp, dt.time(), dt.UTC))  # from the data: the same export, same bytes
         e.add("dtstart", day)
         e.add("dtend", min(day, dt.date.max - dt.timedelta(days=1)) + dt.timedelta(days=1))
-        e.add("summary", summary)
-        e.add("description", description)
+        language = {"language": register.languages[0]} if len(register.languages) == 1 else {}
+        e.add("summary", summary, parameters=language)
+        e.add("description", description, parameters=language)
         e.add("transp", "TRANSPARENT")
         calendar.add_component(e)
     return bytes(calendar.to_ical())
+
+
+def _in(loaded: LoadedSpec, words: Wording) -> ResponseSpec:
+    """The spec's model in the language of `words` (its first language's, if it is not written in it)."""
+    return in_language(loaded, words.tag)
+
+
+def _deadline_text(w: Wording, spec: ResponseSpec) -> tuple[str, str]:
+    office, report = spec.office, spec.report
+    return (
+        w(CALENDAR_LABELS["deadline"], area=office.area, title=report.title),
+        w(
+            CALENDAR_LABELS["deadline_about"],
+            role=office.role,
+            area=office.area,
+            title=report.title,
+            date=report.published.isoformat(),
+            days=DEADLINE_DAYS,
+        ),
+    )
+
+
+def _comments_text(w: Wording, spec: ResponseSpec) -> tuple[str, str]:
+    office, report = spec.office, spec.report
+    return (
+        w(CALENDAR_LABELS["comments"], area=office.area, title=report.title),
+        w(CALENDAR_LABELS["comments_about"], role=office.role, area=office.area, title=report.title),
+    )
+
+
+def _draft_text(w: Wording, path: Path) -> tuple[str, str]:
+    return w(CALENDAR_LABELS["draft"], name=path.stem), w(CALENDAR_LABELS["draft_about"], path=_shown(path))
+
+
+def _due_text(w: Wording, row: Row) -> tuple[str, str]:
+    return (
+        w(CALENDAR_LABELS["due"], action=row.action),
+        w(
+            CALENDAR_LABELS["due_about"],
+            item=w.item(row),
+            title=row.report_title,
+            office=row.office,
+            owner=row.owner or w(TRACKING_LABELS["not_named"]),
+            status=w.status(row.status),
+        ),
+    )
 
 
 def unique_keys(events: list[tuple[tuple[object, ...], Path | None, Any, Any, Any, Any]]) -> list[tuple[object, ...]]:
@@ -159,12 +193,18 @@ def _due(rows: Iterable[Row]) -> list[Row]:
 
 
 def export(
-    paths: Iterable[Path], target: Path, as_of: dt.date, options: Options = DEFAULTS, *, drafts: bool = False
+    paths: Iterable[Path],
+    target: Path,
+    as_of: dt.date,
+    options: Options = DEFAULTS,
+    *,
+    drafts: bool = False,
+    language: str | None = None,
 ) -> Register:
     """Write the calendar of the specs at `paths` to `target` (.ics); with `drafts`, a spec not yet
     valid adds its s55 deadline (with a warning) instead of failing the calendar."""
     if target.suffix.lower() != ".ics":
         raise UsageError(f"cannot write a calendar as '{target.name}'; name it .ics")
-    register = read(not_an_input(target, paths), as_of, options, drafts=drafts)
+    register = read(not_an_input(target, paths), as_of, options, drafts=drafts, language=language)
     save(target, to_ics(register))
     return register

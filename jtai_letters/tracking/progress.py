@@ -13,11 +13,13 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from jtai_letters import outputs
 from jtai_letters.checks import rules
 from jtai_letters.errors import UsageError
 from jtai_letters.letter.folders import search_path
+from jtai_letters.letter.labels import LABELS, TRACKING_LABELS
 from jtai_letters.letter.render import RenderedLetter, image_paths
 from jtai_letters.letter.style import HOUSE_STYLE, office_style
 from jtai_letters.letter.templates import stylesheets
@@ -29,15 +31,16 @@ from jtai_letters.tracking.register import (
     TRACKING,
     Register,
     Row,
-    by_report,
-    counts,
+    count_by_status,
+    group_by_report,
+    in_language,
     not_an_input,
     read,
     save,
 )
 
 LAYOUT = f"{TRACKING}/progress"  # beside the layouts, not one of them: `layouts` lists only the top folder
-DEFAULT_TITLE = "Progress on inspection reports"
+DEFAULT_TITLE = TRACKING_LABELS["progress_title"]  # in the report's language
 NO_SVG = ("docx",)  # formats whose writer cannot carry the SVG chart: their summary table gives its numbers
 
 
@@ -59,33 +62,37 @@ def render(
     images = image_paths(first) if one_office else {}
     logo = images.get("logo")
     style = office_style(spec.office.font, spec.office.brand_colour) if one_office else HOUSE_STYLE
-    tally = counts(register)
-    statuses = [s for s in STATUSES if any(s in t for t in tally.values())]
-    groups = by_report(register)
-    summaries = {label: _summary(rows, since) for label, rows in groups.items()}
-    overdue = sorted((row for row in register.rows if row.overdue), key=lambda r: r.due or register.as_of)
-    html = register.page(
-        "progress.html.j2",
-        title=title or DEFAULT_TITLE,
-        as_of=register.as_of,
-        since=since,
-        office=spec.office,
-        letterhead=one_office,
-        logo_url=logo.as_uri() if logo else None,
-        statuses=statuses,
-        counts=tally,
-        totals={s: sum(t.get(s, 0) for t in tally.values()) for s in statuses},
-        widest=max((sum(t.values()) for t in tally.values()), default=0),
-        reports={label: _by_item(rows) for label, rows in groups.items()},
-        summaries=summaries,
-        completed_total=sum(len(s.completed_since) for s in summaries.values()),
-        overdue=overdue,
-        overdue_total=len(overdue),
-        responses=len(register.specs),
-        chart=chart,
-        font=style.font,  # the chart's text, in the report's own font
-        style=style,
-    )
+
+    def context(tag: str, every: list[Row]) -> dict[str, Any]:
+        groups = group_by_report(every)
+        tally = count_by_status(groups)
+        statuses = [s for s in STATUSES if any(s in t for t in tally.values())]
+        summaries = {label: _summary(rows, since) for label, rows in groups.items()}
+        overdue = sorted((row for row in every if row.overdue), key=lambda r: r.due or register.as_of)
+        return {
+            "title": title or register.wording(tag)(TRACKING_LABELS["progress_title"]),
+            "as_of": register.as_of,
+            "since": since,
+            "office": in_language(first, tag).office,
+            "letterhead": one_office,
+            "logo_url": logo.as_uri() if logo else None,
+            "statuses": statuses,
+            "counts": tally,
+            "totals": {s: sum(t.get(s, 0) for t in tally.values()) for s in statuses},
+            "widest": max((sum(t.values()) for t in tally.values()), default=0),
+            "reports": {label: _by_item(rows) for label, rows in groups.items()},
+            "summaries": summaries,
+            "completed_total": sum(len(s.completed_since) for s in summaries.values()),
+            "overdue": overdue,
+            "overdue_total": len(overdue),
+            "responses": len(register.specs),
+            "chart": chart,
+            "font": style.font,  # the chart's text, in the report's own font
+            "style": style,
+        }
+
+    html = register.pages("progress.html.j2", context)
+    page_label = " / ".join(register.wording(tag)(LABELS["page_of"]) for tag in register.languages)
     return RenderedLetter(
         html=html,
         stylesheets=tuple(stylesheets(register.templates, LAYOUT)),
@@ -97,6 +104,8 @@ def render(
         brand_colour=style.brand,
         date=register.as_of,
         landscape=True,  # the tables of actions and their updates need the width
+        page_label=page_label,
+        languages=register.languages,
     )
 
 
@@ -128,6 +137,7 @@ def export(
     since: dt.date | None = None,
     timeout: float = TIMEOUT_SECONDS,
     memory_mb: int = MEMORY_MB,
+    language: str | None = None,
 ) -> Register:
     """Write the progress report of the specs at `paths` to `target`, in any letter format (.pdf, .docx);
     made within `timeout` seconds and `memory_mb` megabytes, as a batch's letters are."""
@@ -138,7 +148,7 @@ def export(
     if title is not None and (why := rules.unprintable(title)):
         raise UsageError(f"--title {why}")
     paths = not_an_input(target, paths)
-    register = read(paths, as_of, options)
+    register = read(paths, as_of, options, language=language)
     made = bounded(
         lambda: outputs.write(fmt, render(register, title=title, chart=fmt not in NO_SVG, since=since)),
         timeout=timeout,

@@ -29,7 +29,7 @@ from jtai_letters import patches
 from jtai_letters.checks import rules, sign_off
 from jtai_letters.errors import JtaiError, OutputError, Problem, SpecError, TemplateError, UsageError
 from jtai_letters.files import write_atomic
-from jtai_letters.letter import catalogue
+from jtai_letters.letter import bilingual, catalogue
 from jtai_letters.letter import style as house
 from jtai_letters.letter.folders import find
 from jtai_letters.letter.labels import TRACKING_LABELS
@@ -38,6 +38,7 @@ from jtai_letters.outputs import ZIP_DATE
 from jtai_letters.pipeline.inspect import inspect
 from jtai_letters.pipeline.options import DEFAULTS, Options
 from jtai_letters.pipeline.pool import each_spec
+from jtai_letters.spec import language as spec_language
 from jtai_letters.spec.load import LoadedSpec, parse_yaml, read_text
 from jtai_letters.spec.models import Action, Answer, Due, Item, ResponseSpec, Update
 from jtai_letters.spec.vocabulary import (
@@ -46,6 +47,9 @@ from jtai_letters.spec.vocabulary import (
     DEFAULT_LANGUAGE,
     ITEM_FIELDS,
     ITEM_KINDS,
+    ITEM_LABELS,
+    ITEM_TYPE_LABELS,
+    LOCAL_ACTION,
     NO_ACTION,
     NO_STATUS,
     NOT_ANSWERED,
@@ -157,34 +161,108 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Wording:
+    """The tracking outputs' fixed words in one language, from the templates' catalogue of it.
+
+    English prints the register's own values (statuses, item types, stages) as they are, as the
+    CSV does; another language prints each value's label in its words."""
+
+    tag: str  # BCP 47, as the documents mark it
+    words: catalogue.Catalogue
+
+    @property
+    def english(self) -> bool:
+        return self.words.language == catalogue.ENGLISH
+
+    def __call__(self, message: str, **variables: Any) -> str:
+        """`message` in this language, as plain text with `variables` put in."""
+        text = self.words.plain(message)
+        return text % variables if variables else text
+
+    def heading(self, name: str) -> str:
+        """A column's heading."""
+        return self(TRACKING_LABELS[name])
+
+    def status(self, value: str) -> str:
+        """A status as a cell prints it: the value in English, its label's words otherwise."""
+        return value if self.english or value not in STATUS else self(STATUS[value].label)
+
+    def status_label(self, value: str) -> str:
+        """A status as a heading prints it (`In progress`)."""
+        return self(STATUS[value].label) if value in STATUS else value
+
+    def value(self, value: str) -> str:
+        """A stage, a next step or an item type (msgids of the vocabulary) as a cell prints it."""
+        if self.english or not value:
+            return value
+        return self(ITEM_TYPE_LABELS.get(value, value))
+
+    def yes_no(self, value: bool) -> str:
+        return self(TRACKING_LABELS["yes" if value else "no"])
+
+    def item(self, row: Row) -> str:
+        """The item a row belongs to, as a heading names it: `Recommendation R1`, `Local action`."""
+        return self(ITEM_LABELS[row.item_type], id=row.item_id) if row.item_type in ITEM_LABELS else row.item_label
+
+
+def wording(templates: Path, tag: str) -> Wording:
+    """The tracking words of `tag`'s language from the catalogue of `templates` (an office's in front of ours)."""
+    return Wording(tag, catalogue.load(templates, spec_language.key(tag)))
+
+
+@dataclass(frozen=True)
 class Register:
     """The rows of a set of specs as of a date, with the warnings reading them raised."""
 
-    rows: list[Row]
+    rows: list[Row]  # in the register's first language: each spec's texts in it, where the spec has them
     as_of: dt.date
     warnings: list[Problem]
     specs: list[LoadedSpec]  # as loaded (without their YAML trees): the office, images and file of each
     templates: Path = DEFAULT_TEMPLATES  # the folder given with --templates: in front of ours
     drafts: list[tuple[Path, dt.date]] = dataclasses.field(default_factory=list)  # (spec, s55 deadline): invalid yet
+    languages: tuple[str, ...] = (DEFAULT_LANGUAGE,)  # what the register, progress report and calendar print in
 
-    def page(self, name: str, **context: Any) -> str:
-        """`tracking/<name>` rendered with `context`: the office's, when its templates folder carries
-        one, else ours (each file from the first folder holding it, as the letters' are);
-        `TemplateError` (located) when it fails."""
+    def rows_in(self, tag: str) -> list[Row]:
+        """The rows with each spec's texts in `tag`'s language (a spec not written in it: its first
+        language's); in the register's first language, `rows` itself."""
+        if tag == self.languages[0]:
+            return self.rows
+        return [row for loaded in self.specs for row in rows(in_language(loaded, tag), self.as_of, loaded.source.path)]
+
+    def wording(self, tag: str) -> Wording:
+        return wording(self.templates, tag)
+
+    def page(self, name: str, tag: str = DEFAULT_LANGUAGE, **context: Any) -> str:
+        """`tracking/<name>` rendered in `tag`'s language with `context`: the office's, when its
+        templates folder carries one, else ours (each file from the first folder holding it, as the
+        letters' are); `TemplateError` (located) when it fails."""
         where = find(self.templates, f"{TRACKING}/{name}") or DEFAULT_TEMPLATES / TRACKING / name
-        words = catalogue.load(self.templates, catalogue.ENGLISH)
-        context.setdefault("headings", {k: words.plain(v) for k, v in HEADINGS.items()})
-        context.setdefault("status_labels", {s.value: words.plain(s.label) for s in STATUS_TABLE})
+        words = self.wording(tag)
+        context.setdefault("headings", {k: words(v) for k, v in HEADINGS.items()})
+        context.setdefault("status_labels", {s.value: words(s.label) for s in STATUS_TABLE})
+        # the statuses inside a sentence: the values themselves in English, their labels' words otherwise
+        context.setdefault("status_words", {s.value: words.status(s.value).lower() for s in STATUS_TABLE})
         context.setdefault("status_colours", {s.value: s.colour for s in STATUS_TABLE})
+        context.setdefault("item_name", words.item)
         context.setdefault("office", _ACROSS_OFFICES)  # dates as plain "4 February 2020" unless an office's style
         try:
-            page = environment(self.templates).get_template(f"{TRACKING}/{name}")
-            return page.render(**{"style": house.HOUSE_STYLE, **context}, vocabulary=WORDS, lang=DEFAULT_LANGUAGE)
+            page = environment(self.templates, words.words.language).get_template(f"{TRACKING}/{name}")
+            return page.render(**{"style": house.HOUSE_STYLE, **context}, vocabulary=WORDS, lang=tag)
         except jinja2.TemplateSyntaxError as e:
             problem = Problem(f"template error: {e.message}", Path(e.filename or where), e.lineno, rule="template")
             raise TemplateError(problem) from None
         except (jinja2.TemplateError, SecurityError) as e:
             raise TemplateError(Problem(f"template error: {e}", where, rule="template")) from None
+
+    def pages(self, name: str, make: Callable[[str, list[Row]], dict[str, Any]]) -> str:
+        """`page(name)` once per language of the register, each with `make(tag, rows)` as its context;
+        two languages as one document, a part per language, the first language first (as a
+        bilingual letter's `parts`)."""
+        made = [(tag, self.page(name, tag, **make(tag, self.rows_in(tag)))) for tag in self.languages]
+        if len(made) == 1:
+            return made[0][1]
+        where = find(self.templates, f"{TRACKING}/{name}") or DEFAULT_TEMPLATES / TRACKING / name
+        return bilingual.combine(made, "parts", where)
 
 
 @dataclass(frozen=True)
@@ -198,8 +276,18 @@ TRACKING = "tracking"
 """The folder of the register's and progress report's templates, inside a templates folder."""
 
 
-def read(paths: Iterable[Path], as_of: dt.date, options: Options = DEFAULTS, *, drafts: bool = False) -> Register:
+def read(
+    paths: Iterable[Path],
+    as_of: dt.date,
+    options: Options = DEFAULTS,
+    *,
+    drafts: bool = False,
+    language: str | None = None,
+) -> Register:
     """Check every spec and make the register; `SpecError` lists the problems of every invalid spec.
+
+    `language` (an `office.language` value) is what the outputs print in; by default, the
+    language of the first spec's office (`run_language`).
 
     Nothing is left out silently: one invalid spec fails the register, with every spec's errors.
     With `drafts` (the calendar), an invalid spec whose report's date can be read is kept as a
@@ -229,8 +317,20 @@ def read(paths: Iterable[Path], as_of: dt.date, options: Options = DEFAULTS, *, 
             problems.append(Problem(message, path, rule="draft"))
     if failed:
         raise SpecError(problems)
-    every = [row for loaded in specs for row in rows(loaded.spec, as_of, loaded.source.path)]
-    return Register(every, as_of, problems, specs, options.templates_dir, kept)
+    tags = spec_language.tags(language or run_language(specs))
+    every = [row for loaded in specs for row in rows(in_language(loaded, tags[0]), as_of, loaded.source.path)]
+    return Register(every, as_of, problems, specs, options.templates_dir, kept, tags)
+
+
+def in_language(loaded: LoadedSpec, tag: str) -> ResponseSpec:
+    """The spec's model in `tag`'s language; a spec not written in it, its first language's."""
+    return loaded.letters().get(tag, loaded).spec
+
+
+def run_language(specs: Sequence[LoadedSpec]) -> str:
+    """The language a register, progress report or calendar prints in unless told (`--language`):
+    the first spec's office's, so a Welsh office's run is in its languages; English without specs."""
+    return specs[0].spec.office.language if specs else DEFAULT_LANGUAGE
 
 
 PARALLEL_FROM = 100  # specs; below this, starting worker processes costs more than it saves
@@ -293,7 +393,7 @@ def last_day(due: Due | None) -> dt.date | None:
     return due.last_day if due else None
 
 
-LOCAL = "local action"
+LOCAL = LOCAL_ACTION
 """The item type of the letter's own actions (`response.local_actions`, and the `actions:` blocks of
 a body), tied to no item: item columns empty."""
 
@@ -415,9 +515,14 @@ def _action_rows(
 def by_report(register: Register) -> dict[str, list[Row]]:
     """The rows of each response, in the register's order, under the report's title
     (and the office's name, when the register holds more than one office)."""
-    offices = {row.office for row in register.rows}
+    return group_by_report(register.rows)
+
+
+def group_by_report(every: list[Row]) -> dict[str, list[Row]]:
+    """`every` row under its report's title, as `by_report` groups the register's."""
+    offices = {row.office for row in every}
     groups: dict[str, list[Row]] = {}
-    for row in register.rows:
+    for row in every:
         label = row.report_title if len(offices) == 1 else f"{row.report_title} ({row.office})"
         groups.setdefault(label, []).append(row)
     return groups
@@ -425,8 +530,13 @@ def by_report(register: Register) -> dict[str, list[Row]]:
 
 def counts(register: Register) -> dict[str, dict[str, int]]:
     """Rows by report (as `by_report` names them) and status; only the statuses that occur, in `STATUSES` order."""
+    return count_by_status(by_report(register))
+
+
+def count_by_status(groups: dict[str, list[Row]]) -> dict[str, dict[str, int]]:
+    """Each group's rows by status, as `counts` counts the register's."""
     found: dict[str, dict[str, int]] = {}
-    for label, group in by_report(register).items():
+    for label, group in groups.items():
         tally = {status: sum(row.status == status for row in group) for status in STATUSES}
         found[label] = {status: n for status, n in tally.items() if n}
     return found
@@ -503,6 +613,7 @@ _WRAPPED = (
     "evidence",
     "superseded_by",
 )
+_WORDED = ("item_type", "status", "stage", "next_due")  # the register's own words: each language's
 _SAMPLE = 2000  # rows measured for the widths: enough to see the longest texts, quick at any size
 
 
@@ -549,8 +660,6 @@ def to_xlsx(register: Register) -> bytes:
     from openpyxl.worksheet.worksheet import Worksheet
     from openpyxl.writer.excel import ExcelWriter
 
-    words = catalogue.load(register.templates, catalogue.ENGLISH)
-    yes_no = {True: words.plain(TRACKING_LABELS["yes"]), False: words.plain(TRACKING_LABELS["no"])}
     book = Workbook(write_only=True)  # streamed: half the time of a workbook held cell by cell
     wrap = Alignment(wrap_text=True, vertical="top")
     bold = Font(bold=True)
@@ -573,112 +682,151 @@ def to_xlsx(register: Register) -> bytes:
             cells.append(cell)
         return cells
 
-    # -- the summary, one row per report
-    summary = book.create_sheet(words.plain(TRACKING_LABELS["summary"]))
-    groups = by_report(register)
-    tally = counts(register)
-    statuses = [s for s in STATUSES if any(s in t for t in tally.values())]
-    head = [
-        words.plain(HEADINGS["report_title"]),
-        words.plain(HEADINGS["office"]),
-        words.plain(HEADINGS["report_published"]),
-        words.plain(HEADINGS["s55_deadline"]),
-        words.plain(HEADINGS["deadline_met"]),
-        *(words.plain(STATUS[s].label) for s in statuses),
-        words.plain(HEADINGS["overdue"]),
-        words.plain(TRACKING_LABELS["total"]),
-    ]
-    body: list[list[Any]] = []
-    for label, group in groups.items():
-        first = group[0]
-        body.append(
-            [
-                first.report_title,
-                first.office,
-                first.report_published,
-                first.s55_deadline,
-                yes_no[first.deadline_met] if first.deadline_met is not None else "",
-                *(tally[label].get(s, 0) for s in statuses),
-                sum(r.overdue for r in group),
-                len(group),
-            ]
-        )
-    for i, text in enumerate(head, 1):
-        values = [line[i - 1] for line in body[:_SAMPLE]]
-        name = ("report_title", "office")[i - 1] if i <= 2 else ""
-        summary.column_dimensions[get_column_letter(i)].width = _width(name, text, values)
-    printed(summary)
-    columns = [summary.column_dimensions[get_column_letter(i)].width for i in range(1, len(head) + 1)]
-    summary.row_dimensions[1].height = _LINE_POINTS * max(2, _lines(head, columns, range(len(head))))
-    summary.append(heading_row(summary, head))
-    for number, line in enumerate(body, 2):
-        summary.row_dimensions[number].height = _LINE_POINTS * _lines(line, columns, (0, 1))
-        summary.append([_cell(summary, v, wrap if i < 2 else None) for i, v in enumerate(line)])
+    names: set[str] = set()
 
-    # -- the register, one row per action
-    sheet = book.create_sheet(words.plain(TRACKING_LABELS["register"]))
-    # -- then a summary sheet per report, after the register (the first sheet is the whole picture)
-    named = sheet_names(groups, taken=(summary.title, sheet.title))
-    for (label, group), title in zip(groups.items(), named, strict=True):
-        first = group[0]
-        lines: list[tuple[str, Any]] = [
-            (HEADINGS["report_title"], first.report_title),
-            (HEADINGS["office"], first.office),
-            (HEADINGS["report_published"], first.report_published),
-            (HEADINGS["s55_deadline"], first.s55_deadline),
-            (HEADINGS["deadline_met"], yes_no[first.deadline_met] if first.deadline_met is not None else ""),
-            *((STATUS[s].label, n) for s, n in tally[label].items()),
-            (HEADINGS["overdue"], sum(r.overdue for r in group)),
-            (TRACKING_LABELS["total"], len(group)),
+    streamed: list[tuple[Any, _SheetRows]] = []
+
+    def sheet_named(name: str, key: str) -> Any:
+        # Each language's sheets under its own names (a name left in English: the language beside it)
+        name = name if name not in names else f"{name} ({key})"
+        names.add(name)
+        return book.create_sheet(name)
+
+    for n, tag in enumerate(register.languages):
+        words = register.wording(tag)
+        key = spec_language.key(tag)
+        every = register.rows_in(tag)
+        yes_no = {True: words.yes_no(True), False: words.yes_no(False)}
+
+        # -- the summary, one row per report
+        summary = sheet_named(words(TRACKING_LABELS["summary"]), key)
+        groups = group_by_report(every)
+        tally = count_by_status(groups)
+        statuses = [s for s in STATUSES if any(s in t for t in tally.values())]
+        head = [
+            words.heading("report_title"),
+            words.heading("office"),
+            words.heading("report_published"),
+            words.heading("s55_deadline"),
+            words.heading("deadline_met"),
+            *(words.status_label(s) for s in statuses),
+            words.heading("overdue"),
+            words(TRACKING_LABELS["total"]),
         ]
-        report = book.create_sheet(title)
-        keys = [words.plain(key) for key, _ in lines]
-        pair = (_width("", "", keys), _width("report_title", "", (value for _, value in lines)))
-        report.column_dimensions["A"].width, report.column_dimensions["B"].width = pair
-        printed(report)
-        for number, (key, (_, value)) in enumerate(zip(keys, lines, strict=True), 1):
-            report.row_dimensions[number].height = _LINE_POINTS * _lines((key, value), pair, (0, 1))
-            heading = WriteOnlyCell(report, key)
-            heading.font, heading.alignment = bold, wrap
-            report.append([heading, _cell(report, value, wrap)])
-    headings = [words.plain(HEADINGS[name]) for name in SHEET_COLUMNS]
-    sample = register.rows[:_SAMPLE]
-    for i, name in enumerate(SHEET_COLUMNS, 1):
-        letter = get_column_letter(i)
-        sheet.column_dimensions[letter].width = _width(name, headings[i - 1], (getattr(r, name) for r in sample))
-        if name in _FOLDED:
-            sheet.column_dimensions[letter].outlineLevel = 1
-            sheet.column_dimensions[letter].hidden = True
-    printed(sheet)
-    widths = [sheet.column_dimensions[get_column_letter(i)].width for i in range(1, len(SHEET_COLUMNS) + 1)]
-    sheet.row_dimensions[1].height = _LINE_POINTS * max(2, _lines(headings, widths, range(len(SHEET_COLUMNS))))
-    sheet.append(heading_row(sheet, headings))
-    wrapped = {SHEET_COLUMNS.index(name) for name in _WRAPPED}
+        body: list[list[Any]] = []
+        for label, group in groups.items():
+            top = group[0]
+            body.append(
+                [
+                    top.report_title,
+                    top.office,
+                    top.report_published,
+                    top.s55_deadline,
+                    yes_no[top.deadline_met] if top.deadline_met is not None else "",
+                    *(tally[label].get(s, 0) for s in statuses),
+                    sum(r.overdue for r in group),
+                    len(group),
+                ]
+            )
+        for i, text in enumerate(head, 1):
+            values = [line[i - 1] for line in body[:_SAMPLE]]
+            name = ("report_title", "office")[i - 1] if i <= 2 else ""
+            summary.column_dimensions[get_column_letter(i)].width = _width(name, text, values)
+        printed(summary)
+        columns = [summary.column_dimensions[get_column_letter(i)].width for i in range(1, len(head) + 1)]
+        summary.row_dimensions[1].height = _LINE_POINTS * max(2, _lines(head, columns, range(len(head))))
+        summary.append(heading_row(summary, head))
+        for number, line in enumerate(body, 2):
+            summary.row_dimensions[number].height = _LINE_POINTS * _lines(line, columns, (0, 1))
+            summary.append([_cell(summary, v, wrap if i < 2 else None) for i, v in enumerate(line)])
 
-    # The rows are written as the sheet's XML directly (`_SheetRows`), cell for cell as openpyxl
-    # would write them: its cell objects cost four fifths of the workbook's time.
-    rows_xml = _SheetRows(book, sheet, wrap)
-    for number, row in enumerate(register.rows, 2):
-        cells = tuple(yes_no[v] if isinstance(v, bool) else v for v in (getattr(row, n) for n in SHEET_COLUMNS))
-        # Rows as tall as their longest wrapped text (spreadsheets do not grow a streamed row themselves).
-        sheet.row_dimensions[number].height = _LINE_POINTS * _lines(cells, widths, wrapped)
-        rows_xml.add(number, cells, wrapped)
-    last_row = max(len(register.rows), 1) + 1  # a table has at least one row below its header, if empty
-    table = Table(displayName="Register", ref=f"A1:{get_column_letter(len(SHEET_COLUMNS))}{last_row}")
-    patches.openpyxl_initialise_columns(table)  # a streamed sheet cannot read its header back: name them here
-    for column, name in zip(table.tableColumns, headings, strict=True):
-        column.name = name
-    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)
-    with warnings.catch_warnings():  # openpyxl warns on every streamed table; its columns are named above
-        warnings.filterwarnings("ignore", "In write-only mode you must add table columns manually")
-        sheet.add_table(table)  # an Excel table carries its own filter buttons
+        # -- the register, one row per action
+        sheet = sheet_named(words(TRACKING_LABELS["register"]), key)
+        headings = [words.heading(name) for name in SHEET_COLUMNS]
+        sample = every[:_SAMPLE]
+        for i, name in enumerate(SHEET_COLUMNS, 1):
+            letter = get_column_letter(i)
+            sheet.column_dimensions[letter].width = _width(name, headings[i - 1], (getattr(r, name) for r in sample))
+            if name in _FOLDED:
+                sheet.column_dimensions[letter].outlineLevel = 1
+                sheet.column_dimensions[letter].hidden = True
+        printed(sheet)
+        widths = [sheet.column_dimensions[get_column_letter(i)].width for i in range(1, len(SHEET_COLUMNS) + 1)]
+        sheet.row_dimensions[1].height = _LINE_POINTS * max(2, _lines(headings, widths, range(len(SHEET_COLUMNS))))
+        sheet.append(heading_row(sheet, headings))
+        wrapped = {SHEET_COLUMNS.index(name) for name in _WRAPPED}
+        worded: dict[int, Callable[[str], str]] = {
+            SHEET_COLUMNS.index(name): words.status if name == "status" else words.value for name in _WORDED
+        }
+
+        def value(
+            i: int, value: Any, worded: dict[int, Callable[[str], str]] = worded, yes_no: dict[bool, str] = yes_no
+        ) -> Any:
+            if isinstance(value, bool):
+                return yes_no[value]
+            return worded[i](value) if i in worded and value else value
+
+        # The rows are written as the sheet's XML directly (`_SheetRows`), cell for cell as openpyxl
+        # would write them: its cell objects cost four fifths of the workbook's time.
+        rows_xml = _SheetRows(book, sheet, wrap)
+        for number, row in enumerate(every, 2):
+            cells = tuple(value(i, v) for i, v in enumerate(getattr(row, name) for name in SHEET_COLUMNS))
+            # Rows as tall as their longest wrapped text (spreadsheets do not grow a streamed row themselves).
+            sheet.row_dimensions[number].height = _LINE_POINTS * _lines(cells, widths, wrapped)
+            rows_xml.add(number, cells, wrapped)
+        streamed.append((sheet, rows_xml))
+        last_row = max(len(every), 1) + 1  # a table has at least one row below its header, if empty
+        # the first language's table is "Register"; another's carries its language (names are unique in a book)
+        table_name = "Register" if n == 0 else f"Register_{key}"
+        table = Table(displayName=table_name, ref=f"A1:{get_column_letter(len(SHEET_COLUMNS))}{last_row}")
+        patches.openpyxl_initialise_columns(table)  # a streamed sheet cannot read its header back: name them here
+        for column, name in zip(table.tableColumns, headings, strict=True):
+            column.name = name
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)
+        with warnings.catch_warnings():  # openpyxl warns on every streamed table; its columns are named above
+            warnings.filterwarnings("ignore", "In write-only mode you must add table columns manually")
+            sheet.add_table(table)  # an Excel table carries its own filter buttons
+
+    # -- then a sheet per report in each language, after the registers (the first sheets are the whole picture)
+    for tag in register.languages:
+        words = register.wording(tag)
+        yes_no = {True: words.yes_no(True), False: words.yes_no(False)}
+        groups = group_by_report(register.rows_in(tag))
+        tally = count_by_status(groups)
+        for (label, group), title in zip(groups.items(), sheet_names(groups, taken=names), strict=True):
+            names.add(title)
+            first = group[0]
+            lines: list[tuple[str, Any]] = [
+                (words.heading("report_title"), first.report_title),
+                (words.heading("office"), first.office),
+                (words.heading("report_published"), first.report_published),
+                (words.heading("s55_deadline"), first.s55_deadline),
+                (words.heading("deadline_met"), yes_no[first.deadline_met] if first.deadline_met is not None else ""),
+                *((words.status_label(s), n) for s, n in tally[label].items()),
+                (words.heading("overdue"), sum(r.overdue for r in group)),
+                (words(TRACKING_LABELS["total"]), len(group)),
+            ]
+            report = book.create_sheet(title)
+            keys = [key for key, _ in lines]
+            pair = (_width("", "", keys), _width("report_title", "", (value for _, value in lines)))
+            report.column_dimensions["A"].width, report.column_dimensions["B"].width = pair
+            printed(report)
+            for number, (key, (_, value)) in enumerate(zip(keys, lines, strict=True), 1):
+                report.row_dimensions[number].height = _LINE_POINTS * _lines((key, value), pair, (0, 1))
+                heading = WriteOnlyCell(report, key)
+                heading.font, heading.alignment = bold, wrap
+                report.append([heading, _cell(report, value, wrap)])
     when = dt.datetime.combine(register.as_of, dt.time())
     book.properties.creator = "jtai-letters"
-    book.properties.title = words.plain(TRACKING_LABELS["register_title"])
+    book.properties.title = " / ".join(
+        register.wording(t)(TRACKING_LABELS["register_title"]) for t in register.languages
+    )
     book.properties.created = book.properties.modified = when
     out = io.BytesIO()
     archive = _UndatedZip(out, "w", zipfile.ZIP_DEFLATED)
-    archive.rows = {f"xl/worksheets/sheet{book.worksheets.index(sheet) + 1}.xml": rows_xml.xml()}
+    archive.rows = {
+        f"xl/worksheets/sheet{book.worksheets.index(sheet) + 1}.xml": rows.xml() for sheet, rows in streamed
+    }
     ExcelWriter(book, archive).save()  # save_workbook would stamp the clock
     return out.getvalue()
 
@@ -855,11 +1003,15 @@ class _UndatedZip(zipfile.ZipFile):
 
 def to_html(register: Register) -> bytes:
     """An accessible web page, readable from 320 px wide: a table per report, a row group per item
-    (its words and the answer heading the group), one row per action with its latest update."""
-    groups = {label: _by_item(rows) for label, rows in by_report(register).items()}
-    page = register.page(
-        "register.html.j2", reports=groups, register=register, rows=register.rows, columns=COLUMNS
-    )  # `rows` and `columns` too, for an office's own page
+    (its words and the answer heading the group), one row per action with its latest update; a part
+    per language when the register prints in two."""
+
+    def context(tag: str, every: list[Row]) -> dict[str, Any]:
+        groups = {label: _by_item(group) for label, group in group_by_report(every).items()}
+        # `rows` and `columns` too, for an office's own page
+        return {"reports": groups, "register": register, "rows": every, "columns": COLUMNS}
+
+    page = register.pages("register.html.j2", context)
     where = (
         find(register.templates, f"{TRACKING}/register.html.j2") or DEFAULT_TEMPLATES / TRACKING / "register.html.j2"
     )
@@ -919,10 +1071,13 @@ def writer(target: Path) -> Callable[[Register], bytes]:
         raise UsageError(f"cannot write a register as '{target.name}'; name it .xlsx, .csv, .json or .html") from None
 
 
-def export(paths: Iterable[Path], target: Path, as_of: dt.date, options: Options = DEFAULTS) -> Register:
-    """Write the register of the specs at `paths` to `target`, in the format its extension names."""
+def export(
+    paths: Iterable[Path], target: Path, as_of: dt.date, options: Options = DEFAULTS, *, language: str | None = None
+) -> Register:
+    """Write the register of the specs at `paths` to `target`, in the format its extension names, its
+    words in `language` (default: the first spec's office's, `run_language`)."""
     make = writer(target)
-    register = read(not_an_input(target, paths), as_of, options)
+    register = read(not_an_input(target, paths), as_of, options, language=language)
     if make is to_xlsx:
         register.warnings.extend(cut_cells(register, target))
     save(target, make(register))
