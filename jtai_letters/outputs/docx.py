@@ -425,6 +425,7 @@ def _language_columns(w: _Writer, el: HtmlElement, container: Container) -> None
                 w.blocks(column, cell)
             finally:
                 w.lang = outer_lang
+            _row_may_break(cell)
             if not cell.paragraphs and not cell.tables:
                 cell.add_paragraph()  # a cell must end with a paragraph
             elif cell._tc[-1].tag != qn("w:p"):
@@ -432,6 +433,25 @@ def _language_columns(w: _Writer, el: HtmlElement, container: Container) -> None
     finally:
         w.width = outer
     w.columns = (container, table)
+
+
+_HEADING_STYLES = frozenset(STYLE_IDS[name] for name, _ in HEADINGS.values())
+
+
+def _row_may_break(cell: Any) -> None:
+    """Lets a side-by-side section's row break across pages, so both its languages start on the page
+    where the section starts and flow on together (as the PDF's columns do).
+
+    Word and LibreOffice read "keep with next" on a paragraph in a table row as "keep this row with
+    the next row": a heading's (from its style) would move the whole section, both languages, to the
+    next page, leaving the page before mostly empty. A heading in a column therefore drops it; the
+    row itself is free to break (no w:cantSplit), and the action tables in it keep theirs. The
+    sign-off's own keeps stay: that row is kept whole, as the PDF keeps the sign-off.
+    """
+    for paragraph in cell.paragraphs:
+        heading = paragraph.style is not None and paragraph.style.style_id in _HEADING_STYLES
+        if heading and paragraph.paragraph_format.keep_with_next is None:
+            paragraph.paragraph_format.keep_with_next = False
 
 
 @block(
