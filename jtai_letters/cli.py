@@ -79,6 +79,12 @@ def _parser() -> argparse.ArgumentParser:
         )
         p.add_argument("--debug", action="store_true", help="show the traceback of an unexpected fault")
         _common(p)
+    r.add_argument(
+        "--memory",
+        type=_positive,
+        default=None,
+        help="megabytes a letter may use: each is made in a process of its own (default: in this one, unbounded)",
+    )
     b.add_argument("--jobs", type=_positive, default=None, help="worker processes (default: one per core)")
     b.add_argument("--force", action="store_true", help="render every spec, even those up to date")
     b.add_argument(
@@ -529,7 +535,8 @@ def _render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     named = expand_named(args.specs)
     options = _options(args)
     failed = 0
-    for result in build_many(named, args.out, options, strict=args.strict, timeout=args.timeout):
+    made = build_many(named, args.out, options, strict=args.strict, timeout=args.timeout, memory_mb=args.memory)
+    for result in made:
         if isinstance(result, SpecFailure):
             failed += 1
             for line in lines(result.error.problems):

@@ -187,6 +187,7 @@ letter regenerates within the profile confinement above.
 | --- | --- | --- | --- |
 | a letter's time (`render`, `batch`: `--timeout`) | `TIMEOUT_SECONDS` | {_n(build.TIMEOUT_SECONDS)} s | `took longer than {_n(build.TIMEOUT_SECONDS)} s and was stopped (see --timeout); nothing was written` |
 | a batch worker's memory (`--memory`) | `MEMORY_MB` | {_n(build.MEMORY_MB)} MB | `stopped the worker making it (SIGKILL: out of memory?); the other letters went on` |
+| a letter's memory (`render --memory MB`) | | none unless given; then each letter is made in a process of its own within it and `--timeout`, as a progress report is | `needed more than 4,096 MB and was stopped (see --memory); nothing was written`; the other letters go on |
 | a progress report's time and memory (`progress --timeout`, `--memory`) | `TIMEOUT_SECONDS`, `MEMORY_MB` | {_n(build.TIMEOUT_SECONDS)} s, {_n(build.MEMORY_MB)} MB, in a process of its own | `needed more than {_n(build.MEMORY_MB)} MB and was stopped (see --memory); nothing was written` (3,000 rows took 40 s and 0.7 GB; 19,900 rows ran past 400 s and 5 GB) |
 | letters a worker makes before it is replaced | `TASKS_PER_WORKER` | {batch.TASKS_PER_WORKER} | (a guard against creeping memory) |
 | the manifest and its journal | `MAX_MANIFEST_BYTES` | {_mb(batch.MAX_MANIFEST_BYTES)}, regular files, never read or written through a link | a larger or linked one is not used: the batch checks every letter again |

@@ -15,6 +15,16 @@ if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The fuzz tests' tally, when a long run (or one writing a report) asked for it (tests/fuzzing.py)."""
+    from .fuzzing import LONG, REPORT, TALLY
+
+    if TALLY.kinds and (LONG or REPORT):
+        TALLY.write(force=True)
+        for line in TALLY.lines():
+            terminalreporter.write_line(line)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden from the example specs")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import resource
 import shutil
 import signal
 import time
@@ -202,17 +203,18 @@ def test_a_letter_over_its_time_limit_fails_alone(specs: Path, tmp_path: Path, m
 
     def slow(spec: str, *args: object, **kwargs: object) -> object:
         if spec.endswith("a.yaml"):
-            time.sleep(30)
+            time.sleep(600)
         return real(spec, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(batch_module, "build", slow)
     start = time.monotonic()
-    code, lines = batch(specs, "-o", tmp_path / "out", "--timeout", "1")
+    # Time enough for b's letter on a loaded machine (1 s was not, beside six other test runs).
+    code, lines = batch(specs, "-o", tmp_path / "out", "--timeout", "10")
     assert code == 1
-    assert time.monotonic() - start < 20
+    assert time.monotonic() - start < 300  # a hang guard: the batch did not wait out a's letter
     assert statuses(lines) == {"a.yaml": "failed", "b.yaml": "rendered"}
     assert (
-        f"{specs / 'a.yaml'}: took longer than 1 s and was stopped (see --timeout); the other letters went on" in lines
+        f"{specs / 'a.yaml'}: took longer than 10 s and was stopped (see --timeout); the other letters went on" in lines
     )
 
 
@@ -247,6 +249,53 @@ def test_a_letter_over_its_memory_limit_fails_alone(
     assert code == 1
     assert statuses(lines) == {"a.yaml": "failed", "b.yaml": "rendered"}
     assert f"{specs / 'a.yaml'}: ran out of memory (the limit is 4096 MB a letter; see --memory)" in lines
+
+
+def test_render_has_the_same_memory_limit_through_the_same_code(
+    specs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jtai_letters.pipeline import build as build_module
+    from jtai_letters.pipeline import inspect as pipeline  # where letters are rendered
+
+    real = pipeline.render
+
+    def hungry(loaded: object, *args: object, **kwargs: object) -> object:
+        if str(loaded.source.path).endswith("a.yaml"):  # type: ignore[attr-defined]
+            bytearray(8 * 1024**3)  # past --memory: in the letter's own process, never in this one
+        return real(loaded, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "render", hungry)
+    held = resource.getrlimit(resource.RLIMIT_AS)
+    code, lines, err = run("render", specs / "a.yaml", specs / "b.yaml", "-o", tmp_path / "out", "--memory", "4096")
+    assert code == 1
+    assert err == f"{specs / 'a.yaml'}: needed more than 4,096 MB and was stopped (see --memory); nothing was written\n"
+    assert lines == [
+        f"{specs / 'b.yaml'} -> {tmp_path / 'out' / 'b.docx'}, {tmp_path / 'out' / 'b.pdf'}",
+        RENDERED.format(1, 1),
+    ]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["b.docx", "b.pdf"]
+    assert resource.getrlimit(resource.RLIMIT_AS) == held  # the letters' own processes were held, not this one
+    assert build_module.limit_memory is batch_module.limit_memory  # one way to hold a process, the batch worker's
+
+
+def test_a_letter_made_within_its_memory_limit_is_the_letter_made_without(specs: Path, tmp_path: Path) -> None:
+    assert run("render", specs / "a.yaml", "-o", tmp_path / "here")[0] == 0
+    code, lines, err = run("render", specs / "a.yaml", "-o", tmp_path / "apart", "--memory", "2048", "--timeout", "60")
+    assert (code, err, lines[-1]) == (0, "", RENDERED.format(1, 0))
+    for name in ("a.docx", "a.pdf"):
+        assert (tmp_path / "apart" / name).read_bytes() == (tmp_path / "here" / name).read_bytes(), name
+
+
+def test_render_within_its_memory_limit_still_stops_at_its_time_limit(
+    specs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jtai_letters.pipeline import inspect as pipeline
+
+    monkeypatch.setattr(pipeline, "render", lambda *args, **kwargs: time.sleep(30))
+    code, lines, err = run("render", specs / "a.yaml", "-o", tmp_path / "out", "--memory", "2048", "--timeout", "0.5")
+    assert code == 1
+    assert err == f"{specs / 'a.yaml'}: took longer than 0.5 s and was stopped (see --timeout); nothing was written\n"
+    assert lines == [RENDERED.format(0, 1)]
 
 
 def test_workers_are_told_to_die_with_the_batch() -> None:

@@ -4,7 +4,8 @@ manifests and journals, preview requests): exit code 0, 1 or 2, never an excepti
 traceback would be one), nothing written outside the output folder.
 
 Seeded (`derandomize`), so a failure reproduces; sized to run in about a minute in all.
-`JTAI_FUZZ_SCALE=N` multiplies every example count, for a long run by hand.
+`JTAI_FUZZ_SCALE=N` multiplies every example count, for a long run by hand; tests/fuzzing.py counts the
+examples and, in a long run, records every fault instead of stopping at the first (its docstring says how).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import hashlib
 import io
 import json
 import logging
-import os
 import re
 import shutil
 import tempfile
@@ -31,13 +31,13 @@ from hypothesis import strategies as st
 from jtai_letters import cli
 from jtai_letters.pipeline.build import Options
 
+from .fuzzing import SCALE, TALLY, fuzzed
 from .helpers import ROOT, in_fresh_thread
 
 HERE = Path(__file__).resolve().parent
 SPECS = [HERE / "minimal.yaml", *sorted((ROOT / "responses").glob("*.yaml"))]
 PROFILE = ROOT / "profiles" / "loamshire.yaml"
 LOGO = ROOT / "profiles" / "loamshire-logo.png"
-SCALE = int(os.environ.get("JTAI_FUZZ_SCALE", "1"))  # raise it to fuzz longer by hand
 FUZZ = settings(
     derandomize=True,
     database=None,
@@ -113,7 +113,11 @@ def workspace() -> Iterator[Path]:
         root = Path(name)
         shutil.copytree(ROOT / "profiles", root / "profiles")
         (root / "responses").mkdir()
-        yield root
+        try:
+            yield root
+        except Exception:
+            TALLY.keep(root)  # a long run keeps a faulting example's folder
+            raise
 
 
 def files_outside_out(root: Path) -> dict[str, bytes]:
@@ -142,10 +146,12 @@ def check(argv: list[str | Path], root: Path) -> int:
     out, err = io.StringIO(), io.StringIO()
     logged = _Logged()
     logging.getLogger().addHandler(logged)
+    TALLY.command([str(a) for a in argv])
     try:
         code = cli.main([str(a) for a in argv], out, err)
     finally:
         logging.getLogger().removeHandler(logged)
+    TALLY.exited(code)
     assert code in (0, 1, 2), (code, err.getvalue())
     assert "Traceback" not in err.getvalue() + out.getvalue()
     assert logged.lines == [], "a library logged beside the one-line messages"
@@ -155,6 +161,7 @@ def check(argv: list[str | Path], root: Path) -> int:
 
 @settings(FUZZ, max_examples=150 * SCALE)
 @given(st.data())
+@fuzzed
 def test_validate_survives_mutated_specs_and_profiles(data: st.DataObject) -> None:
     base = data.draw(st.sampled_from(SPECS))
     spec_bytes = data.draw(mutated(base.read_bytes(), SPEC_TOKENS))
@@ -169,6 +176,7 @@ def test_validate_survives_mutated_specs_and_profiles(data: st.DataObject) -> No
 
 @settings(FUZZ, max_examples=12 * SCALE)
 @given(st.data())
+@fuzzed
 def test_render_survives_any_text_and_mutated_images(data: st.DataObject) -> None:
     # Valid specs carrying any text, and the Loamshire letter with a damaged logo: both reach the writers.
     text = json.dumps(data.draw(st.text(min_size=1, max_size=300)), ensure_ascii=False)
@@ -197,6 +205,7 @@ def test_render_survives_any_text_and_mutated_images(data: st.DataObject) -> Non
 
 @settings(FUZZ, max_examples=6 * SCALE)
 @given(st.data())
+@fuzzed
 def test_batch_survives_a_folder_of_mutated_specs(data: st.DataObject) -> None:
     with workspace() as root:
         minimal = (HERE / "minimal.yaml").read_text()
@@ -210,6 +219,7 @@ def test_batch_survives_a_folder_of_mutated_specs(data: st.DataObject) -> None:
 
 @settings(FUZZ, max_examples=60 * SCALE)
 @given(st.data())
+@fuzzed
 def test_extract_spec_survives_mutated_archival_pdfs(data: st.DataObject) -> None:
     pdf_bytes = data.draw(mutated(archived(), [b"/FlateDecode", b"/EF", b"/Names", b"endobj", b"0 R", b"\x00" * 16]))
     with workspace() as root:
@@ -264,6 +274,7 @@ def test_extract_spec_survives_mutated_archival_pdfs(data: st.DataObject) -> Non
         max_size=6,
     )
 )
+@fuzzed
 def test_any_command_line_is_a_usage_error_at_worst(argv: list[str]) -> None:
     with workspace() as root:
         check([a if a != "." else str(root / "out") for a in argv], root)
@@ -398,6 +409,7 @@ TRACKED = [
 
 @settings(FUZZ, max_examples=40 * SCALE)
 @given(data=st.data(), spec=specs())
+@fuzzed
 def test_every_verb_survives_specs_built_from_the_grammar(data: st.DataObject, spec: dict[str, object]) -> None:
     with workspace() as root:
         path = root / "responses" / "spec.yaml"
@@ -527,6 +539,7 @@ BASE = (HERE / "hostile-templates" / "css-import" / "_base.html.j2").read_text()
 
 @settings(FUZZ, max_examples=40 * SCALE)
 @given(data=st.data(), body=jinja_bodies(), css=CSS)
+@fuzzed
 def test_validate_and_render_survive_office_folders_built_from_their_grammar(
     data: st.DataObject, body: str, css: str
 ) -> None:
@@ -628,6 +641,7 @@ def name_tree_pdfs(draw: st.DrawFn) -> bytes:
 
 @settings(FUZZ, max_examples=100 * SCALE)
 @given(pdf_bytes=name_tree_pdfs())
+@fuzzed
 def test_extract_spec_survives_name_trees_built_from_their_grammar(pdf_bytes: bytes) -> None:
     with workspace() as root:
         pdf = root / "letter.pdf"
@@ -660,6 +674,7 @@ def _batched() -> dict[str, bytes]:
 
 @settings(FUZZ, max_examples=12 * SCALE)
 @given(data=st.data())
+@fuzzed
 def test_batch_prune_survives_manifests_and_journals_built_from_their_grammar(data: st.DataObject) -> None:
     with workspace() as root:
         out = root / "out"
@@ -702,6 +717,7 @@ PREVIEW_PATHS = st.one_of(
 
 @settings(FUZZ, max_examples=30 * SCALE)
 @given(data=st.data(), spec=specs())
+@fuzzed
 def test_the_preview_answers_any_request_about_any_spec(data: st.DataObject, spec: dict[str, object]) -> None:
     from jtai_letters.faces import preview
 
@@ -716,7 +732,10 @@ def test_the_preview_answers_any_request_about_any_spec(data: st.DataObject, spe
         for _ in range(data.draw(st.integers(1, 3))):
             method = data.draw(st.sampled_from(["GET", "POST", "HEAD", "OPTIONS"]))
             host = data.draw(st.sampled_from([b"127.0.0.1", b"localhost", b"evil.example", b"", b"\xff"]))
-            status, headers = _asgi(app, method, data.draw(PREVIEW_PATHS), host)
+            asked = data.draw(PREVIEW_PATHS)
+            TALLY.command(["preview", method, asked])
+            status, headers = _asgi(app, method, asked, host)
+            TALLY.exited(status)
             assert status in (200, 400, 404, 405, 409), status
             for value in headers.values():
                 value.encode("latin-1")

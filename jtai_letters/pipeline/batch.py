@@ -44,7 +44,7 @@ from jtai_letters import __version__
 from jtai_letters.errors import JtaiError, OutputError, Problem, UsageError, split
 from jtai_letters.files import write_atomic
 from jtai_letters.pipeline.build import build
-from jtai_letters.pipeline.faults import MEMORY_MB, TIMEOUT_SECONDS, traceback_lines, unexpected
+from jtai_letters.pipeline.faults import MEMORY_MB, TIMEOUT_SECONDS, limit_memory, traceback_lines, unexpected
 from jtai_letters.pipeline.files import stale_outputs
 from jtai_letters.pipeline.inspect import lines
 from jtai_letters.pipeline.options import DEFAULTS, Options
@@ -335,9 +335,7 @@ def _serve(conn: Connection, out_dir: str, options: Options, strict: bool, memor
     """A worker: render the specs the parent sends, one at a time, until told to stop."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    limit = memory_mb * 1024 * 1024
-    with contextlib.suppress(ValueError, OSError):  # a hard limit already lower: keep it
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    limit_memory(memory_mb)
     from jtai_letters import outputs
     from jtai_letters.process import own_process
 

@@ -12,16 +12,23 @@ import datetime as dt
 import functools
 import multiprocessing
 import os
-import resource
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from jtai_letters.errors import JtaiError, OutputError, Problem, SpecError, TemplateError, UsageError
 from jtai_letters.files import write_atomic
 from jtai_letters.pipeline.discovery import SPEC_SUFFIXES, expand, expand_named
-from jtai_letters.pipeline.faults import MEMORY_MB, TIMEOUT_SECONDS, Overran, overran, time_limit, unexpected
+from jtai_letters.pipeline.faults import (
+    MEMORY_MB,
+    TIMEOUT_SECONDS,
+    Overran,
+    limit_memory,
+    overran,
+    time_limit,
+    unexpected,
+)
 from jtai_letters.pipeline.files import output_path, stale_outputs
 from jtai_letters.pipeline.inspect import Inspection, inspect, lines
 from jtai_letters.pipeline.options import DEFAULT_FORMATS, DEFAULTS, FORMATS, Options
@@ -54,6 +61,8 @@ __all__ = [
     "validate_many",
     "write_atomic",
 ]
+
+T = TypeVar("T")
 
 Validation = Inspection
 """What `validate` says about one spec file (an `Inspection` without its model)."""
@@ -168,19 +177,18 @@ def build(
     return BuildResult(source, list(targets), found.warnings, list(found.letter.inputs))
 
 
-def bounded(make: Callable[[], bytes], *, timeout: float, memory_mb: int, source: Path | None = None) -> bytes:
-    """`make()` in a process of its own, within `timeout` seconds and `memory_mb` megabytes: its bytes, or
-    the `JtaiError` it raised, or an `OutputError` saying which limit it met. (A progress report of
-    thousands of rows took minutes and gigabytes before it had any bound.) Without `fork`, in this process."""
+def bounded(make: Callable[[], T], *, timeout: float | None, memory_mb: int, source: Path | None = None) -> T:
+    """`make()` in a process of its own, within `timeout` seconds and `memory_mb` megabytes: what it
+    returned, or the `JtaiError` it raised, or an `OutputError` saying which limit it met. (A progress
+    report of thousands of rows took minutes and gigabytes before it had any bound; `render --memory`
+    makes each letter so.) Without `fork`, in this process."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return make()
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
 
     def work() -> None:
-        limit = memory_mb * 1024 * 1024
-        with suppress(ValueError, OSError):  # a hard limit already lower: keep it
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        limit_memory(memory_mb)
         answer: tuple[str, object]
         try:
             answer = ("made", make())
@@ -208,8 +216,7 @@ def bounded(make: Callable[[], bytes], *, timeout: float, memory_mb: int, source
         process.join()
         receiver.close()
     if kind == "made":
-        assert isinstance(value, bytes)
-        return value
+        return value  # type: ignore[no-any-return]  # what `make` returned, through the pipe
     if kind == "memory":
         message = f"needed more than {memory_mb:,} MB and was stopped (see --memory); nothing was written"
         raise OutputError(Problem(message, source, rule="internal"))
@@ -227,17 +234,28 @@ def build_many(
     *,
     strict: bool = False,
     timeout: float | None = None,
+    memory_mb: int | None = None,
 ) -> Iterator[BuildResult | SpecFailure]:
     """Build each spec in turn, yielding its result or its failure; one failure never stops the rest.
 
     Takes specs, or (spec, name) pairs from `expand_named`. With `timeout`, a letter
-    that takes longer fails alone (nothing of it is written).
+    that takes longer fails alone (nothing of it is written). With `memory_mb`, each
+    letter is made in a process of its own within both (`bounded`, as a progress
+    report is), so one that needs more fails alone too.
     """
     for item in named:
         path, name = item if isinstance(item, tuple) else (item, item.stem)
         try:
-            with time_limit(timeout):
-                result = build(path, out_dir, options, name=name, strict=strict)
+            if memory_mb is None:
+                with time_limit(timeout):
+                    result = build(path, out_dir, options, name=name, strict=strict)
+            else:
+                result = bounded(
+                    functools.partial(build, path, out_dir, options, name=name, strict=strict),
+                    timeout=timeout,
+                    memory_mb=memory_mb,
+                    source=path,
+                )
         except UsageError:
             raise
         except JtaiError as e:

@@ -2,23 +2,34 @@
 
 One time limit (`time_limit`: the wall clock, by SIGALRM, in the main thread) for a
 letter made in this process; a batch's workers are held to the same number by
-their parent, which replaces a worker that overruns. One handler (`unexpected`)
+their parent, which replaces a worker that overruns. One memory limit
+(`limit_memory`) for a process that makes letters: a batch's worker, or the process
+of its own `build.bounded` makes a progress report or (`render --memory`) a letter in. One handler (`unexpected`)
 turns any other exception into the one-line "please report" problem of its spec.
 """
 
 from __future__ import annotations
 
+import resource
 import signal
 import threading
 import traceback
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from jtai_letters.errors import JtaiError, Problem
 
 TIMEOUT_SECONDS = 120.0  # a letter's wall-clock limit; a long letter takes about a second
 MEMORY_MB = 2048  # a batch worker's memory limit; one peaks near 120 MB on the examples
+
+
+def limit_memory(megabytes: int) -> None:
+    """Hold this process (a batch's worker, or the process of its own a letter or report is made in) to
+    `megabytes` of address space: past it, allocating fails instead of the machine swapping."""
+    limit = megabytes * 1024 * 1024
+    with suppress(ValueError, OSError):  # a hard limit already lower: keep it
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def unexpected(source: Path, error: BaseException) -> JtaiError:
