@@ -704,7 +704,9 @@ def _table(w: _Writer, el: HtmlElement, container: Container) -> None:
                 raise w.fail(f"<tr> may hold only <th> and <td>, not <{td.tag}>")
             cell.width = Twips(cell_width)
             cell._tc.remove(cell.paragraphs[0]._p)  # the cell's text is its only paragraph
-            w.paragraph(td, "Table Heading" if td.tag == "th" else "Table Text", cell)
+            written = w.paragraph(td, "Table Heading" if td.tag == "th" else "Table Text", cell)
+            if in_column and LAYOUT["column-table-cell"].hyphenate:
+                _hyphenated(w.doc, written)
             if td.tag == "th":
                 shading = OxmlElement("w:shd")
                 shading.set(qn("w:val"), "clear")
@@ -716,6 +718,109 @@ def _table(w: _Writer, el: HtmlElement, container: Container) -> None:
                 for para in cell.paragraphs:
                     para.paragraph_format.keep_with_next = True
     w.after_table = container
+
+
+def _hyphenated(doc: Document, paragraph: Paragraph) -> None:
+    """Word hyphenates `paragraph` by its runs' `w:lang`, as the PDF does the cell it comes from
+    (`LAYOUT`'s `hyphenate`): the document's automatic hyphenation on, the paragraph's suppression
+    (every style's, from Normal) off."""
+    p_pr = paragraph._p.get_or_add_pPr()
+    if p_pr.find(qn("w:suppressAutoHyphens")) is None:
+        off = OxmlElement("w:suppressAutoHyphens")
+        off.set(qn("w:val"), "0")
+        p_pr.insert_element_before(off, *_AFTER_SUPPRESS_AUTO_HYPHENS)
+    settings = doc.settings.element
+    if settings.find(qn("w:autoHyphenation")) is None:
+        on = OxmlElement("w:autoHyphenation")
+        on.set(qn("w:val"), "true")
+        settings.insert_element_before(on, *_AFTER_AUTO_HYPHENATION)
+
+
+# What follows each element in the schema's order (Word reads children only in that order).
+_AFTER_SUPPRESS_AUTO_HYPHENS = (
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
+_AFTER_AUTO_HYPHENATION = (
+    "w:consecutiveHyphenLimit",
+    "w:hyphenationZone",
+    "w:doNotHyphenateCaps",
+    "w:showEnvelope",
+    "w:summaryLength",
+    "w:clickAndTypeStyle",
+    "w:defaultTableStyle",
+    "w:evenAndOddHeaders",
+    "w:bookFoldRevPrinting",
+    "w:bookFoldPrinting",
+    "w:bookFoldPrintingSheets",
+    "w:drawingGridHorizontalSpacing",
+    "w:drawingGridVerticalSpacing",
+    "w:displayHorizontalDrawingGridEvery",
+    "w:displayVerticalDrawingGridEvery",
+    "w:doNotUseMarginsForDrawingGridOrigin",
+    "w:drawingGridHorizontalOrigin",
+    "w:drawingGridVerticalOrigin",
+    "w:doNotShadeFormData",
+    "w:noPunctuationKerning",
+    "w:characterSpacingControl",
+    "w:printTwoOnOne",
+    "w:strictFirstAndLastChars",
+    "w:noLineBreaksAfter",
+    "w:noLineBreaksBefore",
+    "w:savePreviewPicture",
+    "w:doNotValidateAgainstSchema",
+    "w:saveInvalidXml",
+    "w:ignoreMixedContent",
+    "w:alwaysShowPlaceholderText",
+    "w:doNotDemarcateInvalidXml",
+    "w:saveXmlDataOnly",
+    "w:useXSLTWhenSaving",
+    "w:saveThroughXslt",
+    "w:showXMLTags",
+    "w:alwaysMergeEmptyNamespace",
+    "w:updateFields",
+    "w:hdrShapeDefaults",
+    "w:footnotePr",
+    "w:endnotePr",
+    "w:compat",
+    "w:docVars",
+    "w:rsids",
+    "w:attachedSchema",
+    "w:themeFontLang",
+    "w:clrSchemeMapping",
+    "w:doNotIncludeSubdocsInStats",
+    "w:doNotAutoCompressPictures",
+    "w:forceUpgrade",
+    "w:captions",
+    "w:readModeInkLockDown",
+    "w:smartTagType",
+    "w:shapeDefaults",
+    "w:doNotEmbedSmartTags",
+    "w:decimalSymbol",
+    "w:listSeparator",
+)
 
 
 # A character's width in ems, on average, in bold sans-serif (Arial Bold's lower case: about 0.55).
