@@ -35,6 +35,7 @@ from pydantic_core import CoreSchema
 from jtai_letters.letter.style import open_font
 from jtai_letters.letter.text import Block, Inline, block_problem, pasted
 from jtai_letters.spec.vocabulary import (
+    BILINGUAL,
     BLOCK_KINDS,
     COMPLETE,
     DEADLINE_DAYS,
@@ -322,15 +323,15 @@ class Office(Model):
         default="plain",
     )
     language: LetterLanguage = _f(
-        "The letter's language: English (en-GB), Welsh (cy-GB), or both in one document: `bilingual` "
-        "(Welsh first, as the guidance on the Welsh Language Standards reads parity; English first with "
-        "`english_first`), or the two tags in their order, the first language first.",
+        f"The letter's language: English, Welsh, or both in one document: `{BILINGUAL}` (Welsh first, as the "
+        "guidance on the Welsh Language Standards reads parity; English first with `english_first`), or the "
+        "two tags joined by `+`, the first language first.",
         *LETTER_LANGUAGES[:3],
         default=DEFAULT_LANGUAGE,
     )
     english_first: bool | None = _f(
-        "The office has decided that its bilingual letters put English first: `bilingual` then does, and "
-        "`en-GB+cy-GB` gives no warning (rule `language-order`).",
+        f"The office has decided that its bilingual letters put English first: `{BILINGUAL}` then does, and "
+        "English-first tags give no warning (rule `language-order`).",
         True,
         default=None,
     )
