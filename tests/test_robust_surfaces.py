@@ -6,12 +6,18 @@ and a test here that failed before the fix (a traceback, a hang, a write outside
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
+import random
+import re
 import shutil
+import socket
 import threading
+import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from watchfiles import Change
@@ -19,7 +25,7 @@ from watchfiles import Change
 from jtai_letters.faces import preview as preview_module
 from jtai_letters.pipeline.build import Options
 
-from .helpers import in_fresh_thread, run
+from .helpers import copy_example, in_fresh_thread, run, serving
 
 HERE = Path(__file__).resolve().parent
 SURFACES = HERE / "hostile" / "surfaces"
@@ -309,6 +315,46 @@ def test_half_a_request_is_closed_after_its_time(monkeypatch: pytest.MonkeyPatch
     assert delay == preview_module.REQUEST_SECONDS
     fire()
     assert transport.closed
+
+
+@pytest.mark.parametrize("when", ["being made", "being sent"])
+def test_ctrl_c_during_a_large_download_ends_the_preview_cleanly(when: str, tmp_path: Path) -> None:
+    # The preview in its own process, a client asking for a letter of megabytes, then Ctrl-C while the
+    # letter is being made or halfway through sending it: the server ends with exit code 0 and nothing
+    # on standard error (`serving` checks both, with a hang guard). It printed a CancelledError
+    # traceback and took 7.5 s before, waiting for the letter it was making.
+    from PIL import Image
+
+    spec = copy_example(tmp_path, "loamshire-2025-domestic-abuse.yaml")
+    noise = random.Random(28).randbytes(1000 * 1000 * 3)  # no compression shrinks it: a PDF of megabytes
+    Image.frombytes("RGB", (1000, 1000), noise).save(tmp_path / "profiles" / "loamshire-logo.png")
+    with serving("preview", spec) as (url, process):
+        port = urlsplit(url).port or 0
+        with socket.create_connection(("127.0.0.1", port), timeout=300) as ready:  # after the first render
+            ready.sendall(b"GET /letter HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            assert ready.recv(12) == b"HTTP/1.1 200"
+        client = socket.socket()
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # a slow reader: it takes little at a time
+        client.settimeout(300)  # a hang guard
+        client.connect(("127.0.0.1", port))
+        client.sendall(b"GET /letter.pdf HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        received = b""
+        if when == "being made":
+            time.sleep(0.5)  # the PDF of a noise image takes seconds; if it is made sooner, Ctrl-C cuts its sending
+        else:
+            while b"\r\n\r\n" not in received:
+                received += client.recv(4096)
+            head = received.split(b"\r\n\r\n", 1)[0]
+            assert head.startswith(b"HTTP/1.1 200 "), head
+            length = re.search(rb"(?im)^content-length: (\d+)", head)
+            assert length is not None and int(length.group(1)) > 3_000_000
+            received += client.recv(4096)  # the letter is on its way
+    assert process.returncode == 0
+    with contextlib.suppress(ConnectionResetError):  # the rest was cut off, not sent before it stopped
+        while chunk := client.recv(65536):
+            received += chunk
+    client.close()
+    assert len(received) < 3_000_000  # no whole letter
 
 
 # -- 11. a progress report's title is text like the spec's -----------------------------------------

@@ -64,6 +64,11 @@ def by_id(sections: dict[str, list[Placed]]) -> dict[str, Placed]:
     return {item.id: p for placed in sections.values() for p in placed for item in p.items}
 
 
+SPEC_DESCRIPTION = "jtai-letters response spec and the files it names"
+"""What an archival PDF says each of its attachments (`RenderedLetter.attachments`) is. Here, with the
+letter, so the PDF writer reads it without importing the pipeline that fills them in."""
+
+
 @dataclass(frozen=True)
 class RenderedLetter:
     """A letter as semantic HTML plus what is needed to print it."""

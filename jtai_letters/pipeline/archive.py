@@ -1,5 +1,6 @@
 """Archival letters: the spec, its office profile and its images travel inside the PDF,
-so the PDF alone can regenerate or edit the letter."""
+so the PDF alone can regenerate or edit the letter. (`sources` gives them to the letter, as
+`RenderedLetter.attachments`; the PDF writer attaches them, with `letter.render.SPEC_DESCRIPTION`.)"""
 
 from __future__ import annotations
 
@@ -23,9 +24,6 @@ if TYPE_CHECKING:
     from pypdf.generic import StreamObject
 
     from jtai_letters.spec.load import LoadedSpec, SourceMap
-
-
-SPEC_DESCRIPTION = "jtai-letters response spec and the files it names"
 
 
 def sources(loaded: LoadedSpec) -> tuple[tuple[str, bytes], ...]:
