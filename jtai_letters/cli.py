@@ -30,6 +30,7 @@ from jtai_letters.pipeline.build import (
     stale_outputs,
     validate_many,
 )
+from jtai_letters.spec import dates
 from jtai_letters.spec import schema as reference
 from jtai_letters.spec.models import Profile, ResponseSpec
 from jtai_letters.spec.vocabulary import DEFAULT_FORMATS, DEFAULT_REPORT_KIND, FORMATS, REPORT_KINDS
@@ -317,7 +318,7 @@ def _date(value: str) -> dt.date:
     try:
         date = dt.date.fromisoformat(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date like 2020-03-30, got '{value}'") from None
+        raise argparse.ArgumentTypeError(dates.not_a_date(value)) from None
     if date.year > 9000:  # deadlines and due dates are counted from it, past the calendar's end
         raise argparse.ArgumentTypeError(f"expected a date before the year 9000, got '{value}'")
     return date

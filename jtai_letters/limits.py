@@ -120,7 +120,7 @@ these bounds; each ends in `templates/x.html.j2: layout 'x' failed: <message>`.
 | files | `MAX_TEMPLATE_BYTES` | inside the templates folder, symlinks resolved; regular files of at most {_n(t.MAX_TEMPLATE_BYTES)} bytes | `refused to load '_secret.j2': it leads outside the templates folder`, `... is not a regular file` |
 | `layouts.yaml` | | inside the templates folder, like every other file of it | `refused to read layouts.yaml: it is a link to a file outside the templates folder` (its keys are never echoed) |
 | a layout or `letter.css` that is a folder, device or FIFO | | refused, not skipped | `layout 'statement': ... is not a template file`; `letter.css: is not a stylesheet file (a folder, device or FIFO)` |
-| render time | `RENDER_SECONDS` | {_n(t.RENDER_SECONDS)} s (a letter takes milliseconds) | `the template ran for more than {_n(t.RENDER_SECONDS)} seconds (a loop without end?)` |
+| render time | `RENDER_SECONDS` | {_n(t.RENDER_SECONDS)} s of the template's own work (CPU time: a busy machine or a laptop's sleep does not count; a letter takes milliseconds) | `the template ran for more than {_n(t.RENDER_SECONDS)} seconds (a loop without end?)` |
 | the letter's HTML | `MAX_OUTPUT` | {_n(t.MAX_OUTPUT)} characters | `the template wrote more than {_n(t.MAX_OUTPUT)} characters` |
 | a value built by `*`, `+`, a filter (`replace`, `join`, `indent`, ...) or a string method (`.replace()`, `.center()`, ...) | `MAX_OUTPUT` | {_n(t.MAX_OUTPUT)} items or characters, sized before it is built | `the template built a value of 16,777,216 items or characters; at most {_n(t.MAX_OUTPUT)}` |
 | `range()` | `MAX_RANGE` | {_n(t.MAX_RANGE)} numbers | `range() of 1,000,000,000 numbers; at most {_n(t.MAX_RANGE)} in a template` |

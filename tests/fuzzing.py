@@ -71,15 +71,16 @@ class Tally:
 
     def exited(self, code: int) -> None:
         verbs = self.kinds.setdefault(self.kind, _kind())["verbs"]
-        codes = verbs.setdefault(self.argv[0] if self.argv else "(none)", {})
+        verb = self.argv[0] if self.argv and self.argv[0] in _verbs() else "(no verb)"
+        codes = verbs.setdefault(verb, {})
         codes[str(code)] = codes.get(str(code), 0) + 1
 
     # -- an example's folder, kept when it faults -----------------------------------------------
 
     def keep(self, root: Path) -> None:
-        """Copy a faulting example's folder beside the report (before its temporary folder goes)."""
-        self.kept = None
-        if REPORT is None:
+        """Copy a faulting example's folder beside the report (before its temporary folder goes): the
+        innermost, when one example's folders nest (a folder made once, inside the example's)."""
+        if REPORT is None or self.kept is not None:
             return
         number = sum(f["count"] for f in self.faults.values()) + 1
         kept = REPORT.with_suffix(".faults") / f"{number:04d}"
@@ -145,6 +146,18 @@ class Tally:
             out.append(f"  FAULT x{fault['count']} in {fault['kind']}: {' '.join(fault['argv'][:1])}: {fault['error']}")
             out += [f"    kept: {k}" for k in fault["kept"]]
         return out
+
+
+@functools.lru_cache(maxsize=1)
+def _verbs() -> frozenset[str]:
+    """The command line's verbs (and `preview`, whose requests the preview's test counts as its own)."""
+    import argparse
+
+    from jtai_letters import cli
+
+    actions = cli._parser()._actions
+    [verbs] = [a for a in actions if isinstance(a, argparse._SubParsersAction)]
+    return frozenset(verbs.choices)
 
 
 def _special(folder: str, names: list[str]) -> list[str]:

@@ -25,7 +25,11 @@ MANY_FAULTS = (
     )
     .replace("  date: 2025-10-30\n", "  date: 2025-11-20\n")
 )
-DUE = "30:16: response.recommendations[0].actions[0].due: expected a date like 2026-03-31, a month like 2026-03 or a quarter like 2026-27 Q1, got '31/01/2026'"
+DUE = (
+    "30:16: response.recommendations[0].actions[0].due: expected a date like 2026-03-31 (year-month-day), a month "
+    "like 2026-03 or a financial quarter like 2026-27 Q1 (April to June 2026), got '31/01/2026'; did you mean "
+    "2026-01-31?"
+)
 UNANSWERED = "19:7: report.recommendations[1]: recommendation 'R2' has no response: s55(5B) requires an explanation of the action taken or proposed, or why none (add it under response.recommendations)"
 PLACEHOLDER = "24:7: response.context[0]: unfinished: '[TBC]' is a placeholder; replace it with the real text"
 LATE = "warning: response.date: the response is dated 8 days after the s55 deadline of 12 November 2025 (56 days beginning with publication on 18 September 2025)"
@@ -78,7 +82,7 @@ def test_an_impossible_date_is_a_schema_problem_and_the_deadline_still_known(tmp
         (
             "schema",
             "response.date",
-            "expected a date like 2020-03-30, got '2025-02-30' (day value is outside expected range)",
+            "expected a date like 2020-03-30 (year-month-day), got '2025-02-30' (day value is outside expected range)",
         ),
         (
             "placeholder",
@@ -101,7 +105,7 @@ def test_a_fault_is_never_said_twice_nor_guessed_around(tmp_path: Path) -> None:
     _, out, _ = run("validate", spec)
     assert out.splitlines() == [
         f"{spec}:7:3: office.comissioner: unknown key 'comissioner'; did you mean 'commissioner'?",
-        f"{spec}:14:14: report.published: expected a date like 2020-03-30, got 'TBC'",
+        f"{spec}:14:14: report.published: expected a date like 2020-03-30 (year-month-day), got 'TBC'",
         f"{spec}:28:22: response.chief_constable.omitted_because: expected text, got a list",
         f"{spec}: invalid",
     ]

@@ -45,7 +45,10 @@ def test_a_bad_spec_fails_alone_and_is_listed_with_its_line(workdir: Path) -> No
     assert code == 1
     assert statuses(lines) == {"a-statement.yaml": "rendered", "b-letter.yaml": "rendered", "c-bad.yaml": "failed"}
     bad = workdir / "specs" / "c-bad.yaml"
-    assert f"{bad}:13:14: report.published: expected a date like 2020-03-30, got '18/09/2025'" in lines
+    assert (
+        f"{bad}:13:14: report.published: expected a date like 2020-03-30 (year-month-day), got '18/09/2025'; did you mean 2025-09-18?"
+        in lines
+    )
     assert lines[-1].startswith("2 rendered, 0 skipped (unchanged), 1 failed in ")
     assert sorted(p.name for p in (workdir / "out").iterdir()) == [
         "a-statement.docx",
@@ -160,7 +163,9 @@ def test_the_manifest_records_inputs_outputs_and_tools(workdir: Path) -> None:
     bad = letters["../specs/c-bad.yaml"]
     assert bad["status"] == "failed"
     assert bad["outputs"] == {}
-    assert bad["errors"][0].endswith("report.published: expected a date like 2020-03-30, got '18/09/2025'")
+    assert bad["errors"][0].endswith(
+        "report.published: expected a date like 2020-03-30 (year-month-day), got '18/09/2025'; did you mean 2025-09-18?"
+    )
 
 
 def test_a_worker_pool_gives_the_same_letters(workdir: Path) -> None:

@@ -18,7 +18,8 @@ MINIMAL = Path(__file__).resolve().parent / "minimal.yaml"
 
 EXPECTED = {
     "unknown-key.yaml": "6:3: office.comissioner: unknown key 'comissioner'; did you mean 'commissioner'?",
-    "wrong-date.yaml": "13:14: report.published: expected a date like 2020-03-30, got '18/09/2025'",
+    "wrong-date.yaml": "13:14: report.published: expected a date like 2020-03-30 (year-month-day), got "
+    "'18/09/2025'; did you mean 2025-09-18?",
     "duplicate-key.yaml": "12:3: report.title: duplicate key 'title' (first given on line 10): each key may appear once",
     "missing-field.yaml": "9:1: report.url: required field is missing",
     "unanswered-recommendation.yaml": "17:7: report.recommendations[0]: recommendation 'R1' has no response: "
@@ -39,15 +40,17 @@ EXPECTED = {
     "unknown-key-deep.yaml": "29:11: response.recommendations[0].actions[0].stauts: unknown key 'stauts'; did you mean 'status'?",
     "unknown-layout.yaml": "3:9: layout: unknown layout 'memo'; available: letter, narrative, statement",
     "utf16.yaml": " is UTF-16 encoded; save it as UTF-8",
-    "impossible-date.yaml": "13:14: report.published: expected a date like 2020-03-30, got '2025-02-30' (day value is outside expected range)",
+    "impossible-date.yaml": "13:14: report.published: expected a date like 2020-03-30 (year-month-day), got "
+    "'2025-02-30' (day value is outside expected range)",
     "wrong-type.yaml": "15:20: report.force_inspected: expected true or false, got 'perhaps'",
     # YAML mistakes officers make daily: the likely cause and its fix.
-    "yaml-colon-in-text.yaml": "24:19: a colon followed by a space, inside text without quotes, starts a new key; "
-    'put the whole text in double quotes ("..."), or write `>-` after the key and the text on the lines below it',
+    "yaml-colon-in-text.yaml": "24:19: response.local_actions[0].text: a colon followed by a space, inside text "
+    'without quotes, starts a new key; put the whole text in double quotes ("..."), or write `|` after the key and '
+    "the text on the lines below it",
     "yaml-colon-in-list-item.yaml": "22:7: response.context[0]: expected text, got a mapping "
     "('Policy: introduce a new approach to the report.'): a colon followed by a space, inside text without quotes, "
     'starts a key; put the whole text in double quotes ("...")',
-    "yaml-apostrophe-in-single-quotes.yaml": "10:44: an apostrophe ends text that starts with a single quote; "
+    "yaml-apostrophe-in-single-quotes.yaml": "10:44: report.title: an apostrophe ends text that starts with a single quote; "
     "write the apostrophe twice (''), or put the text in double quotes (\"...\") instead",
     "yaml-dash-without-space.yaml": "23:6: a list item needs a space after '-' (write '- text', not '-text')",
     "yaml-dash-without-space-alone.yaml": "22:5: response.context: "
@@ -57,21 +60,45 @@ EXPECTED = {
     "yaml-key-indented-too-little.yaml": "26:6: 'actions' is indented by 5 spaces, which lines it up with no key "
     "above it (the keys on the line above are indented by 6): indent it exactly as the other keys of the part it "
     "belongs to",
-    "yaml-emphasis-at-the-start.yaml": "25:17: text cannot start with '*' without quotes: YAML reads '*' there as a "
+    "yaml-emphasis-at-the-start.yaml": "25:17: response.recommendations[0].response: text cannot start with '*' without quotes: YAML reads '*' there as a "
     "reference to a value named elsewhere (an alias), not as Markdown emphasis; put the whole text in double quotes "
     '("*Accepted*. The force has a plan."), or write `|` after the key and the text on the lines below it',
-    "yaml-text-after-closing-quote.yaml": "25:28: the text starts with a quotation mark, so it ends at the closing "
+    "yaml-text-after-closing-quote.yaml": "25:28: response.recommendations[0].response: the text starts with a quotation mark, so it ends at the closing "
     "one and the words after it ('- neighbourhood teams will...') cannot be read; put the whole text in single "
     "quotes ('...'), or write `|` after the key and the text on the lines below it",
-    "yaml-colon-at-end-of-line.yaml": "22:56: a colon at the end of a line, inside text without quotes, makes the "
+    "yaml-colon-at-end-of-line.yaml": "22:56: response.context[0]: a colon at the end of a line, inside text without quotes, makes the "
     'text before it a key; put the whole text in double quotes ("..."), or write `|` after the key and the text on '
     "the lines below it",
-    "yaml-hash-then-more-text.yaml": "25:62: ' #' in text without quotes starts a comment: the rest of line 25 is "
+    "yaml-hash-then-more-text.yaml": "25:62: response.recommendations[0].response: ' #' in text without quotes starts a comment: the rest of line 25 is "
     'left out, and the line after it cannot continue the text; put the whole text in double quotes ("..."), or '
     "write `|` after the key and the text on the lines below it",
     # One error, and no "no copies recorded" warning about the copies it holds.
     "yaml-key-dedented-out-of-response.yaml": "28:1: copies: 'copies' belongs under response and is indented too "
     "little: indent it as far as the other keys of response",
+    # The trial of issue 21: what an officer who never used YAML typed, in their words.
+    "yaml-key-indented-too-far.yaml": "25:9: response.recommendations[0]: 'response' is indented too far: by 8 "
+    "spaces, where 'id' on the line above is indented by 6, so YAML reads it as more of the text of 'id'; indent it "
+    "by 6 spaces, exactly as the other keys of the part it belongs to",
+    "yaml-hash-in-pasted-bullets.yaml": "31:38: response.chief_constable.comments: ' #' in text without quotes "
+    "starts a comment: the rest of line 31 is left out, and the line after it cannot continue the text; write `|` "
+    "after the key and the text on the lines below it, each bullet on its own line",
+    "yaml-colon-in-pasted-bullets.yaml": "30:22: response.chief_constable.comments: a colon at the end of a line, "
+    "inside text without quotes, makes the text before it a key; write `|` after the key and the text on the lines "
+    "below it, each bullet on its own line",
+    "yaml-bar-text-line-not-indented.yaml": "27:7: response.recommendations[0].response: every line of a `|` text "
+    "must be indented further than its key: this line is indented by 6 spaces, as far as 'response' on line 25, so "
+    "the text ends above it; indent it by 8 spaces, like the first line of the text",
+    "yaml-hash-at-the-start.yaml": "25:17: response.recommendations[0].response: text cannot start with '#' without "
+    "quotes: YAML reads ' #' as the start of a comment, so the rest of the line is left out and the text is empty; "
+    'put the whole text in double quotes ("#1 priority: officers will give every..."), or write `|` after the key '
+    "and the text on the lines below it",
+    "date-written-day-first.yaml": "20:9: response.date: expected a date like 2020-03-30 (year-month-day), got "
+    "'05/11/2025'; did you mean 2025-11-05?",
+    "date-written-in-words.yaml": "20:9: response.date: expected a date like 2020-03-30 (year-month-day), got "
+    "'5 November 2025'; did you mean 2025-11-05?",
+    "due-calendar-quarter.yaml": "25:12: response.local_actions[0].due: expected a date like 2026-03-31 "
+    "(year-month-day), a month like 2026-03 or a financial quarter like 2026-27 Q1 (April to June 2026), got "
+    "'Q1 2026'; did you mean 2025-26 Q4 (January to March 2026)?",
     "response-date-todo.yaml": "20:9: response.date: write the date the response will be published (like "
     "2025-11-12) instead of 'TODO': the s55 deadline is 12 November 2025",
 }
@@ -189,7 +216,7 @@ def test_validate_json() -> None:
                 "loc": "report.published",
                 "line": 13,
                 "column": 14,
-                "message": "expected a date like 2020-03-30, got '18/09/2025'",
+                "message": "expected a date like 2020-03-30 (year-month-day), got '18/09/2025'; did you mean 2025-09-18?",
             }
         ],
         "warnings": [],

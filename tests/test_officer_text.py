@@ -147,4 +147,7 @@ def test_a_peel_grade_is_one_of_the_five_in_any_case(tmp_path: Path) -> None:
 def test_new_published_is_refused_as_url_is() -> None:
     code, out, err = run("new", "--layout", "letter", "--published", "14/10/2025")
     assert (code, out) == (1, "")
-    assert err == "--published: report.published: expected a date like 2020-03-30, got '14/10/2025'\n"
+    assert (
+        err
+        == "--published: report.published: expected a date like 2020-03-30 (year-month-day), got '14/10/2025'; did you mean 2025-10-14?\n"
+    )

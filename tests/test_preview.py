@@ -73,7 +73,7 @@ def test_the_page_follows_each_save_without_a_reload(browser: BrowserContext, se
         # An error: it is shown with its place in the file, and the last good letter stays, greyed.
         served.edit(served.spec, "published: 2025-09-18", "published: 18/09/2025")
         expect(problems).to_contain_text(
-            f"{served.spec}:15:14: report.published: expected a date like 2020-03-30, got '18/09/2025'"
+            f"{served.spec}:15:14: report.published: expected a date like 2020-03-30 (year-month-day), got '18/09/2025'; did you mean 2025-09-18?"
         )
         expect(page.locator("#letter")).to_have_class("letter stale")
         expect(letter.locator("main")).to_contain_text("I warmly welcome HMICFRS’s report")
@@ -167,8 +167,9 @@ def test_a_spec_that_starts_broken_shows_its_errors_and_no_letter(tmp_path: Path
     assert state.stale and state.letter is None
     assert b"No letter yet" in state.page
     assert preview.download("pdf") is None
-    assert f"{spec}:15:14: report.published: expected a date like 2020-03-30, got &#x27;soon&#x27;" in problems_html(
-        state
+    assert (
+        f"{spec}:15:14: report.published: expected a date like 2020-03-30 (year-month-day), got &#x27;soon&#x27;"
+        in problems_html(state)
     )
 
 

@@ -4,8 +4,10 @@ memory, end in a RecursionError, or print a file from outside the folder."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -105,6 +107,20 @@ def test_a_template_that_loops_for_too_long_is_stopped(tmp_path: Path, monkeypat
     body = "{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}"
     err = refused(tmp_path, office_templates(tmp_path, body))
     assert err.endswith("the template ran for more than 0.2 seconds (a loop without end?)\n")
+
+
+def test_a_busy_machine_or_a_suspended_laptop_does_not_stop_a_template(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The long fuzz run's batch failed this letter ("ran for more than 10 seconds") under a load of 15:
+    # the budget is the template's own work, so the wall clock racing ahead of it stops nothing.
+    spec = Path(__file__).resolve().parent / "hostile" / "surfaces" / "letter-on-a-busy-machine.yaml"
+    ahead = itertools.count(0, 11.0)
+    real = time.monotonic
+    monkeypatch.setattr(time, "monotonic", lambda: real() + next(ahead))  # 11 s more at every look
+    code, out, err = run("render", spec, "-o", tmp_path, "--format", "html")
+    assert (code, err) == (0, ""), err
+    assert out.endswith("1 rendered, 0 failed\n")
 
 
 def test_a_fifo_named_like_a_partial_is_refused_without_waiting(tmp_path: Path) -> None:

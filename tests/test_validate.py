@@ -34,6 +34,7 @@ EXPECTED = {
     "inspection-after-publication.yaml": [("error", "date-order", "report.inspection_period.end", 14)],
     "response-before-publication.yaml": [("error", "date-order", "response.date", 20)],
     "action-due-before-response.yaml": [("warning", "date-order", "response.local_actions[0].due", 25)],
+    "action-due-in-a-quarter-before-response.yaml": [("warning", "date-order", "response.local_actions[0].due", 25)],
     "placeholder-todo.yaml": [("error", "placeholder", "response.context[0]", 22)],
     "placeholder-insert.yaml": [("error", "placeholder", "office.commissioner", 6)],
     "placeholder-lorem.yaml": [("error", "placeholder", "response.context[0]", 22)],
@@ -77,6 +78,17 @@ def test_rule(name: str) -> None:
     assert found == EXPECTED[name]
     assert code == (1 if any(kind == "error" for kind, *_ in EXPECTED[name]) else 0)
     assert report["valid"] is (code == 0)
+
+
+def test_an_action_due_in_a_quarter_before_the_response_names_the_quarter_s_months() -> None:
+    # An officer wrote 2026-27 Q1 meaning January to March 2027: the months show the mistake.
+    _, [report] = validate_json(RULES / "action-due-in-a-quarter-before-response.yaml")
+    assert [w["message"] for w in report["warnings"]] == [  # type: ignore[index,union-attr]
+        "the action is due before the response date (2025-10-30): 2025-26 Q1 is April to June 2025 "
+        "(a financial year's Q1 is April to June, its Q4 January to March)"
+    ]
+    _, [report] = validate_json(RULES / "action-due-before-response.yaml")
+    assert [w["message"] for w in report["warnings"]] == ["the action is due before the response date"]  # type: ignore[index,union-attr]
 
 
 def test_a_link_missing_its_scheme_gets_a_hint() -> None:

@@ -21,7 +21,7 @@ from jtai_letters.checks.registry import RULES, Rule, RuleId, Severity, rule_tab
 from jtai_letters.errors import Problem
 from jtai_letters.letter import catalogue
 from jtai_letters.letter.text import Block, Inline, layout_problems, links, run_together
-from jtai_letters.spec import language
+from jtai_letters.spec import dates, language
 from jtai_letters.spec.deadline import deadline_note as deadline_note
 from jtai_letters.spec.deadline import publication_deadline as publication_deadline
 from jtai_letters.spec.load import LoadedSpec, Loc, SourceMap, field_path, text_field
@@ -41,7 +41,7 @@ from jtai_letters.spec.vocabulary import (
     WELSH_FIRST,
     spelled,
 )
-from jtai_letters.spec.yamltree import Cut
+from jtai_letters.spec.yamltree import Cut, comment_at_start
 
 Check = Callable[[ResponseSpec, SourceMap], Iterable[Problem]]
 CHECKS: list[Check] = []
@@ -258,8 +258,14 @@ def _dates(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
     for loc, action in actions(spec):
         # A month or quarter is due by its last day.
         if action.due and action.due.last_day < response.date:
+            # 2026-27 Q1 written for January to March 2027: the months show it.
+            when = f" ({response.date.isoformat()}): {action.due.spelled} is {action.due.months} ({dates.QUARTERS})"
             yield problem(
-                src, (*loc, "due"), "the action is due before the response date", "date-order", kind="warning"
+                src,
+                (*loc, "due"),
+                "the action is due before the response date" + (when if action.due.quarter else ""),
+                "date-order",
+                kind="warning",
             )
 
 
@@ -520,13 +526,16 @@ def cut_problems(src: SourceMap) -> Iterator[Problem]:
         # Prose is almost never followed by a comment; after a name or a title, `# a note` may be one,
         # but `#2` glued to its number is the text's own.
         kind = text_field(cut.path)
-        if kind == "markdown" or (kind == "plain" and cut.left_out[:1] not in ("", " ", "\t")):
+        glued = cut.left_out[:1] not in ("", " ", "\t")
+        if (kind == "markdown" and (cut.kept or glued)) or (kind == "plain" and glued):
             yield cut_problem(src.path, cut)
 
 
 def cut_problem(path: Path, cut: Cut) -> Problem:
     """The warning for one text a ` #` cut short."""
     left_out = f"#{cut.left_out}" if len(cut.left_out) <= 60 else f"#{cut.left_out[:57].rstrip()}..."
+    if not cut.kept:  # `reply: #1 priority: ...` on a field that may be left out
+        return Problem(comment_at_start(cut), path, cut.line, cut.column, field_path(cut.path), "text-cut")
     return Problem(
         f"the text stops before ' #': YAML reads the rest of the line ('{left_out}') as a comment and leaves it "
         'out of the letter; to keep it, put the whole text in double quotes ("..."), or write `|` after the key and '

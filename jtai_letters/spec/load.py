@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 from jtai_letters.checks.registry import RuleId, Severity
 from jtai_letters.errors import Problem, SpecError
 from jtai_letters.letter.assets import read_regular
-from jtai_letters.spec import deadline, language, yamltree
+from jtai_letters.spec import dates, deadline, language, yamltree
 from jtai_letters.spec.fields import _is_model, inner_model
 from jtai_letters.spec.models import Profile, ResponseSpec
 from jtai_letters.spec.vocabulary import DEFAULT_LANGUAGE, LANGUAGE_KEYS, spelled
@@ -219,7 +219,7 @@ def parse_spec(text: str, path: Path, profile: Path | None = None, profiles: Pat
         try:
             specs[tag] = ResponseSpec.model_validate(tree)
         except ValidationError as e:
-            problems += _problems(SourceMap(path, tree), e, ResponseSpec)
+            problems += _problems(SourceMap(path, tree, cuts=cut), e, ResponseSpec)
     if problems:
         # A mapping of unknown languages is reported once, not again as "expected text".
         refused = {p.field for p in said if p.rule == "schema"}
@@ -361,9 +361,20 @@ def _located(src: SourceMap, err: Any, model: type[BaseModel]) -> Problem:
         return src.problem(loc, _unknown_key(loc, model), key=True)
     if kind == "missing" and loc:
         return src.problem(loc, _message(err), key=True, at=loc[:-1])  # at the parent's key
+    if err.get("input") is None and (said := _all_a_comment(src, loc)):
+        return said
     if loc == ("response", "date") and isinstance(err.get("input"), str) and not any(c.isdigit() for c in err["input"]):
         return src.problem(loc, _response_date(src, err["input"]))
     return src.problem(loc, _message(err))
+
+
+def _all_a_comment(src: SourceMap, loc: Loc) -> Problem | None:
+    """`response: #1 priority: ...`: the text is empty because all of it was read as a comment (a
+    comment with a space after its '#' is taken as one: `reply:  # ask the Chief Constable`)."""
+    cut = next((c for c in src.cuts if c.path == loc and not c.kept and c.left_out[:1] not in ("", " ", "\t")), None)
+    if cut is None:
+        return None
+    return replace(src.problem(loc, yamltree.comment_at_start(cut)), line=cut.line, column=cut.column)
 
 
 def _response_date(src: SourceMap, given: str) -> str:
@@ -399,7 +410,7 @@ def _message(err: Any) -> str:
         return "required field is missing"
     if kind.startswith("date") or kind.startswith("datetime"):
         why = str(ctx.get("error", ""))  # 2025-02-30: "day value is outside expected range"
-        return f"expected a date like 2020-03-30, got {got}" + (f" ({why})" if "outside" in why else "")
+        return dates.not_a_date(err.get("input")) + (f" ({why})" if "outside" in why else "")
     if kind == "literal_error":
         return f"expected {ctx.get('expected', 'one of the allowed values')}, got {got}"
     if kind.startswith("url") or (kind == "value_error" and "URL" in err.get("msg", "")):

@@ -34,6 +34,7 @@ from pydantic_core import CoreSchema
 
 from jtai_letters.letter.style import open_font
 from jtai_letters.letter.text import Block, Inline, block_problem, pasted
+from jtai_letters.spec import dates
 from jtai_letters.spec.vocabulary import (
     BILINGUAL,
     BLOCK_KINDS,
@@ -595,6 +596,11 @@ class Due:
         """Whether it is due in a financial quarter (`2026-27 Q1`)."""
         return bool(_QUARTER.match(self.spelled))
 
+    @property
+    def months(self) -> str:
+        """The months a quarter covers: `April to June 2026` for `2026-27 Q1`."""
+        return dates.months(self.first_day, self.last_day)
+
     def __str__(self) -> str:
         if self.day:
             return self.day.isoformat()
@@ -616,7 +622,7 @@ class Due:
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return cls(value, value, value.isoformat())
         if not isinstance(value, str):
-            raise ValueError("expected a date like 2026-03-31, a month like 2026-03 or a quarter like 2026-27 Q1")
+            raise ValueError(_DUE_EXPECTED)
         text = value.strip()
         if month := _MONTH.match(text):
             year, number = int(month.group(1)), int(month.group(2))
@@ -629,17 +635,20 @@ class Due:
             year, next_two, q = int(quarter.group(1)), int(quarter.group(2)), int(quarter.group(3))
             if next_two != (year + 1) % 100:
                 raise ValueError(f"'{text}' is not a financial year: write {year}-{(year + 1) % 100:02d} Q{q}")
-            first_month = 4 + 3 * (q - 1)  # the financial year starts in April
-            first = dt.date(year + (first_month - 1) // 12, (first_month - 1) % 12 + 1, 1)
-            after = dt.date(first.year + (first.month + 2) // 12, (first.month + 2) % 12 + 1, 1)
-            return cls(first, after - dt.timedelta(days=1), text)
+            return cls(*dates.financial_quarter(year, q), text)
         try:
             day = dt.date.fromisoformat(text)
         except ValueError:
-            raise ValueError(
-                f"expected a date like 2026-03-31, a month like 2026-03 or a quarter like 2026-27 Q1, got '{text}'"
-            ) from None
+            reading = dates.due_reading(text)
+            hint = f"; did you mean {reading}?" if reading else ""
+            raise ValueError(f"{_DUE_EXPECTED}, got '{text}'{hint}") from None
         return cls(day, day, text)
+
+
+_DUE_EXPECTED = (
+    "expected a date like 2026-03-31 (year-month-day), a month like 2026-03 or a financial quarter like 2026-27 Q1 "
+    f"({dates.months(*dates.financial_quarter(2026, 1))})"
+)
 
 
 DueDate = Annotated[

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from jtai_letters.spec import dates
 from jtai_letters.spec.fields import inner_model
 from jtai_letters.spec.models import Profile, ResponseSpec, _http_url
 
@@ -112,6 +113,9 @@ def _type(prop: dict[str, Any]) -> str:
     return str({"boolean": "true or false", "integer": "a number"}.get(kind, kind))
 
 
+_QUARTERS = ", ".join(f"2026-27 Q{q} is {dates.months(*dates.financial_quarter(2026, q))}" for q in range(1, 5))
+
+
 def _in_each_language(prop: dict[str, Any]) -> bool:
     return prop.get("type") == "object" and set(prop.get("properties", {})) <= {"en", "cy"}
 
@@ -133,6 +137,7 @@ def markdown() -> str:
         "Generated from the models by `jtai-letters schema --markdown`; do not edit by hand.",
         "Fields of *text (Markdown)* take paragraphs, lists, `*emphasis*`, `**strong**` and `[words](https://...)`",
         "(see [writing-specs.md](writing-specs.md)); a *list of paragraphs* is one such text per item.",
+        f"Dates are written year-month-day ({dates.EXAMPLE_DAY}). A financial quarter counts from April: {_QUARTERS}.",
         "",
     ]
     for name, part in parts:
