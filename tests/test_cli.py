@@ -99,6 +99,8 @@ EXPECTED = {
     "due-calendar-quarter.yaml": "25:12: response.local_actions[0].due: expected a date like 2026-03-31 "
     "(year-month-day), a month like 2026-03 or a financial quarter like 2026-27 Q1 (April to June 2026), got "
     "'Q1 2026'; did you mean 2025-26 Q4 (January to March 2026)?",
+    "yaml-key-dedented-out-of-its-part.yaml": "29:3: response.reply: 'reply' belongs under chief_constable and is "
+    "indented too little: indent it as far as the other keys of chief_constable",
     "response-date-todo.yaml": "20:9: response.date: write the date the response will be published (like "
     "2025-11-12) instead of 'TODO': the s55 deadline is 12 November 2025",
 }

@@ -358,7 +358,7 @@ def _located(src: SourceMap, err: Any, model: type[BaseModel]) -> Problem:
     loc: Loc = tuple(err["loc"])
     kind = err["type"]
     if kind == "extra_forbidden":
-        return src.problem(loc, _unknown_key(loc, model), key=True)
+        return src.problem(loc, _dedented_out_of(src, loc, model) or _unknown_key(loc, model), key=True)
     if kind == "missing" and loc:
         return src.problem(loc, _message(err), key=True, at=loc[:-1])  # at the parent's key
     if err.get("input") is None and (said := _all_a_comment(src, loc)):
@@ -463,6 +463,24 @@ def _unknown_key(loc: Loc, model: type[BaseModel]) -> str:
         close = difflib.get_close_matches(key, allowed, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else f"; allowed here: {', '.join(allowed)}"
     return f"unknown key '{key}'{hint}"
+
+
+def _dedented_out_of(src: SourceMap, loc: Loc, model: type[BaseModel]) -> str | None:
+    """`reply:` written under `response` straight after `chief_constable:` and its keys, which take
+    it: the key is indented too little to be in the part above it."""
+    parent: Any = src.root
+    for part in loc[:-1]:
+        parent = parent.get(part) if isinstance(parent, Map) else None
+    keys = list(parent) if isinstance(parent, Map) and len(loc) > 1 else []
+    at = keys.index(loc[-1]) if loc[-1] in keys else 0
+    above = keys[at - 1] if at > 0 else None
+    if above is None or not isinstance(parent[above], Map) or loc[-1] in parent[above]:
+        return None
+    if loc[-1] not in _allowed_keys((*loc[:-1], above), model):
+        return None
+    return (
+        f"'{loc[-1]}' belongs under {above} and is indented too little: indent it as far as the other keys of {above}"
+    )
 
 
 def belongs_under(key: str) -> str | None:
