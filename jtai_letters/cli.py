@@ -68,7 +68,8 @@ def _parser() -> argparse.ArgumentParser:
             "--format",
             type=_formats,
             default=list(DEFAULT_FORMATS),
-            help=f"{','.join(FORMATS)} (default: {','.join(DEFAULT_FORMATS)})",
+            help=f"every format to write, by commas: {','.join(FORMATS)} (default: {','.join(DEFAULT_FORMATS)}); "
+            "html alone writes the web page only",
         )
         p.add_argument("--archive", action="store_true", help="PDF/A-3b with the spec attached")
         p.add_argument("--strict", action="store_true", help="treat warnings as errors: no letter with a warning")

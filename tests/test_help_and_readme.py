@@ -148,3 +148,20 @@ def test_the_readme_example_validates_without_a_warning(tmp_path: Path) -> None:
     spec = tmp_path / "example.yaml"
     spec.write_text(example.group(1))
     assert run("validate", spec)[:2] == (0, f"{spec}: valid\n")
+
+
+def test_the_readme_and_help_say_format_names_every_format_as_render_does(tmp_path: Path) -> None:
+    # The trial's officer read "`--format html` adds the letter as a web page" and lost the PDF and Word.
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    assert (
+        "`--format` names every format to write: `--format docx,pdf,html` adds the letter as a web page "
+        "(`out/peel-response.html`), and `--format html` alone writes the web page only."
+    ) in readme
+    assert "html alone writes the web page only" in " ".join(_help("render").split())
+    for formats, written in (
+        ("html", ["minimal.html"]),
+        ("docx,pdf,html", ["minimal.docx", "minimal.html", "minimal.pdf"]),
+    ):
+        out = tmp_path / formats
+        assert run("render", MINIMAL, "-o", out, "--format", formats)[0] == 0
+        assert sorted(p.name for p in out.iterdir() if p.suffix != ".json") == written

@@ -151,3 +151,15 @@ def test_new_published_is_refused_as_url_is() -> None:
         err
         == "--published: report.published: expected a date like 2020-03-30 (year-month-day), got '14/10/2025'; did you mean 2025-10-14?\n"
     )
+
+
+@pytest.mark.parametrize("name", ["word-sub-bullet-o-with-a-space", "word-sub-bullet-o-indented-with-spaces"])
+def test_word_s_sub_bullet_o_retyped_with_spaces_is_a_sub_bullet(name: str) -> None:
+    # The trial's officer typed Word's 'o' with spaces: at the margin it printed as a paragraph
+    # splitting the list; indented, it was refused as a second paragraph of the bullet.
+    path = Path(__file__).parent / "rules" / f"{name}.yaml"
+    [comments] = parse_spec(path.read_text(), path).spec.response.chief_constable.comments  # type: ignore[union-attr]
+    assert blocks_to_html(comments) == (
+        "<p>We have already:</p>\n<ul>\n<li>recruited 12 new call handlers;<ul>\n<li>six of them are trained;</li>\n"
+        "</ul>\n</li>\n<li>changed the rota (see action #2).</li>\n</ul>"
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import subprocess
 from pathlib import Path
 
 import docx
@@ -140,3 +141,36 @@ def test_the_word_reference_is_in_the_addressee_size_and_the_cc_lines_stand_apar
     assert copies.paragraph_format.space_before is not None and copies.paragraph_format.space_before.pt > 0
     rows = document.tables[0].rows
     assert all(p.paragraph_format.keep_with_next for row in rows[:-1] for c in row.cells for p in c.paragraphs)
+
+
+TRIAL = Path(__file__).parent / "rules" / "peel-letter-from-the-trial.yaml"
+
+
+def test_the_trial_letter_breaks_its_pages_where_a_reader_expects(tmp_path: Path) -> None:
+    # The trial's letter left the first bullet alone at the foot of page 1, and the heading and words of
+    # cause of concern C2 at the foot of page 2 with its answer on page 3. `LAYOUT` keeps a lead-in with
+    # its list, a list's first and last items with their neighbours, and the report's words with the
+    # answer, in the PDF and in Word alike.
+    outputs = {p.suffix: p for p in build(TRIAL, tmp_path).outputs}
+    pages = subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", str(outputs[".pdf"]), "-"], capture_output=True, text=True, check=True
+    ).stdout.split("\f")
+
+    def page(words: str) -> int:
+        [found] = [n for n, text in enumerate(pages) if words in " ".join(text.split())]
+        return found
+
+    assert page("We have already:") == page("recruited 12 new call handlers;") == page("changed the rota (see")
+    assert page("started monthly supervisor reviews") == page("changed the rota (see")
+    assert page("Cause of concern C2") == page("Investigations are not well supervised.") == page("Supervision of")
+    # The letter's own opening comes before what the report found (the summary read oddly above it).
+    text = " ".join("".join(pages).split())
+    assert text.index("Thank you for your report") < text.index("HMICFRS inspected how well")
+    kept = {p.text for p in docx.Document(str(outputs[".docx"])).paragraphs if p.paragraph_format.keep_with_next}
+    assert {
+        "We have already:",
+        "recruited 12 new call handlers;",
+        "changed the rota (see action #2) so more staff are on duty at busy times; and",
+        "Investigations are not well supervised.",
+    } <= kept
+    assert "started monthly supervisor reviews of every open investigation." not in kept

@@ -208,7 +208,10 @@ def test_an_unapproved_spec_is_refused_and_nothing_is_written(office: Path) -> N
     assert code == 1
     assert err.endswith(
         "response: not approved: publish needs the step `approved` (the commissioner's approval of the final text) "
-        "in response.sign_off_steps\n"
+        "in response.sign_off_steps; for example, under response:\n"
+        "  sign_off_steps:\n"
+        "    - step: approved\n"
+        "      date: 2025-10-30\n"
     )
     assert sorted(p.name for p in office.iterdir()) == ["profiles", "responses"]
 

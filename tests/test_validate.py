@@ -52,10 +52,58 @@ EXPECTED = {
     "text-dash-without-space.yaml": [("warning", "text-layout", "response.recommendations[0].response", 25)],
     "text-word-bullets-without-bar.yaml": [("warning", "text-layout", "response.recommendations[0].response", 25)],
     "peel-grade-misspelt.yaml": [("error", "grade", "report.judgements[1].grade", 20)],
+    "copies-without-home-secretary.yaml": [("warning", "s55-copies", "response.copies", 28)],
+    "copies-without-inspectorate.yaml": [("warning", "s55-copies", "response.copies", 28)],
+    "copies-usual-spellings.yaml": [],
+    "names-chief-constable-with-role.yaml": [("warning", "names", "response.chief_constable.name", 27)],
+    "names-commissioner-with-role.yaml": [("warning", "names", "office.commissioner", 6)],
+    "names-sign-off-differs.yaml": [("warning", "names", "response.sign_off.name", 29)],
+    "names-deputy-signs.yaml": [],
+    "word-sub-bullet-o-with-a-space.yaml": [],
+    "peel-letter-from-the-trial.yaml": [],
+    "text-word-paragraphs-without-blank-line.yaml": [
+        ("warning", "text-layout", "response.chief_constable.comments", 28)
+    ],
+    "text-hand-wrapped-not-warned.yaml": [],
+    "word-sub-bullet-o-indented-with-spaces.yaml": [],
+    "text-layout-in-one-text-names-the-field.yaml": [
+        ("warning", "text-layout", "response.chief_constable.comments", 28)
+    ],
     # The date the deadline needs is wrong; the unanswered R4 is still found.
     "published-not-a-date-still-checks-answers.yaml": [
         ("error", "schema", "report.published", 13),
         ("error", "s55-unanswered", "report.recommendations[1]", 19),
+    ],
+}
+
+
+# file -> the exact message of each problem EXPECTED lists for it, in the same order (for the cases
+# whose words are the fix: what the officer reads must tell them what to do).
+MESSAGES = {
+    "copies-without-home-secretary.yaml": [
+        "the copies do not include the Secretary of State: s55(6) sends the published response to the inspectors "
+        "of constabulary and the Secretary of State; add 'The Home Secretary'"
+    ],
+    "copies-without-inspectorate.yaml": [
+        "the copies do not include the inspectors of constabulary: s55(6) sends the published response to the "
+        "inspectors of constabulary and the Secretary of State; add 'His Majesty's Inspectorate of Constabulary "
+        "and Fire & Rescue Services'"
+    ],
+    "names-chief-constable-with-role.yaml": [
+        "the name starts with its role's words ('Chief Constable'), and the letter prints the role too "
+        "('Chief Constable Sam Okafor, Chief Constable'): write the name alone ('Sam Okafor')"
+    ],
+    "names-commissioner-with-role.yaml": [
+        "the name starts with its role's words ('Commissioner'), and the letter prints the role too "
+        "('Commissioner Priya Marsh, Police and Crime Commissioner'): write the name alone ('Priya Marsh')"
+    ],
+    "text-word-paragraphs-without-blank-line.yaml": [
+        "the lines '...and the force has a plan to do it.' and 'We have already:' print as one paragraph: a line "
+        "break inside text does not start a new paragraph; leave a blank line between paragraphs"
+    ],
+    "names-sign-off-differs.yaml": [
+        "the letter is signed 'Priya Lal, Police and Crime Commissioner', but office.commissioner is 'Priya Marsh': "
+        "write the commissioner's name the same in both (someone signing for them gives their own sign_off.role)"
     ],
 }
 
@@ -78,6 +126,13 @@ def test_rule(name: str) -> None:
     assert found == EXPECTED[name]
     assert code == (1 if any(kind == "error" for kind, *_ in EXPECTED[name]) else 0)
     assert report["valid"] is (code == 0)
+
+
+@pytest.mark.parametrize("name", sorted(MESSAGES))
+def test_rule_message(name: str) -> None:
+    _, [report] = validate_json(RULES / name)
+    found = [e["message"] for e in report["errors"]] + [w["message"] for w in report["warnings"]]  # type: ignore[index,union-attr]
+    assert found == MESSAGES[name]
 
 
 def test_an_action_due_in_a_quarter_before_the_response_names_the_quarter_s_months() -> None:

@@ -600,11 +600,11 @@ FIX = "; give both the same paragraphs, lists, tables and links"
     [
         (
             "extra-paragraph.yaml",
-            "response.opening[0]: " + SHAPE + "2 the Welsh has a paragraph where the English has nothing more",
+            "response.opening: " + SHAPE + "2 the Welsh has a paragraph where the English has nothing more",
         ),
         (
             "list-for-a-paragraph.yaml",
-            "response.opening[0]: " + SHAPE + "1 the Welsh has a bulleted list where the English has a paragraph",
+            "response.opening: " + SHAPE + "1 the Welsh has a bulleted list where the English has a paragraph",
         ),
         (
             "link-target-differs.yaml",

@@ -28,6 +28,7 @@ RuleId = Literal[
     "s55-unknown-id",
     "s55-duplicate",
     "s55-chief-constable",
+    "names",
     "date-order",
     "text-cut",
     "text-layout",
@@ -100,7 +101,9 @@ RULES: dict[RuleId, Rule] = {
         Rule(
             "s55-copies",
             "warning",
-            "no copies recorded: s55(6) sends them to the inspectors and the Secretary of State",
+            "no copies recorded, or none to the inspectors of constabulary or to the Secretary of State (usual "
+            "spellings count: HMICFRS, HM Inspectorate of Constabulary..., Home Secretary, Secretary of State): "
+            "s55(6) sends them to both",
         ),
         Rule("s55-not-applicable", "warning", "an answer saying the recommendation does not apply also lists actions"),
         Rule(
@@ -118,6 +121,12 @@ RULES: dict[RuleId, Rule] = {
         Rule("s55-duplicate", "error", "a recommendation or area for improvement is answered twice"),
         Rule("s55-chief-constable", "warning", "neither the chief constable's comments nor why there are none"),
         Rule(
+            "names",
+            "warning",
+            "a name that starts with its role's words (printed twice: 'Chief Constable Sam Okafor, Chief Constable'), "
+            "or a sign-off in the commissioner's role under another name than office.commissioner",
+        ),
+        Rule(
             "date-order",
             "varies",
             "inspection ends after publication, response before publication (errors); "
@@ -132,7 +141,9 @@ RULES: dict[RuleId, Rule] = {
         Rule(
             "text-layout",
             "warning",
-            "a line straight after a bullet that would join it, or a line starting '-word' that prints its dash",
+            "a line straight after a bullet that would join it, a line starting '-word' that prints its dash, or "
+            "paragraphs pasted one a line that print as one (every line ends a sentence and the next starts one, "
+            "with a line over 100 characters or three lines or more: text wrapped by hand is left alone)",
         ),
         Rule(
             "grade",

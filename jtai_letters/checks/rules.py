@@ -36,6 +36,7 @@ from jtai_letters.spec.vocabulary import (
     LANGUAGE_NAMES,
     NOT_APPLICABLE,
     S55_5A_COMMENCEMENT,
+    S55_COPY_RECIPIENTS,
     SOURCE_LANGUAGE,
     SUPERSEDED,
     WELSH_FIRST,
@@ -406,6 +407,17 @@ def _copies(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
             "Secretary of State; list them in response.copies",
             rule="s55-copies",
         )
+        return
+    named = [" ".join(copy.lower().replace("’", "'").split()) for copy in spec.response.copies]
+    for recipient in S55_COPY_RECIPIENTS:
+        if not any(re.search(spelling, copy) for spelling in recipient.spellings for copy in named):
+            yield src.problem(
+                ("response", "copies"),
+                f"the copies do not include {recipient.name}: s55(6) sends the published response to the "
+                f"inspectors of constabulary and the Secretary of State; add '{recipient.suggested}'",
+                rule="s55-copies",
+                key=True,
+            )
 
 
 # Parts a body prints only where it places them, with `show:`: where each is held, and whether the spec has it.
@@ -582,6 +594,77 @@ def _chief_constable(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
             "no chief_constable: s55 publishes the chief constable's comments with the response; "
             "add chief_constable.comments, or chief_constable.omitted_because saying why there are none",
             "s55-chief-constable",
+        )
+
+
+_MINOR_WORDS = frozenset({"and", "of", "for", "the", "&", "a", "ac", "y", "yr", "dros"})  # English and Welsh
+_CHIEF_CONSTABLE = "Chief Constable"  # the role the letter prints after the chief constable's name
+
+
+def _words(text: str) -> list[str]:
+    return [word.strip(".,:;()").lower() for word in text.split()]
+
+
+def role_in_name(name: str, role: str) -> str | None:
+    """The words at the start of `name` that are its `role`'s (the letter prints the role too), or None.
+
+    >>> role_in_name("Commissioner Priya Lal", "Police and Crime Commissioner")
+    'Commissioner'
+    >>> role_in_name("PCC Priya Lal", "Police and Crime Commissioner")
+    'PCC'
+    >>> role_in_name("Chief Constable Sam Okafor", "Chief Constable")
+    'Chief Constable'
+    >>> role_in_name("Sam Okafor QPM", "Chief Constable") is None
+    True
+    """
+    words = [word for word in _words(role) if word]
+    titles = {word for word in words if word not in _MINOR_WORDS}
+    titles.add("".join(word[0] for word in words if word not in _MINOR_WORDS))  # PCC, PFCC
+    given, raw = _words(name), name.split()
+    taken = 0
+    while taken < len(given) - 1 and (given[taken] in titles or (taken and given[taken] in _MINOR_WORDS)):
+        taken += 1
+    while taken and given[taken - 1] in _MINOR_WORDS:
+        taken -= 1
+    return " ".join(raw[:taken]) if taken else None
+
+
+def _same_name(one: str, other: str) -> bool:
+    return _words(one) == _words(other)
+
+
+@check_rule
+def _names(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
+    response = spec.response
+    cc, sign_off = response.chief_constable, response.sign_off
+    # A spec that does not match the schema is checked without the office that failed (`salvage`).
+    commissioner, role = getattr(spec.office, "commissioner", None), getattr(spec.office, "role", None)
+    named: list[tuple[Loc, str | None, str | None]] = [(("office", "commissioner"), commissioner, role)]
+    if cc is not None:
+        named.append((("response", "chief_constable", "name"), cc.name, _CHIEF_CONSTABLE))
+    if sign_off is not None:
+        named.append((("response", "sign_off", "name"), sign_off.name, sign_off.role or role))
+    for loc, name, printed in named:
+        if name and printed and (title := role_in_name(name, printed)):
+            alone = name[len(title) :].strip()
+            yield problem(
+                src,
+                loc,
+                f"the name starts with its role's words ('{title}'), and the letter prints the role too "
+                f"('{name}, {printed}'): write the name alone ('{alone}')",
+                "names",
+            )
+    if not (commissioner and role and sign_off and sign_off.name) or (sign_off.role and sign_off.role != role):
+        return  # signed by the commissioner under their own name, or by someone in another role (a deputy)
+    title = role_in_name(commissioner, role) or ""
+    if not _same_name(sign_off.name, commissioner) and not _same_name(sign_off.name, commissioner[len(title) :]):
+        yield problem(
+            src,
+            ("response", "sign_off", "name"),
+            f"the letter is signed '{sign_off.name}, {role}', but office.commissioner is '{commissioner}': "
+            "write the commissioner's name the same in both (someone signing for them gives their own "
+            "sign_off.role)",
+            "names",
         )
 
 

@@ -244,6 +244,15 @@ LAYOUT: Mapping[str, Behaviour] = MappingProxyType(
         "sign-off": Behaviour(".sign-off", keep_together=True, keep_with_previous=True),
         # The copies list stays with the signature it follows, never alone on a last page.
         "copies": Behaviour(".sign-off + .copies", keep_with_previous=True),
+        # A paragraph leading into a list ("We have already:") never ends a page without the list.
+        "lead-in": Behaviour("p:has(+ ul), p:has(+ ol)", keep_with_next=True),
+        # A list never leaves its first item alone at the foot of a page, or its last alone at the top
+        # of the next: the first item keeps with the second, the last but one with the last.
+        "list-start": Behaviour("li:first-child:not(:last-child)", keep_with_next=True),
+        "list-end": Behaviour("li:nth-last-child(2)", keep_with_next=True),
+        # The report's words an answer quotes (a recommendation, a cause of concern) never end a page
+        # without the start of their answer.
+        "item-text": Behaviour("blockquote:not(.quote)", keep_with_next=True),
         "table-header": Behaviour("thead", repeat=True),
         "table-row": Behaviour("tr", keep_together=True),
         # The graded judgements are read as one: kept whole on a page where they fit.

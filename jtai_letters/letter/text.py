@@ -7,6 +7,7 @@ http(s) or mailto URL is rendered as its words alone.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -195,30 +196,45 @@ def _bullet_level(match: re.Match[str]) -> int:
     return 3
 
 
+# Word's second-level 'o' retyped with spaces instead of its tab: a bullet only straight after a
+# bullet line (a Welsh sentence may start with the word 'o', but not in lower case after a bullet).
+_SPACED_O = re.compile("^[ \t]*o[ \t]+(?=[^\\sA-Z])")
+
+
 def pasted(text: str) -> str:
     r"""Text pasted from a Word list, as Markdown: each line starting with a bullet Word puts on the
     clipboard ('•\t', 'o\t', '§\t', '▪', '–') becomes a `- ` item, nested by the bullet's level (the
-    shallowest used counts as the first), and the line after the list a paragraph of its own.
+    shallowest used counts as the first), and the line after the list a paragraph of its own (an
+    indented line goes on with its bullet).
 
     >>> pasted("We will:\n•\tTrain staff\no\tin the control room\nThen review.")
     'We will:\n- Train staff\n  - in the control room\n\nThen review.'
+    >>> pasted("We will:\n• Train staff\n  o in the control room")
+    'We will:\n- Train staff\n  - in the control room'
     """
     if not _PASTED_BULLET.search(text):
         return text
     lines = text.split("\n")
-    found = [_PASTED_BULLET.match(line) for line in lines]
-    levels = sorted({_bullet_level(m) for m in found if m})
+    bullets: list[tuple[int, int] | None] = []  # each line's (level, where its words start), or None
+    for line in lines:
+        if match := _PASTED_BULLET.match(line):
+            bullets.append((_bullet_level(match), match.end()))
+        elif bullets and bullets[-1] and (spaced := _SPACED_O.match(line)):
+            bullets.append((2, spaced.end()))
+        else:
+            bullets.append(None)
+    levels = sorted({bullet[0] for bullet in bullets if bullet})
     out: list[str] = []
     in_list = False
-    for line, match in zip(lines, found, strict=True):
-        if match:
-            out.append("  " * levels.index(_bullet_level(match)) + "- " + line[match.end() :])
+    for line, bullet in zip(lines, bullets, strict=True):
+        if bullet:
+            out.append("  " * levels.index(bullet[0]) + "- " + line[bullet[1] :])
             in_list = True
             continue
-        if in_list and line.strip():
+        if in_list and line.strip() and not line[0].isspace():
             out.append("")  # Word ends a list with a line break; Markdown would join the line to the bullet
         out.append(line)
-        in_list = False
+        in_list = in_list and bool(line.strip()) and line[0].isspace()
     return "\n".join(out)
 
 
@@ -268,10 +284,63 @@ def layout_problems(text: str) -> list[str]:
             previous = "text"
         elif previous != "item":  # an indented line goes on with its bullet
             previous = "text"
+    return found + [said for _, said in joined_paragraphs(text)]
+
+
+# Paragraphs pasted from Word arrive one a line, with no blank line between: Markdown joins them
+# into one. A paragraph whose every line ends a sentence and whose next line starts one is read as
+# that, when a line is longer than anyone wraps by hand (100 characters) or there are three lines
+# or more; text wrapped by hand breaks inside sentences, and is left alone.
+_SENTENCE_END = re.compile("[.!?:][\"'’”)\\]]*$")
+_SENTENCE_START = re.compile("^[\"'‘“(\\[]*[A-Z0-9]")
+HAND_WRAPPED = 100  # no one wraps text by hand wider than this
+
+
+def joined_paragraphs(text: str) -> list[tuple[int, str]]:
+    r"""Lines of paragraph text that print as one paragraph though each looks like a paragraph of its
+    own (pasted from Word, one a line): each with its line's index in `text`, and why.
+
+    >>> joined_paragraphs("Accepted, and the force shares the report's view of what must change now.\nWe will act.")
+    []
+    >>> joined_paragraphs("We welcome it.\nWe accept it.\nWe will act.")[0][0]
+    1
+    >>> joined_paragraphs("The force will train every call handler in the\nnew tool. The board will oversee it.")
+    []
+    """
+    found: list[tuple[int, str]] = []
+    lines = text.split("\n")
+    paragraph: list[int] = []  # the lines of the paragraph being read
+    after_item = False
+    for n, line in enumerate([*lines, ""]):
+        if line.strip() and not line[0].isspace() and not _LIST_ITEM.match(line) and not after_item:
+            paragraph.append(n)
+            continue
+        breaks = list(itertools.pairwise(paragraph))
+        pasted_one_a_line = all(
+            _SENTENCE_END.search(lines[a].rstrip()) and _SENTENCE_START.match(lines[b]) for a, b in breaks
+        )
+        if (
+            breaks
+            and pasted_one_a_line
+            and (len(paragraph) >= 3 or any(len(lines[a]) > HAND_WRAPPED for a, _ in breaks))
+        ):
+            found += [
+                (
+                    b,
+                    f"the lines '{_short(lines[a].strip(), end=True)}' and '{_short(lines[b].strip())}' "
+                    "print as one paragraph: a line break inside text does not start a new paragraph; "
+                    "leave a blank line between paragraphs",
+                )
+                for a, b in breaks
+            ]
+        paragraph = []
+        after_item = bool(line.strip()) and (bool(_LIST_ITEM.match(line)) or (after_item and line[0].isspace()))
     return found
 
 
-def _short(text: str) -> str:
+def _short(text: str, *, end: bool = False) -> str:
+    if end:
+        return text if len(text) <= 40 else "..." + text[-37:].split(" ", 1)[-1]
     return text if len(text) <= 40 else text[:37].rstrip() + "..."
 
 

@@ -523,6 +523,7 @@ def _heading(w: _Writer, el: HtmlElement, container: Container) -> None:
 @block("blockquote", None, "quote")
 def _quote(w: _Writer, el: HtmlElement, container: Container) -> None:
     # A quotation's paragraphs in the Quote style; its lists as lists; its attribution as written.
+    start = len(_paragraphs(w, container))
     for child in el:
         if child.tag in ("ul", "ol"):
             _list(w, child, container)
@@ -532,11 +533,25 @@ def _quote(w: _Writer, el: HtmlElement, container: Container) -> None:
             w.paragraph(child, "Quote", container)
         else:
             raise w.fail(f"<blockquote> may hold only <p>, <ul> and <ol>, not <{child.tag}>")
+    if "quote" not in el.classes and LAYOUT["item-text"].keep_with_next:  # the report's words, as the PDF's
+        for p in _paragraphs(w, container)[start:]:
+            Paragraph(p, container).paragraph_format.keep_with_next = True
+
+
+def _paragraphs(w: _Writer, container: Container) -> list[Any]:
+    """The Word paragraphs written so far in `container`, in order."""
+    body = patches.docx_container_element(container) if container is not w.doc else w.doc.element.body
+    return list(body.findall(qn("w:p")))
 
 
 @block("ul", None, "causes-of-concern")
 @block("ol")
 def _list(w: _Writer, el: HtmlElement, container: Container) -> None:
+    previous = el.getprevious()
+    if previous is not None and previous.tag == "p" and LAYOUT["lead-in"].keep_with_next:
+        written = _paragraphs(w, container)  # the paragraph leading into the list keeps with it, as the PDF's
+        if written:
+            Paragraph(written[-1], container).paragraph_format.keep_with_next = True
     outer, w.anchor = w.anchor, w.block_anchor(el)
     try:
         paragraphs = _list_items(w, el, container, level=0)
@@ -554,6 +569,7 @@ def _list_items(w: _Writer, el: HtmlElement, container: Container, level: int) -
     style = f"List {kind}" + (f" {level + 1}" if level else "")
     num_id = BULLETS_NUM_ID if el.tag == "ul" else _restarted_numbering(w.doc)
     written: list[Paragraph] = []
+    starts: list[int] = []  # where each item's paragraphs start in `written`
     for li in el:
         if li.tag != "li":
             raise w.fail(f"<{el.tag}> may hold only <li>, not <{li.tag}>")
@@ -580,6 +596,14 @@ def _list_items(w: _Writer, el: HtmlElement, container: Container, level: int) -
             if child.tail:
                 segments.append(w.fmt().segment(child.tail))
         flush(segments)
+        starts.append(start)
+    # The first item keeps with the second, the last but one with the last (as the PDF's `LAYOUT`).
+    if len(starts) > 1:
+        ends = [*starts[1:], len(written)]
+        kept = written[: ends[0]] if LAYOUT["list-start"].keep_with_next else []
+        kept += written[starts[-2] : ends[-2]] if LAYOUT["list-end"].keep_with_next else []
+        for para in kept:
+            para.paragraph_format.keep_with_next = True
     return written
 
 

@@ -134,7 +134,10 @@ def _ready(loaded: LoadedSpec) -> None:
     if furthest(spec.response.sign_off_steps, "approved") is None:
         message = (
             "not approved: publish needs the step `approved` (the commissioner's approval of the final text) "
-            "in response.sign_off_steps"
+            "in response.sign_off_steps; for example, under response:\n"
+            "  sign_off_steps:\n"
+            "    - step: approved\n"
+            f"      date: {spec.response.date.isoformat()}"
         )
         at = ("response", "sign_off_steps") if spec.response.sign_off_steps else ("response",)
         raise SpecError(src.problem(at, message, rule="sign-off", kind="error"))

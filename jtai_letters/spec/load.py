@@ -94,7 +94,22 @@ class SourceMap:
             place = loc[1:] if at is None or at[:2] != loc[:2] else at[1:]
             return self.profile_source.problem(loc[1:], message, rule=rule, key=key, kind=kind, at=place)
         line, column = self.position(loc if at is None else at, key=key)
-        return Problem(message, self.path, line, column, field_path(loc), rule, kind)
+        return Problem(message, self.path, line, column, field_path(self.as_written(loc)), rule, kind)
+
+    def as_written(self, loc: Loc) -> Loc:
+        """`loc` as the file writes it: a field that takes a list of paragraphs but is written as one
+        text is named without the `[0]` the model gives its one paragraph."""
+        node = self.root
+        for i, part in enumerate(loc):
+            if isinstance(node, str) and part == 0:
+                return loc[:i] + loc[i + 1 :]
+            if isinstance(node, Map) and part in node:
+                node = node[part]
+                continue
+            if not (isinstance(node, Seq) and isinstance(part, int) and 0 <= part < len(node)):
+                break
+            node = node[part]
+        return loc
 
 
 @dataclass(frozen=True)

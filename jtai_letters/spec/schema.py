@@ -81,6 +81,9 @@ def json_schema_text(model: type[BaseModel] = ResponseSpec) -> str:
     return json.dumps(json_schema(model), indent=2, ensure_ascii=False) + "\n"
 
 
+_PER_LANGUAGE = ", or one per language (`{en: ..., cy: ...}`)"
+
+
 def _type(prop: dict[str, Any]) -> str:
     """A field's type in plain words: "text", "text or a list of paragraphs", "a date (2025-10-14)"."""
     if "$ref" in prop:
@@ -96,7 +99,14 @@ def _type(prop: dict[str, Any]) -> str:
             said = "text or a list of paragraphs"
         else:
             said = " or ".join(dict.fromkeys(_type(p) for p in branches))
-        return said + (", or one per language (`{en: ..., cy: ...}`)" if languages else "")
+        if not languages:
+            return said
+        if said.endswith(_PER_LANGUAGE):  # a list whose items, or the whole list, may be given per language
+            return (
+                said.removesuffix(_PER_LANGUAGE)
+                + " (each item, or the whole list, one per language: `{en: ..., cy: ...}`)"
+            )
+        return said + _PER_LANGUAGE
     if "const" in prop:
         return f"`{prop['const']}`"
     if "enum" in prop:

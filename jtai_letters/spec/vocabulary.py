@@ -369,3 +369,40 @@ in this order; failing them, a title naming one force (`FORCE_IN_TITLE`) makes i
 FORCE_IN_TITLE = (
     r"\binspection of ((?:the )?[A-Z][\w&'’ -]*?(?:Police|Constabulary|Police Service(?: of [A-Z][\w ]+)?))\b"
 )
+
+
+# -- s55(6): who the published response is sent to -------------------------------------------
+
+
+@dataclass(frozen=True)
+class CopyRecipient:
+    """One recipient s55(6) sends the published response to, as `response.copies` may name it."""
+
+    name: str  # in messages: "the inspectors of constabulary"
+    suggested: str  # the line to add to response.copies
+    spellings: tuple[str, ...]  # regular expressions, matched in lower case with ’ read as '
+
+
+S55_COPY_RECIPIENTS: tuple[CopyRecipient, ...] = (
+    CopyRecipient(
+        "the inspectors of constabulary",
+        "His Majesty's Inspectorate of Constabulary and Fire & Rescue Services",
+        (
+            r"\bhmicf?r?s?\b",
+            r"\binspector(?:ate|s)?\b.*\bconstabulary\b",  # HM Inspectorate / Chief Inspector of Constabulary
+            r"\barolyg\w*\b.*\bcwnstabliaeth\b",  # Welsh: Arolygiaeth Cwnstabliaeth ... EF
+        ),
+    ),
+    CopyRecipient(
+        "the Secretary of State",
+        "The Home Secretary",
+        (
+            r"\bhome secretary\b",
+            r"\bsecretary of state\b",
+            r"\bhome office\b",
+            r"\bysgrifennydd (?:cartref|gwladol)\b",  # Welsh: Yr Ysgrifennydd Cartref / Gwladol
+        ),
+    ),
+)
+"""s55(6): the published response is sent to the Secretary of State and the inspectors of
+constabulary; the spellings `response.copies` may name each by."""
