@@ -140,11 +140,13 @@ def pdf_text(path: Path, half: int | None = None) -> str:
 
 def normalise(text: str) -> str:
     """NFKC, straight quotes, Markdown links and emphasis reduced to their words, no list markers,
-    and a line broken after a hyphen joined up again."""
+    a line broken after a hyphen joined up again, and a word the PDF hyphenated where it had to
+    break (U+2010, WeasyPrint's hyphenation hyphen, at a line's end) joined up without it."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     text = _MD_LINK.sub(r"\1", text)
     text = _MD_EMPHASIS.sub(r"\2", text)
     text = _LIST_MARKER.sub("", text)
+    text = re.sub("\u2010\n\\s*", "", text)
     return re.sub(r"-\n\s*", "-", text)
 
 

@@ -130,6 +130,71 @@ def test_the_docx_as_opened_has_the_pdfs_page_count(
         assert len(word.pages) == len(pdf.pages)
 
 
+def _section_starts(path: Path) -> list[tuple[str, str]]:
+    """The first words of each section of a side-by-side letter, (left column, right column)."""
+    [layout] = [t for t in docx.Document(str(path)).tables if t._tbl.tblPr.style is None]
+    starts = []
+    for row in layout.rows:
+        left, right = (
+            " ".join(next(p.text for p in cell.paragraphs if p.text.strip()).split()[:3]) for cell in row.cells
+        )
+        starts.append((left, right))
+    return starts
+
+
+def _pages_of(pdf: Path, half: int) -> list[str]:
+    """Each page's text in the left (0) or right (1) half of the page, whitespace made single spaces."""
+    crop = ["-x", str(half * 298), "-y", "0", "-W", "298", "-H", "842"]
+    text = subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", *crop, str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return [" ".join(page.split()) for page in text.split("\f")]
+
+
+def _start_pages(pdf: Path, starts: list[tuple[str, str]]) -> list[tuple[int, int]]:
+    """The page (from 1) on which each section's left and right column start, in order."""
+    halves = _pages_of(pdf, 0), _pages_of(pdf, 1)
+    found, after = [], [0, 0]
+    for section in starts:
+        pages = []
+        for side, words in enumerate(section):
+            page = next(i for i, text in enumerate(halves[side]) if i >= after[side] and words in text)
+            after[side] = page
+            pages.append(page + 1)
+        found.append((pages[0], pages[1]))
+    return found
+
+
+def test_side_by_side_sections_start_on_one_page_in_both_languages_and_in_both_formats(
+    letters: dict[str, dict[str, Path]], libreoffice_pdfs: Path
+) -> None:
+    # Issue 26: a heading's keep-with-next in a column made Word (and LibreOffice) keep the whole
+    # row with the next, so the Recommendations section moved, both languages, to page 2.
+    stem = "tir-llechen-2025-domestic-abuse"
+    starts = _section_starts(letters[stem]["docx"])
+    assert [s[0] for s in starts] == [
+        "Swyddfa Comisiynydd Heddlu",
+        "30 Hydref 2025",
+        "Argymhellion",
+        "Meysydd i’w gwella",
+        "Yn gywir",
+    ]
+    assert [s[1] for s in starts][2:] == ["Recommendations", "Areas for improvement", "Yours sincerely"]
+    pdf = _start_pages(letters[stem]["pdf"], starts)
+    word = _start_pages(libreoffice_pdfs / f"{stem}.pdf", starts)
+    assert all(welsh == english for welsh, english in pdf + word), (pdf, word)
+    assert pdf == word == [(1, 1), (1, 1), (1, 1), (2, 2), (2, 2)]
+    # The columns' rows may break (the action tables' rows may not), and no heading in them keeps
+    # its row with the next.
+    [layout] = [t for t in docx.Document(str(letters[stem]["docx"])).tables if t._tbl.tblPr.style is None]
+    for row in layout.rows:
+        assert not row._tr.xpath("./w:trPr/w:cantSplit")
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                if paragraph.style.name.startswith("Heading"):
+                    assert paragraph.paragraph_format.keep_with_next is False, paragraph.text
+
+
 # -- one house style ------------------------------------------------------------------------------
 
 

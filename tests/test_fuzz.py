@@ -359,7 +359,7 @@ def specs(draw: st.DrawFn) -> dict[str, object]:
         "area": draw(st.one_of(st.just("Loamshire"), TEXT)),
     }
     if draw(st.booleans()):
-        office["language"] = draw(st.sampled_from(["en-GB", "cy-GB", "cy-GB+en-GB", "en-GB+cy-GB"]))
+        office["language"] = draw(st.sampled_from(["en-GB", "cy-GB", "bilingual", "cy-GB+en-GB", "en-GB+cy-GB"]))
     return {
         "schema_version": 1,
         "layout": draw(LAYOUT),

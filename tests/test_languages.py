@@ -5,6 +5,7 @@ on the Word runs; and the two bilingual structures (parts, side-by-side columns)
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import subprocess
 import zipfile
@@ -250,3 +251,51 @@ def test_the_copies_list_stays_on_the_page_of_the_signature_in_both_formats(tmp_
     for i, paragraph in enumerate(paragraphs):
         if paragraph.text.startswith("cc "):
             assert paragraphs[i - 1].paragraph_format.keep_with_next, paragraphs[i - 1].text
+
+
+# -- hyphenation where a word must break ----------------------------------------------------------
+
+LONG_OWNER = "Cyfarwyddwr Gwasanaethau Cymorth i Ddioddefwyr"  # Director of Victim Support Services
+
+
+def test_a_long_welsh_word_in_a_narrow_cell_breaks_at_a_dictionary_point_with_a_hyphen(tmp_path: Path) -> None:
+    import pyphen
+
+    from jtai_letters.letter import hyphenation
+
+    path = variant(tmp_path)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "owner: {cy: Pennaeth yr Ystafell Reoli, en: Head of the Control Room}",
+            f"owner: {{cy: {LONG_OWNER}, en: Director of Victim Support Services}}",
+        ),
+        encoding="utf-8",
+    )
+    files = outputs(path, tmp_path / "out")
+    # The Welsh column (the left half of each page), line by line, as printed.
+    left = ["-x", "0", "-y", "0", "-W", "298", "-H", "842"]
+    printed = subprocess.run(
+        ["pdftotext", "-raw", *left, files[".pdf"], "-"], capture_output=True, check=True, text=True
+    )
+    lines = [line.split() for line in printed.stdout.replace("\f", "\n").splitlines() if line.split()]
+    welsh = pyphen.Pyphen(filename=hyphenation.WELSH)
+    words = set(LONG_OWNER.split())
+    splits = []
+    for line, following in itertools.pairwise(lines):
+        end, start = line[-1], following[0]
+        if end.rstrip("‐") + start in words and end.rstrip("‐") not in words:
+            splits.append((end, start))
+    assert splits, printed.stdout  # half a page is too narrow for these words whole
+    for end, start in splits:
+        assert end.endswith("‐"), (end, start)  # never mid-word without a hyphen
+        word = end[:-1] + start
+        assert len(end) - 1 in welsh.positions(word), (end, start)  # where the Welsh dictionary allows
+    # Word is asked to hyphenate the same cells (by their w:lang), and nothing else.
+    document = docx.Document(str(files[".docx"]))
+    assert document.settings.element.xpath("./w:autoHyphenation/@w:val") == ["true"]
+    normal = document.styles["Normal"].element
+    assert normal.xpath("./w:pPr/w:suppressAutoHyphens") and not normal.xpath("./w:pPr/w:suppressAutoHyphens/@w:val")
+    [layout] = [t for t in document.tables if t._tbl.tblPr.style is None]
+    hyphenated = layout._tbl.xpath(".//w:tbl//w:p[w:pPr/w:suppressAutoHyphens/@w:val='0']")
+    assert len(hyphenated) == len(layout._tbl.xpath(".//w:tbl//w:p")) > 0
+    assert not document.element.body.xpath("./w:p[w:pPr/w:suppressAutoHyphens]")

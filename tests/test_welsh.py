@@ -250,14 +250,90 @@ def test_a_mistyped_language_is_named_with_the_likely_one(tmp_path: Path) -> Non
 def test_a_wrong_office_language_is_one_error_not_a_guess_at_every_text(tmp_path: Path) -> None:
     code, out, _ = run("validate", variant(tmp_path, EXAMPLE.read_text(encoding="utf-8"), language="cy"))
     assert code == 1
-    assert "office.language: expected 'en-GB', 'cy-GB', 'cy-GB+en-GB' or 'en-GB+cy-GB', got 'cy'" in out
+    assert "office.language: expected 'en-GB', 'cy-GB', 'bilingual', 'cy-GB+en-GB' or 'en-GB+cy-GB', got 'cy'" in out
     assert "translation" not in out and "is not printed" not in out
 
 
 def test_an_unknown_language_is_a_located_schema_error(tmp_path: Path) -> None:
     code, out, _ = run("validate", variant(tmp_path, EXAMPLE.read_text(encoding="utf-8"), language="fr-FR"))
     assert code == 1
-    assert "office.language: expected 'en-GB', 'cy-GB', 'cy-GB+en-GB' or 'en-GB+cy-GB', got 'fr-FR'" in out
+    assert "office.language: expected 'en-GB', 'cy-GB', 'bilingual', 'cy-GB+en-GB' or 'en-GB+cy-GB', got 'fr-FR'" in out
+
+
+# -- which language comes first ------------------------------------------------------------------
+
+ENGLISH_FIRST_WARNING = (
+    "English comes first in this Welsh and English letter (en-GB+cy-GB): under the "
+    "Welsh Language Standards a Welsh version is not to be treated less favourably than the English, which "
+    "their guidance reads as Welsh placed to be read first; write `language: bilingual` to put Welsh first, "
+    "or set `english_first: true` if the office has decided English comes first"
+)
+
+
+def _profile_says(path: Path, **fields: str) -> None:
+    profile = path.parent.parent / "profiles" / "tir-llechen.yaml"
+    text = profile.read_text(encoding="utf-8")
+    for name, value in fields.items():
+        text, found = re.subn(rf"^{name}: .*$", f"{name}: {value}", text, flags=re.M)
+        if not found:
+            text += f"{name}: {value}\n"
+    profile.write_text(text, encoding="utf-8")
+
+
+def _first(path: Path) -> str:
+    return str(lxml.html.document_fromstring(render(load_spec(path)).html).get("lang"))
+
+
+@pytest.mark.parametrize(
+    ("fields", "first", "order"),
+    [
+        ({"language": "bilingual"}, "cy-GB", "cy-GB+en-GB"),
+        ({"language": "bilingual", "english_first": "true"}, "en-GB", "en-GB+cy-GB"),
+        ({"language": "en-GB+cy-GB", "english_first": "true"}, "en-GB", "en-GB+cy-GB"),
+        ({"language": "cy-GB+en-GB"}, "cy-GB", "cy-GB+en-GB"),
+    ],
+)
+def test_bilingual_puts_welsh_first_and_english_first_only_where_the_office_says_so(
+    tmp_path: Path, fields: dict[str, str], first: str, order: str
+) -> None:
+    path = variant(tmp_path, EXAMPLE.read_text(encoding="utf-8"))
+    _profile_says(path, **fields)
+    code, out, _ = run("validate", path)
+    assert code == 0 and "language-order" not in out, out
+    assert load_spec(path).spec.office.language == order
+    assert _first(path) == first
+
+
+def test_english_first_without_the_office_saying_so_is_a_warning_where_it_is_written(tmp_path: Path) -> None:
+    # An existing profile that puts English first keeps its order, and is told about it.
+    path = variant(tmp_path, EXAMPLE.read_text(encoding="utf-8"))
+    _profile_says(path, language="en-GB+cy-GB")
+    profile = path.parent.parent / "profiles" / "tir-llechen.yaml"
+    line = next(
+        i for i, t in enumerate(profile.read_text(encoding="utf-8").splitlines(), 1) if t.startswith("language:")
+    )
+    code, out, _ = run("validate", path)
+    assert code == 0
+    assert f"{profile}:{line}:11: warning: language: {ENGLISH_FIRST_WARNING}\n" in out
+    assert _first(path) == "en-GB"
+    assert run("validate", "--strict", path)[0] == 1
+    # ... and in the spec, where the spec says it.
+    spec = variant(tmp_path, EXAMPLE.read_text(encoding="utf-8"), language="en-GB+cy-GB")
+    line = next(
+        i for i, t in enumerate(spec.read_text(encoding="utf-8").splitlines(), 1) if t == "  language: en-GB+cy-GB"
+    )
+    assert f"letter.yaml:{line}:13: warning: office.language: {ENGLISH_FIRST_WARNING}\n" in run("validate", spec)[1]
+
+
+def test_english_first_beside_a_welsh_first_language_is_a_warning_that_it_does_nothing(tmp_path: Path) -> None:
+    path = variant(tmp_path, EXAMPLE.read_text(encoding="utf-8"), language="cy-GB+en-GB", english_first="true")
+    code, out, _ = run("validate", path)
+    assert code == 0
+    assert (
+        "warning: office.english_first: english_first does nothing here: office.language (cy-GB+en-GB) puts "
+        "Welsh first; write `language: bilingual` or `en-GB+cy-GB` for English first, or remove english_first\n" in out
+    )
+    assert _first(path) == "cy-GB"
 
 
 def test_a_layout_sentence_left_in_english_is_a_warning_naming_the_field(

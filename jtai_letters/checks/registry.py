@@ -45,6 +45,7 @@ RuleId = Literal[
     "update-status",
     "translation",
     "parity",
+    "language-order",
     "register",
     "font",
     "layout",
@@ -195,6 +196,13 @@ RULES: dict[RuleId, Rule] = {
             "error",
             "a bilingual letter's two texts of one field differ in shape: paragraphs, headings, lists and their "
             "items, tables, or links and their targets; names the first difference",
+        ),
+        Rule(
+            "language-order",
+            "warning",
+            "a letter in Welsh and English that puts English first without `office.english_first: true` saying "
+            "the office means it (the guidance on the Welsh Language Standards reads parity as Welsh first); "
+            "`english_first` beside a language that puts Welsh first, where it does nothing",
         ),
         Rule(
             "register",

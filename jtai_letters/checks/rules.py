@@ -27,7 +27,9 @@ from jtai_letters.spec.deadline import publication_deadline as publication_deadl
 from jtai_letters.spec.load import LoadedSpec, Loc, SourceMap, field_path, text_field
 from jtai_letters.spec.models import Action, Answer, Item, ResponseSpec, Update
 from jtai_letters.spec.vocabulary import (
+    BILINGUAL,
     DEADLINE_DAYS,
+    ENGLISH_FIRST,
     FRAMEWORK_GRADES,
     ITEM_FIELDS,
     ITEM_KINDS,
@@ -37,6 +39,7 @@ from jtai_letters.spec.vocabulary import (
     S55_COPY_RECIPIENTS,
     SOURCE_LANGUAGE,
     SUPERSEDED,
+    WELSH_FIRST,
     spelled,
 )
 from jtai_letters.spec.yamltree import Cut, comment_at_start
@@ -214,6 +217,31 @@ def _ordinal_in_welsh(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
             "ordinal dates are for English text only, so this letter prints none",
             "translation",
             kind="warning",
+        )
+
+
+@check_rule
+def _language_order(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
+    # The Welsh Language Standards: a Welsh version is not to be treated less favourably than the
+    # English; the guidance on them reads that, in a bilingual document, as Welsh placed to be read first.
+    office = spec.office
+    if office.language == ENGLISH_FIRST and not office.english_first:
+        yield problem(
+            src,
+            ("office", "language"),
+            f"English comes first in this Welsh and English letter ({ENGLISH_FIRST}): under the Welsh Language "
+            "Standards a Welsh version is not to be treated less favourably than the English, which their "
+            f"guidance reads as Welsh placed to be read first; write `language: {BILINGUAL}` to put Welsh "
+            "first, or set `english_first: true` if the office has decided English comes first",
+            "language-order",
+        )
+    elif office.english_first and office.language == WELSH_FIRST:
+        yield problem(
+            src,
+            ("office", "english_first"),
+            f"english_first does nothing here: office.language ({WELSH_FIRST}) puts Welsh first; write "
+            f"`language: {BILINGUAL}` or `{ENGLISH_FIRST}` for English first, or remove english_first",
+            "language-order",
         )
 
 

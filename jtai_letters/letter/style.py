@@ -209,6 +209,8 @@ class Behaviour:
     keep_with_previous: bool = False  # never starts a page: break-before: avoid; the block before keeps with it
     new_page: bool = False  # starts a new page: break-before: page; w:pageBreakBefore
     repeat: bool = False  # a table's header rows repeat on every page: table-header-group; w:tblHeader
+    hyphenate: bool = False  # a word too long for its line breaks at a dictionary point: hyphens: auto; Word's
+    # automatic hyphenation (w:autoHyphenation), which every other paragraph suppresses (w:suppressAutoHyphens)
     align: str | None = None  # text-align; w:jc
     italic: bool | None = None  # font-style; w:i
     bold: bool | None = None  # font-weight; w:b
@@ -221,6 +223,7 @@ class Behaviour:
             "break-before: avoid" if self.keep_with_previous else "",
             "break-before: page" if self.new_page else "",
             "display: table-header-group" if self.repeat else "",
+            "hyphens: auto; hyphenate-limit-zone: 100%; hyphenate-limit-chars: 10 3 3" if self.hyphenate else "",
             f"text-align: {self.align}" if self.align else "",
             "" if self.italic is None else f"font-style: {'italic' if self.italic else 'normal'}",
             "" if self.bold is None else f"font-weight: {'bold' if self.bold else 'normal'}",
@@ -255,6 +258,9 @@ LAYOUT: Mapping[str, Behaviour] = MappingProxyType(
         # The graded judgements are read as one: kept whole on a page where they fit.
         "judgements": Behaviour("table.judgements", keep_together=True),
         "table-heading": Behaviour("th", bold=True),
+        # Half a page leaves a table's columns narrow: a word longer than its column breaks where the
+        # language's hyphenation dictionary allows (letter/hyphenation.py), with a hyphen.
+        "column-table-cell": Behaviour(".language-column th, .language-column td", hyphenate=True),
         # A bilingual letter in two parts: the second from a new page.
         "language-part": Behaviour(".language-part + .language-part", new_page=True),
     }

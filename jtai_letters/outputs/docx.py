@@ -425,6 +425,7 @@ def _language_columns(w: _Writer, el: HtmlElement, container: Container) -> None
                 w.blocks(column, cell)
             finally:
                 w.lang = outer_lang
+            _row_may_break(cell)
             if not cell.paragraphs and not cell.tables:
                 cell.add_paragraph()  # a cell must end with a paragraph
             elif cell._tc[-1].tag != qn("w:p"):
@@ -432,6 +433,25 @@ def _language_columns(w: _Writer, el: HtmlElement, container: Container) -> None
     finally:
         w.width = outer
     w.columns = (container, table)
+
+
+_HEADING_STYLES = frozenset(STYLE_IDS[name] for name, _ in HEADINGS.values())
+
+
+def _row_may_break(cell: Any) -> None:
+    """Lets a side-by-side section's row break across pages, so both its languages start on the page
+    where the section starts and flow on together (as the PDF's columns do).
+
+    Word and LibreOffice read "keep with next" on a paragraph in a table row as "keep this row with
+    the next row": a heading's (from its style) would move the whole section, both languages, to the
+    next page, leaving the page before mostly empty. A heading in a column therefore drops it; the
+    row itself is free to break (no w:cantSplit), and the action tables in it keep theirs. The
+    sign-off's own keeps stay: that row is kept whole, as the PDF keeps the sign-off.
+    """
+    for paragraph in cell.paragraphs:
+        heading = paragraph.style is not None and paragraph.style.style_id in _HEADING_STYLES
+        if heading and paragraph.paragraph_format.keep_with_next is None:
+            paragraph.paragraph_format.keep_with_next = False
 
 
 @block(
@@ -709,7 +729,9 @@ def _table(w: _Writer, el: HtmlElement, container: Container) -> None:
                 raise w.fail(f"<tr> may hold only <th> and <td>, not <{td.tag}>")
             cell.width = Twips(cell_width)
             cell._tc.remove(cell.paragraphs[0]._p)  # the cell's text is its only paragraph
-            w.paragraph(td, "Table Heading" if td.tag == "th" else "Table Text", cell)
+            written = w.paragraph(td, "Table Heading" if td.tag == "th" else "Table Text", cell)
+            if in_column and LAYOUT["column-table-cell"].hyphenate:
+                _hyphenated(w.doc, written)
             if td.tag == "th":
                 shading = OxmlElement("w:shd")
                 shading.set(qn("w:val"), "clear")
@@ -736,6 +758,109 @@ def _needs(style: HouseStyle, rows: list[HtmlElement], width: int, text_pt: floa
                     longest[i] = max(longest[i], measure.word_width(word, style.font, style.table_size, bold=bold))
     padding = 2 * style.cell_padding_horizontal + style.table_border + 1
     return tuple((n + padding) / text_pt for n in longest)
+
+
+def _hyphenated(doc: Document, paragraph: Paragraph) -> None:
+    """Word hyphenates `paragraph` by its runs' `w:lang`, as the PDF does the cell it comes from
+    (`LAYOUT`'s `hyphenate`): the document's automatic hyphenation on, the paragraph's suppression
+    (every style's, from Normal) off."""
+    p_pr = paragraph._p.get_or_add_pPr()
+    if p_pr.find(qn("w:suppressAutoHyphens")) is None:
+        off = OxmlElement("w:suppressAutoHyphens")
+        off.set(qn("w:val"), "0")
+        p_pr.insert_element_before(off, *_AFTER_SUPPRESS_AUTO_HYPHENS)
+    settings = doc.settings.element
+    if settings.find(qn("w:autoHyphenation")) is None:
+        on = OxmlElement("w:autoHyphenation")
+        on.set(qn("w:val"), "true")
+        settings.insert_element_before(on, *_AFTER_AUTO_HYPHENATION)
+
+
+# What follows each element in the schema's order (Word reads children only in that order).
+_AFTER_SUPPRESS_AUTO_HYPHENS = (
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
+_AFTER_AUTO_HYPHENATION = (
+    "w:consecutiveHyphenLimit",
+    "w:hyphenationZone",
+    "w:doNotHyphenateCaps",
+    "w:showEnvelope",
+    "w:summaryLength",
+    "w:clickAndTypeStyle",
+    "w:defaultTableStyle",
+    "w:evenAndOddHeaders",
+    "w:bookFoldRevPrinting",
+    "w:bookFoldPrinting",
+    "w:bookFoldPrintingSheets",
+    "w:drawingGridHorizontalSpacing",
+    "w:drawingGridVerticalSpacing",
+    "w:displayHorizontalDrawingGridEvery",
+    "w:displayVerticalDrawingGridEvery",
+    "w:doNotUseMarginsForDrawingGridOrigin",
+    "w:drawingGridHorizontalOrigin",
+    "w:drawingGridVerticalOrigin",
+    "w:doNotShadeFormData",
+    "w:noPunctuationKerning",
+    "w:characterSpacingControl",
+    "w:printTwoOnOne",
+    "w:strictFirstAndLastChars",
+    "w:noLineBreaksAfter",
+    "w:noLineBreaksBefore",
+    "w:savePreviewPicture",
+    "w:doNotValidateAgainstSchema",
+    "w:saveInvalidXml",
+    "w:ignoreMixedContent",
+    "w:alwaysShowPlaceholderText",
+    "w:doNotDemarcateInvalidXml",
+    "w:saveXmlDataOnly",
+    "w:useXSLTWhenSaving",
+    "w:saveThroughXslt",
+    "w:showXMLTags",
+    "w:alwaysMergeEmptyNamespace",
+    "w:updateFields",
+    "w:hdrShapeDefaults",
+    "w:footnotePr",
+    "w:endnotePr",
+    "w:compat",
+    "w:docVars",
+    "w:rsids",
+    "w:attachedSchema",
+    "w:themeFontLang",
+    "w:clrSchemeMapping",
+    "w:doNotIncludeSubdocsInStats",
+    "w:doNotAutoCompressPictures",
+    "w:forceUpgrade",
+    "w:captions",
+    "w:readModeInkLockDown",
+    "w:smartTagType",
+    "w:shapeDefaults",
+    "w:doNotEmbedSmartTags",
+    "w:decimalSymbol",
+    "w:listSeparator",
+)
 
 
 def _words(el: HtmlElement, *, bold: bool) -> list[tuple[str, bool]]:

@@ -118,6 +118,7 @@ def _paragraph_style(
     right: bool = False,
     based_on: str | None = "Normal",
     outline: int | None = None,
+    no_hyphens: bool = False,
 ) -> str:
     # Word reads a pPr's children only in the schema's order.
     ppr = "".join(
@@ -125,6 +126,7 @@ def _paragraph_style(
             "<w:keepNext/>" if keep_next else "",
             "<w:keepLines/>" if keep_lines else "",
             numbering,
+            "<w:suppressAutoHyphens/>" if no_hyphens else "",
             _spacing(before, after, size, line_height or style.line_height),
             indent,
             '<w:jc w:val="right"/>' if right else "",
@@ -155,7 +157,17 @@ def styles_xml(style: HouseStyle, language: str = DEFAULT_LANGUAGE) -> str:
     body, text = style.body_size, style.text_colour
     heading, signed = LAYOUT["heading"], LAYOUT["sign-off"]
     styles = [
-        _paragraph_style(style, "Normal", size=body, after=style.paragraph_after, col=text, based_on=None),
+        # Word hyphenates only where the house style does (`Behaviour.hyphenate`): every style suppresses
+        # it, from Normal, and those paragraphs turn it back on.
+        _paragraph_style(
+            style,
+            "Normal",
+            size=body,
+            after=style.paragraph_after,
+            col=text,
+            based_on=None,
+            no_hyphens=any(b.hyphenate for b in LAYOUT.values()),
+        ),
     ]
     for level, (name, field) in enumerate(HEADINGS.values()):
         size, before, after = getattr(style, field)

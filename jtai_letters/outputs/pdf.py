@@ -27,11 +27,13 @@ with patches.weasyprint_import(), long_lived():
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from jtai_letters.errors import OutputError, Problem
+from jtai_letters.letter import hyphenation
 from jtai_letters.letter.assets import MAX_ASSET_BYTES, read_asset, read_regular
 from jtai_letters.letter.render import SPEC_DESCRIPTION, RenderedLetter, unanchored
 from jtai_letters.letter.style import HouseStyle, behaviour_css, stylesheet
 
 _LOG = logging.getLogger("weasyprint")
+hyphenation.register()  # Welsh, which Pyphen lacks, where WeasyPrint looks up a `lang` (hyphens: auto)
 
 
 def _marking_languages(build: Any) -> Any:

@@ -1,7 +1,8 @@
 """Language as data: which languages a letter is in, and spec text given in two languages.
 
 A letter's `office.language` is one BCP 47 tag (`en-GB`, `cy-GB`) or two joined by `+`,
-the first language first. Translatable text (the fields each model names in
+the first language first, or `bilingual` (Welsh first unless `office.english_first`: the model holds
+the two tags). Translatable text (the fields each model names in
 `TRANSLATABLE`) may be written `{en: ..., cy: ...}`; before validation the positioned
 YAML tree is projected to one language per letter language, keeping every line and
 column, so each language's model points its errors at the text the officer wrote.
@@ -19,7 +20,7 @@ from jtai_letters.checks.registry import RULES, RuleId, Severity
 from jtai_letters.errors import Problem
 from jtai_letters.spec.fields import inner_model
 from jtai_letters.spec.models import Model, Office, ResponseSpec
-from jtai_letters.spec.vocabulary import DEFAULT_LANGUAGE, LANGUAGE_KEYS, LANGUAGE_NAMES
+from jtai_letters.spec.vocabulary import DEFAULT_LANGUAGE, LANGUAGE_KEYS, LANGUAGE_NAMES, letter_language
 from jtai_letters.spec.yamltree import Map, Seq
 
 
@@ -52,7 +53,9 @@ def raw_language(root: Map) -> str | None:
     office = root.get("office")
     value = office.get("language", DEFAULT_LANGUAGE) if isinstance(office, Map) else DEFAULT_LANGUAGE
     allowed = Office.model_fields["language"].annotation
-    return value if isinstance(value, str) and value in getattr(allowed, "__args__", ()) else None
+    if not isinstance(value, str) or value not in getattr(allowed, "__args__", ()):
+        return None
+    return letter_language(value, isinstance(office, Map) and office.get("english_first") is True)
 
 
 Loc = tuple[int | str, ...]

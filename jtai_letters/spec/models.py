@@ -37,6 +37,7 @@ from jtai_letters.letter.style import open_font
 from jtai_letters.letter.text import Block, Inline, block_problem, pasted
 from jtai_letters.spec import dates
 from jtai_letters.spec.vocabulary import (
+    BILINGUAL,
     BLOCK_KINDS,
     COMPLETE,
     DEADLINE_DAYS,
@@ -56,6 +57,7 @@ from jtai_letters.spec.vocabulary import (
     Shown,
     SignOffStepName,
     Status,
+    letter_language,
     one_of,
     status_spelling,
 )
@@ -331,9 +333,17 @@ class Office(Model):
         default="plain",
     )
     language: LetterLanguage = _f(
-        "The letter's language: English, Welsh, or both in one document (the first language first).",
+        f"The letter's language: English, Welsh, or both in one document: `{BILINGUAL}` (Welsh first, as the "
+        "guidance on the Welsh Language Standards reads parity; English first with `english_first`), or the "
+        "two tags joined by `+`, the first language first.",
         *LETTER_LANGUAGES[:3],
         default=DEFAULT_LANGUAGE,
+    )
+    english_first: bool | None = _f(
+        f"The office has decided that its bilingual letters put English first: `{BILINGUAL}` then does, and "
+        "English-first tags give no warning (rule `language-order`).",
+        True,
+        default=None,
     )
     publishing: Publishing | None = _f(
         "How `publish` makes the web fragment and the s55(6) copies' e-mails.",
@@ -359,6 +369,16 @@ class Office(Model):
         "columns",
         default="parts",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _order(cls, data: Any) -> Any:
+        # `bilingual` names no order: the model holds the two tags, first first (vocabulary.letter_language).
+        if isinstance(data, dict) and isinstance(data.get("language"), str):
+            chosen = letter_language(data["language"], data.get("english_first") is True)
+            if chosen != data["language"]:
+                data = {**data, "language": chosen}
+        return data
 
 
 def _optional(model: type[Model], name: str, doc: str, leave_out: tuple[str, ...]) -> type[Model]:

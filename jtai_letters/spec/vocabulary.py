@@ -308,11 +308,32 @@ DEFAULT_LANGUAGE = LANGUAGES[0].tag
 SOURCE_LANGUAGE = LANGUAGES[0].key  # the msgids' language: no catalogue needed
 LANGUAGE_KEYS: tuple[str, ...] = tuple(language.key for language in LANGUAGES)
 LANGUAGE_NAMES: Mapping[str, str] = MappingProxyType({language.key: language.name for language in LANGUAGES})
+WELSH_FIRST, ENGLISH_FIRST = "cy-GB+en-GB", "en-GB+cy-GB"
+BILINGUAL = "bilingual"
+"""`office.language: bilingual`: Welsh and English in one document without naming an order. Welsh comes
+first, as the guidance on the Welsh Language Standards reads their rule that a Welsh version is not to be
+treated less favourably than the English (Welsh placed to be read first); English first only where the
+office says so (`office.english_first: true`). An English-first pair without it is a warning (rule
+`language-order`)."""
 LETTER_LANGUAGES: tuple[str, ...] = (
     *(language.tag for language in LANGUAGES),
+    BILINGUAL,
     *sorted(f"{a.tag}+{b.tag}" for a, b in itertools.permutations(LANGUAGES, 2)),
 )
-"""What `office.language` may be: one language, or two joined by `+`, the first language first."""
+"""What `office.language` may be: one language, `bilingual`, or two joined by `+`, the first language first."""
+
+
+def letter_language(asked: str, english_first: bool | None) -> str:
+    """The languages a letter is in, first first, from what `office.language` and `office.english_first` say.
+
+    >>> letter_language("bilingual", None), letter_language("bilingual", True), letter_language("en-GB+cy-GB", None)
+    ('cy-GB+en-GB', 'en-GB+cy-GB', 'en-GB+cy-GB')
+    """
+    if asked == BILINGUAL:
+        return ENGLISH_FIRST if english_first else WELSH_FIRST
+    return asked
+
+
 if TYPE_CHECKING:
     LetterLanguage = str
 else:
