@@ -28,7 +28,6 @@ _API = {
     "Options": "jtai_letters.pipeline.options",
     "build": "jtai_letters.pipeline.build",
     "build_many": "jtai_letters.pipeline.build",
-    "check": "jtai_letters.pipeline.build",
     "validate": "jtai_letters.pipeline.build",
     "Inspection": "jtai_letters.pipeline.inspect",
     "inspect": "jtai_letters.pipeline.inspect",
@@ -39,7 +38,7 @@ _API = {
 if TYPE_CHECKING:
     from jtai_letters.errors import JtaiError, OutputError, SpecError, TemplateError, UsageError
     from jtai_letters.letter.render import RenderedLetter, render
-    from jtai_letters.pipeline.build import build, build_many, check, validate
+    from jtai_letters.pipeline.build import build, build_many, validate
     from jtai_letters.pipeline.inspect import Inspection, inspect
     from jtai_letters.pipeline.options import Options
     from jtai_letters.spec.load import load_spec
@@ -67,7 +66,6 @@ __all__ = [
     "__version__",
     "build",
     "build_many",
-    "check",
     "inspect",
     "load_spec",
     "render",

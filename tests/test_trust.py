@@ -19,6 +19,7 @@ from jtai_letters.errors import JtaiError
 from jtai_letters.faces import skeleton
 from jtai_letters.letter import layouts
 from jtai_letters.pipeline import build as pipeline
+from jtai_letters.pipeline.inspect import inspect
 from jtai_letters.spec import yamltree
 
 from .helpers import ROOT, run
@@ -55,8 +56,8 @@ def test_a_late_response_holding_a_tbc_shows_both(tmp_path: Path) -> None:
 
 def test_strict_turns_the_warnings_into_errors_in_one_place(tmp_path: Path) -> None:
     spec = write(tmp_path, MINIMAL.read_text().replace("date: 2025-10-30", "date: 2026-01-30"))
-    lenient = pipeline.check(spec)
-    strict = pipeline.check(spec, strict=True)
+    lenient = inspect(spec, until="check")
+    strict = inspect(spec, strict=True, until="check")
     assert ([p.rule for p in lenient.errors], [p.rule for p in lenient.warnings]) == ([], ["s55-deadline"])
     assert ([p.rule for p in strict.errors], strict.warnings) == (["s55-deadline"], [])
     assert run("validate", "--strict", spec)[0] == 1
@@ -166,7 +167,7 @@ def test_an_action_under_an_answer_due_before_the_response_is_found(tmp_path: Pa
         "      response: Accepted; the force has a plan.\n      actions:\n        - {text: Train staff, due: 2025-10-01}\n",
     )
     spec = write(tmp_path, text)
-    assert [(p.rule, p.field, p.line) for p in pipeline.check(spec).warnings] == [
+    assert [(p.rule, p.field, p.line) for p in inspect(spec, until="check").warnings] == [
         ("date-order", "response.recommendations[0].actions[0].due", 27)
     ]
 

@@ -79,6 +79,12 @@ EXPECTED = {
     "text-layout-in-one-text-names-the-field.yaml": [
         ("warning", "text-layout", "response.chief_constable.comments", 33)
     ],
+    # Problems inside a `|` block: each at the line it is on, not the key's.
+    "problems-in-a-block-at-their-lines.yaml": [
+        ("error", "placeholder", "response.context[0]", 25),
+        ("warning", "link-target", "response.context[0]", 26),
+        ("warning", "link-text", "response.context[0]", 28),
+    ],
     # The date the deadline needs is wrong; the unanswered R4 is still found.
     "published-not-a-date-still-checks-answers.yaml": [
         ("error", "schema", "report.published", 13),

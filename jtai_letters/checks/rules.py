@@ -772,13 +772,23 @@ def text_problems(src: SourceMap, loc: Loc, value: str) -> Iterator[Problem]:
         at = run_together(written[0]) if written and isinstance(written[0], str) else None  # where it is typed
         yield _layout_problem(src, loc, runs_on[1], src.place(loc, at[0]) if at else None)
     if found := placeholder(value):
-        yield problem(src, loc, f"unfinished: '{found}' is a placeholder; replace it with the real text", "placeholder")
-    if match := _UNSTORABLE.search(value):
-        yield problem(src, loc, unprintable(match.group(0)) or "", "character")
-    if match := _BIDI_OVERRIDE.search(value):
-        yield src.problem(loc, unprintable(match.group(0)) or "", rule="character")
+        said = f"unfinished: '{found}' is a placeholder; replace it with the real text"
+        yield problem(src, loc, said, "placeholder", place=_written_at(src, loc, found))
+    for pattern in (_UNSTORABLE, _BIDI_OVERRIDE):
+        if match := pattern.search(value):
+            said = unprintable(match.group(0)) or ""
+            yield problem(src, loc, said, "character", place=_written_at(src, loc, match.group(0)))
     if value and not value.strip(_INVISIBLE):
         yield src.problem(loc, "holds only invisible characters (zero-width spaces); write the text", rule="character")
+
+
+def _written_at(src: SourceMap, loc: Loc, found: str) -> tuple[int, int] | None:
+    """The file's (line, column) of the first `found` in the text at `loc` as written, when the text
+    spans lines (a problem in a `|` block is at its own line, not the key's); None otherwise."""
+    written = src.written(loc)
+    text = written[0] if written else None
+    at = text.find(found) if isinstance(text, str) else -1
+    return src.place(loc, at) if at >= 0 else None
 
 
 def unprintable(value: str) -> str | None:
@@ -797,6 +807,7 @@ def unprintable(value: str) -> str | None:
 
 def _links(src: SourceMap, loc: Loc, value: str) -> Iterator[Problem]:
     for link in links(value):
+        place = _written_at(src, loc, link.href)
         if not link.safe:
             hint = f" (did you mean https://{link.href}?)" if link.href.lower().startswith("www.") else ""
             yield problem(
@@ -805,6 +816,7 @@ def _links(src: SourceMap, loc: Loc, value: str) -> Iterator[Problem]:
                 f"link target '{link.href}' is not an absolute http(s) URL: the letter shows the words "
                 f"'{link.words}' without a link{hint}",
                 "link-target",
+                place=place,
             )
         if not link.words.strip(_INVISIBLE + " "):
             yield problem(
@@ -813,18 +825,20 @@ def _links(src: SourceMap, loc: Loc, value: str) -> Iterator[Problem]:
                 f"the link to '{link.href}' has no words: it prints nothing in the PDF and Word, and an empty "
                 "link on the web page; write [what it is](...), for example the report's title",
                 "link-words",
+                place=place,
             )
         elif _VAGUE_LINK.match(link.words):
-            yield _vague(src, loc, link.words)
+            yield _vague(src, loc, link.words, place)
 
 
-def _vague(src: SourceMap, loc: Loc, words: str) -> Problem:
+def _vague(src: SourceMap, loc: Loc, words: str, place: tuple[int, int] | None = None) -> Problem:
     return problem(
         src,
         loc,
         f"link text '{words}' does not say where the link goes; accessible link text makes sense on its own "
         "(for example the report's title)",
         "link-text",
+        place=place,
     )
 
 

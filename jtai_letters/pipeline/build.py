@@ -33,7 +33,6 @@ from jtai_letters.pipeline.files import output_path, stale_outputs
 from jtai_letters.pipeline.inspect import Inspection, inspect, lines
 from jtai_letters.pipeline.options import DEFAULT_FORMATS, DEFAULTS, FORMATS, Options
 from jtai_letters.pipeline.pool import each_spec
-from jtai_letters.spec.load import LoadedSpec
 
 __all__ = [
     "DEFAULTS",
@@ -43,13 +42,11 @@ __all__ = [
     "SPEC_SUFFIXES",
     "TIMEOUT_SECONDS",
     "BuildResult",
-    "Checked",
     "Options",
     "SpecFailure",
     "Validation",
     "build",
     "build_many",
-    "check",
     "each_spec",
     "expand",
     "expand_named",
@@ -85,33 +82,6 @@ class SpecFailure:
     source: Path
     error: JtaiError
     fault: BaseException | None = None  # an unexpected exception behind `error`, for --debug
-
-
-@dataclass(frozen=True)
-class Checked:
-    """The "check" stage's answer in the shape callers had before `inspect`; use `inspect` instead."""
-
-    path: Path
-    parsed: LoadedSpec | None
-    errors: list[Problem]
-    warnings: list[Problem]
-    partial: LoadedSpec | None = None
-
-    @property
-    def spec(self) -> LoadedSpec:
-        """The spec, if it passed every error rule; else `SpecError` listing every error, then every warning."""
-        from jtai_letters.errors import SpecError
-
-        if self.errors or self.parsed is None:
-            raise SpecError(self.errors + self.warnings)
-        return self.parsed
-
-
-def check(path: Path, options: Options = DEFAULTS, *, strict: bool = False, text: str | None = None) -> Checked:
-    """`inspect(path, options, until="check", strict=strict, text=text)` in the older shape; kept for
-    callers not yet moved (with `text`, that text is checked as the file's contents)."""
-    found = inspect(path, options, until="check", strict=strict, text=text)
-    return Checked(found.path, found.spec, found.errors, found.warnings, found.partial)
 
 
 def validate(
