@@ -6,13 +6,7 @@ build("responses/loamshire-2025-domestic-abuse.yaml", "out/")   # validate, rend
 """
 
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
-
-try:
-    __version__ = version("jtai-letters")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
 
 # Importing changes nothing in the host's process (its collector, Pillow's or logging's settings),
 # and costs nothing until a name is used: each is imported from its layer on first use. The command
@@ -36,6 +30,7 @@ _API = {
 }
 
 if TYPE_CHECKING:
+    __version__: str
     from jtai_letters.errors import JtaiError, OutputError, SpecError, TemplateError, UsageError
     from jtai_letters.letter.render import RenderedLetter, render
     from jtai_letters.pipeline.build import build, build_many, validate
@@ -45,7 +40,21 @@ if TYPE_CHECKING:
     from jtai_letters.spec.models import ResponseSpec
 
 
+def _version() -> str:
+    # Looked up on first use: importing importlib.metadata and scanning the installed packages costs a
+    # command's start-up about 50 ms, and most commands never print the version.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("jtai-letters")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0+unknown"
+
+
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        globals()[name] = value = _version()
+        return value
     if name in _API:
         value = getattr(import_module(_API[name]), name)
         globals()[name] = value  # once: later uses are plain attribute lookups

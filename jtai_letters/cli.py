@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
-from jtai_letters import __version__
 from jtai_letters.errors import JtaiError, Problem, SpecError, UsageError
 from jtai_letters.faces.skeleton import skeleton
 from jtai_letters.letter import layouts
@@ -58,12 +57,25 @@ def _formats(value: str) -> list[str]:
     return chosen
 
 
+class _Version(argparse.Action):
+    """`--version`, as argparse's own prints it, the version looked up only when asked."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, default=argparse.SUPPRESS, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> None:
+        from jtai_letters import __version__
+
+        print(f"{parser.prog} {__version__}")  # on standard output, as argparse's own `version` action
+        parser.exit()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="jtai-letters",
         description="Turn response specs (YAML) into s55 response letters (DOCX, PDF and web page).",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=_Version)
     verbs = parser.add_subparsers(dest="verb", required=True, parser_class=_Parser)
 
     r = verbs.add_parser("render", help="render spec files to DOCX, PDF and web page (--format)")

@@ -502,7 +502,10 @@ def routes(editor: Editor) -> list[BaseRoute]:
 
     def page(request: Request, body: Any) -> Response:
         text = _SHELL.substitute(
-            spec=html.escape(editor.spec.name), stem=html.escape(editor.spec.stem), token=html.escape(editor.token)
+            spec=html.escape(editor.spec.name),
+            stem=html.escape(editor.spec.stem),
+            token=html.escape(editor.token),
+            page=editor.state.page_version,  # the letter the frame loads first is the one the form is drawn with
         )
         policy = {"Content-Security-Policy": shared.SHELL_POLICY}
         return Response(text, media_type="text/html; charset=utf-8", headers={**headers, **policy})
