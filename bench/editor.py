@@ -1,13 +1,14 @@
 """Benchmark: from a keystroke in `jtai-letters edit` to the letter pane showing it, and the editor's open time.
 
-    .venv/bin/python bench/editor.py            # 40 keystrokes on each example (--keys N, --examples a.yaml,b.yaml)
+    .venv/bin/python bench/editor.py            # 40 keystrokes on each example (--keys N, --opens N, --examples a.yaml,b.yaml)
 
 For each example (default: the Loamshire domestic abuse letter, the Loamshire PEEL body letter
 and the bilingual Tŷ Llechen letter), starts `edit` on a copy (with the office profiles), opens it
 in headless Chromium (Debian's, as the tests do), and measures:
 
 - open: from starting the command to the form drawn and the letter in its pane (the command's
-  start-up, the first check and render, the page, its schema and the frame);
+  start-up, the first check and render, the page, its schema and the frame); the median of
+  `--opens` starts (default 5: one start alone varies by a few tenths of a second), the slowest shown too;
 - keystroke -> letter: N times, types one more character at the end of the first paragraph field
   the letter prints, and waits until the letter's frame holds the new text. The time includes the
   page's debounce (60 ms: the page waits for a pause in typing before it asks), the change set,
@@ -63,7 +64,7 @@ FIRST_FIELD = """() => {
 SHOWS = "m => document.getElementById('letter').contentDocument?.body?.innerText.includes(m)"
 
 
-def measure(name: str, keys: int) -> tuple[float, list[float]]:
+def measure(name: str, keys: int, opens: int = 1) -> tuple[list[float], list[float]]:
     with tempfile.TemporaryDirectory(prefix="jtai-bench-editor-") as tmp:
         folder = Path(tmp)
         (folder / "responses").mkdir()
@@ -71,6 +72,7 @@ def measure(name: str, keys: int) -> tuple[float, list[float]]:
         shutil.copy(ROOT / "responses" / name, spec)
         shutil.copytree(ROOT / "profiles", folder / "profiles")
         with chromium() as browser:
+            opened = [_open(browser, spec) for _ in range(opens - 1)]
             page = browser.new_page()
             page.set_viewport_size({"width": 1280, "height": 900})
             start = time.perf_counter()
@@ -85,7 +87,7 @@ def measure(name: str, keys: int) -> tuple[float, list[float]]:
                 page.goto(url)
                 page.wait_for_selector("body[data-ready]")
                 page.wait_for_function("() => document.getElementById('letter').contentDocument?.querySelector('main')")
-                opened = time.perf_counter() - start
+                opened.append(time.perf_counter() - start)
                 path = page.evaluate(FIRST_FIELD)
                 assert path, f"{name}: no paragraph of the letter has a field"
                 field = page.locator(f'textarea[data-path="{path}"]')
@@ -108,32 +110,59 @@ def measure(name: str, keys: int) -> tuple[float, list[float]]:
         return opened, latencies
 
 
+def _open(browser: object, spec: Path) -> float:
+    """One start of `edit` on `spec` to its form and letter drawn, in a fresh page; the server stopped after."""
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.set_viewport_size({"width": 1280, "height": 900})
+    start = time.perf_counter()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jtai_letters", "edit", str(spec), "--port", "0", "--no-browser"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        page.goto(server.stdout.readline().strip())
+        page.wait_for_selector("body[data-ready]")
+        page.wait_for_function("() => document.getElementById('letter').contentDocument?.querySelector('main')")
+        return time.perf_counter() - start
+    finally:
+        page.close()
+        server.send_signal(signal.SIGINT)
+        server.communicate(timeout=10)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--keys", type=int, default=40)
+    parser.add_argument("--opens", type=int, default=5, help="starts of the editor per example (the median is shown)")
     parser.add_argument("--examples", default=",".join(EXAMPLES))
     args = parser.parse_args()
     rows = []
     for name in args.examples.split(","):
         before = os.getloadavg()[0]
-        opened, latencies = measure(name, args.keys)
+        opened, latencies = measure(name, args.keys, args.opens)
         rows.append((name, opened, latencies, f"{before:.1f}-{os.getloadavg()[0]:.1f}"))
     print(f"Machine: {platform.machine()}, {len(os.sched_getaffinity(0))} cores, Python {platform.python_version()}")
     print()
     print(
-        f"| example | open (s) | keystroke -> letter, median (ms) | p95 (ms) | p95 less the {DEBOUNCE_MS} ms debounce "
+        f"| example | open, median (s) | slowest open (s) | keystroke -> letter, median (ms) | p95 (ms) | p95 less the {DEBOUNCE_MS} ms debounce "
         "| load average (1 min), before-after |"
     )
-    print("| --- | ---: | ---: | ---: | ---: | --- |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
     worst_open, worst_p95 = 0.0, 0.0
     for name, opened, latencies, load in rows:
         p95 = percentile(latencies, 95)
         work = p95 - DEBOUNCE_MS
-        worst_open, worst_p95 = max(worst_open, opened), max(worst_p95, p95)
-        print(f"| {name} | {opened:.2f} | {statistics.median(latencies):.0f} | {p95:.0f} | {work:.0f} | {load} |")
+        middle = statistics.median(opened)
+        worst_open, worst_p95 = max(worst_open, middle), max(worst_p95, p95)
+        print(
+            f"| {name} | {middle:.2f} | {max(opened):.2f} | {statistics.median(latencies):.0f} | {p95:.0f} "
+            f"| {work:.0f} | {load} |"
+        )
     print()
     opened = "met" if worst_open < OPEN_TARGET_S else "NOT met"
-    print(f"Target: opening under {OPEN_TARGET_S:g} s: {opened} ({worst_open:.2f} s).")
+    print(f"Target: opening under {OPEN_TARGET_S:g} s (median): {opened} ({worst_open:.2f} s).")
     verdict = "met" if worst_p95 < TARGET_MS else "NOT met"
     print(f"Target: p95 from a keystroke to the letter under {TARGET_MS} ms: {verdict} ({worst_p95:.0f} ms).")
 

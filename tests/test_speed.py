@@ -110,3 +110,34 @@ def test_writers_warm_up_before_the_first_letter_and_unknown_formats_are_left_to
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert done.stdout.strip() == "['docx', 'weasyprint']"
+
+
+def test_a_template_compiles_once_for_every_language_and_an_edited_one_again(tmp_path: Path) -> None:
+    # A fresh interpreter, so nothing is compiled yet: the bilingual letter renders in Welsh and in
+    # English (two environments), and `layout_files` learns what each template includes without a parse.
+    folder = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", folder)
+    code = (
+        "import collections, shutil, sys\n"
+        "from pathlib import Path\n"
+        "from jtai_letters import load_spec, render\n"
+        "from jtai_letters.letter import templates\n"
+        "parsed = collections.Counter()\n"
+        "original = templates.BoundedEnvironment._parse\n"
+        "def counting(self, source, name, filename):\n"
+        "    parsed[name] += 1\n"
+        "    return original(self, source, name, filename)\n"
+        "templates.BoundedEnvironment._parse = counting\n"
+        f"folder = Path({str(folder)!r})\n"
+        f"spec = load_spec({str(RESPONSES / 'tir-llechen-2025-domestic-abuse.yaml')!r})\n"
+        "first = render(spec, folder)\n"
+        "print(sorted(parsed.items()))\n"
+        "parts = folder / '_parts.html.j2'\n"
+        "parts.write_text(parts.read_text() + '{# edited #}')\n"
+        "again = render(spec, folder)\n"
+        "print(parsed['_parts.html.j2'], again.html == first.html)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    counts, after_edit = done.stdout.strip().splitlines()
+    assert counts == "[('_base.html.j2', 1), ('_parts.html.j2', 1), ('letter.html.j2', 1)]"
+    assert after_edit == "2 True"  # the edited file is compiled again, once, and still makes the same letter
