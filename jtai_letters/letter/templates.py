@@ -575,7 +575,7 @@ def _referenced(templates_dir: Path, name: str, stamp: tuple[tuple[str, int], ..
         current = queue.pop()
         try:
             source, filename, _ = env.loader.get_source(env, current)  # type: ignore[union-attr]
-            refs = _REFERENCES.get((filename, _digest(source)))  # the letter's render compiled it: known
+            refs = _REFERENCES.get((str(filename), _digest(source)))  # the letter's render compiled it: known
             if refs is None:
                 refs = list(meta.find_referenced_templates(env.parse(source)))
         except (TemplateError, OSError):
