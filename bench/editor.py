@@ -1,6 +1,6 @@
 """Benchmark: from a keystroke in `jtai-letters edit` to the letter pane showing it, and the editor's open time.
 
-    .venv/bin/python bench/editor.py     # 40 keystrokes, 5 starts, on each example (--keys N, --opens N, --examples a,b)
+    .venv/bin/python bench/editor.py     # 40 keystrokes, 5 starts per example (--keys N, --opens N, --examples a,b)
 
 For each example (default: the Loamshire domestic abuse letter, the Loamshire PEEL body letter
 and the bilingual Tŷ Llechen letter), starts `edit` on a copy (with the office profiles), opens it
