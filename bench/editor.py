@@ -6,8 +6,9 @@ For each example (default: the Loamshire domestic abuse letter, the Loamshire PE
 and the bilingual Tŷ Llechen letter), starts `edit` on a copy (with the office profiles), opens it
 in headless Chromium (Debian's, as the tests do), and measures:
 
-- open: from starting the command to the form drawn and the letter in its pane (the command's
-  start-up, the first check and render, the page, its schema and the frame); the median of
+- open: from starting the command to the form drawn and the letter in its pane, as the page's own
+  clock marks them (the command's start-up, the first check and render, the page, its schema and
+  the frame; not the test driver's own round trips to ask); the median of
   `--opens` starts (default 5: one start alone varies by a few tenths of a second), the slowest shown too;
 - keystroke -> letter: N times, types one more character at the end of the first paragraph field
   the letter prints, and waits until the letter's frame holds the new text. The time includes the
@@ -31,6 +32,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -64,7 +66,56 @@ FIRST_FIELD = """() => {
 SHOWS = "m => document.getElementById('letter').contentDocument?.body?.innerText.includes(m)"
 
 
-def measure(name: str, keys: int, opens: int = 1) -> tuple[list[float], list[float]]:
+# Marks, in the page's own clock (milliseconds since the epoch, as Python's time.time()), when the
+# form is drawn and when a letter is first in its pane: what the officer sees, without the
+# test driver's own round trips to ask (100-200 ms of them on this machine).
+OPENED = """
+window.__opened = {};
+document.addEventListener("DOMContentLoaded", () => {
+  const frame = document.getElementById("letter");
+  if (!frame) return;  // the letter's own frame
+  const now = () => performance.timeOrigin + performance.now();
+  const shown = () => {
+    if (!window.__opened.letter && frame.contentDocument?.querySelector("main")) window.__opened.letter = now();
+  };
+  frame.addEventListener("load", shown);
+  shown();
+  const drawn = () => { if (!window.__opened.form && document.body.dataset.ready) window.__opened.form = now(); };
+  new MutationObserver(drawn).observe(document.body, { attributes: true });
+  drawn();
+});
+"""
+BOTH = "() => window.__opened && window.__opened.form && window.__opened.letter"
+
+
+def _start(browser: Any, spec: Path) -> tuple[Any, subprocess.Popen[str], tuple[float, float]]:
+    """`edit` started on `spec` and opened in a fresh page: the page, the server, and the seconds from
+    starting the command to the form drawn and the letter in its pane, as the page marks them and as
+    the driver learns it."""
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.add_init_script(OPENED)
+    began = time.time()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jtai_letters", "edit", str(spec), "--port", "0", "--no-browser"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert server.stdout is not None
+    page.goto(server.stdout.readline().strip())
+    page.wait_for_function(BOTH)
+    learnt = time.time() - began
+    marks = page.evaluate("window.__opened")
+    return page, server, (max(marks["form"], marks["letter"]) / 1000 - began, learnt)
+
+
+def _stop(page: Any, server: subprocess.Popen[str]) -> None:
+    page.close()
+    server.send_signal(signal.SIGINT)
+    server.communicate(timeout=10)
+
+
+def measure(name: str, keys: int, opens: int = 1) -> tuple[list[tuple[float, float]], list[float]]:
     with tempfile.TemporaryDirectory(prefix="jtai-bench-editor-") as tmp:
         folder = Path(tmp)
         (folder / "responses").mkdir()
@@ -72,22 +123,14 @@ def measure(name: str, keys: int, opens: int = 1) -> tuple[list[float], list[flo
         shutil.copy(ROOT / "responses" / name, spec)
         shutil.copytree(ROOT / "profiles", folder / "profiles")
         with chromium() as browser:
-            opened = [_open(browser, spec) for _ in range(opens - 1)]
-            page = browser.new_page()
-            page.set_viewport_size({"width": 1280, "height": 900})
-            start = time.perf_counter()
-            server = subprocess.Popen(
-                [sys.executable, "-m", "jtai_letters", "edit", str(spec), "--port", "0", "--no-browser"],
-                stdout=subprocess.PIPE,
-                text=True,
-            )
+            opened = []
+            for _ in range(opens - 1):
+                page, server, seconds = _start(browser, spec)
+                _stop(page, server)
+                opened.append(seconds)
+            page, server, seconds = _start(browser, spec)
+            opened.append(seconds)
             try:
-                assert server.stdout is not None
-                url = server.stdout.readline().strip()
-                page.goto(url)
-                page.wait_for_selector("body[data-ready]")
-                page.wait_for_function("() => document.getElementById('letter').contentDocument?.querySelector('main')")
-                opened.append(time.perf_counter() - start)
                 path = page.evaluate(FIRST_FIELD)
                 assert path, f"{name}: no paragraph of the letter has a field"
                 field = page.locator(f'textarea[data-path="{path}"]')
@@ -105,31 +148,8 @@ def measure(name: str, keys: int, opens: int = 1) -> tuple[list[float], list[flo
                     latencies.append((time.perf_counter() - start) * 1000)
                     time.sleep(0.05)
             finally:
-                server.send_signal(signal.SIGINT)
-                server.communicate(timeout=10)
+                _stop(page, server)
         return opened, latencies
-
-
-def _open(browser: object, spec: Path) -> float:
-    """One start of `edit` on `spec` to its form and letter drawn, in a fresh page; the server stopped after."""
-    page = browser.new_page()  # type: ignore[attr-defined]
-    page.set_viewport_size({"width": 1280, "height": 900})
-    start = time.perf_counter()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jtai_letters", "edit", str(spec), "--port", "0", "--no-browser"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert server.stdout is not None
-        page.goto(server.stdout.readline().strip())
-        page.wait_for_selector("body[data-ready]")
-        page.wait_for_function("() => document.getElementById('letter').contentDocument?.querySelector('main')")
-        return time.perf_counter() - start
-    finally:
-        page.close()
-        server.send_signal(signal.SIGINT)
-        server.communicate(timeout=10)
 
 
 def main() -> None:
@@ -146,19 +166,21 @@ def main() -> None:
     print(f"Machine: {platform.machine()}, {len(os.sched_getaffinity(0))} cores, Python {platform.python_version()}")
     print()
     print(
-        "| example | open, median (s) | slowest open (s) | keystroke -> letter, median (ms) | p95 (ms) "
+        "| example | open, median (s) | slowest open (s) | open as the driver learns it, median (s) "
+        "| keystroke -> letter, median (ms) | p95 (ms) "
         f"| p95 less the {DEBOUNCE_MS} ms debounce | load average (1 min), before-after |"
     )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     worst_open, worst_p95 = 0.0, 0.0
     for name, opened, latencies, load in rows:
         p95 = percentile(latencies, 95)
         work = p95 - DEBOUNCE_MS
-        middle = statistics.median(opened)
+        seen = [page for page, _ in opened]
+        middle = statistics.median(seen)
         worst_open, worst_p95 = max(worst_open, middle), max(worst_p95, p95)
         print(
-            f"| {name} | {middle:.2f} | {max(opened):.2f} | {statistics.median(latencies):.0f} | {p95:.0f} "
-            f"| {work:.0f} | {load} |"
+            f"| {name} | {middle:.2f} | {max(seen):.2f} | {statistics.median(d for _, d in opened):.2f} "
+            f"| {statistics.median(latencies):.0f} | {p95:.0f} | {work:.0f} | {load} |"
         )
     print()
     opened = "met" if worst_open < OPEN_TARGET_S else "NOT met"

@@ -11,6 +11,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -258,6 +259,26 @@ def test_changes_from_elsewhere_are_refused(edited: Edited) -> None:
 
 
 # -- without a browser --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("late", ["/editor.js", "/letter"])
+def test_the_letter_follows_the_form_whichever_of_the_script_and_the_letter_comes_first(
+    browser: BrowserContext, edited: Edited, late: str
+) -> None:
+    # The page, its script and the letter are asked for at once; either may arrive first.
+    page = browser.new_page()
+    page.route(f"**{late}*", lambda route: (page.wait_for_timeout(700), route.continue_()))
+    try:
+        page.goto(edited.url)
+        expect(page.locator("body")).to_have_attribute("data-ready", "true")
+        letter = page.frame_locator("#letter")
+        expect(letter.locator("main")).to_contain_text("recruited twelve more call handlers")
+        page.unroute(f"**{late}*")
+        answer = page.locator('[id="f-response.recommendations[1].response"]')
+        answer.fill("Accepted. The Force Control Room has recruited fifteen more call handlers.")
+        expect(letter.locator("main")).to_contain_text("recruited fifteen more call handlers")
+    finally:
+        page.close()
 
 
 def test_the_letter_pane_carries_spec_paths_and_the_letters_do_not(tmp_path: Path) -> None:
@@ -558,3 +579,58 @@ def test_an_image_from_elsewhere_or_sent_around_the_page_is_refused(edited: Edit
     status, body = _request(edited, "POST", target, good, png)
     assert status == 200 and json.loads(body)["data"]["office"]["logo"]["path"] == "logo.png"
     assert (edited.spec.parent / "logo.png").read_bytes() == png
+
+
+# `edit` with its first render held until the test says: the page and its files come at once, the
+# letter waits for the render, and the letter's page says which render it is.
+_HELD = """
+import sys, time
+from pathlib import Path
+from jtai_letters import cli
+from jtai_letters.faces import editor
+release = Path(sys.argv[2])
+original = editor.Editor.refresh
+def held(self):
+    while not release.exists():
+        time.sleep(0.01)
+    return original(self)
+editor.Editor.refresh = held
+sys.exit(cli.main(["edit", sys.argv[1], "--port", "0", "--no-browser"]))
+"""
+
+
+def test_the_page_comes_before_the_first_render_and_the_letter_says_which_render_it_is(tmp_path: Path) -> None:
+    spec, release = copy_example(tmp_path), tmp_path / "release"
+    process = subprocess.Popen(
+        [sys.executable, "-c", _HELD, str(spec), str(release)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        where = urlsplit(process.stdout.readline().strip())
+
+        def get(path: str) -> tuple[int, bytes]:
+            connection = http.client.HTTPConnection(where.hostname or "", where.port, timeout=30)
+            try:
+                connection.request("GET", path)
+                answer = connection.getresponse()
+                return answer.status, answer.read()
+            finally:
+                connection.close()
+
+        status, page = get("/")  # the render is held: without the page coming first, this would wait
+        assert status == 200 and b'src="/letter?v=0"' in page
+        assert [get(path)[0] for path in ("/editor.js", "/editor.css")] == [200, 200]
+        letter: list[bytes] = []
+        asking = threading.Thread(target=lambda: letter.append(get("/letter?v=0")[1]))
+        asking.start()
+        asking.join(0.3)  # asked before the render: answered after it, with it
+        release.touch()
+        asking.join(30)
+        assert b'<html data-page="1"' in letter[0] and b"data-spec-path" in letter[0]
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, errors = process.communicate(timeout=10)
+    assert "Traceback" not in errors, errors

@@ -39,7 +39,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from string import Template
-from typing import Any, TextIO
+from typing import Any, ClassVar, TextIO
 from urllib.parse import urlsplit
 
 from starlette.concurrency import run_in_threadpool
@@ -127,6 +127,8 @@ def _problem(p: Problem, spec: Path) -> dict[str, Any]:
 @dataclass
 class Editor(Preview):
     """One spec being edited: its text in memory, checked and rendered from there, saved on request."""
+
+    UNRENDERED: ClassVar[frozenset[str]] = shared.Preview.UNRENDERED | {"/", *ASSETS}  # its page needs no letter
 
     token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     address: str = ""  # the URL the server printed: http://127.0.0.1:PORT/
@@ -275,7 +277,7 @@ class Editor(Preview):
             else:
                 letter = found.letter
                 marked = replace(letter, html=paths.mark(letter.html, found.spec), spec_paths=True)
-                page = outputs.write("html", marked)
+                page = _numbered(outputs.write("html", marked), version)
                 watched = frozenset(p.resolve() for p in letter.inputs) | {self.spec.resolve()}
                 self.state = State(version, version, problems, False, page, replace(found, outputs={}), watched)
         except JtaiError as e:  # an option the command line let through (a missing templates folder, say)
@@ -502,10 +504,7 @@ def routes(editor: Editor) -> list[BaseRoute]:
 
     def page(request: Request, body: Any) -> Response:
         text = _SHELL.substitute(
-            spec=html.escape(editor.spec.name),
-            stem=html.escape(editor.spec.stem),
-            token=html.escape(editor.token),
-            page=editor.state.page_version,  # the letter the frame loads first is the one the form is drawn with
+            spec=html.escape(editor.spec.name), stem=html.escape(editor.spec.stem), token=html.escape(editor.token)
         )
         policy = {"Content-Security-Policy": shared.SHELL_POLICY}
         return Response(text, media_type="text/html; charset=utf-8", headers={**headers, **policy})
@@ -580,6 +579,16 @@ def routes(editor: Editor) -> list[BaseRoute]:
         Route("/api/image", image, methods=["POST"]),
         Route("/letter.html", guarded(web_page, changes=False)),
     ]
+
+
+def _numbered(page: bytes, version: int) -> bytes:
+    """The letter's page carrying the render it comes from (`<html data-page="N">`): the frame,
+    loaded before the page learns the state, knows which letter it shows.
+
+    >>> _numbered(b'<!DOCTYPE html>\\n<html lang="en-GB">', 3)
+    b'<!DOCTYPE html>\\n<html data-page="3" lang="en-GB">'
+    """
+    return page.replace(b"<html", b'<html data-page="%d"' % version, 1)
 
 
 def serve(

@@ -29,7 +29,7 @@ from importlib.resources import files
 from pathlib import Path
 from string import Template
 from types import FrameType
-from typing import TextIO
+from typing import ClassVar, TextIO
 
 import h11
 import uvicorn
@@ -39,6 +39,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from watchfiles import Change, awatch
 
@@ -130,6 +131,10 @@ class Preview:
     _stop: asyncio.Event | None = None
     _stopping: bool = False
     _loop: asyncio.AbstractEventLoop | None = None  # the server's, where the event streams are told of changes
+
+    UNRENDERED: ClassVar[frozenset[str]] = frozenset(ASSETS)
+    """Paths served before the first check and render is done (they need none of it): while the
+    server renders, the browser fetches and runs these. Every other request waits for that render."""
 
     def refresh(self) -> State:
         """Check and render the spec again (as `validate` does, and its web page); keep the last good
@@ -333,10 +338,16 @@ def application(preview: Preview, added: Sequence[BaseRoute] = ()) -> Starlette:
             headers={**headers, "Content-Security-Policy": SHELL_POLICY},
         )
 
+    first: list[asyncio.Future[State]] = []  # the first check and render, started with the server
+
+    async def watch_after_first() -> None:
+        await first[0]  # the files to watch are the ones the first render read
+        await preview.watch()
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await asyncio.to_thread(preview.refresh)
-        watcher = asyncio.create_task(preview.watch())
+        first.append(asyncio.ensure_future(asyncio.to_thread(preview.refresh)))
+        watcher = asyncio.create_task(watch_after_first())
         try:
             yield
         finally:
@@ -354,8 +365,24 @@ def application(preview: Preview, added: Sequence[BaseRoute] = ()) -> Starlette:
         *(Route(f"/letter.{fmt}", download(fmt)) for fmt in DOWNLOADS),
     ]
     # A page elsewhere cannot reach the server through a name it controls (DNS rebinding).
-    middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=[HOST, "localhost"])]
+    middleware = [
+        Middleware(TrustedHostMiddleware, allowed_hosts=[HOST, "localhost"]),
+        Middleware(_AfterFirstRender, first=first, unrendered=preview.UNRENDERED),
+    ]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+
+
+class _AfterFirstRender:
+    """Holds each request that needs the letter until the first check and render is done; the
+    paths in `unrendered` (the page's own files, the editor's page) pass at once."""
+
+    def __init__(self, app: ASGIApp, first: list[asyncio.Future[State]], unrendered: frozenset[str]) -> None:
+        self.app, self.first, self.unrendered = app, first, unrendered
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] not in self.unrendered and self.first:
+            await asyncio.shield(self.first[0])
+        await self.app(scope, receive, send)
 
 
 def content_disposition(name: str) -> str:

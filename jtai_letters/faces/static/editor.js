@@ -91,7 +91,8 @@
     undoButton.disabled = !next.undo;
     staleNote.hidden = !next.stale;
     frame.classList.toggle("stale", Boolean(next.stale));
-    if (String(next.page) !== frame.dataset.page) {
+    // A frame still loading is compared when it has loaded (its page says which letter it holds).
+    if (!frameLoading && String(next.page) !== frame.dataset.page) {
       if (next.letter && frameReady && next.page === next.version) swapLetter(next.letter, next.page);
       else reloadLetter(next.page);
     }
@@ -631,6 +632,7 @@
   // -- the letter --------------------------------------------------------------------------
 
   let frameReady = false; // the frame holds a letter's page, loaded: a new one can be put into it
+  let frameLoading = true; // the frame's page is on its way (the first from the page's own markup)
 
   // The new letter put into the frame's page as it stands (its policy, its listeners and its scroll
   // kept): no navigation, no second request. The letter's page runs nothing, and neither does this.
@@ -656,23 +658,35 @@
   function reloadLetter(page) {
     const y = frame.contentWindow ? frame.contentWindow.scrollY : 0;
     frameReady = false;
+    frameLoading = true;
     frame.dataset.page = page;
     frame.addEventListener("load", function () { frame.contentWindow.scrollTo(0, y); }, { once: true });
     frame.src = "/letter?v=" + page;
   }
 
-  frame.addEventListener("load", function () {
+  function frameLoaded() {
+    frameLoading = false;
     const doc = frame.contentDocument;
     if (!doc) return;
+    // The letter and the state are asked for apart (both at once, at the start): the page
+    // says which render it is, and a newer one the state knows of is fetched.
+    const shown = doc.documentElement.getAttribute("data-page");
+    if (shown !== null) frame.dataset.page = shown;
     markBlocks(doc);
     frameReady = frame.dataset.page !== "0";
+    if (state.version && String(state.page) !== frame.dataset.page) { reloadLetter(state.page); return; }
     doc.addEventListener("click", function (event) {
       const link = event.target.closest("a");
       if (link) event.preventDefault(); // the letter's links are for its readers, not for the editor's frame
       const block = event.target.closest("[data-spec-path]");
       if (block) { event.preventDefault(); focusField(block.dataset.specPath, true); }
     });
-  });
+  }
+
+  frame.addEventListener("load", frameLoaded);
+  // The first letter may have loaded before this script ran (it is deferred): then its load is past.
+  const early = frame.contentDocument;
+  if (early && early.readyState === "complete" && early.URL.indexOf("/letter") !== -1) frameLoaded();
 
   // -- the toolbar -------------------------------------------------------------------------
 
