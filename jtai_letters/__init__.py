@@ -41,8 +41,8 @@ if TYPE_CHECKING:
 
 
 def _version() -> str:
-    # Looked up on first use: importing importlib.metadata and scanning the installed packages costs a
-    # command's start-up about 50 ms, and most commands never print the version.
+    # Looked up on first use: finding the installed package's metadata is a scan of sys.path, and
+    # most commands never print the version.
     from importlib.metadata import PackageNotFoundError, version
 
     try:

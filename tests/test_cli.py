@@ -291,3 +291,10 @@ def test_an_example_warns_only_where_its_opening_comment_says_it_does() -> None:
     for spec in sorted((ROOT / "responses").glob("*.yaml")):
         comment = "".join(line for line in spec.read_text().splitlines(keepends=True)[:8] if line.startswith("#"))
         assert (str(spec) in warned) == ("warn" in comment), spec.name
+
+
+def test_version_is_printed_on_standard_output() -> None:
+    from importlib.metadata import version
+
+    done = subprocess.run([sys.executable, "-m", "jtai_letters", "--version"], capture_output=True, text=True)
+    assert (done.returncode, done.stdout, done.stderr) == (0, f"jtai-letters {version('jtai-letters')}\n", "")
