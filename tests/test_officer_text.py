@@ -192,10 +192,10 @@ def test_text_of_plain_paragraphs_is_judged_without_the_parser_as_the_parser_jud
     fast = 0
     for text in [*examples, *made]:
         for inline in (True, False):
-            assert letter_text.block_problem(text, inline=inline) == letter_text._parsed_problem(text, inline=inline), (
-                text,
-                inline,
-            )
+            refused = letter_text.block_problem(text, inline=inline)
+            said = (str(refused), refused.line) if refused is not None else None
+            parsed = letter_text._parsed_problem(text, inline=inline)
+            assert said == (None if parsed is None else (parsed[0], letter_text._line(text, parsed[1]))), (text, inline)
         fast += letter_text.paragraphs_only(text) is not None
         assert rules._shape(text) == rules._parsed_shape(text), text  # the shapes two languages' texts must share
     assert fast > len(examples) // 2  # the quick way is the common one

@@ -26,7 +26,7 @@ BAD = Path(__file__).resolve().parent / "bad"
 # file -> [(severity, rule, field, line)]
 EXPECTED = {
     "late-response.yaml": [("warning", "s55-deadline", "response.date", 20)],
-    "empty-list-item.yaml": [("error", "schema", "response.context[0]", 22)],
+    "empty-list-item.yaml": [("error", "schema", "response.context[0]", 26)],  # at the '-' alone
     "unknown-recommendation-id.yaml": [
         ("error", "s55-unanswered", "report.recommendations[0]", 17),
         ("error", "s55-unknown-id", "response.recommendations[0].id", 24),
@@ -85,6 +85,7 @@ EXPECTED = {
         ("warning", "link-target", "response.context[0]", 26),
         ("warning", "link-text", "response.context[0]", 28),
     ],
+    "heading-in-a-block-at-its-line.yaml": [("error", "schema", "response.context[0]", 25)],
     # The date the deadline needs is wrong; the unanswered R4 is still found.
     "published-not-a-date-still-checks-answers.yaml": [
         ("error", "schema", "report.published", 13),

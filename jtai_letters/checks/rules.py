@@ -719,30 +719,6 @@ def _text(spec: ResponseSpec, src: SourceMap) -> Iterator[Problem]:
         yield from text_problems(src, loc, value)
 
 
-def _lines_written(src: SourceMap, loc: Loc, lines: list[str]) -> list[tuple[int, int] | None]:
-    """The file's (line, column) of each of `lines` of the text at `loc` (in the text's order), found
-    in the text as written (the model's may have lost leading blank lines, or gained a blank line
-    after pasted bullets); None for one not found, or a text on one line (its field's place is exact)."""
-    written = src.written(loc)
-    text = written[0] if written else None
-    if not isinstance(text, str):
-        return [None] * len(lines)
-    places: list[tuple[int, int] | None] = []
-    own = text.split("\n")
-    starts = [0]
-    for line in own:
-        starts.append(starts[-1] + len(line) + 1)
-    after = 0
-    for line in lines:
-        n = next((n for n in range(after, len(own)) if own[n].strip() == line.strip()), None)
-        if n is None:
-            places.append(None)
-            continue
-        after = n + 1
-        places.append(src.place(loc, starts[n] + len(own[n]) - len(own[n].lstrip())))
-    return places
-
-
 def _layout_problem(src: SourceMap, loc: Loc, said: str, place: tuple[int, int] | None) -> Problem:
     """A `text-layout` warning at the line it is about; at the field when that line cannot be told
     (text in double quotes with escapes, or line breaks YAML reads but a text editor may not show),
@@ -765,7 +741,7 @@ def text_problems(src: SourceMap, loc: Loc, value: str) -> Iterator[Problem]:
     if isinstance(value, Block) and "\n" in value:
         lines = value.split("\n")
         laid_out = layout_problems(value)
-        for (_, said), place in zip(laid_out, _lines_written(src, loc, [lines[n] for n, _ in laid_out]), strict=True):
+        for (_, said), place in zip(laid_out, src.lines_placed(loc, [lines[n] for n, _ in laid_out]), strict=True):
             yield _layout_problem(src, loc, said, place)
     if isinstance(value, Inline) and (runs_on := run_together(value)):
         written = src.written(loc)

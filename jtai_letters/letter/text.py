@@ -128,24 +128,45 @@ _REFERENCE = (
     "a link reference definition ('[label]: https://...') prints nothing in a letter, and '[words][label]' "
     "prints its brackets: write each link in place, as [words](https://...)"
 )
+_EMPTY_ITEM = "a list item with no words ('-' alone on a line): write its words after '- ', or remove it"
 _ONE_PARAGRAPH = (
     "this field holds one paragraph: paragraphs and lists belong in fields of block text "
     "(for example an answer's `response`, or a `text:` block in response.body)"
 )
 
 
-def block_problem(text: str, *, inline: bool = False) -> str | None:
+class TextRefused(ValueError):
+    """Why a text cannot be letter text, and `line`, the line of the text it is about (None: the
+    text as a whole), so that the problem is placed at that line of the file."""
+
+    def __init__(self, message: str, line: str | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def block_problem(text: str, *, inline: bool = False) -> TextRefused | None:
     """Why `text` cannot be letter text, or None. Block text may hold paragraphs and lists nested
     one level; `inline` text only one paragraph.
 
     >>> block_problem("Lead-in:\\n\\n- one\\n- two")
-    >>> block_problem("# Next steps")[:20]
-    'a Markdown heading ('
+    >>> refused = block_problem("We will act.\\n\\n# Next steps")
+    >>> str(refused)[:20], refused.line
+    ('a Markdown heading (', '# Next steps')
     """
     plain = paragraphs_only(text)
     if plain is not None and (not inline or plain <= 1):
         return None
-    return _parsed_problem(text, inline=inline)
+    found = _parsed_problem(text, inline=inline)
+    if found is None:
+        return None
+    message, at = found
+    return TextRefused(message, _line(text, at))
+
+
+def _line(text: str, at: int | None) -> str | None:
+    # Line `at` as the parser counts lines (it reads '\r\n' and '\r' as line ends too).
+    lines = re.split(r"\r\n?|\n", text)
+    return lines[at] if at is not None and 0 <= at < len(lines) else None
 
 
 def paragraphs_only(text: str) -> int | None:
@@ -154,7 +175,7 @@ def paragraphs_only(text: str) -> int | None:
     A line starting with a letter can only start or continue a paragraph: every other block of
     Markdown (lists, headings, quotations, code, HTML, tables, rules, link definitions, a heading's
     underline) starts with a space, a digit or a mark. Most letter text is this, and needs no parser
-    (`tests/test_text.py` holds this to the parser's answers)."""
+    (`tests/test_officer_text.py` holds this to the parser's answers)."""
     if "\r" in text or "\0" in text:
         return None  # line ends and characters the parser first rewrites
     paragraphs, blank = 0, True
@@ -170,41 +191,44 @@ def paragraphs_only(text: str) -> int | None:
     return paragraphs
 
 
-def _parsed_problem(text: str, *, inline: bool) -> str | None:
-    # `block_problem`, from the parser's tokens.
+def _parsed_problem(text: str, *, inline: bool) -> tuple[str, int | None] | None:
+    # `block_problem`, from the parser's tokens: the message, and the 0-based line it is about.
     depth = 0
     paragraphs: list[int] = [0]  # paragraphs in the document, then in each open list item
     nested: list[bool] = []  # whether each open list item holds a list
+    opened: list[int | None] = []  # the line each open list item starts on
     env: dict[str, Any] = {}
     tokens = _BLOCKS.parse(text, env)
     if env.get("references"):  # the definition vanishes from the letter, and `[words][label]` keeps brackets
-        return _REFERENCE
+        return _REFERENCE, None
     for tok in tokens:
+        line = tok.map[0] if tok.map else None
         if tok.type in _REFUSED:
-            return _REFUSED[tok.type]
+            return _REFUSED[tok.type], line
         if tok.type in ("bullet_list_open", "ordered_list_open"):
             if inline:
-                return _ONE_PARAGRAPH
+                return _ONE_PARAGRAPH, line
             depth += 1
             if nested:
                 nested[-1] = True  # the item holds a list: not empty
             if depth > LIST_DEPTH:
-                return "lists nest one level only: move the deeper items up a level, or into their own list"
+                return "lists nest one level only: move the deeper items up a level, or into their own list", line
         elif tok.type in ("bullet_list_close", "ordered_list_close"):
             depth -= 1
         elif tok.type == "list_item_open":
             paragraphs.append(0)
             nested.append(False)
+            opened.append(line)
         elif tok.type == "list_item_close":
-            words, holds_list = paragraphs.pop(), nested.pop()
+            words, holds_list, started = paragraphs.pop(), nested.pop(), opened.pop()
             if not words and not holds_list:  # `-` alone on a line: a bullet that prints nothing
-                return "a list item with no words ('-' alone on a line): write its words after '- ', or remove it"
+                return _EMPTY_ITEM, started
         elif tok.type == "paragraph_open":
             paragraphs[-1] += 1
             if paragraphs[-1] > 1 and (inline or len(paragraphs) > 1):
                 if inline:
-                    return _ONE_PARAGRAPH
-                return "a list item holds one paragraph: remove the blank line inside it, or end the list first"
+                    return _ONE_PARAGRAPH, line
+                return "a list item holds one paragraph: remove the blank line inside it, or end the list first", line
     return None
 
 

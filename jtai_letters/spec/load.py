@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 from jtai_letters.checks.registry import RuleId, Severity
 from jtai_letters.errors import Problem, SpecError
 from jtai_letters.letter.assets import read_regular
+from jtai_letters.letter.text import TextRefused
 from jtai_letters.spec import dates, deadline, language, yamltree
 from jtai_letters.spec.fields import _is_model, inner_model
 from jtai_letters.spec.models import Profile, ResponseSpec
@@ -105,6 +106,30 @@ class SourceMap:
         if self.text is None or found is None or not isinstance(found[0], str):
             return None
         return self.text.place(found[1], found[0], offset)
+
+    def lines_placed(self, loc: Loc, lines: list[str]) -> list[tuple[int, int] | None]:
+        """The file's (line, column) of each of `lines` of the text at `loc` (in the text's order),
+        found in the text as written (the model's may have lost leading blank lines, or gained a
+        blank line after pasted bullets); None for one not found, or a text on one line (its
+        field's place is exact)."""
+        written = self.written(loc)
+        text = written[0] if written else None
+        if not isinstance(text, str):
+            return [None] * len(lines)
+        places: list[tuple[int, int] | None] = []
+        own = text.split("\n")
+        starts = [0]
+        for line in own:
+            starts.append(starts[-1] + len(line) + 1)
+        after = 0
+        for line in lines:
+            n = next((n for n in range(after, len(own)) if own[n].strip() == line.strip()), None)
+            if n is None:
+                places.append(None)
+                continue
+            after = n + 1
+            places.append(self.place(loc, starts[n] + len(own[n]) - len(own[n].lstrip())))
+        return places
 
     def _from_profile(self, loc: Loc) -> bool:
         office = self.root.get("office") if isinstance(self.root, Map) else None
@@ -275,7 +300,7 @@ def parse_spec(text: str, path: Path, profile: Path | None = None, profiles: Pat
         try:
             specs[tag] = ResponseSpec.model_validate(tree)
         except ValidationError as e:
-            problems += _problems(SourceMap(path, tree, cuts=cut), e, ResponseSpec)
+            problems += _problems(SourceMap(path, tree, cuts=cut, text=src.text), e, ResponseSpec)
     if problems:
         # A mapping of unknown languages is reported once, not again as "expected text".
         refused = {p.field for p in said if p.rule == "schema"}
@@ -421,6 +446,9 @@ def _located(src: SourceMap, err: Any, model: type[BaseModel]) -> Problem:
         return said
     if loc == ("response", "date") and isinstance(err.get("input"), str) and not any(c.isdigit() for c in err["input"]):
         return src.problem(loc, _response_date(src, err["input"]))
+    refused = (err.get("ctx") or {}).get("error")
+    if isinstance(refused, TextRefused) and refused.line is not None:  # at the line of the text it is about
+        return src.problem(loc, _message(err), place=src.lines_placed(loc, [refused.line])[0])
     return src.problem(loc, _message(err))
 
 

@@ -79,15 +79,15 @@ Email = Annotated[str, AfterValidator(_email), WithJsonSchema({"format": "email"
 
 def _inline(value: str) -> Inline:
     value = pasted(value)  # bullets pasted from Word are Markdown list items
-    if problem := block_problem(value, inline=True):
-        raise ValueError(problem)
+    if refused := block_problem(value, inline=True):
+        raise refused
     return Inline(value)
 
 
 def _block(value: str) -> Block:
     value = pasted(value)
-    if problem := block_problem(value):
-        raise ValueError(problem)
+    if refused := block_problem(value):
+        raise refused
     return Block(value)
 
 
