@@ -87,8 +87,8 @@ def fixed_widths(html: str, style: HouseStyle) -> str:
         rows = _rows(table)
         if not rows or "style" in table.attrib:
             continue
-        percents = [share * 100 for share in shares(style, table.get("class"), rows, text_pt)]
-        percents[-1] = 100 - sum(percents[:-1])
+        percents = [round(share * 100, 4) for share in shares(style, table.get("class"), rows, text_pt)]
+        percents[-1] = round(100 - sum(percents[:-1]), 4)  # exactly the table's width, whatever the rounding
         cols = "".join(f'<col style="width: {p:.4f}%">' for p in percents)
         out += [html[at : tag.end("name")], ' style="table-layout: fixed"', html[tag.end("name") : tag.end()]]
         out.append(f"<colgroup>{cols}</colgroup>")
