@@ -35,7 +35,7 @@ from jtai_letters.letter.labels import pieces
 from jtai_letters.letter.render import RenderedLetter
 from jtai_letters.letter.style import LAYOUT, PAGE_NUMBER_ON_FIRST_PAGE, HouseStyle
 from jtai_letters.letter.templates import ANCHOR_ATTRIBUTE
-from jtai_letters.outputs import ZIP_DATE, measure
+from jtai_letters.outputs import ZIP_DATE, columns
 from jtai_letters.outputs.docx_base import (
     BULLETS_NUM_ID,
     HEADINGS,
@@ -704,14 +704,7 @@ def _table(w: _Writer, el: HtmlElement, container: Container) -> None:
         return
     width = max(len(tr) for _, tr in rows)
     text_width = w.width
-    needs = _needs(w.style, [tr for _, tr in rows], width, text_width / 20)
-    if el.get("class") == "counts" or in_column:  # half a page is too narrow for fixed shares
-        shares = _by_content(needs)
-    elif el.get("class") == "by-content":
-        shares = _by_text([tr for _, tr in rows], needs)
-    else:
-        house = {"actions": w.style.action_columns, "judgements": w.style.judgement_columns}.get(el.get("class", ""))
-        shares = _at_least(house if house and len(house) == width else (1 / width,) * width, needs)
+    shares = columns.shares(w.style, el.get("class"), [tr for _, tr in rows], text_width / 20, half_page=in_column)
     widths = [round(text_width * share) for share in shares]
     widths[-1] = text_width - sum(widths[:-1])  # exactly the text width, whatever the rounding
     table = container.add_table(rows=0, cols=width) if in_column else w.doc.add_table(rows=0, cols=width)
@@ -743,21 +736,6 @@ def _table(w: _Writer, el: HtmlElement, container: Container) -> None:
                 for para in cell.paragraphs:
                     para.paragraph_format.keep_with_next = True
     w.after_table = container
-
-
-def _needs(style: HouseStyle, rows: list[HtmlElement], width: int, text_pt: float) -> tuple[float, ...]:
-    """The share of the table's width (`text_pt` points) each column needs so that its longest word
-    fits on one line: the word measured in the house font at the table's size, bold where it prints
-    bold (a heading cell, `<strong>`), with the cell's margins and border and a point to spare.
-    A web or e-mail address is left out: it breaks at its slashes and dots, as in the PDF."""
-    longest = [0.0] * width
-    for tr in rows:
-        for i, cell in enumerate(tr):
-            for word, bold in _words(cell, bold=cell.tag == "th"):
-                if "/" not in word and "@" not in word:
-                    longest[i] = max(longest[i], measure.word_width(word, style.font, style.table_size, bold=bold))
-    padding = 2 * style.cell_padding_horizontal + style.table_border + 1
-    return tuple((n + padding) / text_pt for n in longest)
 
 
 def _hyphenated(doc: Document, paragraph: Paragraph) -> None:
@@ -861,81 +839,6 @@ _AFTER_AUTO_HYPHENATION = (
     "w:decimalSymbol",
     "w:listSeparator",
 )
-
-
-def _words(el: HtmlElement, *, bold: bool) -> list[tuple[str, bool]]:
-    """The words of `el` in reading order, each with whether it prints bold; a word in two runs
-    (`<strong>R</strong>1`) is measured as one, in the boldness of its longer part."""
-    pieces: list[tuple[str, bool]] = []
-
-    def walk(node: HtmlElement, bold: bool) -> None:
-        bold = bold or node.tag in ("strong", "b", "th")
-        pieces.append((node.text or "", bold))
-        for child in node:
-            if isinstance(child.tag, str):
-                walk(child, bold)
-            pieces.append((child.tail or "", bold))
-
-    walk(el, bold)
-    words: list[tuple[str, bool]] = []
-    word, bold_chars = "", 0
-    for text, is_bold in pieces:
-        for part in re.split(r"(\s+)", text):
-            if part and part.isspace():
-                if word:
-                    words.append((word, 2 * bold_chars >= len(word)))
-                word, bold_chars = "", 0
-            elif part:
-                word += part
-                bold_chars += len(part) if is_bold else 0
-    if word:
-        words.append((word, 2 * bold_chars >= len(word)))
-    return words
-
-
-def _at_least(shares: tuple[float, ...], needs: tuple[float, ...]) -> tuple[float, ...]:
-    """`shares` (summing to 1) with every column widened to what its longest word needs, the room
-    taken from the other columns in proportion to what each has to spare; if even the longest
-    words do not fit, each column in proportion to its own need.
-
-    >>> _at_least((0.5, 0.5), (0.1, 0.1))
-    (0.5, 0.5)
-    >>> [round(s, 3) for s in _at_least((0.6, 0.2, 0.2), (0.1, 0.3, 0.1))]
-    [0.517, 0.3, 0.183]
-    """
-    if sum(needs) >= 1:
-        return tuple(need / sum(needs) for need in needs)
-    short = sum(need - share for share, need in zip(shares, needs, strict=True) if share < need)
-    spare = sum(share - need for share, need in zip(shares, needs, strict=True) if share >= need)
-    if not short:
-        return shares
-    keep = 1 - short / spare
-    return tuple(
-        need if share < need else need + (share - need) * keep for share, need in zip(shares, needs, strict=True)
-    )
-
-
-def _by_content(needs: tuple[float, ...]) -> tuple[float, ...]:
-    """Shares of a table of counts (`class="counts"`) by content, as the PDF's automatic table layout
-    gives them: every column as wide as its longest word, the room left over to the first (the text
-    each row counts); if even the longest words do not fit, each column in proportion to its own."""
-    if sum(needs) >= 1:
-        return tuple(need / sum(needs) for need in needs)
-    return (1 - sum(needs[1:]), *needs[1:])
-
-
-def _by_text(rows: list[HtmlElement], needs: tuple[float, ...]) -> tuple[float, ...]:
-    """Shares of a table of text (`class="by-content"`), as the PDF's automatic layout gives them:
-    every column at least as wide as its longest word (no word broken), the room left over shared
-    in proportion to how much text each column holds."""
-    text = [1] * len(needs)
-    for tr in rows:
-        for i, cell in enumerate(tr):
-            text[i] += min(len(cell.text_content()), 400)
-    if sum(needs) >= 1:
-        return tuple(need / sum(needs) for need in needs)
-    left = 1 - sum(needs)
-    return tuple(need + left * t / sum(text) for need, t in zip(needs, text, strict=True))
 
 
 def _table_layout(tbl: Any, text_width: int, widths: list[int]) -> None:

@@ -1,8 +1,9 @@
 """How wide a word prints in the house font: the advance widths of the font file fontconfig gives
 for it (the PDF's font; Word's font is its metric twin, so the same widths), read once per process.
 
-The Word writer sizes table columns with it, so that no column is narrower than its longest
-word (Word and LibreOffice would otherwise split the word across lines, "Pennaet|h").
+Table columns are sized with it (`columns`, for the Word and PDF writers), so that no column is
+narrower than its longest word (Word and LibreOffice would otherwise split the word across lines,
+"Pennaet|h").
 Without fontconfig or the font, an average character width stands in, on the wide side.
 """
 

@@ -31,6 +31,7 @@ from jtai_letters.letter import hyphenation
 from jtai_letters.letter.assets import MAX_ASSET_BYTES, read_asset, read_regular
 from jtai_letters.letter.render import SPEC_DESCRIPTION, RenderedLetter, unanchored
 from jtai_letters.letter.style import HouseStyle, behaviour_css, stylesheet
+from jtai_letters.outputs import columns
 
 _LOG = logging.getLogger("weasyprint")
 hyphenation.register()  # Welsh, which Pyphen lacks, where WeasyPrint looks up a `lang` (hyphens: auto)
@@ -227,7 +228,9 @@ def write(letter: RenderedLetter) -> bytes:
         css = [_behaviour(), *(_stylesheet(p, p.stat().st_mtime_ns, templates) for p in letter.stylesheets)]
         css.append(_theme(letter.style, letter.page_label))
         base = templates[0].resolve().as_uri() + "/"
-        document = HTML(string=unanchored(html), base_url=base, url_fetcher=fetcher)
+        # The measured tables' columns as the Word version has them, and WeasyPrint spared measuring their cells.
+        printed = columns.fixed_widths(unanchored(html), letter.style)
+        document = HTML(string=printed, base_url=base, url_fetcher=fetcher)
         options: dict[str, object] = {"pdf_variant": PDF_VARIANT, "cache": _image_cache(letter)}
         if letter.attachments:
             when = dt.datetime.combine(letter.date, dt.time())
