@@ -551,8 +551,11 @@ def test_progress_summary_columns_are_as_wide_as_their_content(progress: dict[st
     header = [c.text for c in summary.rows[0].cells]
     assert grid[0] > max(grid[1:])
     padding = 2 * HOUSE_STYLE.cell_padding_horizontal
+    size = HOUSE_STYLE.small_table_size  # the report's tables, in Word as in the PDF
+    table_text = docx.Document(str(progress["docx"])).styles["Table Text"]
+    assert table_text.font.size is not None and table_text.font.size.pt == size
     for width, words in zip(grid[1:], header[1:], strict=True):  # a heading's words print bold
-        longest = max(measure.word_width(w, HOUSE_STYLE.font, HOUSE_STYLE.table_size, bold=True) for w in words.split())
+        longest = max(measure.word_width(w, HOUSE_STYLE.font, size, bold=True) for w in words.split())
         assert width / 20 >= longest + padding
     # No word of a report's title broken across lines in the PDF
     lines = pdf_text(progress["pdf"]).splitlines()

@@ -127,10 +127,16 @@ def office_style(
     font: str, brand_colour: str | None, house: HouseStyle = HOUSE_STYLE, *, landscape: bool = False
 ) -> HouseStyle:
     """The house style (`house`, by default the project's) as one office prints it; `landscape` turns
-    the page (the progress report's wide tables)."""
+    the page and sets its tables at the smaller table size (the progress report's wide tables), in
+    every format alike."""
     style = house.for_office(font, brand_colour)
     if landscape:
-        style = replace(style, page_width_mm=style.page_height_mm, page_height_mm=style.page_width_mm)
+        style = replace(
+            style,
+            page_width_mm=style.page_height_mm,
+            page_height_mm=style.page_width_mm,
+            table_size=style.small_table_size,
+        )
     return style
 
 
