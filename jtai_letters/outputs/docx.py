@@ -186,7 +186,7 @@ class _Writer:
         # A run of another language carries `w:lang`, so Word checks its spelling and a screen
         # reader switches voice, as `lang` does in the HTML and `/Lang` in the PDF.
         self.language = self.lang = language
-        self.width = twips(style.text_width_mm * 72 / 25.4)  # of the container being written
+        self.width = twips(columns.text_points(style))  # of the container being written
         self.columns: tuple[Container, Any] | None = None  # (container, table) of side-by-side columns
         self.letterhead_placed = False  # the first goes into the first page's header
         # Anchors (docs/word-round-trip.md): the spec field of the block being written, and the
