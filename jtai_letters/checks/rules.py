@@ -749,22 +749,13 @@ def text_problems(src: SourceMap, loc: Loc, value: str) -> Iterator[Problem]:
         yield _layout_problem(src, loc, runs_on[1], src.place(loc, at[0]) if at else None)
     if found := placeholder(value):
         said = f"unfinished: '{found}' is a placeholder; replace it with the real text"
-        yield problem(src, loc, said, "placeholder", place=_written_at(src, loc, found))
+        yield problem(src, loc, said, "placeholder", place=src.found_at(loc, found))
     for pattern in (_UNSTORABLE, _BIDI_OVERRIDE):
         if match := pattern.search(value):
             said = unprintable(match.group(0)) or ""
-            yield problem(src, loc, said, "character", place=_written_at(src, loc, match.group(0)))
+            yield problem(src, loc, said, "character", place=src.found_at(loc, match.group(0)))
     if value and not value.strip(_INVISIBLE):
         yield src.problem(loc, "holds only invisible characters (zero-width spaces); write the text", rule="character")
-
-
-def _written_at(src: SourceMap, loc: Loc, found: str) -> tuple[int, int] | None:
-    """The file's (line, column) of the first `found` in the text at `loc` as written, when the text
-    spans lines (a problem in a `|` block is at its own line, not the key's); None otherwise."""
-    written = src.written(loc)
-    text = written[0] if written else None
-    at = text.find(found) if isinstance(text, str) else -1
-    return src.place(loc, at) if at >= 0 else None
 
 
 def unprintable(value: str) -> str | None:
@@ -783,7 +774,7 @@ def unprintable(value: str) -> str | None:
 
 def _links(src: SourceMap, loc: Loc, value: str) -> Iterator[Problem]:
     for link in links(value):
-        place = _written_at(src, loc, link.href)
+        place = src.found_at(loc, link.href)
         if not link.safe:
             hint = f" (did you mean https://{link.href}?)" if link.href.lower().startswith("www.") else ""
             yield problem(

@@ -107,6 +107,14 @@ class SourceMap:
             return None
         return self.text.place(found[1], found[0], offset)
 
+    def found_at(self, loc: Loc, found: str) -> tuple[int, int] | None:
+        """The file's (line, column) of the first `found` in the text at `loc` as written, when the
+        text spans lines (a problem in a `|` block is at its own line, not the key's); None otherwise."""
+        written = self.written(loc)
+        text = written[0] if written else None
+        at = text.find(found) if isinstance(text, str) else -1
+        return self.place(loc, at) if at >= 0 else None
+
     def lines_placed(self, loc: Loc, lines: list[str]) -> list[tuple[int, int] | None]:
         """The file's (line, column) of each of `lines` of the text at `loc` (in the text's order),
         found in the text as written (the model's may have lost leading blank lines, or gained a
