@@ -4,6 +4,7 @@ Its imports are made with the cyclic collector off, then frozen out of its sight
 what the command line imports lives as long as the process.
 """
 
+import gc
 import sys
 
 
@@ -13,7 +14,11 @@ def run() -> int:
 
     with own_process():
         from jtai_letters.cli import main
-    return main()
+    code = main()
+    # The process ends here: what it made is the system's to reclaim, not the collector's to walk once
+    # more at exit (0.13 s after a register of 1,000 specs).
+    gc.freeze()
+    return code
 
 
 if __name__ == "__main__":  # not when a tool (pytest's doctests) imports it

@@ -51,6 +51,12 @@ PATCHES: dict[str, Patch] = {
         "70.0",
         "Pillow's LOAD_TRUNCATED_IMAGES, which importing WeasyPrint turns on, put back as the host had it",
     ),
+    "pydyf-page-references": Patch(
+        "pydyf",
+        "0.13.0",
+        "PDF.page_references remembered until a page is added: WeasyPrint's tagging asks it once per structure "
+        "element, and each answer built every page's reference again (a fifth of a 374-page report's time)",
+    ),
     "jinja-parse": Patch(
         "jinja2", "3.1.6", "Environment._parse overridden, so every {% for %} meets the sandbox's clock"
     ),
@@ -152,6 +158,28 @@ def wrap_weasyprint_box_tree(wrap: Callable[[Any], Any]) -> None:
         wrapped = wrap(tags._build_box_tree)
         wrapped._jtai_wrapped = True
         tags._build_box_tree = wrapped
+
+
+def remember_pydyf_page_references() -> None:
+    """Make `pydyf.PDF.page_references` answer from a copy kept until the next page is added (the same
+    tuple, built once per page count instead of once per question). Once a process."""
+    require("pydyf-page-references")
+    import pydyf
+
+    built = pydyf.PDF.page_references.fget
+    if getattr(built, "_jtai_remembered", False):
+        return
+
+    def page_references(pdf: Any) -> tuple[bytes, ...]:
+        kids = pdf.pages["Kids"]  # pages are only ever added, each as three entries
+        key = (id(kids), len(kids))
+        kept = pdf.__dict__.get("_jtai_page_references")
+        if kept is None or kept[0] != key:
+            kept = pdf.__dict__["_jtai_page_references"] = (key, built(pdf))
+        return kept[1]  # type: ignore[no-any-return]
+
+    page_references._jtai_remembered = True  # type: ignore[attr-defined]
+    pydyf.PDF.page_references = property(page_references)
 
 
 # -- Jinja, python-docx, pypdf, openpyxl, markdown-it ---------------------------------------------

@@ -103,3 +103,17 @@ def test_each_patch_is_written_for_the_version_installed_and_constrained() -> No
     for name, patch in patches.PATCHES.items():
         assert patch.version == version(patch.library) == pinned[patch.library], name
         patches.require(name)
+
+
+def test_remembered_page_references_are_pydyfs_own_and_follow_each_new_page() -> None:
+    import pydyf
+
+    import jtai_letters.outputs.pdf  # noqa: F401  (applies the patch)
+
+    pdf = pydyf.PDF()
+    answers = []
+    for _ in range(3):
+        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+        answers.append((pdf.page_references, pdf.page_references))
+    assert [first for first, _ in answers] == [(b"3 0 R",), (b"3 0 R", b"4 0 R"), (b"3 0 R", b"4 0 R", b"5 0 R")]
+    assert all(first is again for first, again in answers)  # built once per page count, not once per question

@@ -81,6 +81,7 @@ def _languages_around(element: Any, language: str | None, around: weakref.WeakKe
 
 
 patches.wrap_weasyprint_box_tree(_marking_languages)
+patches.remember_pydyf_page_references()
 PDF_VARIANT = "pdf/ua-1"  # tagged PDF: structure tree, language and title for screen readers
 ARCHIVE_VARIANT = "pdf/a-3b"  # archival, and allowed to carry the source spec as an attachment
 

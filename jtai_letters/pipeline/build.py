@@ -33,6 +33,7 @@ from jtai_letters.pipeline.files import output_path, stale_outputs
 from jtai_letters.pipeline.inspect import Inspection, inspect, lines
 from jtai_letters.pipeline.options import DEFAULT_FORMATS, DEFAULTS, FORMATS, Options
 from jtai_letters.pipeline.pool import each_spec
+from jtai_letters.process import one_job
 
 __all__ = [
     "DEFAULTS",
@@ -159,6 +160,7 @@ def bounded(make: Callable[[], T], *, timeout: float | None, memory_mb: int, sou
 
     def work() -> None:
         limit_memory(memory_mb)
+        one_job()
         answer: tuple[str, object]
         try:
             answer = ("made", make())

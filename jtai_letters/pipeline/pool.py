@@ -13,6 +13,7 @@ from typing import TypeVar
 from jtai_letters.letter import layouts
 from jtai_letters.letter.templates import environment
 from jtai_letters.pipeline.options import Options
+from jtai_letters.process import long_lived
 
 T = TypeVar("T")
 
@@ -34,9 +35,12 @@ def each_spec(
     if freezing:
         gc.freeze()
     context = multiprocessing.get_context("fork")
-    chunk = max(1, len(paths) // (workers * 4))
+    # Small chunks keep both workers busy to the end (with 4 a worker, one finished 0.2 s of 2 s early).
+    chunk = max(1, len(paths) // (workers * 16))
     try:
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        # The answers live as long as the command: in a process of our own, kept out of the collector's
+        # walks while they arrive (two full collections over them were a tenth of a register's time).
+        with ProcessPoolExecutor(workers, mp_context=context) as pool, long_lived():
             return list(pool.map(fn, paths, chunksize=chunk))
     finally:
         if freezing:
