@@ -117,3 +117,18 @@ def test_remembered_page_references_are_pydyfs_own_and_follow_each_new_page() ->
         answers.append((pdf.page_references, pdf.page_references))
     assert [first for first, _ in answers] == [(b"3 0 R",), (b"3 0 R", b"4 0 R"), (b"3 0 R", b"4 0 R", b"5 0 R")]
     assert all(first is again for first, again in answers)  # built once per page count, not once per question
+
+
+def _collector() -> tuple[tuple[int, int, int], bool]:
+    import gc
+
+    return gc.get_threshold(), gc.get_freeze_count() > 0
+
+
+def test_a_render_child_collects_less_often_and_leaves_the_parents_collector_alone() -> None:
+    from jtai_letters.pipeline.build import bounded
+
+    before = _collector()
+    in_child = bounded(_collector, timeout=30, memory_mb=512)
+    assert in_child == ((10_000, 50, 50), True)  # what it inherited frozen; WeasyPrint's boxes walked less
+    assert _collector() == before
