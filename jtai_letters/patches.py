@@ -55,7 +55,7 @@ PATCHES: dict[str, Patch] = {
         "pydyf",
         "0.13.0",
         "PDF.page_references remembered until a page is added: WeasyPrint's tagging asks it once per structure "
-        "element, and each answer built every page's reference again (a fifth of a 374-page report's time)",
+        "element, and each answer built every page's reference again (a sixth of a 374-page report's profile)",
     ),
     "jinja-parse": Patch(
         "jinja2", "3.1.6", "Environment._parse overridden, so every {% for %} meets the sandbox's clock"

@@ -56,7 +56,8 @@ def one_job() -> None:
     """In a forked child that makes one thing and ends (`pipeline.build.bounded`): what it inherited is
     frozen out of the collector's sight (walking it would also copy the parent's pages into the
     child), and the collector runs a fourteenth as often. WeasyPrint keeps every box of a document
-    alive until the PDF is written; at the default thresholds the collector walked them again and
-    again, a fifth of a 374-page progress report's time (its peak memory was the same either way)."""
+    alive until the PDF is written, and at the default thresholds the collector walked them again and
+    again: writing a 374-page progress report in one process took 15-25% less time without, at the
+    same peak memory (the machine's own variation is of that size: see docs/benchmarks.md)."""
     gc.freeze()
     gc.set_threshold(10_000, 50, 50)
