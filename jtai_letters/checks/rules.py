@@ -744,8 +744,8 @@ def text_problems(src: SourceMap, loc: Loc, value: str) -> Iterator[Problem]:
         for (_, said), place in zip(laid_out, src.lines_placed(loc, [lines[n] for n, _ in laid_out]), strict=True):
             yield _layout_problem(src, loc, said, place)
     if isinstance(value, Inline) and (runs_on := run_together(value)):
-        written = src.written(loc)
-        at = run_together(written[0]) if written and isinstance(written[0], str) else None  # where it is typed
+        written = src.written_text(loc)
+        at = run_together(written) if written is not None else None  # where it is typed
         yield _layout_problem(src, loc, runs_on[1], src.place(loc, at[0]) if at else None)
     if found := placeholder(value):
         said = f"unfinished: '{found}' is a placeholder; replace it with the real text"

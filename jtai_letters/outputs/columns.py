@@ -48,6 +48,8 @@ def shares(
     """
     width = max((len(tr) for tr in rows), default=0)
     needs = _needs(style, rows, width, text_pt)
+    if sum(needs) >= 1:  # even the longest words do not fit: each column in proportion to its need
+        return tuple(need / sum(needs) for need in needs)
     if kind == "counts" or half_page:
         return _by_content(needs)
     if kind == "by-content":
@@ -168,16 +170,13 @@ def _words(el: HtmlElement, *, bold: bool) -> list[tuple[str, bool]]:
 
 def _at_least(shares: tuple[float, ...], needs: tuple[float, ...]) -> tuple[float, ...]:
     """`shares` (summing to 1) with every column widened to what its longest word needs, the room
-    taken from the other columns in proportion to what each has to spare; if even the longest
-    words do not fit, each column in proportion to its own need.
+    taken from the other columns in proportion to what each has to spare (the needs fit: `shares`).
 
     >>> _at_least((0.5, 0.5), (0.1, 0.1))
     (0.5, 0.5)
     >>> [round(s, 3) for s in _at_least((0.6, 0.2, 0.2), (0.1, 0.3, 0.1))]
     [0.517, 0.3, 0.183]
     """
-    if sum(needs) >= 1:
-        return tuple(need / sum(needs) for need in needs)
     short = sum(need - share for share, need in zip(shares, needs, strict=True) if share < need)
     spare = sum(share - need for share, need in zip(shares, needs, strict=True) if share >= need)
     if not short:
@@ -190,20 +189,17 @@ def _at_least(shares: tuple[float, ...], needs: tuple[float, ...]) -> tuple[floa
 
 def _by_content(needs: tuple[float, ...]) -> tuple[float, ...]:
     """Shares of a table of counts: every column as wide as its longest word, the room left over to
-    the first (the text each row counts)."""
-    if sum(needs) >= 1:
-        return tuple(need / sum(needs) for need in needs)
+    the first (the text each row counts); the needs fit (`shares`)."""
     return (1 - sum(needs[1:]), *needs[1:])
 
 
 def _by_text(rows: Sequence[HtmlElement], needs: tuple[float, ...]) -> tuple[float, ...]:
     """Shares of a table of text: every column at least as wide as its longest word (no word
-    broken), the room left over shared in proportion to how much text each column holds."""
+    broken), the room left over shared in proportion to how much text each column holds; the needs
+    fit (`shares`)."""
     text = [1] * len(needs)
     for tr in rows:
         for i, cell in enumerate(tr):
             text[i] += min(len(cell.text_content()), 400)
-    if sum(needs) >= 1:
-        return tuple(need / sum(needs) for need in needs)
     left = 1 - sum(needs)
     return tuple(need + left * t / sum(text) for need, t in zip(needs, text, strict=True))

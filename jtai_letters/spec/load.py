@@ -107,12 +107,16 @@ class SourceMap:
             return None
         return self.text.place(found[1], found[0], offset)
 
+    def written_text(self, loc: Loc) -> str | None:
+        """The text at `loc` as the file has it (`written`); None when it is not text of this file."""
+        written = self.written(loc)
+        return written[0] if written and isinstance(written[0], str) else None
+
     def found_at(self, loc: Loc, found: str) -> tuple[int, int] | None:
         """The file's (line, column) of the first `found` in the text at `loc` as written, when the
         text spans lines (a problem in a `|` block is at its own line, not the key's); None otherwise."""
-        written = self.written(loc)
-        text = written[0] if written else None
-        at = text.find(found) if isinstance(text, str) else -1
+        text = self.written_text(loc)
+        at = text.find(found) if text is not None else -1
         return self.place(loc, at) if at >= 0 else None
 
     def lines_placed(self, loc: Loc, lines: list[str]) -> list[tuple[int, int] | None]:
@@ -120,9 +124,8 @@ class SourceMap:
         found in the text as written (the model's may have lost leading blank lines, or gained a
         blank line after pasted bullets); None for one not found, or a text on one line (its
         field's place is exact)."""
-        written = self.written(loc)
-        text = written[0] if written else None
-        if not isinstance(text, str):
+        text = self.written_text(loc)
+        if text is None:
             return [None] * len(lines)
         places: list[tuple[int, int] | None] = []
         own = text.split("\n")
